@@ -1,0 +1,85 @@
+"""What the parties the harness plays see, as journal events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.runtime.journal import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class SipTraced(Event):
+    """One SIP message sent or received by a party (the SIP ladder is drawn from these)."""
+
+    direction: str  # "sent" | "received"
+    local: str  # host:port of the party
+    peer: str  # host:port of the other side
+    first_line: str
+    sip_call_id: str
+    raw: bytes = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registered(Event):
+    registrar: str
+    expires: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhoneRinging(Event):
+    """An incoming call reached this party's phone (it answered 180 Ringing)."""
+
+    sip_call_id: str
+    from_uri: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerSent(Event):
+    """The agent picked up: the phone sent 200 OK."""
+
+    sip_call_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallProgress(Event):
+    """A provisional response reached the caller (180, 183...)."""
+
+    sip_call_id: str
+    status: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallConnected(Event):
+    """The dialog is confirmed: the caller got 200 OK, or the callee got the ACK."""
+
+    sip_call_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallFailed(Event):
+    """The call did not connect: a final non-2xx response, a timeout or a cancel."""
+
+    sip_call_id: str
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallEnded(Event):
+    sip_call_id: str
+    by: str  # "local" | "remote"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioHeard(Event):
+    """``party`` hears ``heard`` (its signature was detected); latency from the answer, in ms."""
+
+    sip_call_id: str
+    heard: str
+    latency_ms: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioLost(Event):
+    sip_call_id: str
+    heard: str

@@ -1,0 +1,124 @@
+"""The adapter contract: typed Protocols, one per capability.
+
+An adapter declares the capabilities it implements in ``capabilities``; a scenario tagged
+``@needs:<capability>`` is skipped, with the reason, on an adapter that lacks it. Steps only ever
+talk to the SUT through these Protocols (never through ``harness.reference``).
+
+Everything here is asynchronous and runs on the harness's event loop; steps call it through the
+portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
+faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from harness.sut.events import SutEvent
+from harness.sut.model import (
+    Agent,
+    CallLogEntry,
+    Distribution,
+    MemberType,
+    Number,
+    Team,
+)
+
+CAPABILITIES = (
+    "directory",
+    "routing",
+    "telephony",
+    "desktop",
+    "observation",
+    "consumer",
+    "clock",
+    "faults",
+)
+
+
+@runtime_checkable
+class Directory(Protocol):
+    """Agents with roles, teams, numbers and their "Ring to" call distribution."""
+
+    async def create_agent(self, name: str, *, role: str = "agent") -> Agent: ...
+    async def remove_agent(self, agent: Agent) -> None: ...
+    async def create_team(self, name: str) -> Team: ...
+    async def add_to_team(self, team: Team, agent: Agent) -> None: ...
+    async def remove_from_team(self, team: Team, agent: Agent) -> None: ...
+    async def team_members(self, team: Team) -> list[str]: ...
+    async def create_number(self, name: str, e164: str) -> Number: ...
+    async def distribution(self, number: Number) -> Distribution: ...
+    async def add_ring_to(
+        self, number: Number, member_type: MemberType, member_id: str, *, widget: int = 0
+    ) -> None: ...
+    async def remove_ring_to(
+        self, number: Number, member_type: MemberType, member_id: str, *, widget: int = 0
+    ) -> None: ...
+    async def configure_widget(
+        self, number: Number, *, widget: int = 0, ring_time: int, strategy: str
+    ) -> None: ...
+
+
+@runtime_checkable
+class Telephony(Protocol):
+    """Where calls go: the SIP URI of a number, and where SIP phones register."""
+
+    def number_uri(self, number: Number) -> str: ...
+    def registrar(self) -> tuple[str, int]: ...
+
+
+@runtime_checkable
+class Observation(Protocol):
+    """What the dashboard shows: the call log with statuses and timelines."""
+
+    async def call_log(self) -> list[CallLogEntry]: ...
+    async def call(self, call_id: str) -> CallLogEntry: ...
+    async def call_for_sip_call_id(self, sip_call_id: str) -> CallLogEntry | None: ...
+    async def subscribe(self, sink: Callable[[SutEvent], None]) -> Callable[[], None]:
+        """Deliver the SUT's events (call ringing, answered, ended…) to ``sink``; returns a stop."""
+        ...
+
+
+@runtime_checkable
+class Clock(Protocol):
+    async def now(self) -> datetime: ...
+    async def set(self, when: datetime) -> None: ...
+    async def advance(self, seconds: float) -> None: ...
+
+
+@runtime_checkable
+class Faults(Protocol):
+    """Reference-only fault injection, to prove the harness recognises a defect."""
+
+    async def desynchronise_assignment(
+        self, agent: Agent, *, number: Number | None = None, team: Team | None = None
+    ) -> None: ...
+
+
+class Tenant(Protocol):
+    """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
+
+    label: str
+    directory: Directory | None
+    telephony: Telephony | None
+    observation: Observation | None
+    clock: Clock | None
+    faults: Faults | None
+
+    async def close(self) -> None: ...
+
+
+class Adapter(Protocol):
+    """The SUT as a whole: started once per run, hands out one tenant per scenario."""
+
+    name: str
+    capabilities: frozenset[str]
+
+    async def start(self) -> None: ...
+    async def version(self) -> str: ...
+    async def open_tenant(self, label: str) -> Tenant: ...
+    async def stop(self) -> None: ...
+
+
+AdapterFactory = Callable[..., Adapter]

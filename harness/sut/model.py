@@ -1,0 +1,105 @@
+"""Plain data the adapter contract speaks in: what any contact-center platform has.
+
+These are the SUT's things as a user sees them, not the reference's internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+MemberType = Literal["user", "team"]
+
+
+@dataclass(frozen=True)
+class SipCredentials:
+    username: str
+    password: str
+    domain: str  # host:port of the SUT's registrar
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: str
+    name: str
+    email: str
+    role: str
+    sip: SipCredentials | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Number:
+    id: str
+    e164: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RingToMember:
+    type: MemberType
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RingToWidget:
+    """One "Ring to" widget of a number's call distribution."""
+
+    index: int
+    ring_time: int
+    strategy: str
+    members: tuple[RingToMember, ...]
+
+    def has(self, member_type: MemberType, member_id: str) -> bool:
+        return any(m.type == member_type and m.id == member_id for m in self.members)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    widgets: tuple[RingToWidget, ...]
+
+    def widgets_with(self, member_type: MemberType, member_id: str) -> list[int]:
+        return [w.index for w in self.widgets if w.has(member_type, member_id)]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: str
+    kind: str
+    text: str
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerAttempt:
+    user_id: str
+    at: str
+    registered: bool
+
+
+@dataclass(frozen=True)
+class CallLogEntry:
+    """A call as the SUT's dashboard shows it. ``call_id`` is the SUT's Call ID (for support)."""
+
+    call_id: str
+    status: str  # "answered", "missed", "ringing", "in_progress", ...
+    from_number: str
+    to_number: str
+    sip_call_ids: tuple[str, ...] = ()
+    answered_by: str | None = None
+    started_at: str | None = None
+    answered_at: str | None = None
+    ended_at: str | None = None
+    duration_s: float | None = None
+    attempts: tuple[AnswerAttempt, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = field(default=())
+
+    @property
+    def is_final(self) -> bool:
+        return self.ended_at is not None
