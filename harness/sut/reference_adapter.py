@@ -66,7 +66,7 @@ class _Api:
 def _call_entry(data: dict[str, Any]) -> CallLogEntry:
     return CallLogEntry(
         call_id=data["call_id"],
-        status=data["status"],
+        status=data.get("status") or data.get("state") or "unknown",
         from_number=data.get("from") or "",
         to_number=data.get("to") or "",
         sip_call_ids=tuple(data.get("sip_call_ids") or ()),

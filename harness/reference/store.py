@@ -1,0 +1,593 @@
+"""SQLite persistence: the one place in the reference that speaks SQL.
+
+One file on disk in WAL mode (readers never block the writer), ``synchronous=NORMAL`` (durable
+at checkpoints, safe against corruption), foreign keys on. The schema is created or migrated on
+open and versioned in ``schema_version``. Every write runs in a transaction.
+
+Multi-tenant: every row carries its ``account_id`` and every query of account data filters on
+it. The only lookups without an account are those the outside world routes on globally unique
+names (a token, a SIP username, an E.164 number, a Call ID); they say so in their name or doc.
+
+The connection belongs to the thread that opened it (sqlite3's own check enforces this): the
+reference opens it on its event-loop thread and uses it there only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .clock import ClockSetting, iso_utc, parse_iso_utc
+from .domain.accounts import Account
+from .domain.calls import (
+    AnswerAttempt,
+    CallRecord,
+    CallState,
+    CallStatus,
+    EndedBy,
+    Offer,
+    TimelineEntry,
+    TimelineKind,
+)
+from .domain.directory import Role, Team, TeamMember, User
+from .domain.distribution import (
+    Assignment,
+    AssignmentKind,
+    Distribution,
+    MemberType,
+    Number,
+    RingToMember,
+    RingToWidget,
+    Strategy,
+)
+from .domain.errors import Conflict
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._depth = 0
+        with self.transaction():
+            self._migrate()
+
+    def close(self) -> None:
+        """Close the file; the store cannot be used afterwards."""
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one transaction; nested blocks join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # --- accounts -------------------------------------------------------------------------
+
+    def insert_account(self, account: Account, token_sha256: str, created_at: str) -> None:
+        """Store a new account; only the token's digest is kept."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO accounts (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)",
+                (account.id, account.name, token_sha256, created_at),
+            )
+
+    def get_account(self, account_id: str) -> Account | None:
+        """The account, without its token."""
+        row = self._db.execute(
+            "SELECT id, name FROM accounts WHERE id = ?", (account_id,)
+        ).fetchone()
+        return Account(row[0], row[1]) if row else None
+
+    def account_by_token_digest(self, token_sha256: str) -> Account | None:
+        """Cross-tenant lookup: the account whose API token has this digest."""
+        row = self._db.execute(
+            "SELECT id, name FROM accounts WHERE token_sha256 = ?", (token_sha256,)
+        ).fetchone()
+        return Account(row[0], row[1]) if row else None
+
+    def delete_account(self, account_id: str) -> bool:
+        """Delete the account and, by cascade, every row it owns."""
+        with self.transaction():
+            self._db.execute("DELETE FROM clock_settings WHERE account_id = ?", (account_id,))
+            cursor = self._db.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+        return cursor.rowcount > 0
+
+    # --- clock settings ------------------------------------------------------------------
+
+    def load_clock_settings(self) -> dict[str, ClockSetting]:
+        """Every account's clock setting (accounts on plain real time have none)."""
+        rows = self._db.execute("SELECT account_id, offset_s, frozen_at FROM clock_settings")
+        return {
+            acc: ClockSetting(timedelta(seconds=offset), parse_iso_utc(frozen) if frozen else None)
+            for acc, offset, frozen in rows
+        }
+
+    def save_clock_setting(self, account_id: str, setting: ClockSetting) -> None:
+        """Insert or replace one account's clock setting."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO clock_settings (account_id, offset_s, frozen_at)"
+                " VALUES (?, ?, ?)",
+                (account_id, setting.offset.total_seconds(), _opt_time(setting.frozen_at)),
+            )
+
+    # --- users ----------------------------------------------------------------------------
+
+    def insert_user(self, user: User) -> None:
+        """Store a new user; a SIP username already taken anywhere is a :class:`Conflict`."""
+        try:
+            with self.transaction():
+                self._db.execute(
+                    "INSERT INTO users (id, account_id, name, email, role, sip_username,"
+                    " sip_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        user.id,
+                        user.account_id,
+                        user.name,
+                        user.email,
+                        user.role.value,
+                        user.sip_username,
+                        user.sip_password,
+                    ),
+                )
+        except sqlite3.IntegrityError as error:
+            if "users.sip_username" not in str(error):
+                raise
+            raise Conflict(f"SIP username {user.sip_username!r} is taken") from error
+
+    def sip_username_taken(self, username: str) -> bool:
+        """Cross-tenant check: SIP usernames are unique across accounts."""
+        row = self._db.execute("SELECT 1 FROM users WHERE sip_username = ?", (username,))
+        return row.fetchone() is not None
+
+    def get_user(self, account_id: str, user_id: str) -> User | None:
+        """The account's user ``user_id``."""
+        row = self._db.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE account_id = ? AND id = ?",
+            (account_id, user_id),
+        ).fetchone()
+        return _user(row) if row else None
+
+    def list_users(self, account_id: str) -> list[User]:
+        """The account's users, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid",
+            (account_id,),
+        )
+        return [_user(row) for row in rows]
+
+    def user_by_sip_username(self, username: str) -> User | None:
+        """Cross-tenant lookup: the user a SIP username belongs to."""
+        row = self._db.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE sip_username = ?", (username,)
+        ).fetchone()
+        return _user(row) if row else None
+
+    def delete_user(self, account_id: str, user_id: str) -> bool:
+        """Delete a user with their team memberships and "Ring to" entries."""
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM widget_members WHERE account_id = ? AND member_type = ?"
+                " AND member_id = ?",
+                (account_id, MemberType.USER.value, user_id),
+            )
+            cursor = self._db.execute(
+                "DELETE FROM users WHERE account_id = ? AND id = ?", (account_id, user_id)
+            )
+        return cursor.rowcount > 0
+
+    # --- teams ----------------------------------------------------------------------------
+
+    def insert_team(self, team: Team) -> None:
+        """Store a new team and its members."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO teams (id, account_id, name) VALUES (?, ?, ?)",
+                (team.id, team.account_id, team.name),
+            )
+            self.save_team_members(team)
+
+    def save_team_members(self, team: Team) -> None:
+        """Replace the stored members of ``team`` (order and sync state included)."""
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM team_members WHERE account_id = ? AND team_id = ?",
+                (team.account_id, team.id),
+            )
+            self._db.executemany(
+                "INSERT INTO team_members (account_id, team_id, user_id, position, in_sync)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (team.account_id, team.id, m.user_id, i, int(m.in_sync))
+                    for i, m in enumerate(team.members)
+                ],
+            )
+
+    def get_team(self, account_id: str, team_id: str) -> Team | None:
+        """The account's team with its members."""
+        teams = self._teams(account_id, team_id)
+        return teams[0] if teams else None
+
+    def list_teams(self, account_id: str) -> list[Team]:
+        """The account's teams with their members, oldest first."""
+        return self._teams(account_id, None)
+
+    def delete_team(self, account_id: str, team_id: str) -> bool:
+        """Delete a team, its memberships and its "Ring to" entries."""
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM widget_members WHERE account_id = ? AND member_type = ?"
+                " AND member_id = ?",
+                (account_id, MemberType.TEAM.value, team_id),
+            )
+            cursor = self._db.execute(
+                "DELETE FROM teams WHERE account_id = ? AND id = ?", (account_id, team_id)
+            )
+        return cursor.rowcount > 0
+
+    def _teams(self, account_id: str, team_id: str | None) -> list[Team]:
+        only = " AND {} = ?" if team_id is not None else ""
+        params = (account_id,) if team_id is None else (account_id, team_id)
+        teams = self._db.execute(
+            "SELECT id, name FROM teams WHERE account_id = ?"
+            + only.format("id")
+            + " ORDER BY rowid",
+            params,
+        ).fetchall()
+        members: dict[str, list[TeamMember]] = {row[0]: [] for row in teams}
+        member_rows = self._db.execute(
+            "SELECT team_id, user_id, in_sync FROM team_members WHERE account_id = ?"
+            + only.format("team_id")
+            + " ORDER BY position",
+            params,
+        )
+        for team, user, in_sync in member_rows:
+            members[team].append(TeamMember(user, bool(in_sync)))
+        return [Team(tid, account_id, name, tuple(members[tid])) for tid, name in teams]
+
+    # --- numbers and distribution ------------------------------------------------------------
+
+    def insert_number(self, number: Number) -> None:
+        """Store a new number; an E.164 already used by any account is a :class:`Conflict`."""
+        try:
+            with self.transaction():
+                self._db.execute(
+                    "INSERT INTO numbers (id, account_id, e164, name) VALUES (?, ?, ?, ?)",
+                    (number.id, number.account_id, number.e164, number.name),
+                )
+        except sqlite3.IntegrityError as error:
+            if "numbers.e164" not in str(error):
+                raise
+            raise Conflict(f"number {number.e164} is already in use", field="e164") from error
+
+    def get_number(self, account_id: str, number_id: str) -> Number | None:
+        """The account's number ``number_id``."""
+        row = self._db.execute(
+            "SELECT id, account_id, e164, name FROM numbers WHERE account_id = ? AND id = ?",
+            (account_id, number_id),
+        ).fetchone()
+        return Number(*row) if row else None
+
+    def list_numbers(self, account_id: str) -> list[Number]:
+        """The account's numbers, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, account_id, e164, name FROM numbers WHERE account_id = ? ORDER BY rowid",
+            (account_id,),
+        )
+        return [Number(*row) for row in rows]
+
+    def number_by_e164(self, e164: str) -> Number | None:
+        """Cross-tenant lookup: the number a call to ``e164`` reaches."""
+        row = self._db.execute(
+            "SELECT id, account_id, e164, name FROM numbers WHERE e164 = ?", (e164,)
+        ).fetchone()
+        return Number(*row) if row else None
+
+    def get_distribution(self, account_id: str, number_id: str) -> Distribution:
+        """The number's widgets with their members, in order (none for a new number)."""
+        widgets = self._db.execute(
+            "SELECT idx, ring_time_s, strategy FROM widgets WHERE account_id = ? AND number_id = ?"
+            " ORDER BY idx",
+            (account_id, number_id),
+        ).fetchall()
+        members: dict[int, list[RingToMember]] = {row[0]: [] for row in widgets}
+        rows = self._db.execute(
+            "SELECT idx, member_type, member_id, in_sync FROM widget_members"
+            " WHERE account_id = ? AND number_id = ? ORDER BY idx, position",
+            (account_id, number_id),
+        )
+        for idx, member_type, member_id, in_sync in rows:
+            members[idx].append(RingToMember(MemberType(member_type), member_id, bool(in_sync)))
+        return Distribution(
+            number_id,
+            tuple(
+                RingToWidget(ring, Strategy(strategy), tuple(members[idx]))
+                for idx, ring, strategy in widgets
+            ),
+        )
+
+    def save_distribution(self, account_id: str, distribution: Distribution) -> None:
+        """Replace the number's widgets and members with ``distribution``."""
+        number_id = distribution.number_id
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM widgets WHERE account_id = ? AND number_id = ?",
+                (account_id, number_id),
+            )
+            for idx, widget in enumerate(distribution.widgets):
+                self._db.execute(
+                    "INSERT INTO widgets (account_id, number_id, idx, ring_time_s, strategy)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (account_id, number_id, idx, widget.ring_time_s, widget.strategy.value),
+                )
+                self._db.executemany(
+                    "INSERT INTO widget_members (account_id, number_id, idx, position,"
+                    " member_type, member_id, in_sync) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (account_id, number_id, idx, pos, m.type.value, m.id, int(m.in_sync))
+                        for pos, m in enumerate(widget.members)
+                    ],
+                )
+
+    # --- calls ----------------------------------------------------------------------------
+
+    def save_call(self, call: CallRecord) -> None:
+        """Insert or update a call with its SIP Call-IDs, offers, attempts and timeline."""
+        with self.transaction():
+            self._save_call(call)
+
+    def get_call(self, account_id: str, call_id: str) -> CallRecord | None:
+        """The account's call ``call_id``."""
+        return self._load_call(account_id, call_id)
+
+    def list_calls(self, account_id: str, number_id: str | None = None) -> list[CallRecord]:
+        """The account's calls, newest first, optionally for one number."""
+        sql = "SELECT call_id FROM calls WHERE account_id = ?"
+        params: tuple[str, ...] = (account_id,)
+        if number_id is not None:
+            sql += " AND number_id = ?"
+            params += (number_id,)
+        ids = [row[0] for row in self._db.execute(sql + " ORDER BY rowid DESC", params)]
+        calls = (self._load_call(account_id, call_id) for call_id in ids)
+        return [call for call in calls if call is not None]
+
+    def account_of_call(self, call_id: str) -> str | None:
+        """Cross-tenant lookup: which account a Call ID belongs to."""
+        row = self._db.execute("SELECT account_id FROM calls WHERE call_id = ?", (call_id,))
+        found = row.fetchone()
+        return str(found[0]) if found else None
+
+    def _save_call(self, call: CallRecord) -> None:
+        acc, cid = call.account_id, call.call_id
+        self._db.execute(
+            "INSERT INTO calls (call_id, account_id, number_id, caller, called, state, status,"
+            " started_at, answered_at, answered_by, ended_at, ended_by, end_reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state,"
+            " status = excluded.status, answered_at = excluded.answered_at,"
+            " answered_by = excluded.answered_by, ended_at = excluded.ended_at,"
+            " ended_by = excluded.ended_by, end_reason = excluded.end_reason"
+            " WHERE calls.account_id = excluded.account_id",
+            (
+                cid,
+                acc,
+                call.number_id,
+                call.caller,
+                call.called,
+                call.state.value,
+                _opt(call.status),
+                iso_utc(call.started_at),
+                _opt_time(call.answered_at),
+                call.answered_by,
+                _opt_time(call.ended_at),
+                _opt(call.ended_by),
+                call.end_reason,
+            ),
+        )
+        # Child rows are rewritten whole: a call has tens of them, and this keeps the stored
+        # record exactly the domain's record whatever the domain changes.
+        for table in ("call_sip_ids", "call_offers", "call_attempts", "call_timeline"):
+            self._db.execute(
+                f"DELETE FROM {table} WHERE account_id = ? AND call_id = ?", (acc, cid)
+            )
+        self._db.executemany(
+            "INSERT INTO call_sip_ids VALUES (?, ?, ?, ?)",
+            [(acc, cid, i, sip_id) for i, sip_id in enumerate(call.sip_call_ids)],
+        )
+        self._db.executemany(
+            "INSERT INTO call_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    acc,
+                    cid,
+                    i,
+                    o.user_id,
+                    o.user_name,
+                    o.stage,
+                    o.via.kind.value,
+                    o.via.id,
+                    int(o.in_sync),
+                )
+                for i, o in enumerate(call.offers)
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO call_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (acc, cid, i, a.user_id, a.user_name, iso_utc(a.at), int(a.registered))
+                for i, a in enumerate(call.attempts)
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO call_timeline VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (acc, cid, i, iso_utc(e.at), e.kind.value, e.user_id, e.text)
+                for i, e in enumerate(call.timeline)
+            ],
+        )
+
+    def _load_call(self, account_id: str, call_id: str) -> CallRecord | None:
+        row = self._db.execute(
+            "SELECT number_id, caller, called, state, status, started_at, answered_at,"
+            " answered_by, ended_at, ended_by, end_reason FROM calls"
+            " WHERE account_id = ? AND call_id = ?",
+            (account_id, call_id),
+        ).fetchone()
+        if row is None:
+            return None
+        key = (account_id, call_id)
+        children = " WHERE account_id = ? AND call_id = ? ORDER BY position"
+        sip_ids = self._db.execute("SELECT sip_call_id FROM call_sip_ids" + children, key)
+        offers = self._db.execute(
+            "SELECT user_id, user_name, stage, via_kind, via_id, in_sync FROM call_offers"
+            + children,
+            key,
+        )
+        attempts = self._db.execute(
+            "SELECT user_id, user_name, at, registered FROM call_attempts" + children, key
+        )
+        timeline = self._db.execute(
+            "SELECT at, kind, user_id, text FROM call_timeline" + children, key
+        )
+        return CallRecord(
+            call_id=call_id,
+            account_id=account_id,
+            number_id=row[0],
+            caller=row[1],
+            called=row[2],
+            state=CallState(row[3]),
+            status=CallStatus(row[4]) if row[4] else None,
+            started_at=parse_iso_utc(row[5]),
+            answered_at=parse_iso_utc(row[6]) if row[6] else None,
+            answered_by=row[7],
+            ended_at=parse_iso_utc(row[8]) if row[8] else None,
+            ended_by=EndedBy(row[9]) if row[9] else None,
+            end_reason=row[10],
+            sip_call_ids=tuple(r[0] for r in sip_ids),
+            offers=tuple(
+                Offer(u, n, st, Assignment(AssignmentKind(k), v), bool(s))
+                for u, n, st, k, v, s in offers
+            ),
+            attempts=tuple(
+                AnswerAttempt(u, n, parse_iso_utc(at), bool(r)) for u, n, at, r in attempts
+            ),
+            timeline=tuple(
+                TimelineEntry(parse_iso_utc(at), TimelineKind(k), u, t) for at, k, u, t in timeline
+            ),
+        )
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] or 0
+        if current > len(_MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path} has schema version {current}; this code knows {len(_MIGRATIONS)}"
+            )
+        for version, statements in enumerate(_MIGRATIONS[current:], start=current + 1):
+            for statement in statements:
+                self._db.execute(statement)
+            self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+
+_USER_COLUMNS = "id, account_id, name, email, role, sip_username, sip_password"
+
+
+def _user(row: tuple[str, ...]) -> User:
+    return User(row[0], row[1], row[2], row[3], Role(row[4]), row[5], row[6])
+
+
+def _opt(value: str | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_time(value: datetime | None) -> str | None:
+    return None if value is None else iso_utc(value)
+
+
+_ACCOUNT = "account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE"
+_CALL_CHILD = f"{_ACCOUNT}, call_id TEXT NOT NULL REFERENCES calls(call_id) ON DELETE CASCADE"
+
+# Each entry migrates the schema one version up; append, never edit a released entry.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        " token_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)",
+        f"CREATE TABLE users (id TEXT PRIMARY KEY, {_ACCOUNT}, name TEXT NOT NULL,"
+        " email TEXT NOT NULL, role TEXT NOT NULL, sip_username TEXT NOT NULL UNIQUE,"
+        " sip_password TEXT NOT NULL)",
+        "CREATE INDEX users_account ON users (account_id)",
+        f"CREATE TABLE teams (id TEXT PRIMARY KEY, {_ACCOUNT}, name TEXT NOT NULL)",
+        "CREATE INDEX teams_account ON teams (account_id)",
+        f"CREATE TABLE team_members ({_ACCOUNT},"
+        " team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,"
+        " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, in_sync INTEGER NOT NULL, PRIMARY KEY (team_id, user_id))",
+        "CREATE INDEX team_members_user ON team_members (user_id)",
+        f"CREATE TABLE numbers (id TEXT PRIMARY KEY, {_ACCOUNT}, e164 TEXT NOT NULL UNIQUE,"
+        " name TEXT NOT NULL)",
+        "CREATE INDEX numbers_account ON numbers (account_id)",
+        f"CREATE TABLE widgets ({_ACCOUNT},"
+        " number_id TEXT NOT NULL REFERENCES numbers(id) ON DELETE CASCADE,"
+        " idx INTEGER NOT NULL, ring_time_s INTEGER NOT NULL, strategy TEXT NOT NULL,"
+        " PRIMARY KEY (number_id, idx))",
+        f"CREATE TABLE widget_members ({_ACCOUNT}, number_id TEXT NOT NULL,"
+        " idx INTEGER NOT NULL, position INTEGER NOT NULL, member_type TEXT NOT NULL,"
+        " member_id TEXT NOT NULL, in_sync INTEGER NOT NULL,"
+        " PRIMARY KEY (number_id, idx, position),"
+        " FOREIGN KEY (number_id, idx) REFERENCES widgets (number_id, idx) ON DELETE CASCADE)",
+        "CREATE INDEX widget_members_member ON widget_members (account_id, member_type, member_id)",
+        # number_id is not a foreign key: the call log outlives a deleted number.
+        f"CREATE TABLE calls (call_id TEXT PRIMARY KEY, {_ACCOUNT}, number_id TEXT NOT NULL,"
+        " caller TEXT NOT NULL, called TEXT NOT NULL, state TEXT NOT NULL, status TEXT,"
+        " started_at TEXT NOT NULL, answered_at TEXT, answered_by TEXT, ended_at TEXT,"
+        " ended_by TEXT, end_reason TEXT)",
+        "CREATE INDEX calls_account_number ON calls (account_id, number_id)",
+        f"CREATE TABLE call_sip_ids ({_CALL_CHILD}, position INTEGER NOT NULL,"
+        " sip_call_id TEXT NOT NULL, PRIMARY KEY (call_id, position))",
+        f"CREATE TABLE call_offers ({_CALL_CHILD}, position INTEGER NOT NULL,"
+        " user_id TEXT NOT NULL, user_name TEXT NOT NULL, stage INTEGER NOT NULL,"
+        " via_kind TEXT NOT NULL, via_id TEXT NOT NULL, in_sync INTEGER NOT NULL,"
+        " PRIMARY KEY (call_id, position))",
+        f"CREATE TABLE call_attempts ({_CALL_CHILD}, position INTEGER NOT NULL,"
+        " user_id TEXT NOT NULL, user_name TEXT NOT NULL, at TEXT NOT NULL,"
+        " registered INTEGER NOT NULL, PRIMARY KEY (call_id, position))",
+        f"CREATE TABLE call_timeline ({_CALL_CHILD}, position INTEGER NOT NULL,"
+        " at TEXT NOT NULL, kind TEXT NOT NULL, user_id TEXT, text TEXT NOT NULL,"
+        " PRIMARY KEY (call_id, position))",
+    ),
+    (
+        # No foreign key: a clock may be set before its account exists in this file (tests,
+        # tools); delete_account removes the row explicitly.
+        "CREATE TABLE clock_settings (account_id TEXT PRIMARY KEY, offset_s REAL NOT NULL,"
+        " frozen_at TEXT)",
+    ),
+)

@@ -1,0 +1,192 @@
+"""Call flows the steps use: a customer dials a number, agents answer, everyone's audio is checked.
+
+Waiting is always arm-then-act on the journal: the position before an action is kept, and only
+events after it count for that action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.endpoints.events import AnswerSent, AudioHeard, CallConnected, PhoneRinging
+from harness.errors import ConformanceFailure
+from harness.runtime.journal import Match
+from harness.scenario.cast import CUSTOMER, Cast
+from harness.scenario.diagnosis import Diagnosis, diagnose
+from harness.sut.events import SutEvent
+from harness.sut.model import CallLogEntry
+
+RING_TIMEOUT = 10.0  # how long a phone may take to ring once the customer has dialled
+LOG_TIMEOUT = 10.0  # how long the SUT may take to log a call once it has ended
+AUDIO_GRACE = 2.0  # extra wait before declaring silence, beyond the bound under test
+
+
+@dataclass
+class PlacedCall:
+    """One call of the customer into the SUT, and what each party saw of it."""
+
+    number: str
+    sip_call_id: str
+    dialled_at: int  # journal position when the INVITE left
+    agent_legs: dict[str, str] = field(default_factory=dict)  # agent name -> its leg's SIP Call-ID
+    answered_by: list[str] = field(default_factory=list)
+    answer_pos: int | None = None
+    call_id: str | None = None  # the SUT's Call ID, once known
+    latency_ms: dict[str, float | None] = field(default_factory=dict)  # "<a> hears <b>" -> ms
+    entry: CallLogEntry | None = None
+
+
+class CallFlows:
+    """The calls of one scenario."""
+
+    def __init__(self, cast: Cast) -> None:
+        self.cast = cast
+        self.placed: list[PlacedCall] = []
+
+    @property
+    def last(self) -> PlacedCall:
+        if not self.placed:
+            raise LookupError("no call has been placed in this scenario yet")
+        return self.placed[-1]
+
+    # -- actions -------------------------------------------------------------------------------
+    def dial(self, number_name: str) -> PlacedCall:
+        cast = self.cast
+        uri = cast.telephony.number_uri(cast.number(number_name))
+        position = cast.journal.position
+        sip_call_id = cast.portal.run(cast.customer.dial(uri))
+        call = PlacedCall(number_name, sip_call_id, position)
+        self.placed.append(call)
+        return call
+
+    def wait_ringing(self, call: PlacedCall, agent: str, timeout: float = RING_TIMEOUT) -> str:
+        try:
+            ev = self.cast.journal.wait_for(
+                Match(PhoneRinging, party=agent), timeout, after=call.dialled_at
+            )
+        except AssertionError as exc:
+            raise ConformanceFailure(
+                ("AC-ANS-9",), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
+            ) from None
+        call.agent_legs[agent] = ev.sip_call_id
+        return ev.sip_call_id
+
+    def answer(self, call: PlacedCall, agent: str) -> None:
+        leg = call.agent_legs.get(agent) or self.wait_ringing(call, agent)
+        if call.answer_pos is None:
+            call.answer_pos = self.cast.journal.position
+        self.cast.portal.run(self.cast.phone(agent).answer(leg))
+        self.cast.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
+        call.answered_by.append(agent)
+
+    def hang_up(self, call: PlacedCall) -> None:
+        self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))
+
+    # -- observations ----------------------------------------------------------------------------
+    def heard(self, call: PlacedCall, listener: str, speaker: str, timeout: float) -> float | None:
+        """Latency (ms) at which ``listener`` first heard ``speaker`` on this call, or None."""
+        key = f"{listener} hears {speaker}"
+        if call.latency_ms.get(key) is not None:
+            return call.latency_ms[key]
+        leg = call.sip_call_id if listener == CUSTOMER else call.agent_legs[listener]
+        try:
+            ev = self.cast.journal.wait_for(
+                Match(AudioHeard, party=listener, heard=speaker, sip_call_id=leg),
+                timeout,
+                after=call.dialled_at,
+            )
+        except AssertionError:
+            call.latency_ms[key] = None
+            return None
+        call.latency_ms[key] = ev.latency_ms
+        return ev.latency_ms
+
+    def connected(self, call: PlacedCall, timeout: float) -> bool:
+        try:
+            self.cast.journal.wait_for(
+                Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
+                timeout,
+                after=call.dialled_at,
+            )
+        except AssertionError:
+            return False
+        return True
+
+    def sut_call_id(self, call: PlacedCall) -> str:
+        """The SUT's Call ID for this call, from the SUT's own event stream."""
+        if call.call_id is None:
+            ev = self.cast.journal.wait_for(
+                Match(SutEvent, kind="call.created",
+                      data=lambda d: call.sip_call_id in (d.get("sip_call_id"), *d.get("sip_call_ids", ()))),
+                LOG_TIMEOUT,
+            )  # fmt: skip
+            call.call_id = ev.call_id
+            self.cast.evidence.add_call(ev.call_id or "?", call.sip_call_id)
+        assert call.call_id is not None
+        return call.call_id
+
+    def log_entry(self, call: PlacedCall, *, final: bool) -> CallLogEntry:
+        """The SUT's call log entry; with ``final``, once the SUT reports the call has ended."""
+        call_id = self.sut_call_id(call)
+        if final:
+            self.cast.journal.wait_for(
+                Match(SutEvent, kind="call.ended", call_id=call_id), LOG_TIMEOUT, after=call.dialled_at
+            )
+        call.entry = self.cast.portal.run(self.cast.observation.call(call_id))
+        return call.entry
+
+    def diagnose(self, call: PlacedCall, *, silence_window: float) -> Diagnosis:
+        """Gather every party's view of the call and match it against the stuck signature."""
+        journal = self.cast.journal
+        agents = list(call.agent_legs)
+        caller_heard = [a for a in agents if self.heard(call, CUSTOMER, a, silence_window) is not None]
+        heard_caller = [a for a in agents if self.heard(call, a, CUSTOMER, 0.0) is not None]
+        answered = [
+            a for a in agents
+            if journal.events(Match(AnswerSent, party=a, sip_call_id=call.agent_legs[a]))
+        ]  # fmt: skip
+        entry = self.log_entry(call, final=False)
+        result = diagnose(
+            sip_call_id=call.sip_call_id, entry=entry, rang=agents, answered=answered,
+            caller_heard=caller_heard, heard_caller=heard_caller,
+            agent_names=self.cast.agent_names(),
+        )  # fmt: skip
+        if result.stuck:
+            self.cast.evidence.add_verdict(result.describe())
+        return result
+
+
+@dataclass
+class TestCallOutcome:
+    call: PlacedCall
+    rang: bool
+    caller_hears_agent_ms: float | None
+    agent_hears_caller_ms: float | None
+    entry: CallLogEntry | None
+    diagnosis: Diagnosis | None
+
+
+def run_test_call(flows: CallFlows, number: str, agent: str, bound_ms: float) -> TestCallOutcome:
+    """One call of the verification procedure (AC-ANS-9): ring, answer, listen, hang up, read the log.
+
+    It records what happened and never asserts: the Then steps judge, so a failing call still
+    yields its evidence and its diagnosis.
+    """
+    call = flows.dial(number)
+    try:
+        flows.wait_ringing(call, agent)
+    except ConformanceFailure:
+        flows.hang_up(call)
+        return TestCallOutcome(call, False, None, None, flows.log_entry(call, final=True), None)
+    flows.answer(call, agent)
+    wait = bound_ms / 1000 + AUDIO_GRACE
+    to_agent = flows.heard(call, CUSTOMER, agent, wait)
+    to_caller = flows.heard(call, agent, CUSTOMER, wait)
+    diagnosis = None
+    if to_agent is None or to_caller is None:
+        diagnosis = flows.diagnose(call, silence_window=0.0)
+    flows.hang_up(call)
+    entry = flows.log_entry(call, final=True)
+    if diagnosis is not None:  # with the final status now known
+        diagnosis = flows.diagnose(call, silence_window=0.0)
+    return TestCallOutcome(call, True, to_agent, to_caller, entry, diagnosis)

@@ -1,0 +1,127 @@
+"""The cast of a scenario: the names Gherkin uses, bound to SUT objects and to the parties we play.
+
+Creating a thing registers its removal with the scenario's cleanup; nothing here is shared between
+scenarios. All SUT access goes through the tenant's adapter capabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from harness.data.numbers import e164
+from harness.endpoints.caller import SyntheticCaller
+from harness.endpoints.sip_phone import SipPhone
+from harness.endpoints.stage import Stage
+from harness.evidence.collector import Evidence
+from harness.runtime.cleanup import Cleanup
+from harness.runtime.ids import ScenarioIds
+from harness.runtime.journal import Journal
+from harness.runtime.portal import Portal
+from harness.sut.contract import Directory, Observation, Telephony, Tenant
+from harness.sut.model import Agent, Number, Team
+
+CUSTOMER = "customer"
+T = TypeVar("T")
+
+
+class CapabilityMissing(LookupError):
+    """A step needs a capability the adapter does not offer (tag the scenario ``@needs:...``)."""
+
+
+@dataclass
+class Cast:
+    portal: Portal
+    tenant: Tenant
+    journal: Journal
+    cleanup: Cleanup
+    ids: ScenarioIds
+    evidence: Evidence
+    stage: Stage
+    numbers: dict[str, Number] = field(default_factory=dict)
+    agents: dict[str, Agent] = field(default_factory=dict)
+    phones: dict[str, SipPhone] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    _customer: SyntheticCaller | None = None
+
+    # -- capabilities --------------------------------------------------------------------------
+    @property
+    def directory(self) -> Directory:
+        return _need(self.tenant.directory, "directory")
+
+    @property
+    def telephony(self) -> Telephony:
+        return _need(self.tenant.telephony, "telephony")
+
+    @property
+    def observation(self) -> Observation:
+        return _need(self.tenant.observation, "observation")
+
+    # -- lookups -------------------------------------------------------------------------------
+    def number(self, name: str) -> Number:
+        return _lookup(self.numbers, name, "number")
+
+    def agent(self, name: str) -> Agent:
+        return _lookup(self.agents, name, "agent")
+
+    def phone(self, name: str) -> SipPhone:
+        return _lookup(self.phones, name, "SIP phone")
+
+    def team(self, name: str) -> Team:
+        return _lookup(self.teams, name, "team")
+
+    def agent_names(self) -> dict[str, str]:
+        return {a.id: name for name, a in self.agents.items()}
+
+    # -- creating --------------------------------------------------------------------------------
+    def add_number(self, name: str) -> Number:
+        number = self.portal.run(self.directory.create_number(f"{name} {self.ids.prefix}", e164()))
+        self.numbers[name] = number
+        return number
+
+    def add_agent(self, name: str, *, role: str = "agent") -> Agent:
+        agent = self.portal.run(self.directory.create_agent(f"{name} {self.ids.prefix}", role=role))
+        self.agents[name] = agent
+        self.cleanup.push(f"agent {name}", lambda: self.directory.remove_agent(agent))
+        return agent
+
+    def add_agent_with_phone(self, name: str) -> SipPhone:
+        agent = self.add_agent(name)
+        if agent.sip is None:
+            raise CapabilityMissing(f"the SUT gave agent {name!r} no SIP credentials")
+        phone = self.portal.run(
+            SipPhone.open(name, self.stage, agent.sip, self.telephony.registrar())
+        )
+        self.cleanup.push(f"SIP phone of {name}", phone.close)
+        self.phones[name] = phone
+        return phone
+
+    def add_team(self, name: str, members: list[str]) -> Team:
+        team = self.portal.run(self.directory.create_team(f"{name} {self.ids.prefix}"))
+        self.teams[name] = team
+        for member in members:
+            self.portal.run(self.directory.add_to_team(team, self.agent(member)))
+        return team
+
+    @property
+    def customer(self) -> SyntheticCaller:
+        """The customer who calls in (one synthetic caller per scenario, created on first use)."""
+        if self._customer is None:
+            caller = self.portal.run(SyntheticCaller.open(CUSTOMER, self.stage, e164("fr_FR")))
+            self.cleanup.push("customer's caller", caller.close)
+            self._customer = caller
+        return self._customer
+
+
+def _need(capability: T | None, name: str) -> T:
+    if capability is None:
+        raise CapabilityMissing(f"the SUT adapter lacks the capability {name!r}")
+    return capability
+
+
+def _lookup(table: dict[str, T], name: str, what: str) -> T:
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(sorted(table)) or "none"
+        raise KeyError(f"no {what} named {name!r} in this scenario (known: {known})") from None

@@ -1,0 +1,176 @@
+"""The call state machine, the answer rule and the stuck-answered-call bookkeeping."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from harness.reference.domain import calls
+from harness.reference.domain.calls import (
+    AnswerDecision,
+    AnswerRefusal,
+    CallEvent,
+    CallRecord,
+    CallState,
+    CallStatus,
+    EndedBy,
+    Offer,
+    TimelineKind,
+    next_state,
+)
+from harness.reference.domain.distribution import Assignment, AssignmentKind
+from harness.reference.domain.errors import IllegalTransition, NotFound
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+VIA_NUMBER = Assignment(AssignmentKind.NUMBER, "n1")
+
+ALLOWED = {
+    (CallState.RINGING, CallEvent.RING): CallState.RINGING,
+    (CallState.RINGING, CallEvent.NO_ANSWER): CallState.RINGING,
+    (CallState.RINGING, CallEvent.UNREGISTERED_ATTEMPT): CallState.RINGING,
+    (CallState.RINGING, CallEvent.ANSWER): CallState.ANSWERED,
+    (CallState.RINGING, CallEvent.END): CallState.ENDED,
+    (CallState.ANSWERED, CallEvent.END): CallState.ENDED,
+}
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def new_call(*offers: Offer) -> CallRecord:
+    blank = CallRecord("CALL-0000000001", "a1", "n1", "+33612345678", "+33123456789", T0)
+    return calls.open_call(blank, number_label="Sales", offers=offers, sip_call_id="sip-1@x")
+
+
+def offer(user_id: str, name: str, in_sync: bool = True) -> Offer:
+    return Offer(user_id, name, 0, VIA_NUMBER, in_sync)
+
+
+@pytest.mark.parametrize(("state", "event"), sorted(ALLOWED))
+def test_allowed_transitions(state, event):
+    assert next_state(state, event) is ALLOWED[(state, event)]
+
+
+@pytest.mark.parametrize(
+    ("state", "event"),
+    [p for p in itertools.product(CallState, CallEvent) if p not in ALLOWED],
+)
+def test_forbidden_transitions(state, event):
+    with pytest.raises(IllegalTransition):
+        next_state(state, event)
+
+
+def test_registered_answer_then_hangup_is_logged_answered():
+    call = calls.ringing(new_call(offer("u1", "Ana")), "u1", at(1))
+    call, decision = calls.answer_attempt(call, "u1", at(3))
+    assert decision == AnswerDecision(True)
+    assert (call.state, call.answered_by, call.answered_at) == (CallState.ANSWERED, "u1", at(3))
+    call = calls.end(call, at(63), EndedBy.AGENT, "hangup")
+    assert call.status is CallStatus.ANSWERED
+    assert call.duration_s == 63.0
+    assert [e.text for e in call.timeline] == [
+        "Incoming call from +33612345678 to Sales",
+        "Ringing Ana",
+        "Ana answered",
+        "Call ended by agent (hangup)",
+    ]
+
+
+def test_stuck_signature_two_out_of_sync_attempts_then_caller_hangs_up():
+    call = new_call(offer("u1", "Ana", in_sync=False), offer("u2", "Bob", in_sync=False))
+    call = calls.ringing(calls.ringing(call, "u1", at(1)), "u2", at(1))
+    call, first = calls.answer_attempt(call, "u1", at(4))
+    call, second = calls.answer_attempt(call, "u2", at(6))
+    assert first == second == AnswerDecision(False, AnswerRefusal.ASSIGNMENT_OUT_OF_SYNC)
+    assert call.state is CallState.RINGING
+    call = calls.end(call, at(30), EndedBy.CALLER, "caller hung up")
+
+    assert call.status is CallStatus.MISSED
+    assert call.answered_by is None and call.answered_at is None
+    assert [(a.user_id, a.at, a.registered) for a in call.attempts] == [
+        ("u1", at(4), False),
+        ("u2", at(6), False),
+    ]
+    no_answers = [e for e in call.timeline if e.kind is TimelineKind.NO_ANSWER]
+    assert [(e.user_id, e.text) for e in no_answers] == [
+        ("u1", "Ana did not answer"),
+        ("u2", "Bob did not answer"),
+    ]
+    assert not any(e.kind is TimelineKind.ANSWERED for e in call.timeline)
+
+
+def test_repeated_out_of_sync_attempt_is_recorded_but_said_once():
+    call = calls.ringing(new_call(offer("u1", "Ana", in_sync=False)), "u1", at(1))
+    call, _ = calls.answer_attempt(call, "u1", at(2))
+    call, _ = calls.answer_attempt(call, "u1", at(3))
+    call = calls.no_answer(call, "u1", at(20))
+    assert len(call.attempts) == 2
+    assert sum(e.kind is TimelineKind.NO_ANSWER for e in call.timeline) == 1
+
+
+def test_in_sync_user_can_answer_after_a_stuck_attempt():
+    call = new_call(offer("u1", "Ana", in_sync=False), offer("u2", "Bob"))
+    call, _ = calls.answer_attempt(call, "u1", at(2))
+    call, decision = calls.answer_attempt(call, "u2", at(4))
+    assert decision.registered
+    call = calls.end(call, at(10), EndedBy.CALLER, "")
+    assert call.status is CallStatus.ANSWERED
+    assert [a.registered for a in call.attempts] == [False, True]
+
+
+def test_lost_races_do_not_change_the_call():
+    call = new_call(offer("u1", "Ana"), offer("u2", "Bob"))
+    answered, _ = calls.answer_attempt(call, "u1", at(2))
+    again, late = calls.answer_attempt(answered, "u2", at(3))
+    assert late == AnswerDecision(False, AnswerRefusal.ALREADY_ANSWERED)
+    assert again == answered
+    same, repeat = calls.answer_attempt(answered, "u1", at(3))
+    assert repeat == AnswerDecision(True) and same == answered
+    ended = calls.end(answered, at(5), EndedBy.CALLER, "")
+    unchanged, refused = calls.answer_attempt(ended, "u2", at(6))
+    assert refused == AnswerDecision(False, AnswerRefusal.CALL_ENDED)
+    assert unchanged == ended
+
+
+def test_ring_timeout_says_did_not_answer_once():
+    call = calls.ringing(new_call(offer("u1", "Ana")), "u1", at(1))
+    call = calls.no_answer(call, "u1", at(21))
+    assert calls.no_answer(call, "u1", at(22)) == call
+    assert call.timeline[-1].text == "Ana did not answer"
+
+
+def test_user_not_offered_cannot_ring_or_answer():
+    call = new_call(offer("u1", "Ana"))
+    with pytest.raises(NotFound):
+        calls.ringing(call, "u9", at(1))
+    with pytest.raises(NotFound):
+        calls.answer_attempt(call, "u9", at(1))
+
+
+def test_ended_call_refuses_ringing_timeouts_and_second_end():
+    call = calls.end(new_call(offer("u1", "Ana")), at(5), EndedBy.CALLER, "")
+    for act in (
+        lambda: calls.ringing(call, "u1", at(6)),
+        lambda: calls.no_answer(call, "u1", at(6)),
+        lambda: calls.end(call, at(6), EndedBy.SYSTEM, ""),
+    ):
+        with pytest.raises(IllegalTransition):
+            act()
+
+
+def test_call_with_nobody_assigned_is_missed_at_once_with_the_reason():
+    call = new_call()
+    assert call.state is CallState.ENDED
+    assert call.status is CallStatus.MISSED
+    assert call.duration_s == 0.0
+    kinds = [e.kind for e in call.timeline]
+    assert kinds == [TimelineKind.INCOMING, TimelineKind.UNROUTED, TimelineKind.ENDED]
+    assert "No user is assigned to Sales" in call.timeline[1].text
+
+
+def test_sip_call_ids_accumulate_without_repeats():
+    call = calls.add_sip_call_id(new_call(offer("u1", "Ana")), "leg-2@x")
+    assert calls.add_sip_call_id(call, "leg-2@x").sip_call_ids == ("sip-1@x", "leg-2@x")

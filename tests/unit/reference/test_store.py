@@ -1,0 +1,161 @@
+"""SQLite store: durability across reopen, tenant isolation, schema versioning."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from harness.reference.clock import AccountClock
+from harness.reference.domain.accounts import Account
+from harness.reference.domain.calls import CallRecord, Offer, answer_attempt, open_call
+from harness.reference.domain.directory import Role, Team, TeamMember, User
+from harness.reference.domain.distribution import (
+    Assignment,
+    AssignmentKind,
+    Distribution,
+    MemberType,
+    Number,
+    RingToMember,
+    RingToWidget,
+    Strategy,
+)
+from harness.reference.domain.errors import Conflict
+from harness.reference.store import Store
+
+T0 = datetime(2025, 3, 3, 9, 0, 0, 250000, tzinfo=UTC)
+
+
+def seed(store: Store, acc: str, e164: str = "+33123456780") -> None:
+    store.insert_account(Account(acc, f"Tenant {acc}"), f"digest-{acc}", "2025-03-03T09:00:00Z")
+    store.insert_user(User(f"{acc}-u1", acc, "Ana", "ana@x.org", Role.AGENT, f"ana.{acc}", "pw"))
+    store.insert_team(Team(f"{acc}-t1", acc, "Support", (TeamMember(f"{acc}-u1", False),)))
+    store.insert_number(Number(f"{acc}-n1", acc, e164, "Sales"))
+    dist = Distribution(
+        f"{acc}-n1",
+        (
+            RingToWidget(
+                25, Strategy.SEQUENTIAL, (RingToMember(MemberType.USER, f"{acc}-u1", False),)
+            ),
+            RingToWidget(20, Strategy.SIMULTANEOUS, (RingToMember(MemberType.TEAM, f"{acc}-t1"),)),
+        ),
+    )
+    store.save_distribution(acc, dist)
+    offer = Offer(f"{acc}-u1", "Ana", 0, Assignment(AssignmentKind.NUMBER, f"{acc}-n1"), False)
+    blank = CallRecord(f"CALL-{acc}", acc, f"{acc}-n1", "+33611111111", "+33123456780", T0)
+    call = open_call(blank, number_label="Sales", offers=(offer,), sip_call_id="sip@x")
+    call, _ = answer_attempt(call, f"{acc}-u1", T0)
+    store.save_call(call)
+
+
+def test_everything_survives_close_and_reopen(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    first = Store(path)
+    seed(first, "acc_1")
+    before = (
+        first.list_users("acc_1"),
+        first.list_teams("acc_1"),
+        first.list_numbers("acc_1"),
+        first.get_distribution("acc_1", "acc_1-n1"),
+        first.get_call("acc_1", "CALL-acc_1"),
+    )
+    first.close()
+
+    second = Store(path)
+    after = (
+        second.list_users("acc_1"),
+        second.list_teams("acc_1"),
+        second.list_numbers("acc_1"),
+        second.get_distribution("acc_1", "acc_1-n1"),
+        second.get_call("acc_1", "CALL-acc_1"),
+    )
+    assert after == before
+    call = after[4]
+    assert call is not None
+    assert call.started_at == T0
+    assert [(a.user_id, a.registered) for a in call.attempts] == [("acc_1-u1", False)]
+    assert after[3].widgets[0].members[0].in_sync is False
+    assert second.account_by_token_digest("digest-acc_1") == Account("acc_1", "Tenant acc_1")
+    second.close()
+
+
+def test_pragmas_and_schema_version(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    Store(path).close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+    raw.close()
+    reopened = Store(path)  # a second open must not re-run the migration
+    reopened.close()
+
+
+def test_accounts_do_not_see_each_others_rows(store):
+    seed(store, "acc_a")
+    seed(store, "acc_b", "+33123456781")
+    assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1"]
+    assert store.get_user("acc_a", "acc_b-u1") is None
+    assert store.get_team("acc_a", "acc_b-t1") is None
+    assert store.get_number("acc_a", "acc_b-n1") is None
+    assert store.get_distribution("acc_a", "acc_b-n1").widgets == ()
+    assert store.get_call("acc_a", "CALL-acc_b") is None
+    assert [c.call_id for c in store.list_calls("acc_a")] == ["CALL-acc_a"]
+    assert not store.delete_user("acc_a", "acc_b-u1")
+    assert store.get_user("acc_b", "acc_b-u1") is not None
+
+
+def test_deleting_an_account_removes_all_its_rows_only(store):
+    seed(store, "acc_a")
+    seed(store, "acc_b", "+33123456781")
+    assert store.delete_account("acc_a")
+    assert store.list_users("acc_a") == [] and store.list_calls("acc_a") == []
+    assert store.account_of_call("CALL-acc_a") is None
+    assert store.get_call("acc_b", "CALL-acc_b") is not None
+
+
+def test_deleting_a_user_removes_memberships_and_ring_to_entries(store):
+    seed(store, "acc_a")
+    assert store.delete_user("acc_a", "acc_a-u1")
+    dist = store.get_distribution("acc_a", "acc_a-n1")
+    assert [len(w.members) for w in dist.widgets] == [0, 1]
+    assert store.get_team("acc_a", "acc_a-t1").members == ()
+
+
+def test_global_uniqueness_conflicts_and_failed_write_leaves_nothing(store):
+    seed(store, "acc_a")
+    store.insert_account(Account("acc_z", "Z"), "digest-z", "2025-03-03T09:00:00Z")
+    with pytest.raises(Conflict):
+        store.insert_user(User("z-u", "acc_z", "Ana", "a@x.org", Role.AGENT, "ana.acc_a", "pw"))
+    with pytest.raises(Conflict):
+        store.insert_number(Number("z-n", "acc_z", "+33123456780", "Dup"))
+    assert store.list_users("acc_z") == [] and store.list_numbers("acc_z") == []
+
+
+def test_transaction_rolls_back_every_write_of_a_failed_block(store):
+    store.insert_account(Account("acc_a", "A"), "d", "2025-03-03T09:00:00Z")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert_team(Team("t1", "acc_a", "Support"))
+        raise RuntimeError("boom")
+    assert store.list_teams("acc_a") == []
+
+
+def test_clock_settings_survive_reopen_and_go_with_the_account(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    wall = [datetime(2025, 6, 1, 12, 0, tzinfo=UTC)]
+    first = Store(path)
+    first.insert_account(Account("acc_a", "A"), "d", "2025-06-01T12:00:00Z")
+    clock = AccountClock(first, real=lambda: wall[0])
+    clock.set("acc_a", "2025-01-06T09:00:00Z")
+    clock.set("acc_b", "2030-01-01T00:00:00Z", frozen=True)
+    first.close()
+
+    wall[0] += timedelta(minutes=10)
+    second = Store(path)
+    reloaded = AccountClock(second, real=lambda: wall[0])
+    assert reloaded.now("acc_a") == datetime(2025, 1, 6, 9, 10, tzinfo=UTC)
+    assert reloaded.now("acc_b") == datetime(2030, 1, 1, tzinfo=UTC)
+    assert reloaded.is_frozen("acc_b")
+    second.delete_account("acc_a")
+    assert set(second.load_clock_settings()) == {"acc_b"}
+    second.close()
