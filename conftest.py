@@ -1,0 +1,8 @@
+"""Loads the harness's pytest plugin and the step library for every feature file."""
+
+pytest_plugins = [
+    "harness.plugin",
+    "harness.reporting.plugin",
+    "steps.common",
+    "steps.calls",
+]

@@ -1,0 +1,125 @@
+"""Turns per-frame detections into debounced heard/lost transitions, sans-IO.
+
+A signature is heard once it is detected in `HEARD_AFTER_FRAMES` consecutive frames. One frame
+can show a tone-like peak by accident (a splice, a burst of noise, the edge of a prompt), and
+frames are nearly independent, so asking for two in a row squares that small probability while
+adding only one frame (20 ms) to the time it takes to confirm; the onset reported is still the
+first frame's arrival.
+
+A heard signature is lost after `LOST_AFTER_FRAMES` received frames without it, or when that
+many frames' worth of time passes with no audio at all. Five frames (100 ms) ride out a short
+loss burst or a mixer's switching transient without flapping, and stay far below the durations
+a scenario asserts ("within 1 second").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
+from harness.media.tones import FRAME_SECONDS, Signature
+
+HEARD_AFTER_FRAMES = 2
+LOST_AFTER_FRAMES = 5
+
+
+@dataclass
+class _Track:
+    """Detection state of one signature."""
+
+    heard: bool = False
+    run: int = 0
+    onset: float = 0.0
+    misses: int = 0
+    absent_since: float | None = None
+
+
+class Hearing:
+    """What one listener hears, frame by frame."""
+
+    def __init__(
+        self,
+        candidates: Iterable[Signature],
+        frame_seconds: float = FRAME_SECONDS,
+        *,
+        heard_after: int = HEARD_AFTER_FRAMES,
+        lost_after: int = LOST_AFTER_FRAMES,
+    ) -> None:
+        if heard_after < 1 or lost_after < 1:
+            raise ValueError("frame counts must be at least 1")
+        self._tracks = {s: _Track() for s in candidates}
+        self.frame_seconds = frame_seconds
+        self.heard_after = heard_after
+        self.lost_after = lost_after
+        self._first_heard: dict[Signature, float] = {}
+        self._last_frame_at: float | None = None
+        # Whether silence would change anything: kept up to date rather than recomputed, as
+        # the media clock asks for the deadline of every stream on every wake-up.
+        self._watching = False
+
+    def frame(self, found: set[Signature], at: float) -> list[MediaEvent]:
+        """One analysed frame that arrived at ``at``, with the signatures found in it."""
+        self._last_frame_at = at
+        events: list[MediaEvent] = []
+        for signature, track in self._tracks.items():
+            if signature in found:
+                track.misses = 0
+                track.absent_since = None
+                if track.heard:
+                    continue
+                track.run += 1
+                if track.run == 1:
+                    track.onset = at
+                if track.run >= self.heard_after:
+                    track.heard = True
+                    track.run = 0
+                    self._first_heard.setdefault(signature, track.onset)
+                    events.append(SignatureHeard(signature=signature, at=track.onset))
+            else:
+                track.run = 0
+                if not track.heard:
+                    continue
+                track.misses += 1
+                if track.absent_since is None:
+                    track.absent_since = at
+                if track.misses >= self.lost_after:
+                    events.append(self._lose(signature, track, track.absent_since))
+        self._watching = any(t.heard or t.run for t in self._tracks.values())
+        return events
+
+    def _lose(self, signature: Signature, track: _Track, at: float) -> SignatureLost:
+        track.heard = False
+        track.misses = 0
+        track.absent_since = None
+        return SignatureLost(signature=signature, at=at)
+
+    def deadline(self) -> float | None:
+        """When the silence of a stopped stream would change something, or None."""
+        if not self._watching or self._last_frame_at is None:
+            return None
+        return self._last_frame_at + self.lost_after * self.frame_seconds
+
+    def silence(self, now: float) -> list[MediaEvent]:
+        """Account for the time up to ``now`` in which no frame arrived."""
+        deadline = self.deadline()
+        if deadline is None or now + 1e-6 < deadline or self._last_frame_at is None:
+            return []
+        # The first frame that did not come was due one frame after the last one.
+        missing_from = self._last_frame_at + self.frame_seconds
+        events: list[MediaEvent] = []
+        for signature, track in self._tracks.items():
+            track.run = 0
+            if track.heard:
+                since = track.absent_since if track.absent_since is not None else missing_from
+                events.append(self._lose(signature, track, since))
+        self._watching = False
+        return events
+
+    def heard_now(self) -> set[Signature]:
+        """The signatures heard at the moment."""
+        return {s for s, t in self._tracks.items() if t.heard}
+
+    def first_heard(self, signature: Signature) -> float | None:
+        """The onset of the first time ``signature`` was heard, or None."""
+        return self._first_heard.get(signature)

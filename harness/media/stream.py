@@ -1,0 +1,354 @@
+"""One party's RTP session as a sans-IO object: packets out on a clock, events from packets in.
+
+The stream never reads a clock or touches a socket. The caller passes ``now`` (seconds) to
+`MediaStream.produce`, `MediaStream.receive` and `MediaStream.handle_timer`, and asks
+`MediaStream.next_timer` when to call again, so unit tests run it on a virtual clock and the
+transport runs it on ``loop.time()``.
+
+Sending: a G.711 frame every ``ptime`` carrying the party's signature (or silence), with
+sequence numbers and timestamps continuous across frames (RFC 3550 section 5.1) and the
+timestamp still advancing while nothing is sent (stopped or on hold), as a sampling clock does.
+
+Receiving: per-source statistics (RFC 3550 A.1/A.3/A.8), the decoded audio kept on its RTP
+timeline for evidence, and signature detection debounced into `SignatureHeard` and
+`SignatureLost` events.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import deque
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from harness.media import g711
+from harness.media.events import (
+    FirstPacket,
+    MalformedPacket,
+    MediaEvent,
+    SignatureHeard,
+    SignatureLost,
+)
+from harness.media.hearing import Hearing
+from harness.media.rtp import (
+    ReceiverStatistics,
+    RtpPacket,
+    RtpParseError,
+    is_rtcp,
+    ts_delta,
+)
+from harness.media.tones import DEFAULT_AMPLITUDE, FRAME_SECONDS, Signature, SignatureDetector
+
+__all__ = [
+    "FirstPacket",
+    "MalformedPacket",
+    "MediaEvent",
+    "MediaStream",
+    "SignatureHeard",
+    "SignatureLost",
+]
+
+MAX_BURST = 10
+"""Frames sent at once to catch up after the caller was late; beyond that the stream skips."""
+MAX_GAP_FILL_SECONDS = 1.0
+"""A timestamp jump up to this long is lost audio, filled with silence in the evidence audio;
+a longer one is a discontinuity (a new talkspurt or a restarted sender) and is not filled."""
+_TOLERANCE = 1e-6
+"""Seconds early a frame still counts as due (float noise in the caller's clock)."""
+
+
+class _AudioTail:
+    """The last ``capacity`` samples appended, kept as a queue of chunks."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._chunks: deque[npt.NDArray[np.int16]] = deque()
+        self._size = 0
+
+    def append(self, samples: npt.NDArray[np.int16]) -> None:
+        if not samples.size:
+            return
+        self._chunks.append(samples)
+        self._size += samples.size
+        while self._size - self._chunks[0].size >= self.capacity:
+            self._size -= self._chunks.popleft().size
+        excess = self._size - self.capacity
+        if excess > 0:
+            self._chunks[0] = self._chunks[0][excess:]
+            self._size -= excess
+
+    def samples(self) -> npt.NDArray[np.int16]:
+        if not self._chunks:
+            return np.zeros(0, dtype=np.int16)
+        return np.concatenate(list(self._chunks))
+
+
+class MediaStream:
+    """The media of one party in one RTP session (one direction out, one in)."""
+
+    def __init__(
+        self,
+        payload_type: int = g711.PCMU,
+        ssrc: int | None = None,
+        signature: Signature | None = None,
+        listen_for: Iterable[Signature] = (),
+        ptime: float = 0.02,
+        clock_rate: int = g711.G711_CLOCK_RATE,
+        *,
+        amplitude: float = DEFAULT_AMPLITUDE,
+        keep_seconds: float = 60.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not g711.is_g711(payload_type):
+            raise ValueError(f"payload type {payload_type} is not G.711 (PCMU=0, PCMA=8)")
+        if clock_rate != g711.G711_CLOCK_RATE:
+            raise ValueError("G.711 uses an 8000 Hz RTP clock (RFC 3551 section 4.5.14)")
+        samples_per_frame = ptime * clock_rate
+        if ptime <= 0 or abs(samples_per_frame - round(samples_per_frame)) > 1e-6:
+            raise ValueError(f"ptime {ptime} s is not a whole number of samples")
+        rng = rng if rng is not None else random.Random()
+        self.payload_type = payload_type
+        self.ssrc = ssrc if ssrc is not None else rng.getrandbits(32)
+        if not 0 <= amplitude <= 32767:
+            raise ValueError("amplitude must be within the int16 range")
+        self._signature = signature
+        self.listen_for: tuple[Signature, ...] = tuple(dict.fromkeys(listen_for))
+        self.ptime = ptime
+        self.clock_rate = clock_rate
+        self.amplitude = amplitude
+        self.samples_per_frame = round(samples_per_frame)
+
+        # Sending side. RFC 3550 section 5.1: sequence number and timestamp start at random.
+        self._seq = rng.getrandbits(16)
+        self._timestamp = rng.getrandbits(32)
+        self._sample_index = 0
+        self._sending = False
+        self._held = False
+        self._epoch = 0.0
+        self._frames_since_epoch = 0
+        self._last_due: float | None = None
+        self._marker = True
+        self._payload_cache: dict[int, bytes] = {}
+        self.packets_sent = 0
+        self.first_sent_at: float | None = None
+
+        # Receiving side.
+        self._sources: dict[int, ReceiverStatistics] = {}
+        self._current_source: int | None = None
+        self._audio = _AudioTail(max(1, round(keep_seconds * clock_rate)))
+        self._audio_source: int | None = None
+        self._next_timestamp: int | None = None
+        self._detector = SignatureDetector(self.listen_for, clock_rate) if self.listen_for else None
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._hearing = Hearing(self.listen_for, frame_seconds=FRAME_SECONDS)
+        self.first_packet_at: float | None = None
+        self.last_packet_at: float | None = None
+        self.packets_received = 0
+        self.frames_received = 0
+        self.rtcp_received = 0
+        self.malformed_received = 0
+
+    # -- sending -----------------------------------------------------------------------------
+
+    @property
+    def sending(self) -> bool:
+        """Whether packets are being produced (started and not on hold)."""
+        return self._sending and not self._held
+
+    def start_sending(self, now: float) -> None:
+        """Send a frame at ``now`` and every ``ptime`` after it."""
+        if not self._sending:
+            self._sending = True
+            self._resume(now)
+
+    def stop_sending(self) -> None:
+        """Stop producing packets; a later `start_sending` continues the same RTP stream."""
+        self._sending = False
+
+    def set_hold(self, on_hold: bool, now: float) -> None:
+        """Stop (or resume) transmitting while the session is on hold."""
+        if on_hold == self._held:
+            return
+        self._held = on_hold
+        if not on_hold and self._sending:
+            self._resume(now)
+
+    @property
+    def signature(self) -> Signature | None:
+        """What this party transmits (None: digital silence)."""
+        return self._signature
+
+    def set_signature(self, signature: Signature | None) -> None:
+        """Transmit ``signature`` (or silence) from the next frame on."""
+        self._signature = signature
+        self._payload_cache.clear()
+
+    def _resume(self, now: float) -> None:
+        if self._last_due is not None:
+            # The sampling clock ran on while silent: skip the frames that were not sent.
+            skipped = max(0, math.floor((now - self._last_due) / self.ptime + _TOLERANCE) - 1)
+            self._advance(skipped)
+        self._epoch = now
+        self._frames_since_epoch = 0
+        # RFC 3551 section 4.1: the first packet of a talkspurt carries the marker bit.
+        self._marker = True
+
+    def _advance(self, frames: int) -> None:
+        samples = frames * self.samples_per_frame
+        self._timestamp = (self._timestamp + samples) & 0xFFFFFFFF
+        self._sample_index += samples
+
+    def next_send_time(self) -> float | None:
+        """When the next packet is due, or None when not sending."""
+        if not self.sending:
+            return None
+        return self._epoch + self._frames_since_epoch * self.ptime
+
+    def produce(self, now: float) -> list[bytes]:
+        """The RTP packets due by ``now``."""
+        due = self.next_send_time()
+        if due is None or now + _TOLERANCE < due:
+            return []
+        frames = math.floor((now - due) / self.ptime + _TOLERANCE) + 1
+        if frames > MAX_BURST:
+            # The caller fell far behind: rather than flood the peer, skip ahead as a sender
+            # whose audio device dropped those frames would, and mark the discontinuity.
+            skipped = frames - MAX_BURST
+            self._advance(skipped)
+            self._frames_since_epoch += skipped
+            self._marker = True
+            frames = MAX_BURST
+        packets = []
+        for _ in range(frames):
+            packet = RtpPacket(
+                payload_type=self.payload_type,
+                sequence_number=self._seq,
+                timestamp=self._timestamp,
+                ssrc=self.ssrc,
+                payload=self._frame_payload(),
+                marker=self._marker,
+            )
+            packets.append(bytes(packet))
+            self._marker = False
+            self._seq = (self._seq + 1) & 0xFFFF
+            self._last_due = self._epoch + self._frames_since_epoch * self.ptime
+            self._frames_since_epoch += 1
+            self._advance(1)
+        if self.first_sent_at is None:
+            self.first_sent_at = now
+        self.packets_sent += len(packets)
+        return packets
+
+    def _frame_payload(self) -> bytes:
+        # A signature on the 50 Hz grid repeats within 160 samples, so the encoded frames repeat
+        # too: caching them by phase saves synthesising and encoding every frame.
+        signature = self._signature
+        key = 0
+        if signature is not None:
+            period = self.clock_rate // math.gcd(signature.frequency_hz, self.clock_rate)
+            key = self._sample_index % period
+        payload = self._payload_cache.get(key)
+        if payload is None:
+            if signature is None:
+                samples = np.zeros(self.samples_per_frame, dtype=np.int16)
+            else:
+                samples = signature.samples(
+                    self.samples_per_frame, self._sample_index, self.amplitude, self.clock_rate
+                )
+            payload = g711.encode(self.payload_type, samples)
+            self._payload_cache[key] = payload
+        return payload
+
+    # -- receiving ---------------------------------------------------------------------------
+
+    @property
+    def stats(self) -> ReceiverStatistics:
+        """Statistics of the source heard most recently (an empty record before any packet)."""
+        if self._current_source is None:
+            return ReceiverStatistics(self.clock_rate)
+        return self._sources[self._current_source]
+
+    @property
+    def sources(self) -> dict[int, ReceiverStatistics]:
+        """Statistics of every source (SSRC) heard in this session."""
+        return dict(self._sources)
+
+    def receive(self, data: bytes, now: float) -> list[MediaEvent]:
+        """Account for one datagram that arrived at ``now``; returns what changed."""
+        if is_rtcp(data):
+            self.rtcp_received += 1
+            return []
+        try:
+            packet = RtpPacket.parse(data)
+        except RtpParseError as exc:
+            self.malformed_received += 1
+            return [MalformedPacket(reason=exc.reason, at=now)]
+        events: list[MediaEvent] = []
+        if self.first_packet_at is None:
+            self.first_packet_at = now
+            events.append(FirstPacket(at=now))
+        self.last_packet_at = now
+        self.packets_received += 1
+        stats = self._sources.get(packet.ssrc)
+        if stats is None:
+            stats = self._sources[packet.ssrc] = ReceiverStatistics(self.clock_rate)
+        self._current_source = packet.ssrc
+        stats.update(packet, now)
+        # Other payload types of the session (telephone-event, comfort noise) are counted
+        # above but carry no audio to analyse.
+        if g711.is_g711(packet.payload_type):
+            self._take_audio(packet, now, events)
+        return events
+
+    def _take_audio(self, packet: RtpPacket, now: float, events: list[MediaEvent]) -> None:
+        samples = g711.decode(packet.payload_type, packet.payload)
+        max_gap = round(MAX_GAP_FILL_SECONDS * self.clock_rate)
+        if packet.ssrc == self._audio_source and self._next_timestamp is not None:
+            gap = ts_delta(packet.timestamp, self._next_timestamp)
+            if -max_gap <= gap < 0:
+                return  # late or duplicate: its place in the timeline has passed
+            if gap > 0:
+                self._pending = self._pending[:0]
+                if gap <= max_gap:
+                    self._audio.append(np.zeros(gap, dtype=np.int16))
+        else:
+            self._pending = self._pending[:0]
+        self._audio_source = packet.ssrc
+        self._next_timestamp = (packet.timestamp + samples.size) & 0xFFFFFFFF
+        self._audio.append(samples)
+        if self._detector is None:
+            return
+        size = self._detector.frame_size
+        block = np.concatenate([self._pending, samples]) if self._pending.size else samples
+        whole = block.size - block.size % size
+        for start in range(0, whole, size):
+            self.frames_received += 1
+            found = self._detector.analyse(block[start : start + size])
+            events.extend(self._hearing.frame(found, now))
+        self._pending = block[whole:].copy()
+
+    def heard_now(self) -> set[Signature]:
+        """The signatures audible at the moment."""
+        return self._hearing.heard_now()
+
+    def first_heard(self, signature: Signature) -> float | None:
+        """When ``signature`` was first heard (its onset), or None if never."""
+        return self._hearing.first_heard(signature)
+
+    def received_audio(self) -> npt.NDArray[np.int16]:
+        """The decoded audio received (the most recent ``keep_seconds``), lost frames as silence."""
+        return self._audio.samples()
+
+    # -- timers ------------------------------------------------------------------------------
+
+    def next_timer(self) -> float | None:
+        """The earliest time `produce` or `handle_timer` has work to do, or None."""
+        times = [t for t in (self.next_send_time(), self._hearing.deadline()) if t is not None]
+        return min(times) if times else None
+
+    def handle_timer(self, now: float) -> list[MediaEvent]:
+        """Events due by ``now`` without any packet arriving (audio that stopped)."""
+        return self._hearing.silence(now)

@@ -1,0 +1,571 @@
+"""RTP over UDP on asyncio: the only module of `harness.media` that touches sockets or a loop.
+
+- `MediaClock`: one timer on the running loop drives every attached endpoint (one task per
+  stream costs about three times as much); send times are spread over the 20 ms frame.
+- `RtpEndpoint`: one party's `MediaStream` on a UDP socket.
+- `RtpRelay`: two sockets and a `RelayCore`, the media path of a B2BUA.
+- `open_endpoints()`: every socket still open, so a scenario that leaks an RTP port can fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import math
+import random
+import socket
+from collections.abc import Callable
+from typing import Protocol
+
+from harness.media import g711
+from harness.media.events import MediaEvent
+from harness.media.latch import Address, OpenRegistry, RemoteAddress
+from harness.media.relay import Leg, RelayCore, RelayCounters
+from harness.media.rtp import RTP_HEADER_SIZE, RTP_VERSION, is_rtcp
+from harness.media.stream import MediaStream
+
+__all__ = [
+    "MediaClock",
+    "RelayLeg",
+    "RtpEndpoint",
+    "RtpRelay",
+    "TransportClosedError",
+    "open_endpoints",
+]
+
+EventCallback = Callable[[MediaEvent], None]
+
+_BIND_ATTEMPTS = 64
+_ROUNDING = 1e-7
+"""Seconds a time may sit past a slot boundary and still count as on it (float noise)."""
+_DUE = 1e-6
+"""Seconds early a timer still counts as due; the same slack `MediaStream` allows."""
+
+
+class TransportClosedError(Exception):
+    """The endpoint or relay was closed while something waited on it."""
+
+
+_OPEN: OpenRegistry = OpenRegistry()
+
+
+def open_endpoints() -> list[str]:
+    """A description of every RTP endpoint and relay not closed yet (empty when none leaked).
+
+    Safe to call from any thread; the result fits a scenario's leak check directly.
+    """
+    return _OPEN.describe()
+
+
+# -- clock ------------------------------------------------------------------------------------
+
+
+class ClockMember(Protocol):
+    """What a `MediaClock` drives."""
+
+    def next_timer(self) -> float | None:
+        """Loop time of the next thing to do, or None."""
+        ...
+
+    def on_tick(self, now: float) -> None:
+        """Do what is due by ``now``."""
+        ...
+
+
+class MediaClock:
+    """One timer handle on the running loop serving many media streams.
+
+    Wake-ups are rounded up to ``frame / slots`` so streams due within the same slot share one
+    wake-up, and `start_time` hands new streams successive slots so their sends are spread over
+    the frame instead of bunching at one instant. Nothing is scheduled while no attached member
+    has a timer, and `close` cancels the handle.
+    """
+
+    def __init__(self, frame: float = 0.02, slots: int = 4) -> None:
+        if frame <= 0 or slots < 1:
+            raise ValueError("frame must be positive and slots at least 1")
+        self.frame = frame
+        self.slots = slots
+        self._slot = frame / slots
+        self._members: dict[ClockMember, None] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._handle: asyncio.TimerHandle | None = None
+        self._when = 0.0
+        self._next_slot = 0
+        self._closed = False
+
+    @property
+    def members(self) -> int:
+        """How many members are attached."""
+        return len(self._members)
+
+    @property
+    def next_wake(self) -> float | None:
+        """Loop time of the scheduled wake-up, or None when nothing is scheduled."""
+        return self._when if self._handle is not None else None
+
+    def now(self) -> float:
+        """The loop's time, the clock every attached stream runs on."""
+        return self._get_loop().time()
+
+    def _get_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
+
+    def start_time(self) -> float:
+        """When a stream starting now should send its first frame (the next free slot)."""
+        base = self._round_up(self.now())
+        offset = self._next_slot * self._slot
+        self._next_slot = (self._next_slot + 1) % self.slots
+        return base + offset
+
+    def attach(self, member: ClockMember) -> None:
+        """Drive ``member`` from now on (call on the loop's thread)."""
+        if self._closed:
+            raise RuntimeError("the media clock is closed")
+        self._get_loop()
+        self._members[member] = None
+        self.poke(member)
+
+    def detach(self, member: ClockMember) -> None:
+        """Stop driving ``member``; with no member left nothing stays scheduled."""
+        self._members.pop(member, None)
+        if not self._members:
+            self._cancel()
+
+    def poke(self, member: ClockMember) -> None:
+        """``member``'s timer may have moved earlier: make sure the clock wakes in time."""
+        if self._closed or member not in self._members:
+            return
+        due = member.next_timer()
+        if due is None:
+            return
+        wake = self._round_up(due)
+        if self._handle is None or wake < self._when - _ROUNDING:
+            self._arm(wake)
+
+    def close(self) -> None:
+        """Detach everything and cancel the pending wake-up."""
+        self._closed = True
+        self._members.clear()
+        self._cancel()
+
+    def _round_up(self, t: float) -> float:
+        return math.ceil((t - _ROUNDING) / self._slot) * self._slot
+
+    def _arm(self, wake: float) -> None:
+        self._cancel()
+        self._when = wake
+        self._handle = self._get_loop().call_at(wake, self._on_wake)
+
+    def _cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _schedule(self) -> None:
+        times = [t for t in (m.next_timer() for m in self._members) if t is not None]
+        if times:
+            self._arm(self._round_up(min(times)))
+        else:
+            self._cancel()
+
+    def _on_wake(self) -> None:
+        self._handle = None
+        # The loop may run a handle a hair before its time; never let ``now`` precede it.
+        now = max(self._get_loop().time(), self._when)
+        earliest: float | None = None
+        completed = False
+        try:
+            for member in list(self._members):
+                if member not in self._members:
+                    continue  # detached by an event callback during this wake-up
+                due = member.next_timer()
+                if due is not None and due <= now + _DUE:
+                    member.on_tick(now)
+                    due = member.next_timer()
+                if due is not None and (earliest is None or due < earliest):
+                    earliest = due
+            completed = True
+        finally:
+            # Reschedule even if a member raised (the loop's exception handler reports it), so
+            # one broken stream does not silence the others. If an event callback armed the
+            # handle meanwhile, a member visited earlier may have a timer ``earliest`` missed:
+            # then look at every member again.
+            if not self._closed:
+                if not completed or self._handle is not None:
+                    self._schedule()
+                elif earliest is not None:
+                    self._arm(self._round_up(earliest))
+
+
+# -- sockets ----------------------------------------------------------------------------------
+
+
+def _bind_even_socket(host: str) -> socket.socket:
+    """A UDP socket bound to an even ephemeral port (RFC 3550 section 11: RTP on even ports)."""
+    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    for _ in range(_BIND_ATTEMPTS):
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.bind((host, 0))
+        except OSError:
+            sock.close()
+            raise
+        port = sock.getsockname()[1]
+        if port % 2 == 0:
+            sock.setblocking(False)
+            return sock
+        # The even neighbour is usually free; otherwise draw another port.
+        sock.close()
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.bind((host, port - 1))
+        except OSError as exc:
+            sock.close()
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            continue
+        sock.setblocking(False)
+        return sock
+    raise OSError(errno.EADDRINUSE, f"no free even UDP port on {host}")
+
+
+class _Datagrams(asyncio.DatagramProtocol):
+    def __init__(self, on_datagram: Callable[[bytes, Address], None]) -> None:
+        self._on_datagram = on_datagram
+        self.errors = 0
+        self.last_error: Exception | None = None
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        self._on_datagram(data, (str(addr[0]), int(addr[1])))
+
+    def error_received(self, exc: Exception) -> None:
+        # An ICMP error for an earlier send (the peer's port closed): RTP carries on regardless.
+        self.errors += 1
+        self.last_error = exc
+
+
+async def _open_socket(
+    host: str, on_datagram: Callable[[bytes, Address], None]
+) -> tuple[asyncio.DatagramTransport, _Datagrams]:
+    loop = asyncio.get_running_loop()
+    sock = _bind_even_socket(host)
+    protocol = _Datagrams(on_datagram)
+    try:
+        transport, _ = await loop.create_datagram_endpoint(lambda: protocol, sock=sock)
+    except OSError:
+        sock.close()
+        raise
+    return transport, protocol
+
+
+def _looks_like_rtp(data: bytes) -> bool:
+    return len(data) >= RTP_HEADER_SIZE and data[0] >> 6 == RTP_VERSION and not is_rtcp(data)
+
+
+class _CountWaiters:
+    """Futures completed when a counter reaches a target."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
+        self._closed_by: str | None = None
+
+    async def wait(self, current: int, target: int) -> None:
+        if current >= target:
+            return
+        if self._closed_by is not None:
+            raise TransportClosedError(f"{self._closed_by} closed")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((target, future))
+        await future
+
+    def update(self, value: int) -> None:
+        if not self._waiting:
+            return
+        still = []
+        for target, future in self._waiting:
+            if future.done():
+                continue
+            if value >= target:
+                future.set_result(None)
+            else:
+                still.append((target, future))
+        self._waiting = still
+
+    def fail(self, what: str) -> None:
+        self._closed_by = what
+        for _, future in self._waiting:
+            if not future.done():
+                future.set_exception(TransportClosedError(f"{what} closed"))
+        self._waiting = []
+
+
+# -- endpoint ---------------------------------------------------------------------------------
+
+
+class RtpEndpoint:
+    """One party's `MediaStream` on a UDP socket, driven by a shared `MediaClock`.
+
+    Start and stop sending through the endpoint (not the stream directly) so the clock learns
+    about the new timer. Events the stream reports go to ``on_event``.
+    """
+
+    def __init__(self, stream: MediaStream, clock: MediaClock, latching: bool) -> None:
+        """Use `RtpEndpoint.open`."""
+        self.stream = stream
+        self._clock = clock
+        self._remote = RemoteAddress(latching)
+        self._on_event: EventCallback | None = None
+        self._transport: asyncio.DatagramTransport | None = None
+        self._protocol: _Datagrams | None = None
+        self.local_address: Address = ("", 0)
+        self.packets_sent = 0
+        self.datagrams_received = 0
+        self.unsent = 0
+        """Packets produced while no remote address was known."""
+        self._sent_waiters = _CountWaiters()
+        self._received_waiters = _CountWaiters()
+
+    @classmethod
+    async def open(
+        cls,
+        stream: MediaStream,
+        clock: MediaClock,
+        host: str = "127.0.0.1",
+        *,
+        on_event: EventCallback | None = None,
+        latching: bool = False,
+    ) -> RtpEndpoint:
+        """Bind an even UDP port on ``host`` for ``stream`` and attach it to ``clock``."""
+        endpoint = cls(stream, clock, latching)
+        endpoint._on_event = on_event
+        transport, protocol = await _open_socket(host, endpoint._on_datagram)
+        endpoint._transport, endpoint._protocol = transport, protocol
+        sockname = transport.get_extra_info("sockname")
+        endpoint.local_address = (str(sockname[0]), int(sockname[1]))
+        _OPEN.add(endpoint)
+        clock.attach(endpoint)
+        return endpoint
+
+    def __repr__(self) -> str:
+        host, port = self.local_address
+        state = "closed" if self.closed else f"remote {self.remote_address}"
+        return f"<RtpEndpoint {host}:{port} ssrc={self.stream.ssrc:#010x} {state}>"
+
+    @property
+    def closed(self) -> bool:
+        return self._transport is None
+
+    @property
+    def remote_address(self) -> Address | None:
+        return self._remote.address
+
+    @property
+    def socket_errors(self) -> int:
+        """ICMP errors reported for sends (for example the peer's port was closed)."""
+        return self._protocol.errors if self._protocol is not None else 0
+
+    def set_remote(self, host: str, port: int) -> None:
+        """Send to ``host:port`` (from the peer's SDP); with latching, until RTP arrives."""
+        self._remote.set(host, port)
+
+    def start_sending(self) -> None:
+        self.stream.start_sending(self._clock.start_time())
+        self._clock.poke(self)
+
+    def stop_sending(self) -> None:
+        self.stream.stop_sending()
+
+    def set_hold(self, on_hold: bool) -> None:
+        self.stream.set_hold(on_hold, self._clock.start_time())
+        self._clock.poke(self)
+
+    async def wait_sent(self, count: int) -> None:
+        """Return once ``count`` packets in total have been sent (bound it with a timeout)."""
+        await self._sent_waiters.wait(self.packets_sent, count)
+
+    async def wait_received(self, count: int) -> None:
+        """Return once ``count`` datagrams in total have arrived (bound it with a timeout)."""
+        await self._received_waiters.wait(self.datagrams_received, count)
+
+    def next_timer(self) -> float | None:
+        return self.stream.next_timer()
+
+    def on_tick(self, now: float) -> None:
+        packets = self.stream.produce(now)
+        address = self._remote.address
+        if packets:
+            if address is None or self._transport is None:
+                self.unsent += len(packets)
+            else:
+                for packet in packets:
+                    self._transport.sendto(packet, address)
+                self.packets_sent += len(packets)
+                self._sent_waiters.update(self.packets_sent)
+        self._publish(self.stream.handle_timer(now))
+
+    def _on_datagram(self, data: bytes, source: Address) -> None:
+        if self._transport is None:
+            return
+        now = self._clock.now()
+        self.datagrams_received += 1
+        if _looks_like_rtp(data):
+            self._remote.observe(source)
+        events = self.stream.receive(data, now)
+        self._clock.poke(self)
+        self._received_waiters.update(self.datagrams_received)
+        self._publish(events)
+
+    def _publish(self, events: list[MediaEvent]) -> None:
+        if self._on_event is not None:
+            for event in events:
+                self._on_event(event)
+
+    def close(self) -> None:
+        """Stop, release the socket and unregister; safe to call twice."""
+        if self._transport is None:
+            return
+        self._clock.detach(self)
+        self._transport.close()
+        self._transport = None
+        _OPEN.discard(self)
+        self._sent_waiters.fail(repr(self))
+        self._received_waiters.fail(repr(self))
+
+
+# -- relay ------------------------------------------------------------------------------------
+
+
+class RelayLeg:
+    """One socket of an `RtpRelay`."""
+
+    def __init__(self, relay: RtpRelay, leg: Leg, latching: bool) -> None:
+        self.leg = leg
+        self._relay = relay
+        self._remote = RemoteAddress(latching)
+        self.transport: asyncio.DatagramTransport | None = None
+        self.local_address: Address = ("", 0)
+        self.unsent = 0
+        """Packets to send on this leg while its remote address was unknown."""
+
+    @property
+    def remote_address(self) -> Address | None:
+        return self._remote.address
+
+    def set_remote(self, host: str, port: int) -> None:
+        """Send this leg's media to ``host:port`` (from its SDP)."""
+        self._remote.set(host, port)
+
+    @property
+    def payload_type(self) -> int:
+        return self._relay.core.payload_type(self.leg)
+
+    def _on_datagram(self, data: bytes, source: Address) -> None:
+        if _looks_like_rtp(data):
+            self._remote.observe(source)
+        self._relay._forward(self.leg, data)
+
+    def _send(self, data: bytes) -> None:
+        address = self._remote.address
+        if address is None or self.transport is None:
+            self.unsent += 1
+        else:
+            self.transport.sendto(data, address)
+
+
+class RtpRelay:
+    """Two UDP sockets relaying RTP between leg A and leg B, as a B2BUA's media path.
+
+    Created disconnected: media is dropped until `connect`, as for call legs not yet bridged.
+    """
+
+    def __init__(self, core: RelayCore, latching: bool) -> None:
+        """Use `RtpRelay.open`."""
+        self.core = core
+        self.leg_a = RelayLeg(self, Leg.A, latching)
+        self.leg_b = RelayLeg(self, Leg.B, latching)
+        self._waiters = {Leg.A: _CountWaiters(), Leg.B: _CountWaiters()}
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        host: str = "127.0.0.1",
+        *,
+        payload_type_a: int = g711.PCMU,
+        payload_type_b: int = g711.PCMU,
+        latching: bool = True,
+        rng: random.Random | None = None,
+    ) -> RtpRelay:
+        """Bind two even UDP ports on ``host``; legs use the given payload types."""
+        relay = cls(RelayCore(payload_type_a, payload_type_b, rng=rng), latching)
+        try:
+            for leg in (relay.leg_a, relay.leg_b):
+                leg.transport, _ = await _open_socket(host, leg._on_datagram)
+                sockname = leg.transport.get_extra_info("sockname")
+                leg.local_address = (str(sockname[0]), int(sockname[1]))
+        except OSError:
+            relay._close_sockets()
+            raise
+        _OPEN.add(relay)
+        return relay
+
+    def __repr__(self) -> str:
+        a, b = self.leg_a.local_address, self.leg_b.local_address
+        state = "closed" if self._closed else ("connected" if self.connected else "disconnected")
+        return f"<RtpRelay a={a[0]}:{a[1]} b={b[0]}:{b[1]} {state}>"
+
+    def leg(self, leg: Leg) -> RelayLeg:
+        return self.leg_a if leg is Leg.A else self.leg_b
+
+    @property
+    def connected(self) -> bool:
+        return self.core.connected
+
+    @property
+    def a_to_b(self) -> RelayCounters:
+        return self.core.a_to_b
+
+    @property
+    def b_to_a(self) -> RelayCounters:
+        return self.core.b_to_a
+
+    def connect(self) -> None:
+        """Forward media between the legs."""
+        self.core.connect()
+
+    def disconnect(self) -> None:
+        """Drop media (counted per direction) until `connect`."""
+        self.core.disconnect()
+
+    async def wait_received(self, from_leg: Leg, count: int) -> None:
+        """Return once ``count`` datagrams in total have arrived on ``from_leg``."""
+        await self._waiters[from_leg].wait(self.core.counters(from_leg).received, count)
+
+    def _forward(self, from_leg: Leg, data: bytes) -> None:
+        if self._closed:
+            return
+        now = asyncio.get_running_loop().time()
+        out = self.core.handle(from_leg, data, now)
+        if out is not None:
+            self.leg(from_leg.other)._send(out)
+        self._waiters[from_leg].update(self.core.counters(from_leg).received)
+
+    def _close_sockets(self) -> None:
+        for leg in (self.leg_a, self.leg_b):
+            if leg.transport is not None:
+                leg.transport.close()
+                leg.transport = None
+
+    def close(self) -> None:
+        """Release both sockets and unregister; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._close_sockets()
+        _OPEN.discard(self)
+        for waiters in self._waiters.values():
+            waiters.fail(repr(self))

@@ -1,0 +1,309 @@
+"""pytest plugin: requirement traceability, progress lines and the run's report files.
+
+Load it with ``-p harness.reporting.plugin``. It works with and without pytest-xdist:
+
+- wherever items are collected (the only process, or each xdist worker), every item gets
+  its requirement IDs, reference-choice flag and scenario identity in ``user_properties``;
+  scenarios and fixtures may add ``("call_ids", [...])``, ``("verdict", text)``,
+  ``("sut", {"name", "version"})`` and ``("evidence", [paths])`` themselves;
+- ``user_properties`` travel with each phase report (xdist serialises them), so the
+  controller alone prints progress and writes ``conformance.json`` and ``report.html``
+  into ``--callproof-reports DIR``, whose previous content first moves to ``previous/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import Generator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import harness
+from harness.reporting import outcomes
+from harness.reporting.catalogue import REQUIREMENT_ID, Catalogue, CatalogueError, load_catalogue
+from harness.reporting.model import RunReport
+from harness.reporting.progress import progress_line, section_of, shorten
+from harness.reporting.rotate import reports_dir_problem, rotate
+from harness.reporting.writers import write_reports
+
+#: Tags (markers) that flag a scenario as checking a choice the source documents leave open.
+REFERENCE_CHOICE_MARKERS = frozenset({"reference-choice", "reference_choice"})
+DEFAULT_CATALOGUE = Path("fixtures") / "requirements.yaml"
+_CONTROLLER = "callproof-controller"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("callproof", "callproof reports")
+    group.addoption(
+        "--callproof-reports",
+        metavar="DIR",
+        default=None,
+        help="write conformance.json and report.html into DIR (its last content moves to "
+        "DIR/previous/)",
+    )
+    group.addoption(
+        "--callproof-catalogue",
+        metavar="PATH",
+        default=None,
+        help=f"requirement catalogue (default: <rootdir>/{DEFAULT_CATALOGUE})",
+    )
+    group.addoption(
+        "--callproof-no-progress",
+        action="store_true",
+        default=False,
+        help="keep pytest's own progress output instead of one line per item",
+    )
+
+
+def _requirement_key(requirement_id: str) -> tuple[str, int]:
+    prefix, _, number = requirement_id.rpartition("-")
+    return prefix, int(number)
+
+
+def _scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, str] | None:
+    """Name and feature of a pytest-bdd scenario item; None for any other item."""
+    try:
+        from pytest_bdd.parser import render_string
+        from pytest_bdd.scenario import scenario_wrapper_template_registry
+    except ImportError:
+        return None
+    function = getattr(item, "obj", None)
+    if not callable(function):
+        return None
+    try:
+        template = scenario_wrapper_template_registry.get(function)
+    except TypeError:  # not weak-referenceable, so not a scenario wrapper
+        return None
+    if template is None:
+        return None
+    name = template.name
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        example = callspec.params.get("_pytest_bdd_example")
+        rendered = render_string(name, example) if isinstance(example, dict) else name
+        name = rendered if rendered != name else f"{name} [{callspec.id}]"
+    feature = Path(template.feature.filename)
+    try:
+        shown = feature.relative_to(rootpath).as_posix()
+    except ValueError:
+        shown = feature.as_posix()
+    return {"name": name, "feature": shown, "feature_name": template.feature.name}
+
+
+def properties_for(item: pytest.Item, rootpath: Path) -> list[tuple[str, object]]:
+    """The ``user_properties`` this plugin adds to an item at collection."""
+    names = {mark.name for mark in item.iter_markers()}
+    requirements = sorted((n for n in names if REQUIREMENT_ID.match(n)), key=_requirement_key)
+    properties: list[tuple[str, object]] = []
+    if requirements:
+        properties.append((outcomes.REQUIREMENTS, requirements))
+    if names & REFERENCE_CHOICE_MARKERS:
+        properties.append((outcomes.REFERENCE_CHOICE, True))
+    identity = _scenario_identity(item, rootpath)
+    if identity is not None:
+        properties.append((outcomes.SCENARIO, identity))
+    return properties
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        item.user_properties.extend(properties_for(item, config.rootpath))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, step: Any) -> None:
+    """Remember an undefined step on the item so that the controller can name it."""
+    text = f"{str(step.keyword).strip()} {step.name}".strip()
+    request.node.user_properties.append((outcomes.UNDEFINED_STEP, text))
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # tryfirst: a bad reports directory or catalogue stops the run before other plugins
+    # start anything (a SUT process, xdist workers).
+    catalogue = _load_catalogue(config)
+    _register_markers(config, catalogue)
+    if _is_worker(config):
+        return
+    reports = config.getoption("callproof_reports")
+    reports_dir = Path(reports).resolve() if reports else None
+    if reports_dir is not None:
+        problem = reports_dir_problem(reports_dir)
+        if problem is not None:
+            raise pytest.UsageError(f"--callproof-reports: {problem}")
+    config.pluginmanager.register(Controller(config, catalogue, reports_dir), _CONTROLLER)
+
+
+def _register_markers(config: pytest.Config, catalogue: Catalogue) -> None:
+    """Declare requirement IDs as markers: ``pytest --markers`` lists them and
+    ``--strict-markers`` accepts them."""
+    config.addinivalue_line(
+        "markers", "reference-choice: checks a choice the source documents leave open"
+    )
+    for requirement in catalogue.requirements():
+        statement = shorten(" ".join(requirement.statement.split()), 100)
+        config.addinivalue_line("markers", f"{requirement.id}: {statement}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    controller = config.pluginmanager.get_plugin(_CONTROLLER)
+    if controller is not None:
+        config.pluginmanager.unregister(controller)
+
+
+def _load_catalogue(config: pytest.Config) -> Catalogue:
+    given = config.getoption("callproof_catalogue")
+    path = Path(given) if given else config.rootpath / DEFAULT_CATALOGUE
+    if not path.exists():
+        if given:
+            raise pytest.UsageError(f"--callproof-catalogue: {path} does not exist")
+        return Catalogue.empty()
+    try:
+        return load_catalogue(path)
+    except CatalogueError as exc:
+        raise pytest.UsageError(f"requirement catalogue {path}: {exc}") from exc
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Controller:
+    """The controller side: progress lines, undefined steps, report files."""
+
+    def __init__(
+        self, config: pytest.Config, catalogue: Catalogue, reports_dir: Path | None
+    ) -> None:
+        self.config = config
+        self.reports_dir = reports_dir
+        # At -v and above pytest already prints one line per item: keep its own output.
+        self.progress = not config.getoption("callproof_no_progress") and (
+            config.get_verbosity() <= 0
+        )
+        self.report = RunReport(
+            catalogue=catalogue,
+            harness_name="callproof",
+            harness_version=harness.__version__,
+            # Scenarios name the SUT and its version; until one does, the --sut option.
+            sut_name=str(config.getoption("sut", None) or "unknown"),
+        )
+        self.tracker = outcomes.OutcomeTracker()
+        self.total = 0
+        self.written: tuple[Path, Path] | None = None
+        self._section: str | None = None
+        self._muting = False
+        self._base_prefix = self._feature_base_prefix(config)
+
+    @staticmethod
+    def _feature_base_prefix(config: pytest.Config) -> str:
+        try:
+            base = config.getini("bdd_features_base_dir")
+        except ValueError:  # pytest-bdd not loaded
+            return ""
+        if not base:
+            return ""
+        relative = os.path.relpath(config.rootpath / str(base), config.rootpath)
+        return "" if relative == "." else Path(relative).as_posix() + "/"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self) -> None:
+        # The run really starts here: every plugin configured without error. Only now do the
+        # previous reports move aside (tryfirst: before xdist starts its workers).
+        self.report.started_at = _now()
+        if self.reports_dir is not None and not self.config.option.collectonly:
+            rotate(self.reports_dir)
+            # allure-pytest created its directory while configuring; it must exist again.
+            alluredir = self.config.getoption("allure_report_dir", None)
+            if alluredir:
+                Path(alluredir).mkdir(parents=True, exist_ok=True)
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        if self.progress and terminal is not None:
+            # pytest would print each test file's path before its dots; the section
+            # headings written with the progress lines take its place.
+            terminal.showfspath = False
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = max(self.total, len(session.items))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        self.total = max(self.total, len(ids))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> Generator[None, Any, Any]:
+        result = yield
+        if self._muting and result:
+            # Keep the category (pytest's counts and summary) but print no dot or word:
+            # the line written in pytest_runtest_logreport replaces them.
+            return (result[0], "", "")
+        return result
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, Any, Any]:
+        self._muting = self.progress
+        try:
+            return (yield)
+        finally:
+            self._muting = False
+            self._record(report)
+
+    def _record(self, report: pytest.TestReport) -> None:
+        sut = outcomes.sut_of(report.user_properties)
+        if sut is not None:
+            self.report.sut_name, self.report.sut_version = sut
+        result = self.tracker.add(report)
+        if result is None:
+            return
+        self.report.results.append(result)
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        if not self.progress or terminal is None:
+            return
+        key, heading = section_of(result, self._base_prefix)
+        terminal.ensure_newline()
+        if key != self._section:
+            self._section = key
+            terminal.write_line(heading, bold=True)
+        # Cut long names to the terminal's width; in a log (CI) keep them whole.
+        tty = sys.__stdout__ is not None and sys.__stdout__.isatty()
+        width = shutil.get_terminal_size().columns if tty else 1000
+        line = progress_line(len(self.report.results), self.total, result, self._base_prefix, width)
+        terminal.write(line.head)
+        terminal.write(line.word, **{line.colour: True})
+        terminal.line(line.tail)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        self.report.finished_at = _now()
+        self.report.exitstatus = int(exitstatus)
+        if self.reports_dir is not None and not self.config.option.collectonly:
+            self.written = write_reports(self.report, self.reports_dir)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for feature, step in self.report.undefined_steps():
+            domain = _domain_of(feature, self._base_prefix)
+            terminalreporter.write_line(
+                f'callproof: error: {feature}: undefined step "{step}" '
+                f"(hint: define it in steps/{domain}.py)",
+                red=True,
+            )
+        if self.written is not None:
+            conformance, html = self.written
+            terminalreporter.write_line(f"callproof: report: {html} (data: {conformance.name})")
+
+
+def _domain_of(feature: str, base_prefix: str) -> str:
+    """``calls`` for ``features/calls/x.feature``: steps are grouped by domain folder."""
+    relative = feature[len(base_prefix) :] if feature.startswith(base_prefix) else feature
+    parts = relative.split("/")
+    domain = parts[0] if len(parts) > 1 else Path(relative).stem
+    return re.sub(r"\W", "_", domain) or "<domain>"

@@ -1,0 +1,82 @@
+"""Debouncing detections into heard/lost transitions."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+
+from harness.media.events import SignatureHeard, SignatureLost
+from harness.media.hearing import Hearing
+from harness.media.tones import signature_for
+
+A = signature_for(0)
+B = signature_for(1)
+F = 0.02
+
+
+def approx(t: float) -> float:
+    """``pytest.approx`` typed as the time it stands for, to compare events holding times."""
+    return cast(float, pytest.approx(t))
+
+
+def test_one_frame_is_not_enough_two_in_a_row_are():
+    hearing = Hearing([A, B])
+    assert hearing.frame({A}, 1.00) == []
+    assert hearing.frame(set(), 1.02) == []
+    assert hearing.frame({A}, 1.04) == []
+    # Confirmed on the second consecutive frame; the onset is the first one's arrival.
+    assert hearing.frame({A}, 1.06) == [SignatureHeard(A, at=1.04)]
+    assert hearing.heard_now() == {A}
+    assert hearing.first_heard(A) == pytest.approx(1.04)
+    assert hearing.first_heard(B) is None
+    # Fires once per transition, not on every frame.
+    assert hearing.frame({A}, 1.08) == []
+
+
+def test_lost_after_five_frames_without_it():
+    hearing = Hearing([A])
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    events = [e for i in range(2, 7) for e in hearing.frame(set(), i * F)]
+    assert events == [SignatureLost(A, at=approx(2 * F))]
+    assert hearing.heard_now() == set()
+
+
+def test_a_short_gap_does_not_flap():
+    hearing = Hearing([A])
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    events = []
+    for i in range(2, 6):  # four frames without it
+        events += hearing.frame(set(), i * F)
+    events += hearing.frame({A}, 6 * F)
+    assert events == []
+    assert hearing.heard_now() == {A}
+
+
+def test_heard_again_after_lost_keeps_the_first_onset():
+    hearing = Hearing([A], lost_after=1)
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    assert hearing.frame(set(), 2 * F) == [SignatureLost(A, at=approx(2 * F))]
+    hearing.frame({A}, 3 * F)
+    assert hearing.frame({A}, 4 * F) == [SignatureHeard(A, at=approx(3 * F))]
+    assert hearing.first_heard(A) == 0.0
+
+
+def test_audio_that_stops_is_lost_by_the_timer():
+    hearing = Hearing([A, B])
+    assert hearing.deadline() is None
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    assert hearing.deadline() == pytest.approx(F + 5 * F)
+    assert hearing.silence(F + 4 * F) == []
+    # No frame came after F: the absence began when the next one was due.
+    assert hearing.silence(F + 5 * F) == [SignatureLost(A, at=approx(2 * F))]
+    assert hearing.deadline() is None
+
+
+def test_frame_counts_must_be_positive():
+    with pytest.raises(ValueError):
+        Hearing([A], heard_after=0)
