@@ -185,7 +185,7 @@ def agent_hears_nothing(flows: CallFlows, cast: Cast, agent: str) -> None:
 @then(parsers.re(r"the diagnosis reports an answer attempt by (?P<agents>.+), none of them registered$"))
 def diagnosis_attempts(diagnosis: Diagnosis, agents: str) -> None:
     seen = {a.agent: a.registered for a in diagnosis.attempts}
-    for agent in names(agents.replace(" by ", ",")):
+    for agent in names(agents):
         assert agent in seen, f"no answer attempt by {agent} in {diagnosis.describe()}"
         assert seen[agent] is False, f"the attempt by {agent} is not reported as unregistered: {diagnosis.describe()}"
 

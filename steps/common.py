@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -46,8 +47,10 @@ def flows(cast: Cast) -> CallFlows:
 
 def names(text: str) -> list[str]:
     """'"Alice" and "Bruno"' or 'Alice, Bruno' -> ['Alice', 'Bruno']."""
-    cleaned = text.replace('"', "").replace(" and ", ",")
-    return [n.strip() for n in cleaned.split(",") if n.strip()]
+    quoted = re.findall(r'"([^"]+)"', text)
+    if quoted:
+        return quoted
+    return [n.strip() for n in re.split(r",|\band\b", text) if n.strip()]
 
 
 @given(parsers.parse('a number "{number}" in the account'))

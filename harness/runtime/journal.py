@@ -46,16 +46,16 @@ class Match(Generic[E]):
     A filter value may be a callable predicate instead of a literal.
     """
 
-    def __init__(self, kind: type[E], **filters: Any) -> None:
-        known = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    def __init__(self, event_type: type[E], /, **filters: Any) -> None:
+        known = {f.name for f in fields(event_type)}  # type: ignore[arg-type]
         unknown = set(filters) - known
         if unknown:
-            raise TypeError(f"{kind.__name__} has no field(s) {sorted(unknown)}")
-        self.kind = kind
+            raise TypeError(f"{event_type.__name__} has no field(s) {sorted(unknown)}")
+        self.event_type = event_type
         self.filters = filters
 
     def __call__(self, event: Event) -> bool:
-        if not isinstance(event, self.kind):
+        if not isinstance(event, self.event_type):
             return False
         for name, want in self.filters.items():
             have = getattr(event, name)
@@ -68,7 +68,7 @@ class Match(Generic[E]):
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.filters.items())
-        return f"{self.kind.__name__}({args})"
+        return f"{self.event_type.__name__}({args})"
 
 
 class WaitTimeout(AssertionError):

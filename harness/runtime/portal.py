@@ -50,9 +50,10 @@ class Portal:
             coro.close()
             raise RuntimeError("Portal.run() called from the loop thread; await the coroutine instead")
         future = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
+        done, _ = concurrent.futures.wait([future], timeout)
+        if done:  # the coroutine's own exceptions (TimeoutError included) pass through unchanged
+            return future.result()
+        else:
             future.cancel()
             name = getattr(coro, "__qualname__", repr(coro))
             raise PortalTimeout(f"{name} did not finish within {timeout:g} s") from None

@@ -1,0 +1,86 @@
+"""The synthetic caller: a SIP UAC with real RTP audio, playing a customer who dials in."""
+
+from __future__ import annotations
+
+import asyncio
+
+from harness.endpoints import events as party_events
+from harness.endpoints.media_leg import MediaLeg
+from harness.endpoints.stage import Stage
+from harness.endpoints.tracing import tracer
+from harness.sip import events as sip_events
+from harness.sip import sdp
+from harness.sip.transport import OutgoingCall, SipEndpoint
+
+HANGUP_TIMEOUT = 5.0
+
+
+class SyntheticCaller:
+    """Places calls from ``number``; each call carries the caller's signature both ways."""
+
+    def __init__(self, name: str, stage: Stage, number: str, sip: SipEndpoint) -> None:
+        self.name = name
+        self.stage = stage
+        self.number = number
+        self.sip = sip
+        self.calls: dict[str, tuple[OutgoingCall, MediaLeg]] = {}
+        self._leftovers: list[str] = []
+
+    @classmethod
+    async def open(cls, name: str, stage: Stage, number: str) -> SyntheticCaller:
+        sip = await SipEndpoint.open("127.0.0.1", 0, on_trace=tracer(stage.journal, name))
+        caller = cls(name, stage, number, sip)
+        sip.on_call_event = caller._on_call_event
+        stage.enter(caller)
+        return caller
+
+    async def dial(self, uri: str) -> str:
+        """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once."""
+        leg = await MediaLeg.open(self.stage, self.name)
+        host, port = self.sip.local_address
+        offer = sdp.make_offer(leg.host, leg.port)
+        call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", bytes(offer))
+        leg.sip_call_id = call.call_id
+        self.calls[call.call_id] = (call, leg)
+        return call.call_id
+
+    def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
+        if not isinstance(call, OutgoingCall) or call.call_id not in self.calls:
+            return
+        journal, leg = self.stage.journal, self.calls[call.call_id][1]
+        if isinstance(event, sip_events.CallProgress):
+            journal.record(party_events.CallProgress(
+                party=self.name, sip_call_id=call.call_id, status=event.response.status))  # fmt: skip
+        elif isinstance(event, sip_events.CallAnswered):
+            if event.response.body:
+                leg.start(event.response.body, asyncio.get_running_loop().time())
+            journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
+        elif isinstance(event, sip_events.CallEnded):
+            leg.close()
+            outcome = call.outcome
+            if isinstance(outcome, sip_events.Rejected):
+                journal.record(party_events.CallFailed(
+                    party=self.name, sip_call_id=call.call_id, status=outcome.status,
+                    reason=outcome.reason))  # fmt: skip
+            journal.record(party_events.CallEnded(
+                party=self.name, sip_call_id=call.call_id, by=str(event.by)))  # fmt: skip
+
+    async def hangup(self, sip_call_id: str) -> None:
+        """BYE (or CANCEL before the answer) and wait until the call has ended."""
+        call, leg = self.calls[sip_call_id]
+        await call.hangup(HANGUP_TIMEOUT)
+        leg.close()
+
+    def leaks(self) -> list[str]:
+        return list(self._leftovers)
+
+    async def close(self) -> None:
+        """End our own live calls, then close the socket; what cannot be ended is a leak."""
+        for call, leg in self.calls.values():
+            if call.session.live:
+                try:
+                    await call.hangup(HANGUP_TIMEOUT)
+                except TimeoutError as exc:
+                    self._leftovers.append(f"call {call.call_id} did not end: {exc}")
+            leg.close()
+        await self.sip.close()

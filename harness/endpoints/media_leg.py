@@ -1,0 +1,65 @@
+"""One party's audio on one call: its signature out, every signature it hears reported in."""
+
+from __future__ import annotations
+
+from harness.endpoints.events import AudioHeard, AudioLost
+from harness.endpoints.stage import Stage
+from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
+from harness.media.stream import MediaStream
+from harness.media.transport import RtpEndpoint
+from harness.sip import sdp
+
+
+class MediaLeg:
+    """An RTP endpoint sending ``party``'s signature and listening for everyone's."""
+
+    def __init__(self, stage: Stage, party: str, sip_call_id: str) -> None:
+        self.stage = stage
+        self.party = party
+        self.sip_call_id = sip_call_id
+        self.answered_at: float | None = None
+        self.rtp: RtpEndpoint | None = None
+
+    @classmethod
+    async def open(cls, stage: Stage, party: str, sip_call_id: str = "") -> MediaLeg:
+        leg = cls(stage, party, sip_call_id)
+        stream = MediaStream(signature=stage.signature(party), listen_for=stage.all_signatures)
+        leg.rtp = await RtpEndpoint.open(stream, stage.clock, on_event=leg._on_media)
+        return leg
+
+    @property
+    def port(self) -> int:
+        assert self.rtp is not None
+        return self.rtp.local_address[1]
+
+    @property
+    def host(self) -> str:
+        assert self.rtp is not None
+        return self.rtp.local_address[0]
+
+    def start(self, remote_sdp: bytes, answered_at: float) -> None:
+        """Send to where the peer's SDP says, from the answer on (latency is measured from it)."""
+        assert self.rtp is not None
+        description = sdp.SessionDescription.parse(remote_sdp)
+        host, port = sdp.remote_rtp_address(description)
+        codec = sdp.negotiated(description)
+        self.rtp.stream.payload_type = codec.payload_type
+        self.answered_at = answered_at
+        self.rtp.set_remote(host, port)
+        self.rtp.start_sending()
+
+    def _on_media(self, event: MediaEvent) -> None:
+        journal = self.stage.journal
+        if isinstance(event, SignatureHeard):
+            heard = self.stage.whose(event.signature)
+            latency = None if self.answered_at is None else (event.at - self.answered_at) * 1000
+            journal.record(
+                AudioHeard(party=self.party, sip_call_id=self.sip_call_id, heard=heard, latency_ms=latency)
+            )
+        elif isinstance(event, SignatureLost):
+            heard = self.stage.whose(event.signature)
+            journal.record(AudioLost(party=self.party, sip_call_id=self.sip_call_id, heard=heard))
+
+    def close(self) -> None:
+        if self.rtp is not None:
+            self.rtp.close()

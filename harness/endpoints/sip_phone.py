@@ -1,0 +1,133 @@
+"""A SIP phone agent: registers with the SUT, rings, answers on command, sends its signature."""
+
+from __future__ import annotations
+
+import asyncio
+
+from harness.endpoints import events as party_events
+from harness.endpoints.media_leg import MediaLeg
+from harness.endpoints.stage import Stage
+from harness.endpoints.tracing import tracer
+from harness.sip import events as sip_events
+from harness.sip import sdp
+from harness.sip.auth import Credentials
+from harness.sip.transport import IncomingCall, SipEndpoint
+from harness.sut.model import SipCredentials
+
+REGISTER_TIMEOUT = 5.0
+HANGUP_TIMEOUT = 5.0
+
+
+class RegistrationFailed(ConnectionError):
+    """The SUT's registrar refused or ignored the phone's REGISTER."""
+
+
+class SipPhone:
+    """An agent's desk phone. Incoming calls ring (180) at once; ``answer`` picks one up.
+
+    With ``auto_answer`` the phone answers every call as soon as it rings.
+    """
+
+    def __init__(self, name: str, stage: Stage, sip: SipEndpoint, auto_answer: bool) -> None:
+        self.name = name
+        self.stage = stage
+        self.sip = sip
+        self.auto_answer = auto_answer
+        self.calls: dict[str, tuple[IncomingCall, asyncio.Task[MediaLeg]]] = {}
+        self._leftovers: list[str] = []
+
+    @classmethod
+    async def open(
+        cls,
+        name: str,
+        stage: Stage,
+        credentials: SipCredentials,
+        registrar: tuple[str, int],
+        *,
+        auto_answer: bool = False,
+    ) -> SipPhone:
+        sip = await SipEndpoint.open("127.0.0.1", 0, on_trace=tracer(stage.journal, name))
+        phone = cls(name, stage, sip, auto_answer)
+        sip.on_invite = phone._on_invite
+        sip.on_call_event = phone._on_call_event
+        stage.enter(phone)
+        try:
+            await phone.register(credentials, registrar)
+        except (RegistrationFailed, TimeoutError):
+            await phone.close()
+            raise
+        return phone
+
+    async def register(self, credentials: SipCredentials, registrar: tuple[str, int]) -> None:
+        host, port = registrar
+        aor = f"sip:{credentials.username}@{host}:{port}"
+        response = await self.sip.register(
+            f"sip:{host}:{port}", aor,
+            credentials=Credentials(credentials.username, credentials.password),
+            expires=3600, timeout=REGISTER_TIMEOUT,
+        )  # fmt: skip
+        if response.status != 200:
+            raise RegistrationFailed(
+                f"{self.name}: REGISTER to {host}:{port} got {response.status} {response.reason}"
+            )
+        self.stage.journal.record(
+            party_events.Registered(party=self.name, registrar=f"{host}:{port}", expires=3600)
+        )
+
+    def _on_invite(self, call: IncomingCall) -> None:
+        call.ring()
+        media = asyncio.ensure_future(MediaLeg.open(self.stage, self.name, call.call_id))
+        self.calls[call.call_id] = (call, media)
+        self.stage.journal.record(party_events.PhoneRinging(
+            party=self.name, sip_call_id=call.call_id, from_uri=str(call.request.from_.uri)))  # fmt: skip
+        if self.auto_answer:
+            asyncio.ensure_future(self.answer(call.call_id))
+
+    def ringing(self) -> list[str]:
+        return [cid for cid, (call, _) in self.calls.items() if call.state.value in ("incoming", "ringing")]
+
+    async def answer(self, sip_call_id: str | None = None) -> str:
+        """Pick up ``sip_call_id`` (default: the oldest ringing call); returns its SIP Call-ID."""
+        if sip_call_id is None:
+            ringing = self.ringing()
+            if not ringing:
+                raise LookupError(f"the phone of {self.name} is not ringing")
+            sip_call_id = ringing[0]
+        call, media = self.calls[sip_call_id]
+        leg = await media
+        offer = sdp.SessionDescription.parse(call.remote_sdp or b"")
+        answer = sdp.make_answer(offer, leg.host, leg.port)
+        call.answer(bytes(answer))
+        leg.start(bytes(offer), asyncio.get_running_loop().time())
+        self.stage.journal.record(party_events.AnswerSent(party=self.name, sip_call_id=sip_call_id))
+        return sip_call_id
+
+    def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
+        if not isinstance(call, IncomingCall) or call.call_id not in self.calls:
+            return
+        journal = self.stage.journal
+        if isinstance(event, sip_events.CallConfirmed):
+            journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
+        elif isinstance(event, sip_events.CallEnded):
+            media = self.calls[call.call_id][1]
+            media.add_done_callback(lambda task: task.result().close() if not task.cancelled() else None)
+            journal.record(party_events.CallEnded(
+                party=self.name, sip_call_id=call.call_id, by=str(event.by)))  # fmt: skip
+
+    async def hangup(self, sip_call_id: str) -> None:
+        call, media = self.calls[sip_call_id]
+        await call.hangup(HANGUP_TIMEOUT)
+        (await media).close()
+
+    def leaks(self) -> list[str]:
+        return list(self._leftovers)
+
+    async def close(self) -> None:
+        for call, media in self.calls.values():
+            if call.session.live:
+                try:
+                    await call.hangup(HANGUP_TIMEOUT)
+                except TimeoutError as exc:
+                    self._leftovers.append(f"call {call.call_id} did not end: {exc}")
+            (await media).close()
+        await self.sip.close()

@@ -1,0 +1,135 @@
+"""The reference's SIP edge: a registrar for agents' phones and a B2BUA for inbound calls.
+
+A thin translator: every decision (who rings, whether an answer counts, what the call log says)
+is the :class:`~harness.reference.service.ContactCenter`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from harness.media.transport import RtpRelay
+from harness.reference.domain.errors import NotFound
+from harness.reference.service import ContactCenter
+from harness.reference.telephony.inbound import InboundCall
+from harness.reference.telephony.registrar import Registrar
+from harness.sip import events as sip_events
+from harness.sip import sdp
+from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
+from harness.sip.transaction import Address
+from harness.sip.useragent import DEFAULT_ALLOW
+
+LOG = logging.getLogger("callproof.reference.edge")
+CODECS = ("PCMU", "PCMA")
+
+
+class SipEdge:
+    def __init__(self, center: ContactCenter, sip: SipEndpoint) -> None:
+        self.center = center
+        self.sip = sip
+        self.registrar = Registrar(center, asyncio.get_running_loop().time())
+        self._calls: dict[str, InboundCall] = {}  # caller's SIP Call-ID -> call
+        self._legs: dict[OutgoingCall, InboundCall] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @classmethod
+    async def open(cls, center: ContactCenter, host: str = "127.0.0.1", port: int = 0) -> SipEdge:
+        sip = await SipEndpoint.open(
+            host, port, user_agent="callproof-reference", allow=(*DEFAULT_ALLOW, "REGISTER")
+        )
+        edge = cls(center, sip)
+        sip.on_invite = edge._on_invite
+        sip.on_request = edge._on_request
+        sip.on_call_event = edge._on_call_event
+        return edge
+
+    @property
+    def local_address(self) -> Address:
+        return self.sip.local_address
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            LOG.warning("edge task failed: %r", task.exception())
+
+    def route(self, leg: OutgoingCall, call: InboundCall) -> None:
+        self._legs[leg] = call
+
+    # -- requests --------------------------------------------------------------------------
+    def _on_request(self, request: IncomingSipRequest) -> None:
+        if request.request.method == "REGISTER":
+            self.registrar.handle(request, asyncio.get_running_loop().time())
+
+    def _on_invite(self, incoming: IncomingCall) -> None:
+        self.spawn(self._start_inbound(incoming))
+
+    async def _start_inbound(self, incoming: IncomingCall) -> None:
+        request = incoming.request
+        called = request.uri.user or ""
+        try:
+            offer = sdp.SessionDescription.parse(incoming.remote_sdp or b"")
+            codec = next(c for c in CODECS if c in _offered(offer))
+        except (ValueError, StopIteration):
+            incoming.reject(488, "Not Acceptable Here")
+            return
+        if self.center.number_by_e164(called) is None:
+            incoming.reject(404, "Not Found")
+            return
+        try:
+            plan = self.center.start_inbound_call(called, request.from_.uri.user or "anonymous", incoming.call_id)
+        except NotFound:
+            incoming.reject(404, "Not Found")
+            return
+        if not plan.targets and not plan.stages:
+            incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
+            return
+        pt = 0 if codec == "PCMU" else 8
+        relay = await RtpRelay.open("127.0.0.1", payload_type_a=pt, payload_type_b=pt)
+        call = InboundCall(self, self.center, incoming, plan, codec, relay)
+        call.on_finished = self._finished
+        self._calls[incoming.call_id] = call
+        if not incoming.session.live:  # the caller gave up while we were setting up
+            call.on_caller_event(sip_events.CallEnded(incoming.session, "remote"))
+            return
+        call.start()
+
+    def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
+        if isinstance(call, OutgoingCall):
+            owner = self._legs.get(call)
+            if owner is not None:
+                owner.on_agent_event(call, event)
+            if isinstance(event, sip_events.CallEnded):
+                self._legs.pop(call, None)
+        elif isinstance(call, IncomingCall):
+            inbound = self._calls.get(call.call_id)
+            if inbound is not None:
+                inbound.on_caller_event(event)
+
+    def _finished(self, call: InboundCall) -> None:
+        self._calls.pop(call.caller.call_id, None)
+
+    async def close(self) -> None:
+        for call in list(self._calls.values()):
+            call.finish()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.sip.close()
+
+
+def _offered(offer: sdp.SessionDescription) -> list[str]:
+    audio = offer.audio()
+    if audio is None:
+        return []
+    return [c.name.upper() for c in audio.codecs()]

@@ -1,0 +1,198 @@
+"""One inbound call through the reference's B2BUA: ring the planned agents, bridge the answer.
+
+The caller's leg and every agent leg are separate SIP dialogs; media goes through one RTP relay
+per call (leg A: the caller, leg B: whichever agent's answer is registered). An answer that the
+service does not register (an out-of-sync assignment, AC-ANS-3) still completes that agent's
+SIP dialog and answers the caller, but the relay stays disconnected: both sides hear silence,
+exactly the "stuck answered call" the seed describes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from harness.media.transport import RtpRelay
+from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
+from harness.reference.service import ContactCenter
+from harness.sip import events as sip_events
+from harness.sip import sdp
+from harness.sip.transport import IncomingCall, OutgoingCall
+
+if TYPE_CHECKING:
+    from harness.reference.telephony.edge import SipEdge
+
+LOG = logging.getLogger("callproof.reference.inbound")
+END_TIMEOUT = 5.0
+
+
+@dataclass(eq=False)
+class AgentLeg:
+    target: RingTarget
+    call: OutgoingCall
+    answered: bool = False
+    registered: bool = False
+
+
+@dataclass(eq=False)
+class InboundCall:
+    edge: SipEdge
+    center: ContactCenter
+    caller: IncomingCall
+    plan: InboundPlan
+    codec: str
+    relay: RtpRelay
+    legs: list[AgentLeg] = field(default_factory=list)
+    stage_index: int = -1
+    caller_answered: bool = False
+    bridged: AgentLeg | None = None
+    finished: bool = False
+    _ring_timer: asyncio.TimerHandle | None = None
+    on_finished: Callable[[InboundCall], None] | None = None
+
+    @property
+    def call_id(self) -> str:
+        return self.plan.call_id
+
+    @property
+    def stages(self) -> tuple[RingStagePlan, ...]:
+        if self.plan.stages:
+            return self.plan.stages
+        return (RingStagePlan(self.plan.ring_time_s, tuple(self.plan.targets)),)
+
+    # -- ringing ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self.next_stage()
+
+    def next_stage(self) -> None:
+        """Ring the next stage of the plan, or give up when none is left."""
+        while not self.finished:
+            self.stage_index += 1
+            if self.stage_index >= len(self.stages):
+                self.no_one_answered()
+                return
+            stage = self.stages[self.stage_index]
+            rung = [self.ring(target) for target in stage.targets]
+            if any(rung):
+                loop = asyncio.get_running_loop()
+                self._ring_timer = loop.call_later(stage.ring_time_s, self.ring_time_over)
+                return
+
+    def ring(self, target: RingTarget) -> bool:
+        if not target.contacts:
+            self.center.ring_timeout(self.call_id, target.user_id)  # no phone to ring
+            return False
+        host, port = self.relay.leg_b.local_address
+        offer = sdp.make_offer(host, port, codecs=(self.codec,))
+        caller_uri = self.caller.request.from_.uri
+        for contact in target.contacts[:1]:
+            call = self.edge.sip.invite(contact, f"sip:{caller_uri.user}@{host}", bytes(offer))
+            leg = AgentLeg(target, call)
+            self.legs.append(leg)
+            self.edge.route(call, self)
+            self.center.record_sip_call_id(self.call_id, call.call_id)
+        return True
+
+    def ring_time_over(self) -> None:
+        self._ring_timer = None
+        for leg in self.legs:
+            if not leg.answered and leg.call.session.live:
+                self.center.ring_timeout(self.call_id, leg.target.user_id)
+                self.edge.spawn(leg.call.cancel(END_TIMEOUT))
+        if self.bridged is None:
+            self.next_stage()
+
+    def no_one_answered(self) -> None:
+        """Every stage rang out. A stuck caller stays in silence until hanging up."""
+        if not self.caller_answered:
+            self.caller.reject(480, "Temporarily Unavailable")
+            self.center.call_ended(self.call_id, "system", "no answer")
+            self.finish()
+
+    # -- events from the legs ------------------------------------------------------------------
+    def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None:
+        leg = next((x for x in self.legs if x.call is call), None)
+        if leg is None or self.finished:
+            return
+        if isinstance(event, sip_events.CallProgress) and event.response.status in (180, 183):
+            self.center.agent_ringing(self.call_id, leg.target.user_id)
+            if not self.caller_answered:
+                self.caller.ring()
+        elif isinstance(event, sip_events.CallAnswered):
+            self.agent_answered(leg, event.response.body)
+        elif isinstance(event, sip_events.CallEnded):
+            self.agent_leg_ended(leg)
+
+    def agent_answered(self, leg: AgentLeg, agent_sdp: bytes) -> None:
+        leg.answered = True
+        if self.bridged is not None:  # someone else's answer was registered first
+            self.edge.spawn(leg.call.hangup(END_TIMEOUT))
+            return
+        decision = self.center.answer_attempt(self.call_id, leg.target.user_id)
+        self.answer_caller()
+        if not decision.registered:
+            LOG.info("call %s: answer by %s not registered (%s)", self.call_id,
+                     leg.target.user_id, decision.refusal)  # fmt: skip
+            return
+        leg.registered = True
+        self.bridged = leg
+        host, port = sdp.remote_rtp_address(sdp.SessionDescription.parse(agent_sdp))
+        self.relay.leg_b.set_remote(host, port)
+        self.relay.connect()
+        if self._ring_timer is not None:
+            self._ring_timer.cancel()
+            self._ring_timer = None
+        for other in self.legs:
+            if other is not leg and other.call.session.live:
+                if not other.answered:
+                    self.center.ring_timeout(self.call_id, other.target.user_id)
+                self.edge.spawn(other.call.hangup(END_TIMEOUT))
+
+    def answer_caller(self) -> None:
+        if self.caller_answered:
+            return
+        offer = sdp.SessionDescription.parse(self.caller.remote_sdp or b"")
+        host, port = sdp.remote_rtp_address(offer)
+        self.relay.leg_a.set_remote(host, port)
+        a_host, a_port = self.relay.leg_a.local_address
+        answer = sdp.make_answer(offer, a_host, a_port, supported=(self.codec,))
+        self.caller.answer(bytes(answer))
+        self.caller_answered = True
+
+    def agent_leg_ended(self, leg: AgentLeg) -> None:
+        if leg is self.bridged:
+            self.center.call_ended(self.call_id, "agent", "agent hung up")
+            self.edge.spawn(self.caller.hangup(END_TIMEOUT))
+            self.finish()
+        elif not leg.answered and self.bridged is None and not self.finished:
+            outcome = leg.call.outcome
+            if isinstance(outcome, sip_events.Rejected):  # declined or busy: that user did not answer
+                self.center.ring_timeout(self.call_id, leg.target.user_id)
+            if self._ring_timer is not None and not any(
+                x.call.session.live and not x.answered for x in self.legs
+            ) and not any(x.answered for x in self.legs):
+                self._ring_timer.cancel()
+                self.ring_time_over()
+
+    def on_caller_event(self, event: sip_events.UaEvent) -> None:
+        if isinstance(event, sip_events.CallEnded) and not self.finished:
+            reason = "caller hung up" if self.caller_answered else "caller cancelled"
+            self.center.call_ended(self.call_id, "caller", reason)
+            for leg in self.legs:
+                if leg.call.session.live:
+                    self.edge.spawn(leg.call.hangup(END_TIMEOUT))
+            self.finish()
+
+    def finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if self._ring_timer is not None:
+            self._ring_timer.cancel()
+            self._ring_timer = None
+        self.relay.close()
+        if self.on_finished is not None:
+            self.on_finished(self)

@@ -1,0 +1,241 @@
+"""An immutable, ordered, case-insensitive multi-map of SIP header fields (RFC 3261 7.3).
+
+Names are normalised once: compact forms become their full name (``i`` -> ``Call-ID``,
+section 7.3.3 and the extension RFCs) and well-known names get their canonical spelling,
+so ``cseq`` and ``CSeq`` are the same key and print the same way. Unknown names keep the
+peer's spelling but still compare case-insensitively.
+
+Each entry holds one value: comma-separated lists of the headers RFC 3261 defines as lists
+(Via, Contact, Route, Allow, ...) are split into one entry per value, on parse and on
+construction alike, so ``get_all("Via")`` is the list of Via values whatever the line
+layout was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from harness.sip.grammar import SipParseError, split_outside
+
+__all__ = ["COMPACT_FORMS", "MULTI_VALUE", "Headers", "canonical_name"]
+
+COMPACT_FORMS = {
+    "i": "Call-ID",
+    "m": "Contact",
+    "f": "From",
+    "t": "To",
+    "v": "Via",
+    "l": "Content-Length",
+    "c": "Content-Type",
+    "k": "Supported",
+    "s": "Subject",
+    "e": "Content-Encoding",
+    "o": "Event",  # RFC 6665
+    "r": "Refer-To",  # RFC 3515
+    "b": "Referred-By",  # RFC 3892
+    "u": "Allow-Events",  # RFC 6665
+    "x": "Session-Expires",  # RFC 4028
+    "a": "Accept-Contact",  # RFC 3841
+    "j": "Reject-Contact",  # RFC 3841
+    "d": "Request-Disposition",  # RFC 3841
+    "y": "Identity",  # RFC 8224
+}
+
+_CANONICAL = {
+    name.lower(): name
+    for name in (
+        *COMPACT_FORMS.values(),
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Alert-Info",
+        "Allow",
+        "Authentication-Info",
+        "Authorization",
+        "Call-ID",
+        "Call-Info",
+        "Content-Disposition",
+        "Content-Language",
+        "CSeq",
+        "Date",
+        "Error-Info",
+        "Expires",
+        "In-Reply-To",
+        "Max-Forwards",
+        "MIME-Version",
+        "Min-Expires",
+        "Organization",
+        "P-Asserted-Identity",
+        "Path",
+        "Priority",
+        "Proxy-Authenticate",
+        "Proxy-Authorization",
+        "Proxy-Require",
+        "RAck",
+        "Reason",
+        "Record-Route",
+        "Reply-To",
+        "Require",
+        "Retry-After",
+        "Route",
+        "RSeq",
+        "Server",
+        "Timestamp",
+        "Unsupported",
+        "User-Agent",
+        "Warning",
+        "WWW-Authenticate",
+    )
+}
+
+MULTI_VALUE = frozenset(
+    name.lower()
+    for name in (
+        "Via",
+        "Contact",
+        "Route",
+        "Record-Route",
+        "Path",
+        "Allow",
+        "Allow-Events",
+        "Supported",
+        "Require",
+        "Proxy-Require",
+        "Unsupported",
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Content-Encoding",
+        "Content-Language",
+        "Alert-Info",
+        "Call-Info",
+        "Error-Info",
+        "In-Reply-To",
+        "Warning",
+        "Reason",
+        "P-Asserted-Identity",
+    )
+)
+"""Lower-cased names whose values are comma-separated lists (RFC 3261 section 7.3.1)."""
+
+
+def canonical_name(name: str) -> str:
+    """Full, canonically spelt header name for ``name`` (compact forms expanded)."""
+    if len(name) == 1:
+        full = COMPACT_FORMS.get(name.lower())
+        if full is not None:
+            return full
+    return _CANONICAL.get(name.lower(), name)
+
+
+class Headers:
+    """Ordered multi-map of header fields. Every "modifying" method returns a new object.
+
+    Raises ValueError (SipParseError for a list with an empty element) on a bad value.
+    """
+
+    __slots__ = ("_items",)
+
+    _items: tuple[tuple[str, str], ...]
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        pairs = []
+        for name, value in items:
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise TypeError(f"header name and value must be str, got {name!r}: {value!r}")
+            if "\r" in value or "\n" in value:
+                raise ValueError(f"header {name} value must not contain line breaks")
+            cname = canonical_name(name.strip())
+            if cname.lower() not in MULTI_VALUE:
+                pairs.append((cname, value.strip()))
+                continue
+            parts = [part.strip() for part in split_outside(value, ",")]
+            if not all(parts):
+                raise SipParseError(f"empty element in {cname} list {value!r}")
+            pairs += [(cname, part) for part in parts]
+        object.__setattr__(self, "_items", tuple(pairs))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Headers is immutable")
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Headers):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Headers({list(self._items)!r})"
+
+    def _key(self) -> tuple[tuple[str, str], ...]:
+        return tuple((n.lower(), v) for n, v in self._items)
+
+    def get(self, name: str) -> str | None:
+        """The first value of ``name``, or None."""
+        lname = canonical_name(name).lower()
+        for n, v in self._items:
+            if n.lower() == lname:
+                return v
+        return None
+
+    def get_all(self, name: str) -> list[str]:
+        """Every value of ``name`` in order (empty list when absent)."""
+        lname = canonical_name(name).lower()
+        return [v for n, v in self._items if n.lower() == lname]
+
+    def replace(self, name: str, value: str) -> Headers:
+        """Set ``name`` to the single ``value`` where it first appeared (else at the end)."""
+        cname = canonical_name(name)
+        lname = cname.lower()
+        out: list[tuple[str, str]] = []
+        done = False
+        for n, v in self._items:
+            if n.lower() == lname:
+                if not done:
+                    out.append((cname, value))
+                    done = True
+            else:
+                out.append((n, v))
+        if not done:
+            out.append((cname, value))
+        return Headers(out)
+
+    def add(self, name: str, value: str, first: bool = False) -> Headers:
+        """Add a value after the existing ones, or before them when ``first`` (a new top Via)."""
+        cname = canonical_name(name)
+        items = list(self._items)
+        lname = cname.lower()
+        positions = [i for i, (n, _) in enumerate(items) if n.lower() == lname]
+        if first:
+            items.insert(positions[0] if positions else 0, (cname, value))
+        else:
+            items.insert(positions[-1] + 1 if positions else len(items), (cname, value))
+        return Headers(items)
+
+    def remove(self, name: str) -> Headers:
+        """Drop every value of ``name``."""
+        lname = canonical_name(name).lower()
+        return Headers((n, v) for n, v in self._items if n.lower() != lname)
+
+    def remove_first(self, name: str) -> Headers:
+        """Drop the first value of ``name`` (a proxy popping its own Via or Route)."""
+        lname = canonical_name(name).lower()
+        out: list[tuple[str, str]] = []
+        removed = False
+        for n, v in self._items:
+            if not removed and n.lower() == lname:
+                removed = True
+                continue
+            out.append((n, v))
+        return Headers(out)

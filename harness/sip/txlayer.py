@@ -1,0 +1,220 @@
+"""The transaction layer under a user agent core (RFC 3261 sections 17 and 18), sans-IO.
+
+It owns the client and server transactions, one heap of timers, the outbox of datagrams
+and the trace of every message. The core above it (the transaction user, "TU") is a
+subclass that receives what the transactions deliver through three hooks:
+``_tx_response``, ``_tx_failure`` and ``_tx_ack``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
+
+from harness.sip.message import SipMessage, SipRequest, SipResponse, make_branch
+from harness.sip.transaction import (
+    Address,
+    ClientInviteTransaction,
+    ClientNonInviteTransaction,
+    RequestReceived,
+    ResponseReceived,
+    ServerInviteTransaction,
+    ServerNonInviteTransaction,
+    Terminated,
+    TimerConfig,
+    TransactionTimedOut,
+    Transmit,
+    TransportError,
+)
+
+__all__ = ["ClientTx", "ServerTx", "SipTrace", "TransactionLayer"]
+
+ClientTx = ClientInviteTransaction | ClientNonInviteTransaction
+ServerTx = ServerInviteTransaction | ServerNonInviteTransaction
+OwnerT = TypeVar("OwnerT")
+
+
+@dataclass(frozen=True)
+class SipTrace:
+    """One message seen on the wire, for ladders and evidence.
+
+    ``message`` is None when ``raw`` could not be parsed. ``error`` says why a message
+    was not parsed, not routed (``dropped: ...``) or not sent (``refused: ...``).
+    """
+
+    now: float
+    direction: str  # "in" or "out"
+    local: Address
+    peer: Address
+    raw: bytes
+    message: SipMessage | None
+    error: str | None = None
+
+
+class Timed(Protocol):
+    """Anything with timers the layer schedules: transactions and sessions."""
+
+    def next_timer(self) -> float | None: ...
+
+    def handle_timer(self, now: float) -> None: ...
+
+
+class TransactionLayer(Generic[OwnerT]):
+    """Transactions keyed as in 17.1.3 / 17.2.3, each with the owner it reports to."""
+
+    def __init__(
+        self,
+        local: Address,
+        *,
+        timers: TimerConfig | None = None,
+        on_trace: Callable[[SipTrace], None] | None = None,
+        transport: str = "UDP",
+        destination_filter: Callable[[Address], str | None] | None = None,
+    ) -> None:
+        self.local = local
+        self.timers = timers or TimerConfig()
+        self.on_trace = on_trace
+        self.transport = transport
+        self.destination_filter = destination_filter
+        self._client: dict[tuple[str, str], tuple[ClientTx, OwnerT]] = {}
+        self._server: dict[tuple[str, str, int, str], tuple[ServerTx, OwnerT | None]] = {}
+        # A heap of (due, seq, owner), pushed again whenever an owner's timer may have
+        # changed; an entry is stale once the owner's next_timer() no longer equals it.
+        self._heap: list[tuple[float, int, Timed]] = []
+        self._seq = itertools.count()
+        self._outbox: list[tuple[bytes, Address]] = []
+
+    # --- driving --------------------------------------------------------------------------
+
+    def datagrams(self) -> list[tuple[bytes, Address]]:
+        """Return and forget the datagrams to send, in order."""
+        out, self._outbox = self._outbox, []
+        return out
+
+    def next_timer(self) -> float | None:
+        """Earliest time ``handle_timer`` must run, or None when nothing is pending."""
+        while self._heap and self._heap[0][2].next_timer() != self._heap[0][0]:
+            heapq.heappop(self._heap)  # stale: that timer was stopped or moved
+        return self._heap[0][0] if self._heap else None
+
+    def handle_timer(self, now: float) -> None:
+        """Run every timer due at ``now``, earliest first."""
+        while self._heap and self._heap[0][0] <= now:
+            due, _, owner = heapq.heappop(self._heap)
+            if owner.next_timer() != due:
+                continue
+            owner.handle_timer(now)
+            if isinstance(owner, ClientInviteTransaction | ClientNonInviteTransaction):
+                entry = self._client.get(owner.key)
+                if entry is not None and entry[0] is owner:
+                    self._drain_client(owner, entry[1], now)
+            elif isinstance(owner, ServerInviteTransaction | ServerNonInviteTransaction):
+                self._drain_server(owner, now)
+            else:
+                self._schedule(owner)
+
+    def open_transactions(self) -> int:
+        """Transactions not terminated yet (they linger a few seconds after a call)."""
+        return len(self._client) + len(self._server)
+
+    # --- sending --------------------------------------------------------------------------
+
+    @property
+    def contact_host(self) -> str:
+        """Our host as written in Via and Contact."""
+        host = self.local[0]
+        return f"[{host}]" if ":" in host else host
+
+    def _stamp(self, request: SipRequest) -> SipRequest:
+        """Put our Via (new branch, rport requested: RFC 3581) on top of ``request``."""
+        via = f"SIP/2.0/{self.transport} {self.contact_host}:{self.local[1]}"
+        via += f";branch={make_branch()};rport"
+        return replace(request, headers=request.headers.remove("Via").add("Via", via, first=True))
+
+    def _emit(self, data: bytes, message: SipMessage, peer: Address, now: float) -> bool:
+        refusal = self.destination_filter(peer) if self.destination_filter else None
+        if refusal is not None:
+            self._trace(now, "out", peer, data, message, f"refused: {refusal}")
+            return False
+        self._outbox.append((data, peer))
+        self._trace(now, "out", peer, data, message)
+        return True
+
+    def _trace(
+        self,
+        now: float,
+        direction: str,
+        peer: Address,
+        raw: bytes,
+        message: SipMessage | None,
+        error: str | None = None,
+    ) -> None:
+        if self.on_trace is not None:
+            self.on_trace(SipTrace(now, direction, self.local, peer, raw, message, error))
+
+    def _schedule(self, owner: Timed) -> None:
+        """Note that ``owner``'s next timer may have changed."""
+        due = owner.next_timer()
+        if due is not None:
+            heapq.heappush(self._heap, (due, next(self._seq), owner))
+
+    # --- transactions ---------------------------------------------------------------------
+
+    def _start_client(self, request: SipRequest, peer: Address, owner: OwnerT, now: float) -> None:
+        tx: ClientTx
+        if request.method == "INVITE":
+            tx = ClientInviteTransaction(request, peer, now, self.timers)
+        else:
+            tx = ClientNonInviteTransaction(request, peer, now, self.timers)
+        self._client[tx.key] = (tx, owner)
+        self._drain_client(tx, owner, now)
+        if self.destination_filter is not None and (refusal := self.destination_filter(peer)):
+            tx.transport_error(now, f"refused: {refusal}")  # fail at once, not after Timer B
+            self._drain_client(tx, owner, now)
+
+    def _add_server(self, tx: ServerTx, owner: OwnerT | None, now: float) -> None:
+        self._server[tx.key] = (tx, owner)
+        self._drain_server(tx, now)
+
+    def _drain_client(self, tx: ClientTx, owner: OwnerT, now: float) -> None:
+        for event in tx.events():
+            if isinstance(event, Transmit):
+                self._emit(event.data, event.message, event.peer, now)
+            elif isinstance(event, ResponseReceived):
+                self._tx_response(tx, owner, event.response, now)
+            elif isinstance(event, TransactionTimedOut):
+                self._tx_failure(tx, owner, f"timer {event.timer} fired", True, now)
+            elif isinstance(event, TransportError):
+                self._tx_failure(tx, owner, event.reason, False, now)
+            elif isinstance(event, Terminated):
+                self._client.pop(tx.key, None)
+        self._schedule(tx)
+
+    def _drain_server(self, tx: ServerTx, now: float) -> None:
+        for event in tx.events():
+            if isinstance(event, Transmit):
+                self._emit(event.data, event.message, event.peer, now)
+            elif isinstance(event, RequestReceived):
+                self._tx_ack(event.request, now)
+            elif isinstance(event, Terminated):
+                self._server.pop(tx.key, None)
+        self._schedule(tx)
+
+    # --- hooks for the transaction user ---------------------------------------------------
+
+    def _tx_response(self, tx: ClientTx, owner: OwnerT, response: SipResponse, now: float) -> None:
+        """A client transaction delivered a response."""
+        raise NotImplementedError
+
+    def _tx_failure(
+        self, tx: ClientTx, owner: OwnerT, why: str, timed_out: bool, now: float
+    ) -> None:
+        """A client transaction timed out or hit a transport error."""
+        raise NotImplementedError
+
+    def _tx_ack(self, ack: SipRequest, now: float) -> None:
+        """An ACK reached an Accepted INVITE server transaction (RFC 6026)."""
+        raise NotImplementedError

@@ -1,0 +1,187 @@
+"""The caller's side of a call: :class:`ClientInviteSession` (RFC 3261 sections 9, 13.2, 15).
+
+Created by :meth:`UserAgent.invite`. It reacts to the INVITE's responses (the client
+transaction has already filtered retransmissions and reordering), ACKs every 2xx,
+cancels and hangs up. Its outcome is one of the distinct classes in
+:mod:`harness.sip.events`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.sip.auth import Credentials
+from harness.sip.dialog import Dialog
+from harness.sip.events import (
+    Answered,
+    CallAnswered,
+    CallOutcome,
+    CallProgress,
+    Cancelled,
+    Failed,
+    Rejected,
+    TimedOut,
+)
+from harness.sip.grammar import SipParseError
+from harness.sip.headers import Headers
+from harness.sip.message import SipRequest, SipResponse
+from harness.sip.session import CallState, InviteSession
+
+__all__ = ["ClientInviteSession"]
+
+
+@dataclass(eq=False)
+class ClientInviteSession(InviteSession):
+    """Our outgoing call. ``outcome`` is set once the INVITE has its answer."""
+
+    outcome: CallOutcome | None = None
+    provisional: list[SipResponse] = field(default_factory=list)
+    credentials: Credentials | None = None
+    cancel_requested: bool = False
+    cancel_sent: bool = False
+    ack: SipRequest | None = None  # kept to answer 2xx retransmissions (13.2.2.4)
+    auth_attempts: int = 0
+    _cancel_deadline: float | None = None
+
+    # --- actions ------------------------------------------------------------------------
+
+    def cancel(self, now: float) -> bool:
+        """Cancel the call if not answered yet (9.1); False when it is too late."""
+        if not self.pre_answer or self.cancel_requested:
+            return False
+        self.cancel_requested = True
+        # 9.1: a CANCEL must wait for a provisional response; it goes out when one arrives.
+        if self.state is not CallState.CALLING:
+            self._send_cancel(now)
+        return True
+
+    def hangup(self, now: float, *, reason: str = "hangup") -> None:
+        """BYE once confirmed, CANCEL before; nothing once terminated (15.1.1)."""
+        if self.pre_answer:
+            self.cancel(now)
+        elif self._move("bye", now):
+            self._send_bye(now)
+            self._end("local", reason, now)
+
+    def _send_cancel(self, now: float) -> None:
+        invite = self.invite
+        items = [
+            ("Via", invite.headers.get_all("Via")[0]),  # same branch as the INVITE (9.1)
+            ("Max-Forwards", "70"),
+            ("From", invite.headers.get("From") or ""),
+            ("To", invite.headers.get("To") or ""),
+            ("Call-ID", invite.call_id),
+            ("CSeq", f"{invite.cseq.seq} CANCEL"),
+        ]
+        items += [("Route", r) for r in invite.headers.get_all("Route")]
+        cancel = SipRequest("CANCEL", invite.uri, Headers(items))
+        self.cancel_sent = True
+        self._ua._start_client(cancel, self.peer, self, now)
+        # 9.1: no final response within 64*T1 of the CANCEL: consider the INVITE cancelled.
+        self._cancel_deadline = now + 64 * self._ua.timers.t1
+        self._ua._schedule(self)
+
+    def next_timer(self) -> float | None:
+        """The CANCEL guard, while one runs."""
+        return self._cancel_deadline
+
+    def handle_timer(self, now: float) -> None:
+        """Give up on an INVITE that never answered our CANCEL."""
+        if self._cancel_deadline is not None and self._cancel_deadline <= now:
+            self._cancel_deadline = None
+            if self._move("timeout", now):
+                self._ua._drop_invite_transaction(self)
+                self.outcome = Cancelled()
+                self._end("network", "no final response after CANCEL", now)
+
+    # --- inputs from the core -----------------------------------------------------------
+
+    def _on_response(self, response: SipResponse, now: float) -> None:
+        if response.cseq.method != "INVITE":
+            return  # answers to our CANCEL or BYE only matter to the trace
+        if response.status < 200:
+            self._on_provisional(response, now)
+        elif response.status < 300:
+            self._on_2xx(response, now)
+        else:
+            self._on_failure_response(response, now)
+
+    def _on_provisional(self, response: SipResponse, now: float) -> None:
+        tagged = response.to.tag is not None and response.status > 100
+        if not self._move("1xx_tag" if tagged else "1xx", now):
+            return
+        self.provisional.append(response)
+        if tagged and self.dialog is None:
+            self.dialog = self._ua._bind(Dialog.from_uac(self.invite, response), self)
+        self._ua._event(CallProgress(self, response))
+        if self.cancel_requested and not self.cancel_sent:
+            self._send_cancel(now)
+
+    def _on_2xx(self, response: SipResponse, now: float) -> None:
+        ua = self._ua
+        if self.pre_answer:
+            try:
+                dialog = Dialog.from_uac(self.invite, response, local_contact=ua.contact())
+            except SipParseError as exc:
+                if self._move("failure", now):
+                    self.outcome = Failed(f"unusable {response.status}: {exc.reason}")
+                    self._end("remote", self.outcome.reason, now)
+                return
+            if self.dialog is not None:
+                ua._unbind(self.dialog)
+            self.dialog = ua._bind(dialog, self)
+            self.remote_sdp = response.body or None
+            self._move("2xx", now)
+            self._cancel_deadline = None
+            self.outcome = Answered(response)
+            self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq))
+            ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
+            ua._event(CallAnswered(self, response))
+            if self.cancel_requested:  # our CANCEL crossed the 200: end the unwanted call
+                self.hangup(now, reason="answered after CANCEL")
+            return
+        current = self.dialog
+        if current is not None and response.to.tag == current.remote_tag and self.ack is not None:
+            ua._emit(bytes(self.ack), self.ack, current.next_hop(), now)  # 13.2.2.4 re-ACK
+            return
+        # A 2xx from another fork: acknowledge it, then end that dialog at once (13.2.2.4).
+        try:
+            other = Dialog.from_uac(self.invite, response, local_contact=ua.contact())
+        except SipParseError:
+            return
+        ack = ua._stamp(other.create_ack(self.invite.cseq.seq))
+        ua._emit(bytes(ack), ack, other.next_hop(), now)
+        bye = ua._stamp(other.create_bye())
+        other.terminate()
+        ua._send_unreported(bye, other.next_hop(), now)
+
+    def _on_failure_response(self, response: SipResponse, now: float) -> None:
+        retry = None
+        if not self.cancel_requested:
+            retry = self._ua._auth_retry(
+                self.invite, response, self.credentials, self.auth_attempts
+            )
+        if retry is not None:
+            self.auth_attempts += 1
+            self.invite = retry
+            self._ua._start_client(retry, self.peer, self, now)
+            return
+        if self._move("failure", now):
+            status = response.status
+            cancelled = self.cancel_requested and status == 487
+            self.outcome = (
+                Cancelled(response) if cancelled else Rejected(status, response.reason, response)
+            )
+            self._cancel_deadline = None
+            self._end("remote", f"{status} {response.reason}", now)
+
+    def _on_transaction_failure(
+        self, request: SipRequest, reason: str, now: float, *, timed_out: bool
+    ) -> None:
+        if request is self.invite and self._move("timeout", now):
+            if self.cancel_requested:
+                self.outcome = Cancelled()
+            else:
+                self.outcome = TimedOut(reason) if timed_out else Failed(reason)
+            self._cancel_deadline = None
+            self._end("network", reason, now)
