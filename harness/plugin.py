@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import types
@@ -40,7 +39,9 @@ URL_KEY = "callproof_sut_url"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("callproof")
     group.addoption("--sut", default="reference", help="SUT adapter: 'reference' or module:factory")
-    group.addoption("--sut-url", default=None, help="join a running reference: http://TOKEN@host:port")
+    group.addoption(
+        "--sut-url", default=None, help="join a running reference: http://TOKEN@host:port"
+    )
     group.addoption("--evidence-dir", default="reports/evidence", help="where evidence is written")
 
 
@@ -51,7 +52,9 @@ class FeatureModule(pytest.Module):
     def _getobj(self) -> types.ModuleType:
         module = types.ModuleType(f"features.{self.path.stem}")
         module.__file__ = str(self.path)
-        code = compile("from pytest_bdd import scenarios\nscenarios(_path)\n", str(self.path), "exec")
+        code = compile(
+            "from pytest_bdd import scenarios\nscenarios(_path)\n", str(self.path), "exec"
+        )
         module.__dict__["_path"] = str(self.path)
         exec(code, module.__dict__)
         return module
@@ -70,7 +73,9 @@ def pytest_configure(config: pytest.Config) -> None:
         factory = resolve(spec)
         capabilities = declared_capabilities(factory)
     except AdapterNotFound as exc:
-        raise pytest.UsageError(f"{exc} (hint: --sut reference, or --sut package.module:factory)") from None
+        raise pytest.UsageError(
+            f"{exc} (hint: --sut reference, or --sut package.module:factory)"
+        ) from None
     config.stash[_FACTORY] = factory
     config.stash[_CAPS] = capabilities
     config.stash[_EXPECT] = _load_expectations(config.rootpath, getattr(factory, "name", spec))
@@ -118,7 +123,7 @@ _SHARED = pytest.StashKey[ReferenceProcess]()
 
 
 def _load_expectations(root: Path, adapter_name: str) -> dict[str, str]:
-    """Known deviations: requirement ID or scenario name -> reason (scenario becomes a strict xfail)."""
+    """Known deviations: requirement ID or scenario name -> reason (the scenario: strict xfail)."""
     path = root / "fixtures" / "expectations" / f"{adapter_name}.yaml"
     if not path.exists():
         return {}
@@ -127,7 +132,9 @@ def _load_expectations(root: Path, adapter_name: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for entry in deviations:
         if not isinstance(entry, dict) or "reason" not in entry:
-            raise pytest.UsageError(f"{path}: each deviation needs a 'reason' and a requirement or scenario")
+            raise pytest.UsageError(
+                f"{path}: each deviation needs a 'reason' and a requirement or scenario"
+            )
         key = entry.get("requirement") or entry.get("scenario")
         out[str(key)] = str(entry["reason"])
     return out
@@ -225,7 +232,7 @@ def tenant(
     t = portal.run(sut.open_tenant(ids.prefix))
     cleanup.push(f"tenant {ids.prefix}", t.close)
     if t.observation is not None:
-        stop = portal.run(t.observation.subscribe(journal.record))
+        stop = portal.run(t.observation.subscribe(journal.record_event))
         cleanup.push("SUT event stream", stop)
     return t
 
@@ -238,4 +245,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"callproof {__version__}, SUT adapter: {config.getoption('sut')}, python {sys.version.split()[0]}, pid {os.getpid()}"
+    python = sys.version.split()[0]
+    return f"callproof {__version__}, SUT adapter: {config.getoption('sut')}, python {python}"

@@ -44,14 +44,16 @@ def team_in_ring_to(admin: DistributionAdmin, team: str, number: str) -> None:
     admin.add(number, "team", team)
 
 
-@given(parsers.parse("the call distribution of \"{number}\" is:"))
+@given(parsers.parse('the call distribution of "{number}" is:'))
 def distribution_is(admin: DistributionAdmin, number: str, datatable: list[list[str]]) -> None:
     header, *rows = datatable
     col = {name.strip(): i for i, name in enumerate(header)}
     widgets = []
     for row in sorted(rows, key=lambda r: int(r[col["widget"]])):
         members: list[tuple[MemberType, str]] = [("user", n) for n in names(row[col["members"]])]
-        widgets.append(WidgetSpec(int(row[col["ring time"]]), row[col["strategy"]].strip(), tuple(members)))
+        widgets.append(
+            WidgetSpec(int(row[col["ring time"]]), row[col["strategy"]].strip(), tuple(members))
+        )
     admin.configure(number, widgets)
 
 
@@ -95,13 +97,27 @@ def customer_hangs_up(flows: CallFlows) -> None:
     flows.hang_up(flows.last)
 
 
-@when(parsers.re(r'the admin removes "(?P<agent>[^"]+)" from (?:the )?Ring to widget (?:(?P<widget>\d+) )?of "(?P<number>[^"]+)"'))
-def admin_removes_from_ring_to(admin: DistributionAdmin, agent: str, widget: str | None, number: str) -> None:
+@when(
+    parsers.re(
+        r'the admin removes "(?P<agent>[^"]+)" from (?:the )?Ring to widget '
+        r'(?:(?P<widget>\d+) )?of "(?P<number>[^"]+)"'
+    )
+)
+def admin_removes_from_ring_to(
+    admin: DistributionAdmin, agent: str, widget: str | None, number: str
+) -> None:
     admin.remove(number, "user", agent, int(widget) - 1 if widget else 0)
 
 
-@when(parsers.re(r'the admin adds "(?P<agent>[^"]+)" back to (?:the )?Ring to widget (?:(?P<widget>\d+) )?of "(?P<number>[^"]+)" at once'))
-def admin_readds_to_ring_to(admin: DistributionAdmin, agent: str, widget: str | None, number: str) -> None:
+@when(
+    parsers.re(
+        r'the admin adds "(?P<agent>[^"]+)" back to (?:the )?Ring to widget '
+        r'(?:(?P<widget>\d+) )?of "(?P<number>[^"]+)" at once'
+    )
+)
+def admin_readds_to_ring_to(
+    admin: DistributionAdmin, agent: str, widget: str | None, number: str
+) -> None:
     admin.add(number, "user", agent, int(widget) - 1 if widget else 0)
 
 
@@ -150,7 +166,9 @@ def logged_answered(flows: CallFlows, cast: Cast, agent: str) -> None:
     entry = flows.log_entry(flows.last, final=True)
     if entry.status != "answered" or entry.answered_by != cast.agent(agent).id:
         raise ConformanceFailure(
-            ("AC-ANS-2",), f"status answered by {agent}", f"status {entry.status!r}, answered by {entry.answered_by!r}"
+            ("AC-ANS-2",),
+            f"status answered by {agent}",
+            f"status {entry.status!r}, answered by {entry.answered_by!r}",
         )
 
 
@@ -182,25 +200,36 @@ def agent_hears_nothing(flows: CallFlows, cast: Cast, agent: str) -> None:
     cast.journal.expect_absent(match, within=SILENCE_WINDOW, after=call.dialled_at)
 
 
-@then(parsers.re(r"the diagnosis reports an answer attempt by (?P<agents>.+), none of them registered$"))
+@then(
+    parsers.re(
+        r"the diagnosis reports an answer attempt by (?P<agents>.+), none of them registered$"
+    )
+)
 def diagnosis_attempts(diagnosis: Diagnosis, agents: str) -> None:
     seen = {a.agent: a.registered for a in diagnosis.attempts}
     for agent in names(agents):
         assert agent in seen, f"no answer attempt by {agent} in {diagnosis.describe()}"
-        assert seen[agent] is False, f"the attempt by {agent} is not reported as unregistered: {diagnosis.describe()}"
+        assert seen[agent] is False, (
+            f"the attempt by {agent} is not reported as unregistered: {diagnosis.describe()}"
+        )
 
 
 @then(parsers.parse('the call timeline says that "{agent}" did not answer'))
 def timeline_did_not_answer(flows: CallFlows, agent: str) -> None:
     diagnosis = flows.diagnose(flows.last, silence_window=0.0)
     if agent not in diagnosis.did_not_answer:
-        raise ConformanceFailure(("AC-ANS-5",), f"a timeline entry saying {agent} did not answer", diagnosis.describe())
+        raise ConformanceFailure(
+            ("AC-ANS-5",), f"a timeline entry saying {agent} did not answer", diagnosis.describe()
+        )
 
 
-@then(parsers.parse(
-    'each of them rang the phone of "{agent}", had two-way audio within {bound:d} ms of the answer '
-    "and is logged as Answered"
-))
+@then(
+    parsers.parse(
+        'each of them rang the phone of "{agent}", had two-way audio '
+        "within {bound:d} ms of the answer "
+        "and is logged as Answered"
+    )
+)
 def each_verified(test_calls: list[TestCallOutcome], cast: Cast, agent: str, bound: int) -> None:
     problems = []
     for n, outcome in enumerate(test_calls, 1):
@@ -210,8 +239,10 @@ def each_verified(test_calls: list[TestCallOutcome], cast: Cast, agent: str, bou
         elif outcome.diagnosis is not None:
             problems.append(f"call {n}: {outcome.diagnosis.describe()}")
         else:
-            for what, ms in (("the customer hears the agent", outcome.caller_hears_agent_ms),
-                             ("the agent hears the customer", outcome.agent_hears_caller_ms)):  # fmt: skip
+            for what, ms in (
+                ("the customer hears the agent", outcome.caller_hears_agent_ms),
+                ("the agent hears the customer", outcome.agent_hears_caller_ms),
+            ):
                 if ms is None or ms > bound:
                     problems.append(f"call {n}: {what} after {ms} ms (bound {bound} ms)")
         if entry is None or entry.status != "answered" or entry.answered_by != cast.agent(agent).id:
@@ -237,14 +268,20 @@ def call_ids_for_support(test_calls: list[TestCallOutcome], cast: Cast, count: i
     failing = [o for o in test_calls if o.diagnosis is not None and o.diagnosis.stuck]
     assert len(failing) == count, f"{len(failing)} failing calls, expected {count}"
     cases = [
-        SupportCase(o.entry.call_id if o.entry else "?", [o.call.sip_call_id], o.diagnosis.describe() if o.diagnosis else "")
+        SupportCase(
+            o.entry.call_id if o.entry else "?",
+            [o.call.sip_call_id],
+            o.diagnosis.describe() if o.diagnosis else "",
+        )
         for o in failing
     ]
     bundle = cast.evidence.collect_for_support(cases)
     written = json.loads(bundle.read_text())
     ids = [c["call_id"] for c in written["calls"]]
     for o in failing:
-        assert o.entry is not None and o.entry.call_id in ids, f"{o.call.sip_call_id} missing from {bundle}"
+        assert o.entry is not None and o.entry.call_id in ids, (
+            f"{o.call.sip_call_id} missing from {bundle}"
+        )
         known = cast.portal.run(cast.observation.call(o.entry.call_id))  # support can look it up
         assert o.call.sip_call_id in known.sip_call_ids
 
@@ -253,12 +290,23 @@ def call_ids_for_support(test_calls: list[TestCallOutcome], cast: Cast, count: i
 def no_drift(admin: DistributionAdmin, number: str) -> None:
     drift = admin.drift(number)
     if drift:
-        raise ConformanceFailure(("AC-ANS-8",), "the same Ring to widgets and settings", "; ".join(drift))
+        raise ConformanceFailure(
+            ("AC-ANS-8",), "the same Ring to widgets and settings", "; ".join(drift)
+        )
 
 
-@then(parsers.parse('"{agent}" is in Ring to widget {widget:d} of "{number}" with a ring time of {ring_time:d} seconds'))
-def agent_in_widget(admin: DistributionAdmin, cast: Cast, agent: str, widget: int, number: str, ring_time: int) -> None:
+@then(
+    parsers.parse(
+        '"{agent}" is in Ring to widget {widget:d} of "{number}" '
+        "with a ring time of {ring_time:d} seconds"
+    )
+)
+def agent_in_widget(
+    admin: DistributionAdmin, cast: Cast, agent: str, widget: int, number: str, ring_time: int
+) -> None:
     dist = admin.read(number)
     where = dist.widgets_with("user", cast.agent(agent).id)
-    assert where == [widget - 1], f"{agent} is in widget(s) {[w + 1 for w in where]}, expected {widget}"
+    assert where == [widget - 1], (
+        f"{agent} is in widget(s) {[w + 1 for w in where]}, expected {widget}"
+    )
     assert dist.widgets[widget - 1].ring_time == ring_time, dist.widgets[widget - 1]

@@ -14,7 +14,7 @@ _counter = itertools.count()
 
 
 def e164(locale: str = "fr_FR", rng: random.Random | None = None) -> str:
-    """A syntactically valid E.164 number, unique within this process and very likely across workers.
+    """A valid E.164 number, unique in this process and very likely across workers.
 
     The last digits carry a per-process counter; the process id seeds the rest, so two xdist
     workers sharing one SUT do not hand out the same number.

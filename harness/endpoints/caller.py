@@ -49,8 +49,11 @@ class SyntheticCaller:
             return
         journal, leg = self.stage.journal, self.calls[call.call_id][1]
         if isinstance(event, sip_events.CallProgress):
-            journal.record(party_events.CallProgress(
-                party=self.name, sip_call_id=call.call_id, status=event.response.status))  # fmt: skip
+            journal.record(
+                party_events.CallProgress(
+                    party=self.name, sip_call_id=call.call_id, status=event.response.status
+                )
+            )
         elif isinstance(event, sip_events.CallAnswered):
             if event.response.body:
                 leg.start(event.response.body, asyncio.get_running_loop().time())
@@ -59,11 +62,17 @@ class SyntheticCaller:
             leg.close()
             outcome = call.outcome
             if isinstance(outcome, sip_events.Rejected):
-                journal.record(party_events.CallFailed(
-                    party=self.name, sip_call_id=call.call_id, status=outcome.status,
-                    reason=outcome.reason))  # fmt: skip
-            journal.record(party_events.CallEnded(
-                party=self.name, sip_call_id=call.call_id, by=str(event.by)))  # fmt: skip
+                journal.record(
+                    party_events.CallFailed(
+                        party=self.name,
+                        sip_call_id=call.call_id,
+                        status=outcome.status,
+                        reason=outcome.reason,
+                    )
+                )
+            journal.record(
+                party_events.CallEnded(party=self.name, sip_call_id=call.call_id, by=str(event.by))
+            )
 
     async def hangup(self, sip_call_id: str) -> None:
         """BYE (or CANCEL before the answer) and wait until the call has ended."""

@@ -54,7 +54,9 @@ class MediaLeg:
             heard = self.stage.whose(event.signature)
             latency = None if self.answered_at is None else (event.at - self.answered_at) * 1000
             journal.record(
-                AudioHeard(party=self.party, sip_call_id=self.sip_call_id, heard=heard, latency_ms=latency)
+                AudioHeard(
+                    party=self.party, sip_call_id=self.sip_call_id, heard=heard, latency_ms=latency
+                )
             )
         elif isinstance(event, SignatureLost):
             heard = self.stage.whose(event.signature)

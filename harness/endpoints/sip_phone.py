@@ -35,6 +35,7 @@ class SipPhone:
         self.auto_answer = auto_answer
         self.calls: dict[str, tuple[IncomingCall, asyncio.Task[MediaLeg]]] = {}
         self._leftovers: list[str] = []
+        self._tasks: set[asyncio.Future[str]] = set()
 
     @classmethod
     async def open(
@@ -62,10 +63,12 @@ class SipPhone:
         host, port = registrar
         aor = f"sip:{credentials.username}@{host}:{port}"
         response = await self.sip.register(
-            f"sip:{host}:{port}", aor,
+            f"sip:{host}:{port}",
+            aor,
             credentials=Credentials(credentials.username, credentials.password),
-            expires=3600, timeout=REGISTER_TIMEOUT,
-        )  # fmt: skip
+            expires=3600,
+            timeout=REGISTER_TIMEOUT,
+        )
         if response.status != 200:
             raise RegistrationFailed(
                 f"{self.name}: REGISTER to {host}:{port} got {response.status} {response.reason}"
@@ -78,13 +81,22 @@ class SipPhone:
         call.ring()
         media = asyncio.ensure_future(MediaLeg.open(self.stage, self.name, call.call_id))
         self.calls[call.call_id] = (call, media)
-        self.stage.journal.record(party_events.PhoneRinging(
-            party=self.name, sip_call_id=call.call_id, from_uri=str(call.request.from_.uri)))  # fmt: skip
+        self.stage.journal.record(
+            party_events.PhoneRinging(
+                party=self.name, sip_call_id=call.call_id, from_uri=str(call.request.from_.uri)
+            )
+        )
         if self.auto_answer:
-            asyncio.ensure_future(self.answer(call.call_id))
+            task = asyncio.ensure_future(self.answer(call.call_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def ringing(self) -> list[str]:
-        return [cid for cid, (call, _) in self.calls.items() if call.state.value in ("incoming", "ringing")]
+        return [
+            cid
+            for cid, (call, _) in self.calls.items()
+            if call.state.value in ("incoming", "ringing")
+        ]
 
     async def answer(self, sip_call_id: str | None = None) -> str:
         """Pick up ``sip_call_id`` (default: the oldest ringing call); returns its SIP Call-ID."""
@@ -110,9 +122,12 @@ class SipPhone:
             journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
         elif isinstance(event, sip_events.CallEnded):
             media = self.calls[call.call_id][1]
-            media.add_done_callback(lambda task: task.result().close() if not task.cancelled() else None)
-            journal.record(party_events.CallEnded(
-                party=self.name, sip_call_id=call.call_id, by=str(event.by)))  # fmt: skip
+            media.add_done_callback(
+                lambda task: task.result().close() if not task.cancelled() else None
+            )
+            journal.record(
+                party_events.CallEnded(party=self.name, sip_call_id=call.call_id, by=str(event.by))
+            )
 
     async def hangup(self, sip_call_id: str) -> None:
         call, media = self.calls[sip_call_id]

@@ -36,7 +36,9 @@ class Stage:
         """The signature of party ``name`` (assigned on first use, unique within the scenario)."""
         if name not in self._signatures:
             if len(self._signatures) >= len(SIGNATURES):
-                raise ValueError(f"a scenario can have at most {len(SIGNATURES)} parties with audio")
+                raise ValueError(
+                    f"a scenario can have at most {len(SIGNATURES)} parties with audio"
+                )
             self._signatures[name] = SIGNATURES[len(self._signatures)]
         return self._signatures[name]
 

@@ -8,13 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import allure  # without --alluredir its attach is a no-op
+
 from harness.evidence.ladder import render_ladder, render_messages
 from harness.runtime.journal import Journal
-
-try:  # allure is optional at run time: without --alluredir its attach is a no-op anyway
-    import allure
-except ImportError:  # pragma: no cover - allure-pytest is a dependency
-    allure = None
 
 
 def slug(nodeid: str) -> str:
@@ -80,11 +77,10 @@ class Evidence:
         records = self.journal.records()
         ladder = render_ladder(records)
         ids = "\n".join(f"{cid}  (SIP Call-ID {', '.join(s)})" for cid, s in self.call_ids.items())
-        if allure is not None:
-            allure.attach(ladder, "SIP ladder", allure.attachment_type.TEXT)
-            allure.attach(ids or "(no call)", "Call IDs", allure.attachment_type.TEXT)
-            for verdict in self.verdicts:
-                allure.attach(verdict, "Verdict", allure.attachment_type.TEXT)
+        allure.attach(ladder, "SIP ladder", allure.attachment_type.TEXT)
+        allure.attach(ids or "(no call)", "Call IDs", allure.attachment_type.TEXT)
+        for verdict in self.verdicts:
+            allure.attach(verdict, "Verdict", allure.attachment_type.TEXT)
         if failed:
             self._write("sip-ladder.txt", ladder)
             self._write("sip-messages.txt", render_messages(records))

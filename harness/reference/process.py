@@ -54,8 +54,8 @@ class Running:
 async def start(
     data_dir: Path, *, http_port: int = 0, sip_port: int = 0, admin_token: str | None = None
 ) -> Running:
-    """Open the store, bind the HTTP API and the SIP edge on loopback; raise OSError on a busy port."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Open the store, bind the HTTP API and the SIP edge on loopback (OSError: a busy port)."""
+    data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before serving
     store = Store(data_dir / "reference.sqlite3")
     center = ContactCenter(store, AccountClock(store), EventBus())
     token = admin_token or secrets.token_hex(16)
@@ -66,9 +66,12 @@ async def start(
     @access("public")
     async def info(_: web.Request) -> web.Response:
         return web.json_response(
-            {"name": "callproof-reference", "version": __version__,
-             "sip": {"host": sip_host, "port": sip_port_bound, "transport": "udp"}}
-        )  # fmt: skip
+            {
+                "name": "callproof-reference",
+                "version": __version__,
+                "sip": {"host": sip_host, "port": sip_port_bound, "transport": "udp"},
+            }
+        )
 
     app.router.add_get("/info", info)
     runner = web.AppRunner(app, access_log=None)
@@ -104,11 +107,16 @@ def create_demo(running: Running) -> dict[str, Any]:
         "number": {"e164": number.e164, "sip_uri": f"sip:{number.e164}@{host}:{port}"},
         "team": team.name,
         "agents": [
-            {"name": u.name, "sip_username": u.sip_username, "sip_password": u.sip_password,
-             "registrar": f"{host}:{port}", "web_sign_in": {"email": u.email}}
+            {
+                "name": u.name,
+                "sip_username": u.sip_username,
+                "sip_password": u.sip_password,
+                "registrar": f"{host}:{port}",
+                "web_sign_in": {"email": u.email},
+            }
             for u in agents
         ],
-    }  # fmt: skip
+    }
 
 
 def _print_human(running: Running, demo: dict[str, Any] | None) -> None:
@@ -123,8 +131,10 @@ def _print_human(running: Running, demo: dict[str, Any] | None) -> None:
         print(f"  demo number  {demo['number']['e164']}  ->  {demo['number']['sip_uri']}")
         print(f"  account API token  {demo['account']['api_token']}")
         for agent in demo["agents"]:
-            print(f"  agent {agent['name']}: register {agent['sip_username']} / "
-                  f"{agent['sip_password']} at {agent['registrar']}")  # fmt: skip
+            print(
+                f"  agent {agent['name']}: register {agent['sip_username']} / "
+                f"{agent['sip_password']} at {agent['registrar']}"
+            )
     print("Ctrl-C stops it.", flush=True)
 
 
@@ -137,14 +147,22 @@ async def serve(args: argparse.Namespace) -> int:
             data_dir, http_port=args.http_port, sip_port=args.sip_port, admin_token=args.admin_token
         )
     except OSError as exc:
-        print(f"callproof reference: error: cannot bind on {LOOPBACK}: {exc.strerror or exc} "
-              "(hint: choose another --http-port/--sip-port, or 0 for any)", file=sys.stderr)  # fmt: skip
+        print(
+            f"callproof reference: error: cannot bind on {LOOPBACK}: {exc.strerror or exc} "
+            "(hint: choose another --http-port/--sip-port, or 0 for any)",
+            file=sys.stderr,
+        )
         return 2
     demo = None if args.no_demo else create_demo(running)
     host, port = running.edge.local_address
     if args.ready_json:
-        ready = {"ready": True, "pid": os.getpid(), "http": running.http_url,
-                 "sip": {"host": host, "port": port}, "demo": demo}  # fmt: skip
+        ready = {
+            "ready": True,
+            "pid": os.getpid(),
+            "http": running.http_url,
+            "sip": {"host": host, "port": port},
+            "demo": demo,
+        }
         print(json.dumps(ready), flush=True)
     else:
         _print_human(running, demo)
@@ -173,8 +191,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(serve(args))
     return 0

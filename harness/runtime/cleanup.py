@@ -29,7 +29,7 @@ class Cleanup:
         self._checks.append((what, leak_check))
 
     async def run(self) -> list[str]:
-        """Run all finalizers (newest first); returns the errors instead of stopping at the first."""
+        """Run every finalizer (newest first); return the errors rather than stop at the first."""
         errors: list[str] = []
         while self._stack:
             what, fin = self._stack.pop()

@@ -1,4 +1,4 @@
-"""Unique, readable identifiers per scenario (names, numbers) so parallel scenarios never collide."""
+"""Unique, readable identifiers per scenario, so that parallel scenarios never collide."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ class Match(Generic[E]):
     """
 
     def __init__(self, event_type: type[E], /, **filters: Any) -> None:
-        known = {f.name for f in fields(event_type)}  # type: ignore[arg-type]
+        known = {f.name for f in fields(event_type)}
         unknown = set(filters) - known
         if unknown:
             raise TypeError(f"{event_type.__name__} has no field(s) {sorted(unknown)}")
@@ -119,8 +119,12 @@ class Journal:
             listener(rec)
         return rec
 
+    def record_event(self, event: Event) -> None:
+        """:meth:`record` for callbacks that expect nothing back."""
+        self.record(event)
+
     def subscribe(self, listener: Callable[[Record[Any]], None]) -> Callable[[], None]:
-        """Call ``listener`` for every new record (from the recording thread); returns an unsubscribe."""
+        """Call ``listener`` for each new record (in the recording thread); returns a stop."""
         with self._cond:
             self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
@@ -156,13 +160,15 @@ class Journal:
             while True:
                 rec = self._find(m, after)
                 if rec is not None:
-                    return rec.event  # type: ignore[no-any-return]
+                    return rec.event
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise WaitTimeout(m, timeout, self._records)
                 self._cond.wait(remaining)
 
-    def expect_absent(self, match: Match[E] | type[E], within: float, *, after: int | None = None) -> None:
+    def expect_absent(
+        self, match: Match[E] | type[E], within: float, *, after: int | None = None
+    ) -> None:
         """Prove that no event matching ``match`` is recorded within ``within`` seconds.
 
         By default only events from now on count; pass ``after`` to include recent history.
@@ -201,7 +207,7 @@ class Journal:
         with self._cond:
             rec = self._find(m, after)
             if rec is not None:
-                return rec.event  # type: ignore[no-any-return]
+                return rec.event
             waiter = _Waiter(m, max(after, len(self._records)), loop.create_future(), loop)
             self._async_waiters.append(waiter)
         try:
@@ -211,7 +217,7 @@ class Journal:
         finally:
             with self._cond:
                 self._async_waiters.remove(waiter)
-        return found.event  # type: ignore[no-any-return]
+        return found.event
 
     def _resolve(self, waiter: _Waiter, rec: Record[Any]) -> None:
         if waiter.future.done():

@@ -48,7 +48,9 @@ class Portal:
         """Run ``coro`` on the loop and return its result, or raise :class:`PortalTimeout`."""
         if self.in_loop_thread():
             coro.close()
-            raise RuntimeError("Portal.run() called from the loop thread; await the coroutine instead")
+            raise RuntimeError(
+                "Portal.run() called from the loop thread; await the coroutine instead"
+            )
         future = asyncio.run_coroutine_threadsafe(coro, self._loop)
         done, _ = concurrent.futures.wait([future], timeout)
         if done:  # the coroutine's own exceptions (TimeoutError included) pass through unchanged

@@ -6,6 +6,7 @@ events after it count for that action.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from harness.endpoints.events import AnswerSent, AudioHeard, CallConnected, PhoneRinging
@@ -116,10 +117,15 @@ class CallFlows:
         """The SUT's Call ID for this call, from the SUT's own event stream."""
         if call.call_id is None:
             ev = self.cast.journal.wait_for(
-                Match(SutEvent, kind="call.created",
-                      data=lambda d: call.sip_call_id in (d.get("sip_call_id"), *d.get("sip_call_ids", ()))),
+                Match(
+                    SutEvent,
+                    kind="call.created",
+                    data=lambda d: (
+                        call.sip_call_id in (d.get("sip_call_id"), *d.get("sip_call_ids", ()))
+                    ),
+                ),
                 LOG_TIMEOUT,
-            )  # fmt: skip
+            )
             call.call_id = ev.call_id
             self.cast.evidence.add_call(ev.call_id or "?", call.sip_call_id)
         assert call.call_id is not None
@@ -130,7 +136,9 @@ class CallFlows:
         call_id = self.sut_call_id(call)
         if final:
             self.cast.journal.wait_for(
-                Match(SutEvent, kind="call.ended", call_id=call_id), LOG_TIMEOUT, after=call.dialled_at
+                Match(SutEvent, kind="call.ended", call_id=call_id),
+                LOG_TIMEOUT,
+                after=call.dialled_at,
             )
         call.entry = self.cast.portal.run(self.cast.observation.call(call_id))
         return call.entry
@@ -139,18 +147,25 @@ class CallFlows:
         """Gather every party's view of the call and match it against the stuck signature."""
         journal = self.cast.journal
         agents = list(call.agent_legs)
-        caller_heard = [a for a in agents if self.heard(call, CUSTOMER, a, silence_window) is not None]
+        caller_heard = [
+            a for a in agents if self.heard(call, CUSTOMER, a, silence_window) is not None
+        ]
         heard_caller = [a for a in agents if self.heard(call, a, CUSTOMER, 0.0) is not None]
         answered = [
-            a for a in agents
+            a
+            for a in agents
             if journal.events(Match(AnswerSent, party=a, sip_call_id=call.agent_legs[a]))
-        ]  # fmt: skip
+        ]
         entry = self.log_entry(call, final=False)
         result = diagnose(
-            sip_call_id=call.sip_call_id, entry=entry, rang=agents, answered=answered,
-            caller_heard=caller_heard, heard_caller=heard_caller,
+            sip_call_id=call.sip_call_id,
+            entry=entry,
+            rang=agents,
+            answered=answered,
+            caller_heard=caller_heard,
+            heard_caller=heard_caller,
             agent_names=self.cast.agent_names(),
-        )  # fmt: skip
+        )
         if result.stuck:
             self.cast.evidence.add_verdict(result.describe())
         return result
@@ -167,7 +182,7 @@ class TestCallOutcome:
 
 
 def run_test_call(flows: CallFlows, number: str, agent: str, bound_ms: float) -> TestCallOutcome:
-    """One call of the verification procedure (AC-ANS-9): ring, answer, listen, hang up, read the log.
+    """One call of the verification procedure (AC-ANS-9): ring, answer, listen, hang up, log.
 
     It records what happened and never asserts: the Then steps judge, so a failing call still
     yields its evidence and its diagnosis.
@@ -179,14 +194,12 @@ def run_test_call(flows: CallFlows, number: str, agent: str, bound_ms: float) ->
         flows.hang_up(call)
         return TestCallOutcome(call, False, None, None, flows.log_entry(call, final=True), None)
     flows.answer(call, agent)
-    wait = bound_ms / 1000 + AUDIO_GRACE
-    to_agent = flows.heard(call, CUSTOMER, agent, wait)
-    to_caller = flows.heard(call, agent, CUSTOMER, wait)
-    diagnosis = None
-    if to_agent is None or to_caller is None:
-        diagnosis = flows.diagnose(call, silence_window=0.0)
+    deadline = time.monotonic() + bound_ms / 1000 + AUDIO_GRACE  # one window for both directions
+    to_agent = flows.heard(call, CUSTOMER, agent, max(0.0, deadline - time.monotonic()))
+    to_caller = flows.heard(call, agent, CUSTOMER, max(0.0, deadline - time.monotonic()))
     flows.hang_up(call)
     entry = flows.log_entry(call, final=True)
-    if diagnosis is not None:  # with the final status now known
+    diagnosis = None
+    if to_agent is None or to_caller is None:  # judged with the final status known
         diagnosis = flows.diagnose(call, silence_window=0.0)
     return TestCallOutcome(call, True, to_agent, to_caller, entry, diagnosis)

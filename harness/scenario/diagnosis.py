@@ -45,10 +45,8 @@ class Diagnosis:
 
     def describe(self) -> str:
         """One paragraph for the verdict and the report, naming each symptom as observed."""
-        attempts = ", ".join(
-            f"{a.agent} ({'not registered' if a.registered is False else 'registered' if a.registered else 'unknown'})"
-            for a in self.attempts
-        )
+        state = {False: "not registered", True: "registered", None: "unknown"}
+        attempts = ", ".join(f"{a.agent} ({state[a.registered]})" for a in self.attempts)
         head = SIGNATURE_NAME if self.stuck else "not a stuck answered call"
         return (
             f"{head}: Call ID {self.call_id or '?'} (SIP Call-ID {self.sip_call_id}); "
@@ -70,7 +68,7 @@ def diagnose(
     heard_caller: list[str],
     agent_names: dict[str, str],
 ) -> Diagnosis:
-    """Combine the parties' observations with the SUT's call log entry (``agent_names``: id -> name)."""
+    """Combine the parties' observations with the SUT's call log (``agent_names``: id -> name)."""
     registered: dict[str, bool] = {}
     did_not_answer: list[str] = []
     if entry is not None:

@@ -1,4 +1,4 @@
-"""The "Ring to" call distribution as an admin edits it, and drift checks after a remedy (AC-ANS-8)."""
+"""The "Ring to" call distribution as an admin edits it, and drift after a remedy (AC-ANS-8)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def describe_drift(before: Distribution, after: Distribution) -> list[str]:
             drift.append(f"{label}: {key[0]} {was[key]} is no longer in it")
         for key in now.keys() - was.keys():
             drift.append(f"{label}: {key[0]} {now[key]} was added to it")
-        if old.strategy == "sequential" and [m.id for m in old.members] != [m.id for m in new.members]:
+        if old.strategy == "sequential" and [m.id for m in old.members] != [
+            m.id for m in new.members
+        ]:
             drift.append(f"{label}: the ring order changed")
     return drift
 
@@ -54,25 +56,32 @@ class DistributionAdmin:
         directory, num = self.cast.directory, self.cast.number(number)
         for index, spec in enumerate(widgets):
             self.cast.portal.run(
-                directory.configure_widget(num, widget=index, ring_time=spec.ring_time,
-                                           strategy=spec.strategy)
-            )  # fmt: skip
+                directory.configure_widget(
+                    num, widget=index, ring_time=spec.ring_time, strategy=spec.strategy
+                )
+            )
             for member_type, name in spec.members:
                 self.add(num, member_type, name, index)
 
     def member_id(self, member_type: MemberType, name: str) -> str:
         return self.cast.agent(name).id if member_type == "user" else self.cast.team(name).id
 
-    def add(self, number: Number | str, member_type: MemberType, name: str, widget: int = 0) -> None:
+    def add(
+        self, number: Number | str, member_type: MemberType, name: str, widget: int = 0
+    ) -> None:
         num = self.cast.number(number) if isinstance(number, str) else number
         member_id = self.member_id(member_type, name)
-        self.cast.portal.run(self.cast.directory.add_ring_to(num, member_type, member_id, widget=widget))
+        self.cast.portal.run(
+            self.cast.directory.add_ring_to(num, member_type, member_id, widget=widget)
+        )
 
     def remove(self, number: str, member_type: MemberType, name: str, widget: int = 0) -> None:
         self.before.setdefault(number, self.read(number))
         num = self.cast.number(number)
         member_id = self.member_id(member_type, name)
-        self.cast.portal.run(self.cast.directory.remove_ring_to(num, member_type, member_id, widget=widget))
+        self.cast.portal.run(
+            self.cast.directory.remove_ring_to(num, member_type, member_id, widget=widget)
+        )
 
     def drift(self, number: str) -> list[str]:
         if number not in self.before:

@@ -108,12 +108,12 @@ class _Call:
         """The peer's SDP (offer for an incoming call, answer for an outgoing one)."""
         return self.session.remote_sdp
 
-    async def wait_ended(self, timeout: float) -> ev.CallEnded:  # noqa: ASYNC109
+    async def wait_ended(self, timeout: float) -> ev.CallEnded:
         """Wait until the call is terminated; returns who ended it and why."""
         await self._ep._until(lambda: not self.session.live, timeout, f"end of call {self.call_id}")
         return next(e for e in reversed(self.events) if isinstance(e, ev.CallEnded))
 
-    async def hangup(self, timeout: float) -> None:  # noqa: ASYNC109
+    async def hangup(self, timeout: float) -> None:
         """End the call (BYE, CANCEL or decline as the state requires) and wait for it."""
         self._hangup()
         self._ep._pump()
@@ -137,20 +137,20 @@ class OutgoingCall(_Call):
         """Answered, Rejected, TimedOut, Cancelled or Failed; None while pending."""
         return self.session.outcome
 
-    async def wait_outcome(self, timeout: float) -> ev.CallOutcome:  # noqa: ASYNC109
+    async def wait_outcome(self, timeout: float) -> ev.CallOutcome:
         """Wait for the INVITE's outcome, whatever it is."""
         await self._ep._until(lambda: self.outcome is not None, timeout, "call outcome")
         assert self.outcome is not None
         return self.outcome
 
-    async def wait_answered(self, timeout: float) -> ev.Answered:  # noqa: ASYNC109
+    async def wait_answered(self, timeout: float) -> ev.Answered:
         """Wait for the answer; raises CallNotAnswered on any other outcome."""
         outcome = await self.wait_outcome(timeout)
         if not isinstance(outcome, ev.Answered):
             raise CallNotAnswered(outcome)
         return outcome
 
-    async def wait_ringing(self, timeout: float) -> SipResponse:  # noqa: ASYNC109
+    async def wait_ringing(self, timeout: float) -> SipResponse:
         """Wait for the first 101-199 response (ringing or session progress)."""
 
         def ringing() -> bool:
@@ -162,7 +162,7 @@ class OutgoingCall(_Call):
             raise CallNotAnswered(self.outcome or ev.Failed("ended before ringing"))
         return found[0]
 
-    async def cancel(self, timeout: float) -> ev.CallOutcome:  # noqa: ASYNC109
+    async def cancel(self, timeout: float) -> ev.CallOutcome:
         """CANCEL the call if it is not answered yet; returns the final outcome."""
         self.session.cancel(self._ep._now())
         self._ep._pump()
@@ -199,7 +199,7 @@ class IncomingCall(_Call):
         self.session.reject(status, self._ep._now(), reason=reason)
         self._ep._pump()
 
-    async def wait_confirmed(self, timeout: float) -> None:  # noqa: ASYNC109
+    async def wait_confirmed(self, timeout: float) -> None:
         """Wait for the ACK of our 2xx."""
         await self._ep._until(
             lambda: self.state is CallState.CONFIRMED or not self.session.live, timeout, "ACK"
@@ -346,7 +346,7 @@ class SipEndpoint:
         self._pump()
         return call
 
-    async def next_incoming(self, timeout: float) -> IncomingCall:  # noqa: ASYNC109
+    async def next_incoming(self, timeout: float) -> IncomingCall:
         """The next incoming call (when no ``on_invite`` callback is set)."""
         self._check_open()
         try:
@@ -367,7 +367,7 @@ class SipEndpoint:
         content_type: str | None = None,
         credentials: Credentials | None = None,
         peer: Address | None = None,
-        timeout: float,  # noqa: ASYNC109
+        timeout: float,
     ) -> SipResponse:
         """Send OPTIONS, MESSAGE, REGISTER... and return the final response.
 
@@ -399,7 +399,7 @@ class SipEndpoint:
         *,
         credentials: Credentials | None = None,
         expires: int = 3600,
-        timeout: float,  # noqa: ASYNC109
+        timeout: float,
     ) -> SipResponse:
         """REGISTER (retrying once with credentials on 401/407); returns the final response."""
         aor_uri = aor if isinstance(aor, SipUri) else SipUri.parse(aor)
@@ -540,7 +540,7 @@ class SipEndpoint:
         self._tick.set()
         self._tick = asyncio.Event()
 
-    async def _until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:  # noqa: ASYNC109
+    async def _until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
         """Wait until ``predicate()`` holds, re-checking after every change."""
         try:
             async with asyncio.timeout(timeout):

@@ -1,4 +1,4 @@
-"""Choosing the SUT adapter: ``reference`` (default) or ``package.module:factory`` for a vendor's."""
+"""Choosing the SUT adapter: ``reference`` (default) or a vendor's ``package.module:factory``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def resolve(spec: str) -> AdapterFactory:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise AdapterNotFound(f"SUT adapter module {module_name!r} cannot be imported: {exc}") from exc
+        raise AdapterNotFound(
+            f"SUT adapter module {module_name!r} cannot be imported: {exc}"
+        ) from exc
     factory: Any = getattr(module, attr, None)
     if factory is None or not callable(factory):
         raise AdapterNotFound(f"{module_name!r} has no callable {attr!r} for the SUT adapter")
@@ -34,7 +36,7 @@ def resolve(spec: str) -> AdapterFactory:
 
 
 def declared_capabilities(factory: AdapterFactory) -> frozenset[str]:
-    """Capabilities an adapter declares (class attribute ``capabilities``), checked against the list."""
+    """Capabilities an adapter declares (class attribute ``capabilities``), checked."""
     caps = frozenset(getattr(factory, "capabilities", frozenset()))
     unknown = caps - set(CAPABILITIES)
     if unknown:

@@ -1,4 +1,4 @@
-"""The adapter for the embedded reference contact center: HTTP + WebSocket to its API, SIP to its edge.
+"""The adapter for the embedded reference contact center: HTTP + WebSocket API, SIP edge.
 
 It is one adapter among others: nothing here is privileged except the ``clock`` and ``faults``
 capabilities, which only the reference offers.
@@ -80,7 +80,9 @@ def _call_entry(data: dict[str, Any]) -> CallLogEntry:
             for a in data.get("attempts") or ()
         ),
         timeline=tuple(
-            TimelineEntry(at=t["at"], kind=t["kind"], text=t.get("text", ""), user_id=t.get("user_id"))
+            TimelineEntry(
+                at=t["at"], kind=t["kind"], text=t.get("text", ""), user_id=t.get("user_id")
+            )
             for t in data.get("timeline") or ()
         ),
     )
@@ -93,12 +95,17 @@ class ReferenceDirectory:
 
     async def create_agent(self, name: str, *, role: str = "agent") -> Agent:
         email = f"{name.lower().replace(' ', '.')}@example.test"
-        data = await self._api.request("POST", "/users", {"name": name, "email": email, "role": role})
+        data = await self._api.request(
+            "POST", "/users", {"name": name, "email": email, "role": role}
+        )
         sip = data.get("sip")
         return Agent(
-            id=str(data["id"]), name=data["name"], email=data["email"], role=data["role"],
+            id=str(data["id"]),
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
             sip=SipCredentials(sip["username"], sip["password"], self._sip_domain) if sip else None,
-        )  # fmt: skip
+        )
 
     async def remove_agent(self, agent: Agent) -> None:
         await self._api.request("DELETE", f"/users/{agent.id}")
@@ -126,12 +133,14 @@ class ReferenceDirectory:
         return Distribution(
             widgets=tuple(
                 RingToWidget(
-                    index=w["index"], ring_time=w["ring_time"], strategy=w["strategy"],
+                    index=w["index"],
+                    ring_time=w["ring_time"],
+                    strategy=w["strategy"],
                     members=tuple(
                         RingToMember(type=m["type"], id=str(m["id"]), name=m.get("name", ""))
                         for m in w["members"]
                     ),
-                )  # fmt: skip
+                )
                 for w in data["widgets"]
             )
         )
@@ -145,7 +154,9 @@ class ReferenceDirectory:
     async def remove_ring_to(
         self, number: Number, member_type: MemberType, member_id: str, *, widget: int = 0
     ) -> None:
-        path = f"/numbers/{number.id}/distribution/widgets/{widget}/members/{member_type}/{member_id}"
+        path = (
+            f"/numbers/{number.id}/distribution/widgets/{widget}/members/{member_type}/{member_id}"
+        )
         await self._api.request("DELETE", path)
 
     async def configure_widget(
@@ -154,8 +165,9 @@ class ReferenceDirectory:
         current = await self._api.request("GET", f"/numbers/{number.id}/distribution")
         widgets = current["widgets"]
         while len(widgets) <= widget:
-            widgets.append({"index": len(widgets), "ring_time": 20, "strategy": "simultaneous",
-                            "members": []})  # fmt: skip
+            widgets.append(
+                {"index": len(widgets), "ring_time": 20, "strategy": "simultaneous", "members": []}
+            )
         widgets[widget]["ring_time"] = ring_time
         widgets[widget]["strategy"] = strategy
         await self._api.request("PUT", f"/numbers/{number.id}/distribution", {"widgets": widgets})
@@ -201,7 +213,9 @@ class ReferenceObservation:
                     if msg.type != aiohttp.WSMsgType.TEXT:
                         continue
                     data = msg.json()
-                    sink(SutEvent(kind=data.get("type", "?"), call_id=data.get("call_id"), data=data))
+                    sink(
+                        SutEvent(kind=data.get("type", "?"), call_id=data.get("call_id"), data=data)
+                    )
 
         task = asyncio.create_task(pump())
         done, _ = await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
@@ -210,7 +224,11 @@ class ReferenceObservation:
         if not ready.done():
             task.cancel()
             raise SutUnavailable("the SUT's event stream did not open within 10 s")
-        return task.cancel
+
+        def stop() -> None:
+            task.cancel()
+
+        return stop
 
 
 class ReferenceClock:
@@ -262,7 +280,9 @@ class ReferenceAdapter:
     """Starts (or joins, with ``url``) the reference and gives each scenario its own account."""
 
     name = "reference"
-    capabilities = frozenset({"directory", "routing", "telephony", "observation", "clock", "faults"})
+    capabilities = frozenset(
+        {"directory", "routing", "telephony", "observation", "clock", "faults"}
+    )
 
     def __init__(self, url: str | None = None) -> None:
         self._url = url
@@ -310,4 +330,3 @@ def split_token(url: str) -> tuple[str, str]:
         raise ValueError(f"--sut-url must look like http://ADMIN_TOKEN@127.0.0.1:PORT, got {url!r}")
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, "", "")), parts.username
-

@@ -56,10 +56,20 @@ class ReferenceProcess:
     def start(self) -> ReferenceAddress:
         token = os.urandom(16).hex()
         cmd = [
-            sys.executable, "-m", "harness.reference",
-            "--http-port", "0", "--sip-port", "0", "--no-demo", "--ready-json",
-            "--data-dir", str(self.data_dir), "--admin-token", token,
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "harness.reference",
+            "--http-port",
+            "0",
+            "--sip-port",
+            "0",
+            "--no-demo",
+            "--ready-json",
+            "--data-dir",
+            str(self.data_dir),
+            "--admin-token",
+            token,
+        ]
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
         )
@@ -82,9 +92,11 @@ class ReferenceProcess:
             ) from None
         info = json.loads(line)
         self.address = ReferenceAddress(
-            http_url=info["http"], sip_host=info["sip"]["host"], sip_port=int(info["sip"]["port"]),
+            http_url=info["http"],
+            sip_host=info["sip"]["host"],
+            sip_port=int(info["sip"]["port"]),
             admin_token=token,
-        )  # fmt: skip
+        )
         return self.address
 
     def _pump(self, stream: IO[str], is_stdout: bool) -> None:

@@ -19,8 +19,8 @@ from harness.reference.telephony.inbound import InboundCall
 from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
-from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
 from harness.sip.transaction import Address
+from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
 from harness.sip.useragent import DEFAULT_ALLOW
 
 LOG = logging.getLogger("callproof.reference.edge")
@@ -85,7 +85,9 @@ class SipEdge:
             incoming.reject(404, "Not Found")
             return
         try:
-            plan = self.center.start_inbound_call(called, request.from_.uri.user or "anonymous", incoming.call_id)
+            plan = self.center.start_inbound_call(
+                called, request.from_.uri.user or "anonymous", incoming.call_id
+            )
         except NotFound:
             incoming.reject(404, "Not Found")
             return
@@ -98,7 +100,7 @@ class SipEdge:
         call.on_finished = self._finished
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
-            call.on_caller_event(sip_events.CallEnded(incoming.session, "remote"))
+            call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
             return
         call.start()
 

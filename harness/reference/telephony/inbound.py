@@ -134,8 +134,12 @@ class InboundCall:
         decision = self.center.answer_attempt(self.call_id, leg.target.user_id)
         self.answer_caller()
         if not decision.registered:
-            LOG.info("call %s: answer by %s not registered (%s)", self.call_id,
-                     leg.target.user_id, decision.refusal)  # fmt: skip
+            LOG.info(
+                "call %s: answer by %s not registered (%s)",
+                self.call_id,
+                leg.target.user_id,
+                decision.refusal,
+            )
             return
         leg.registered = True
         self.bridged = leg
@@ -169,11 +173,15 @@ class InboundCall:
             self.finish()
         elif not leg.answered and self.bridged is None and not self.finished:
             outcome = leg.call.outcome
-            if isinstance(outcome, sip_events.Rejected):  # declined or busy: that user did not answer
+            if isinstance(
+                outcome, sip_events.Rejected
+            ):  # declined or busy: that user did not answer
                 self.center.ring_timeout(self.call_id, leg.target.user_id)
-            if self._ring_timer is not None and not any(
-                x.call.session.live and not x.answered for x in self.legs
-            ) and not any(x.answered for x in self.legs):
+            if (
+                self._ring_timer is not None
+                and not any(x.call.session.live and not x.answered for x in self.legs)
+                and not any(x.answered for x in self.legs)
+            ):
                 self._ring_timer.cancel()
                 self.ring_time_over()
 

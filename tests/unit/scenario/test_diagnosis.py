@@ -16,16 +16,29 @@ NAMES = {"u1": "Alice", "u2": "Bruno"}
 
 def entry(status: str, *, registered: bool, ended: bool = True) -> CallLogEntry:
     return CallLogEntry(
-        call_id="CALL-1", status=status, from_number="+33100000000", to_number="+33200000000",
-        sip_call_ids=("sip-1",), ended_at="2026-01-01T00:00:00+00:00" if ended else None,
+        call_id="CALL-1",
+        status=status,
+        from_number="+33100000000",
+        to_number="+33200000000",
+        sip_call_ids=("sip-1",),
+        ended_at="2026-01-01T00:00:00+00:00" if ended else None,
         attempts=(AnswerAttempt("u1", "t", registered),),
-        timeline=(TimelineEntry("t", "did_not_answer", "Alice did not answer", "u1"),) if not registered else (),
-    )  # fmt: skip
+        timeline=(TimelineEntry("t", "did_not_answer", "Alice did not answer", "u1"),)
+        if not registered
+        else (),
+    )
 
 
 def test_stuck_signature_recognised() -> None:
-    d = diagnose(sip_call_id="sip-1", entry=entry("missed", registered=False), rang=["Alice"],
-                 answered=["Alice"], caller_heard=[], heard_caller=[], agent_names=NAMES)  # fmt: skip
+    d = diagnose(
+        sip_call_id="sip-1",
+        entry=entry("missed", registered=False),
+        rang=["Alice"],
+        answered=["Alice"],
+        caller_heard=[],
+        heard_caller=[],
+        agent_names=NAMES,
+    )
     assert d.stuck
     assert d.did_not_answer == ("Alice",)
     assert "stuck answered call (AC-ANS-3)" in d.describe()
@@ -33,25 +46,48 @@ def test_stuck_signature_recognised() -> None:
 
 
 def test_any_audio_means_not_stuck() -> None:
-    d = diagnose(sip_call_id="sip-1", entry=entry("missed", registered=False), rang=["Alice"],
-                 answered=["Alice"], caller_heard=["Alice"], heard_caller=[], agent_names=NAMES)  # fmt: skip
+    d = diagnose(
+        sip_call_id="sip-1",
+        entry=entry("missed", registered=False),
+        rang=["Alice"],
+        answered=["Alice"],
+        caller_heard=["Alice"],
+        heard_caller=[],
+        agent_names=NAMES,
+    )
     assert not d.stuck
 
 
 def test_unanswered_call_is_not_stuck() -> None:
-    d = diagnose(sip_call_id="sip-1", entry=None, rang=["Alice"], answered=[], caller_heard=[],
-                 heard_caller=[], agent_names=NAMES)  # fmt: skip
+    d = diagnose(
+        sip_call_id="sip-1",
+        entry=None,
+        rang=["Alice"],
+        answered=[],
+        caller_heard=[],
+        heard_caller=[],
+        agent_names=NAMES,
+    )
     assert not d.stuck
 
 
 def test_registered_answer_is_not_stuck() -> None:
-    d = diagnose(sip_call_id="sip-1", entry=entry("answered", registered=True), rang=["Alice"],
-                 answered=["Alice"], caller_heard=[], heard_caller=[], agent_names=NAMES)  # fmt: skip
+    d = diagnose(
+        sip_call_id="sip-1",
+        entry=entry("answered", registered=True),
+        rang=["Alice"],
+        answered=["Alice"],
+        caller_heard=[],
+        heard_caller=[],
+        agent_names=NAMES,
+    )
     assert not d.stuck
 
 
 def widget(index: int, ring: int, *members: str, strategy: str = "simultaneous") -> RingToWidget:
-    return RingToWidget(index, ring, strategy, tuple(RingToMember("user", m, NAMES[m]) for m in members))
+    return RingToWidget(
+        index, ring, strategy, tuple(RingToMember("user", m, NAMES[m]) for m in members)
+    )
 
 
 def test_drift_reports_settings_and_membership() -> None:
