@@ -173,7 +173,9 @@ def sut(request: pytest.FixtureRequest, portal: Portal) -> Iterator[Adapter]:
     try:
         portal.run(adapter.start(), timeout=60)
     except (SutUnavailable, PortalTimeout, OSError, ValueError) as exc:
-        pytest.exit(f"callproof: error: the SUT is not usable: {exc} (hint: callproof doctor)", 3)
+        portal.run(adapter.stop(), timeout=30)
+        hint = "check --sut-url and that the SUT is running, or run 'callproof doctor'"
+        pytest.exit(f"callproof: error: the SUT is not usable: {exc} (hint: {hint})", 4)
     yield adapter
     portal.run(adapter.stop(), timeout=30)
 

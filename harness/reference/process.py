@@ -99,7 +99,9 @@ def create_demo(running: Running) -> dict[str, Any]:
         user = center.create_user(account.id, name, email, "agent")
         center.add_team_member(account.id, team.id, user.id)
         agents.append(user)
-    number = center.create_number(account.id, "+33100000001", "Support")
+    taken = {n for n in range(1, 100) if center.number_by_e164(f"+331000000{n:02d}") is not None}
+    free = min(set(range(1, 100)) - taken)  # a reused --data-dir keeps earlier demo numbers
+    number = center.create_number(account.id, f"+331000000{free:02d}", "Support")
     center.add_ring_to(account.id, number.id, 0, "team", team.id)
     host, port = running.edge.local_address
     return {
