@@ -143,7 +143,7 @@ def _load_expectations(root: Path, adapter_name: str) -> dict[str, str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     caps = config.stash[_CAPS]
     expectations = config.stash[_EXPECT]
-    adapter = config.getoption("sut")
+    adapter = getattr(config.stash[_FACTORY], "name", config.getoption("sut"))
     for item in items:
         names = {m.name for m in item.iter_markers()}
         for name in sorted(names):

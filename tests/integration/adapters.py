@@ -1,0 +1,17 @@
+"""Adapters the harness's own tests use to play "a vendor's platform" with fewer capabilities."""
+
+from __future__ import annotations
+
+from harness.sut.reference_adapter import ReferenceAdapter, ReferenceTenant
+
+
+class ReferenceWithoutFaults(ReferenceAdapter):
+    """The reference seen through an adapter that offers no fault injection, as a vendor's would."""
+
+    name = "reference-without-faults"
+    capabilities = ReferenceAdapter.capabilities - {"faults"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.faults = None  # type: ignore[assignment]
+        return tenant

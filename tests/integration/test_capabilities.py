@@ -1,0 +1,47 @@
+"""An adapter without a capability: its scenarios are skipped with the reason, the rest run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_scenarios_needing_faults_are_skipped_on_an_adapter_without_them(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "features/calls/answered_call.feature",
+            "-k", "twoway or out_of_sync or outofsync", "-p", "no:cacheprovider",
+            "--sut", "tests.integration.adapters:ReferenceWithoutFaults",
+            f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
+            "--callproof-reports", str(tmp_path / "reports"), "-q",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    stuck = cases[
+        "test_a_call_answered_by_an_outofsync_user_is_recognised_as_a_stuck_answered_call"
+    ]
+    skipped = stuck.find("skipped")
+    assert skipped is not None
+    assert "reference-without-faults adapter lacks the capability 'faults'" in (
+        skipped.get("message") or ""
+    )
+    healthy = cases["test_an_answered_call_has_twoway_audio_at_once_and_is_logged_as_answered"]
+    assert healthy.find("skipped") is None and healthy.find("failure") is None
+
+
+def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "features", "--sut", "no.such.module:Adapter",
+         "-p", "no:cacheprovider", "--callproof-reports", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 4
+    assert "SUT adapter module 'no.such.module' cannot be imported" in result.stderr
+    assert "Traceback" not in result.stderr
