@@ -7,6 +7,8 @@ Everything here is sans-IO (bytes and ``now`` in, bytes and events out) except
 - `g711`: mu-law and A-law, bit-exact, vectorised
 - `tones`: signature tones, Goertzel power, `SignatureDetector`
 - `hearing`: debouncing detections into heard/lost transitions
+- `dtmf`: RFC 4733 telephone events and in-band DTMF, sending and receiving
+- `quality`: loss, jitter, latency and an E-model MOS per call direction
 - `stream`: `MediaStream`, one party's RTP session; `events`: what it reports
 - `relay`: the packet logic of a B2BUA's two-leg media relay
 - `latch`: symmetric RTP latching, registry of open sockets
@@ -14,7 +16,17 @@ Everything here is sans-IO (bytes and ``now`` in, bytes and events out) except
 - `transport`: `MediaClock`, `RtpEndpoint`, `RtpRelay`, `open_endpoints`
 """
 
+from harness.media.dtmf import (
+    DigitReceived,
+    DtmfReceiver,
+    DtmfSender,
+    InbandDtmfDetector,
+    TelephoneEvent,
+    TelephoneEventError,
+    dtmf_tone,
+)
 from harness.media.events import (
+    DtmfReceived,
     FirstPacket,
     MalformedPacket,
     MediaEvent,
@@ -22,6 +34,7 @@ from harness.media.events import (
     SignatureLost,
 )
 from harness.media.g711 import PCMA, PCMU
+from harness.media.quality import QualityReport, quality_from
 from harness.media.rtp import ReceiverStatistics, RtpPacket, RtpParseError, is_rtcp
 from harness.media.stream import MediaStream
 from harness.media.tones import SIGNATURES, Signature, SignatureDetector, signature_for
@@ -30,10 +43,16 @@ __all__ = [
     "PCMA",
     "PCMU",
     "SIGNATURES",
+    "DigitReceived",
+    "DtmfReceived",
+    "DtmfReceiver",
+    "DtmfSender",
     "FirstPacket",
+    "InbandDtmfDetector",
     "MalformedPacket",
     "MediaEvent",
     "MediaStream",
+    "QualityReport",
     "ReceiverStatistics",
     "RtpPacket",
     "RtpParseError",
@@ -41,6 +60,10 @@ __all__ = [
     "SignatureDetector",
     "SignatureHeard",
     "SignatureLost",
+    "TelephoneEvent",
+    "TelephoneEventError",
+    "dtmf_tone",
     "is_rtcp",
+    "quality_from",
     "signature_for",
 ]

@@ -8,8 +8,12 @@ answer-to-audio latency is measured from ``at``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from harness.media.tones import Signature
+
+DtmfMode = Literal["rfc4733", "inband"]
+"""How a DTMF digit travels: as RFC 4733 telephone events, or as tones in the audio."""
 
 
 class MediaEvent:
@@ -47,3 +51,16 @@ class MalformedPacket(MediaEvent):
 
     reason: str
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfReceived(MediaEvent):
+    """A DTMF key press was received, reported once it ended.
+
+    ``at`` is its onset; ``mode`` says whether it came as telephone events or as tones.
+    """
+
+    digit: str
+    duration_ms: float
+    at: float
+    mode: DtmfMode

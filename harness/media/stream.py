@@ -12,6 +12,10 @@ timestamp still advancing while nothing is sent (stopped or on hold), as a sampl
 Receiving: per-source statistics (RFC 3550 A.1/A.3/A.8), the decoded audio kept on its RTP
 timeline for evidence, and signature detection debounced into `SignatureHeard` and
 `SignatureLost` events.
+
+DTMF: `MediaStream.send_dtmf` keys a digit as RFC 4733 telephone events (on this stream's SSRC,
+sequence numbers and clock, in place of the audio frames) or as tones in the audio; digits
+received either way are reported as `DtmfReceived`.
 """
 
 from __future__ import annotations
@@ -25,7 +29,19 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.media import g711
+from harness.media.dtmf import (
+    DEFAULT_DURATION_MS,
+    TELEPHONE_EVENT_PT,
+    DigitReceived,
+    DtmfReceiver,
+    DtmfSender,
+    InbandDtmfDetector,
+    InbandDtmfSender,
+    TelephoneEventError,
+)
 from harness.media.events import (
+    DtmfMode,
+    DtmfReceived,
     FirstPacket,
     MalformedPacket,
     MediaEvent,
@@ -43,6 +59,7 @@ from harness.media.rtp import (
 from harness.media.tones import DEFAULT_AMPLITUDE, FRAME_SECONDS, Signature, SignatureDetector
 
 __all__ = [
+    "DtmfReceived",
     "FirstPacket",
     "MalformedPacket",
     "MediaEvent",
@@ -101,6 +118,8 @@ class MediaStream:
         amplitude: float = DEFAULT_AMPLITUDE,
         keep_seconds: float = 60.0,
         rng: random.Random | None = None,
+        telephone_event_pt: int = TELEPHONE_EVENT_PT,
+        detect_inband_dtmf: bool = True,
     ) -> None:
         if not g711.is_g711(payload_type):
             raise ValueError(f"payload type {payload_type} is not G.711 (PCMU=0, PCMA=8)")
@@ -134,6 +153,11 @@ class MediaStream:
         self._payload_cache: dict[int, bytes] = {}
         self.packets_sent = 0
         self.first_sent_at: float | None = None
+        self._dtmf_out = DtmfSender(
+            self.ssrc, TELEPHONE_EVENT_PT, ptime=ptime, clock_rate=clock_rate
+        )
+        self._inband_out = InbandDtmfSender(ptime=ptime, clock_rate=clock_rate)
+        self.telephone_event_pt = telephone_event_pt
 
         # Receiving side.
         self._sources: dict[int, ReceiverStatistics] = {}
@@ -150,6 +174,11 @@ class MediaStream:
         self.frames_received = 0
         self.rtcp_received = 0
         self.malformed_received = 0
+        self._dtmf_in = DtmfReceiver(clock_rate)
+        self._inband_in = InbandDtmfDetector(clock_rate) if detect_inband_dtmf else None
+        self._frame_size = round(FRAME_SECONDS * clock_rate)
+        # Per source: arrival and timestamp of a packet whose transit event packets reuse.
+        self._transit: dict[int, tuple[float, int]] = {}
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -165,14 +194,19 @@ class MediaStream:
             self._resume(now)
 
     def stop_sending(self) -> None:
-        """Stop producing packets; a later `start_sending` continues the same RTP stream."""
+        """Stop producing packets; a later `start_sending` continues the same RTP stream.
+
+        Digits not sent yet are dropped.
+        """
         self._sending = False
+        self._cancel_dtmf()
 
     def set_hold(self, on_hold: bool, now: float) -> None:
         """Stop (or resume) transmitting while the session is on hold."""
         if on_hold == self._held:
             return
         self._held = on_hold
+        self._cancel_dtmf()
         if not on_hold and self._sending:
             self._resume(now)
 
@@ -185,6 +219,48 @@ class MediaStream:
         """Transmit ``signature`` (or silence) from the next frame on."""
         self._signature = signature
         self._payload_cache.clear()
+
+    @property
+    def telephone_event_pt(self) -> int:
+        """The payload type of telephone events, sent and received (from the SDP)."""
+        return self._dtmf_out.payload_type
+
+    @telephone_event_pt.setter
+    def telephone_event_pt(self, payload_type: int) -> None:
+        if not 0 <= payload_type <= 0x7F or g711.is_g711(payload_type):
+            raise ValueError(f"payload type {payload_type} cannot carry telephone events")
+        self._dtmf_out.payload_type = payload_type
+
+    def send_dtmf(
+        self,
+        digit: str,
+        now: float,
+        duration_ms: float = DEFAULT_DURATION_MS,
+        mode: DtmfMode = "rfc4733",
+    ) -> float:
+        """Key ``digit`` from the next frame on, or after the digits already queued.
+
+        Returns when the digit starts. The digit replaces this party's audio for its length,
+        as a phone does while a key is down; queued digits are a pause apart.
+        """
+        due = self.next_send_time()
+        if due is None:
+            raise ValueError("DTMF is sent on a stream that is sending")
+        if due < now - _TOLERANCE:
+            # Frames are overdue (the caller is late): the digit starts with the next one.
+            due += math.ceil((now - due) / self.ptime - _TOLERANCE) * self.ptime
+        starts = [due, self._dtmf_out.free_at(), self._inband_out.free_at()]
+        start = max(t for t in starts if t is not None)
+        if mode == "rfc4733":
+            return self._dtmf_out.press(digit, start, duration_ms)
+        if mode == "inband":
+            return self._inband_out.press(digit, start, duration_ms)
+        raise ValueError(f"unknown DTMF mode {mode!r}")
+
+    def _cancel_dtmf(self) -> None:
+        # A later start or resume begins a new frame grid, which queued digits are not on.
+        self._dtmf_out.cancel()
+        self._inband_out.cancel()
 
     def _resume(self, now: float) -> None:
         if self._last_due is not None:
@@ -223,18 +299,30 @@ class MediaStream:
             frames = MAX_BURST
         packets = []
         for _ in range(frames):
-            packet = RtpPacket(
-                payload_type=self.payload_type,
-                sequence_number=self._seq,
-                timestamp=self._timestamp,
-                ssrc=self.ssrc,
-                payload=self._frame_payload(),
-                marker=self._marker,
-            )
-            packets.append(bytes(packet))
-            self._marker = False
-            self._seq = (self._seq + 1) & 0xFFFF
-            self._last_due = self._epoch + self._frames_since_epoch * self.ptime
+            slot = self._epoch + self._frames_since_epoch * self.ptime
+            # RFC 4733 section 3.1: events go "instead of regular audio packets", on the
+            # audio's sequence numbers and clock; the audio after them starts a talkspurt.
+            events, self._seq = self._dtmf_out.produce(slot, self._seq, self._timestamp)
+            packets.extend(events)
+            if self._dtmf_out.holds(slot):
+                self._marker = True
+            else:
+                tone = self._inband_out.samples(slot, self.samples_per_frame)
+                payload = (
+                    self._frame_payload() if tone is None else g711.encode(self.payload_type, tone)
+                )
+                packet = RtpPacket(
+                    payload_type=self.payload_type,
+                    sequence_number=self._seq,
+                    timestamp=self._timestamp,
+                    ssrc=self.ssrc,
+                    payload=payload,
+                    marker=self._marker,
+                )
+                packets.append(bytes(packet))
+                self._marker = False
+                self._seq = (self._seq + 1) & 0xFFFF
+            self._last_due = slot
             self._frames_since_epoch += 1
             self._advance(1)
         if self.first_sent_at is None:
@@ -296,12 +384,39 @@ class MediaStream:
         if stats is None:
             stats = self._sources[packet.ssrc] = ReceiverStatistics(self.clock_rate)
         self._current_source = packet.ssrc
+        if packet.payload_type == self.telephone_event_pt:
+            stats.update(packet, self._event_arrival(packet, now))
+            self._take_event(packet, now, events)
+            return events
+        self._transit[packet.ssrc] = (now, packet.timestamp)
         stats.update(packet, now)
-        # Other payload types of the session (telephone-event, comfort noise) are counted
-        # above but carry no audio to analyse.
+        # Other payload types of the session (comfort noise) are counted above but carry no
+        # audio to analyse.
         if g711.is_g711(packet.payload_type):
             self._take_audio(packet, now, events)
         return events
+
+    def _event_arrival(self, packet: RtpPacket, now: float) -> float:
+        """The arrival time to give the jitter estimate (RFC 3550 A.8) for an event packet.
+
+        Every packet of an event carries the event's start timestamp while arriving a frame
+        apart, which A.8 would read as jitter. Given the arrival that implies the same transit
+        time as the last audio packet, the event packet adds nothing to the estimate and leaves
+        the next audio packet compared with that audio packet, as if events were skipped.
+        """
+        arrival, timestamp = self._transit.setdefault(packet.ssrc, (now, packet.timestamp))
+        return arrival + ts_delta(packet.timestamp, timestamp) / self.clock_rate
+
+    def _take_event(self, packet: RtpPacket, now: float, events: list[MediaEvent]) -> None:
+        try:
+            digits = self._dtmf_in.receive(packet, now)
+        except TelephoneEventError as exc:
+            self.malformed_received += 1
+            events.append(MalformedPacket(reason=exc.reason, at=now))
+            return
+        events.extend(_received(digits, "rfc4733"))
+        # A party keying a digit has not gone silent: what was heard stays heard meanwhile.
+        events.extend(self._hearing.frame(self._hearing.heard_now(), now))
 
     def _take_audio(self, packet: RtpPacket, now: float, events: list[MediaEvent]) -> None:
         samples = g711.decode(packet.payload_type, packet.payload)
@@ -319,14 +434,20 @@ class MediaStream:
         self._audio_source = packet.ssrc
         self._next_timestamp = (packet.timestamp + samples.size) & 0xFFFFFFFF
         self._audio.append(samples)
-        if self._detector is None:
+        if self._detector is None and self._inband_in is None:
             return
-        size = self._detector.frame_size
+        size = self._frame_size
         block = np.concatenate([self._pending, samples]) if self._pending.size else samples
         whole = block.size - block.size % size
         for start in range(0, whole, size):
             self.frames_received += 1
-            found = self._detector.analyse(block[start : start + size])
+            frame = block[start : start + size]
+            found = self._detector.analyse(frame) if self._detector is not None else set()
+            if self._inband_in is not None:
+                events.extend(_received(self._inband_in.frame(frame, now), "inband"))
+                if self._inband_in.tone_present:
+                    # As for telephone events: a frame of DTMF does not lose the party.
+                    found |= self._hearing.heard_now()
             events.extend(self._hearing.frame(found, now))
         self._pending = block[whole:].copy()
 
@@ -346,9 +467,24 @@ class MediaStream:
 
     def next_timer(self) -> float | None:
         """The earliest time `produce` or `handle_timer` has work to do, or None."""
-        times = [t for t in (self.next_send_time(), self._hearing.deadline()) if t is not None]
+        inband = self._inband_in.deadline() if self._inband_in is not None else None
+        timers = (
+            self.next_send_time(),
+            self._hearing.deadline(),
+            self._dtmf_in.next_timer(),
+            inband,
+        )
+        times = [t for t in timers if t is not None]
         return min(times) if times else None
 
     def handle_timer(self, now: float) -> list[MediaEvent]:
-        """Events due by ``now`` without any packet arriving (audio that stopped)."""
-        return self._hearing.silence(now)
+        """Events due by ``now`` without any packet arriving (audio or a digit that stopped)."""
+        events = self._hearing.silence(now)
+        events.extend(_received(self._dtmf_in.handle_timer(now), "rfc4733"))
+        if self._inband_in is not None:
+            events.extend(_received(self._inband_in.silence(now), "inband"))
+        return events
+
+
+def _received(digits: list[DigitReceived], mode: DtmfMode) -> list[MediaEvent]:
+    return [DtmfReceived(d.digit, d.duration_ms, d.at, mode) for d in digits]
