@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from harness.media.quality import QualityReport
 from harness.runtime.journal import Event
 
 
@@ -83,3 +84,11 @@ class AudioHeard(Event):
 class AudioLost(Event):
     sip_call_id: str
     heard: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaQuality(Event):
+    """What ``party`` received on one call: packets, loss, jitter, latency and a MOS estimate."""
+
+    sip_call_id: str
+    report: QualityReport = field(compare=False)

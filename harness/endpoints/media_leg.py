@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from harness.endpoints.events import AudioHeard, AudioLost
+from harness.endpoints.events import AudioHeard, AudioLost, MediaQuality
 from harness.endpoints.stage import Stage
 from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
+from harness.media.quality import quality_from
 from harness.media.stream import MediaStream
 from harness.media.transport import RtpEndpoint
 from harness.sip import sdp
@@ -18,6 +19,7 @@ class MediaLeg:
         self.party = party
         self.sip_call_id = sip_call_id
         self.answered_at: float | None = None
+        self.first_latency_ms: float | None = None
         self.rtp: RtpEndpoint | None = None
 
     @classmethod
@@ -53,6 +55,8 @@ class MediaLeg:
         if isinstance(event, SignatureHeard):
             heard = self.stage.whose(event.signature)
             latency = None if self.answered_at is None else (event.at - self.answered_at) * 1000
+            if self.first_latency_ms is None:
+                self.first_latency_ms = latency
             journal.record(
                 AudioHeard(
                     party=self.party, sip_call_id=self.sip_call_id, heard=heard, latency_ms=latency
@@ -63,5 +67,19 @@ class MediaLeg:
             journal.record(AudioLost(party=self.party, sip_call_id=self.sip_call_id, heard=heard))
 
     def close(self) -> None:
-        if self.rtp is not None:
-            self.rtp.close()
+        """Stop the media; the first close records what this party received on the call."""
+        if self.rtp is None or self.rtp.closed:
+            return
+        rtp = self.rtp
+        rtp.close()
+        if rtp.packets_sent or rtp.stream.stats.received:
+            report = quality_from(
+                rtp.stream.stats,
+                self.first_latency_ms,
+                packets_sent=rtp.packets_sent,
+                call_id=self.sip_call_id,
+                direction=f"received by {self.party}",
+            )
+            self.stage.journal.record(
+                MediaQuality(party=self.party, sip_call_id=self.sip_call_id, report=report)
+            )

@@ -10,7 +10,7 @@ from typing import Any
 
 import allure  # without --alluredir its attach is a no-op
 
-from harness.evidence.ladder import render_ladder, render_messages
+from harness.evidence.ladder import render_ladder, render_messages, render_quality
 from harness.runtime.journal import Journal
 
 
@@ -79,12 +79,16 @@ class Evidence:
         ids = "\n".join(f"{cid}  (SIP Call-ID {', '.join(s)})" for cid, s in self.call_ids.items())
         allure.attach(ladder, "SIP ladder", allure.attachment_type.TEXT)
         allure.attach(ids or "(no call)", "Call IDs", allure.attachment_type.TEXT)
+        quality = render_quality(records)
+        if quality:
+            allure.attach(quality, "Media quality", allure.attachment_type.TEXT)
         for verdict in self.verdicts:
             allure.attach(verdict, "Verdict", allure.attachment_type.TEXT)
         if failed:
             self._write("sip-ladder.txt", ladder)
             self._write("sip-messages.txt", render_messages(records))
             self._write("call-ids.txt", ids)
+            self._write("media-quality.txt", render_quality(records))
             self._write("journal.txt", "\n".join(f"+{r.at:.3f} {r.event}" for r in records))
         node.user_properties.append(("call_ids", list(self.call_ids)))
         for verdict in self.verdicts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.endpoints.events import SipTraced
+from harness.endpoints.events import MediaQuality, SipTraced
 from harness.runtime.journal import Record
 
 
@@ -35,3 +35,20 @@ def render_messages(records: list[Record[Any]]) -> str:
             out.append(f"=== {ev.party} {ev.direction} {ev.local} <-> {ev.peer} at {rec.wall:.3f}")
             out.append(ev.raw.decode("utf-8", errors="replace"))
     return "\n".join(out)
+
+
+def render_quality(records: list[Record[Any]]) -> str:
+    """One line per party and call: packets, loss, jitter, answer-to-audio latency, MOS."""
+    rows = [r.event for r in records if isinstance(r.event, MediaQuality)]
+    if not rows:
+        return ""
+    lines = ["party          sent  recv  lost  loss%  jitter_ms  latency_ms   MOS  SIP Call-ID"]
+    for ev in rows:
+        q = ev.report
+        latency = f"{q.latency_ms:10.1f}" if q.latency_ms is not None else "         -"
+        mos = f"{q.mos:5.2f}" if q.packets_received else "    -"  # nothing heard: no score
+        lines.append(
+            f"{ev.party:<12} {q.packets_sent or 0:6d} {q.packets_received:5d} {q.packets_lost:5d} "
+            f"{q.loss_percent:6.2f} {q.jitter_ms:10.2f} {latency} {mos}  {ev.sip_call_id}"
+        )
+    return "\n".join(lines)
