@@ -383,6 +383,24 @@ class ContactCenter:
             self._call_event(call, "call.answered", user_id=user_id)
         return decision
 
+    def call_held(self, call_id: str, by: str) -> CallRecord:
+        """One side put the call on hold (``by``: "agent" or "caller")."""
+        before = self._call(call_id)
+        call = calls.hold(before, self.clock.now(before.account_id), by)
+        if call != before:
+            self.store.save_call(call)
+            self._call_event(call, "call.held", by=by)
+        return call
+
+    def call_resumed(self, call_id: str, by: str) -> CallRecord:
+        """The call came back from hold."""
+        before = self._call(call_id)
+        call = calls.resume(before, self.clock.now(before.account_id), by)
+        if call != before:
+            self.store.save_call(call)
+            self._call_event(call, "call.resumed", by=by, hold_s=call.hold_s)
+        return call
+
     def ring_timeout(self, call_id: str, user_id: str) -> CallRecord:
         """A user's ring time ran out: the timeline says they did not answer."""
         before = self._call(call_id)

@@ -97,6 +97,7 @@ class CallLogEntry:
     answered_at: str | None = None
     ended_at: str | None = None
     duration_s: float | None = None
+    hold_s: float = 0.0
     attempts: tuple[AnswerAttempt, ...] = ()
     timeline: tuple[TimelineEntry, ...] = field(default=())
 

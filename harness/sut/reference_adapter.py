@@ -75,6 +75,7 @@ def _call_entry(data: dict[str, Any]) -> CallLogEntry:
         answered_at=data.get("answered_at"),
         ended_at=data.get("ended_at"),
         duration_s=data.get("duration_s"),
+        hold_s=float(data.get("hold_s") or 0.0),
         attempts=tuple(
             AnswerAttempt(user_id=a["user_id"], at=a["at"], registered=bool(a["registered"]))
             for a in data.get("attempts") or ()

@@ -78,6 +78,7 @@ def call_shape(call: CallRecord) -> JSON:
         "answered_at": _time(call.answered_at),
         "ended_at": _time(call.ended_at),
         "duration_s": call.duration_s,
+        "hold_s": call.hold_s,
         "answered_by": call.answered_by,
         "answered_by_name": answered_name,
         "ended_by": call.ended_by.value if call.ended_by else None,

@@ -4,6 +4,7 @@ The state machine is a transition table (one place, like h11's ``_state.py``)::
 
     ringing --answer--> answered --end--> ended
     ringing --end-----> ended
+    answered --hold--> held --resume--> answered;  held --end--> ended
 
 ``ring``, ``no_answer`` and an unregistered answer attempt keep a ringing call ringing. Every
 other (state, event) pair is an :class:`IllegalTransition`.
@@ -30,6 +31,7 @@ class CallState(enum.StrEnum):
 
     RINGING = "ringing"
     ANSWERED = "answered"
+    HELD = "held"
     ENDED = "ended"
 
 
@@ -40,6 +42,8 @@ class CallEvent(enum.StrEnum):
     NO_ANSWER = "no_answer"
     UNREGISTERED_ATTEMPT = "unregistered_attempt"
     ANSWER = "answer"
+    HOLD = "hold"
+    RESUME = "resume"
     END = "end"
 
 
@@ -50,6 +54,11 @@ TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
     (CallState.RINGING, CallEvent.ANSWER): CallState.ANSWERED,
     (CallState.RINGING, CallEvent.END): CallState.ENDED,
     (CallState.ANSWERED, CallEvent.END): CallState.ENDED,
+    (CallState.ANSWERED, CallEvent.HOLD): CallState.HELD,
+    (CallState.HELD, CallEvent.HOLD): CallState.HELD,
+    (CallState.HELD, CallEvent.RESUME): CallState.ANSWERED,
+    (CallState.ANSWERED, CallEvent.RESUME): CallState.ANSWERED,
+    (CallState.HELD, CallEvent.END): CallState.ENDED,
 }
 
 
@@ -84,6 +93,8 @@ class TimelineKind(enum.StrEnum):
     RINGING = "ringing"
     NO_ANSWER = "no_answer"
     ANSWERED = "answered"
+    HELD = "held"
+    RESUMED = "resumed"
     ENDED = "ended"
 
 
@@ -155,6 +166,18 @@ class CallRecord:
     ended_at: datetime | None = None
     ended_by: EndedBy | None = None
     end_reason: str | None = None
+
+    @property
+    def hold_s(self) -> float:
+        """Seconds spent on hold, from the timeline (an open hold counts up to the end)."""
+        total, since = 0.0, None
+        for entry in self.timeline:
+            if entry.kind is TimelineKind.HELD and since is None:
+                since = entry.at
+            elif entry.kind in (TimelineKind.RESUMED, TimelineKind.ENDED) and since is not None:
+                total += (entry.at - since).total_seconds()
+                since = None
+        return round(total, 3)
 
     @property
     def duration_s(self) -> float | None:
@@ -274,6 +297,24 @@ def end(call: CallRecord, at: datetime, ended_by: EndedBy, reason: str) -> CallR
         call, state=state, status=status, ended_at=at, ended_by=ended_by, end_reason=reason
     )
     return _log(ended, TimelineEntry(at, TimelineKind.ENDED, None, text))
+
+
+def hold(call: CallRecord, at: datetime, by: str) -> CallRecord:
+    """The call is put on hold (RFC 3264 sendonly/inactive); a repeated hold changes nothing."""
+    state = next_state(call.state, CallEvent.HOLD)
+    if call.state is CallState.HELD:
+        return call
+    held = replace(call, state=state)
+    return _log(held, TimelineEntry(at, TimelineKind.HELD, None, f"Put on hold by {by}"))
+
+
+def resume(call: CallRecord, at: datetime, by: str) -> CallRecord:
+    """The call comes back from hold; resuming an active call changes nothing."""
+    state = next_state(call.state, CallEvent.RESUME)
+    if call.state is not CallState.HELD:
+        return call
+    resumed = replace(call, state=state)
+    return _log(resumed, TimelineEntry(at, TimelineKind.RESUMED, None, f"Resumed by {by}"))
 
 
 def _did_not_answer(offer: Offer, at: datetime) -> TimelineEntry:

@@ -33,6 +33,11 @@ ALLOWED = {
     (CallState.RINGING, CallEvent.ANSWER): CallState.ANSWERED,
     (CallState.RINGING, CallEvent.END): CallState.ENDED,
     (CallState.ANSWERED, CallEvent.END): CallState.ENDED,
+    (CallState.ANSWERED, CallEvent.HOLD): CallState.HELD,
+    (CallState.ANSWERED, CallEvent.RESUME): CallState.ANSWERED,
+    (CallState.HELD, CallEvent.HOLD): CallState.HELD,
+    (CallState.HELD, CallEvent.RESUME): CallState.ANSWERED,
+    (CallState.HELD, CallEvent.END): CallState.ENDED,
 }
 
 
