@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from harness.endpoints.events import AnswerSent, AudioHeard, CallConnected, PhoneRinging
+from harness.endpoints.events import AnswerSent, AudioHeard, PhoneRinging
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match
+from harness.runtime.journal import Match, WaitTimeout
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.diagnosis import Diagnosis, diagnose
 from harness.sut.events import SutEvent
@@ -31,7 +31,6 @@ class PlacedCall:
     dialled_at: int  # journal position when the INVITE left
     agent_legs: dict[str, str] = field(default_factory=dict)  # agent name -> its leg's SIP Call-ID
     answered_by: list[str] = field(default_factory=list)
-    answer_pos: int | None = None
     call_id: str | None = None  # the SUT's Call ID, once known
     latency_ms: dict[str, float | None] = field(default_factory=dict)  # "<a> hears <b>" -> ms
     entry: CallLogEntry | None = None
@@ -65,7 +64,7 @@ class CallFlows:
             ev = self.cast.journal.wait_for(
                 Match(PhoneRinging, party=agent), timeout, after=call.dialled_at
             )
-        except AssertionError as exc:
+        except WaitTimeout as exc:
             raise ConformanceFailure(
                 ("AC-ANS-9",), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
             ) from None
@@ -74,8 +73,6 @@ class CallFlows:
 
     def answer(self, call: PlacedCall, agent: str) -> None:
         leg = call.agent_legs.get(agent) or self.wait_ringing(call, agent)
-        if call.answer_pos is None:
-            call.answer_pos = self.cast.journal.position
         self.cast.portal.run(self.cast.phone(agent).answer(leg))
         self.cast.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
         call.answered_by.append(agent)
@@ -96,22 +93,11 @@ class CallFlows:
                 timeout,
                 after=call.dialled_at,
             )
-        except AssertionError:
+        except WaitTimeout:
             call.latency_ms[key] = None
             return None
         call.latency_ms[key] = ev.latency_ms
         return ev.latency_ms
-
-    def connected(self, call: PlacedCall, timeout: float) -> bool:
-        try:
-            self.cast.journal.wait_for(
-                Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
-                timeout,
-                after=call.dialled_at,
-            )
-        except AssertionError:
-            return False
-        return True
 
     def sut_call_id(self, call: PlacedCall) -> str:
         """The SUT's Call ID for this call, from the SUT's own event stream."""
