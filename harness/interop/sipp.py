@@ -1,0 +1,242 @@
+"""SIPp (3.6, built with RTPSTREAM and PCAP play) as a foreign SIP peer on loopback.
+
+What SIPp 3.6.1 does, found by running it here (the tests depend on each point):
+
+- ``<exec rtp_stream="FILE,LOOPS,PT"/>`` streams FILE as RTP, ``LOOPS`` times (-1: for ever),
+  payload type PT (0 for PCMU, 8 for PCMA, the default). A fourth field (a payload name in
+  later releases) does not make 3.6.1 refuse the scenario. FILE is read once, when the scenario
+  loads, relative to SIPp's working directory; it cannot hold ``[keywords]``.
+- FILE is sent byte for byte: 160 bytes per 20 ms packet for G.711. SIPp does not parse WAV: the
+  44-byte header of a WAV file goes out as the first 44 samples (a burst of noise), and a 16-bit
+  linear WAV goes out as noise throughout (a signature in it was never heard). The file must
+  therefore hold raw G.711 code words: `write_g711_file` writes one.
+- The stream leaves from the media socket, the one ``-mp`` names and ``-rtp_echo`` reads:
+  ``[rtpstream_audio_port]`` and ``[media_port]`` are the same port. SIPp binds ``-mp`` and
+  ``-mp`` + 2 (video) even without ``-rtp_echo``; with it, what arrives there is sent back to
+  its sender, interleaved with the stream if one plays.
+- Without ``-p`` (or with ``-p 0``) SIPp binds 5060, and without ``-ci`` its control socket
+  listens on every address: `Sipp` always passes ``-p``, ``-mp``, ``-cp`` and ``-ci``.
+- A foreground SIPp whose output is not a terminal prints its screen only when it ends: there is
+  no readiness line. A UAC's INVITE sent before a SIPp UAS listens is simply retransmitted
+  (RFC 3261 section 17.1.1.2, timer A), so none is needed.
+- ``-timeout Ns -timeout_error`` makes SIPp give up (exit status 255) after N seconds;
+  ``-timeout`` alone leaves it waiting for its calls. ``-recv_timeout`` fails a call whose
+  expected message does not come.
+
+Exit status (SIPp's documentation): 0 every call succeeded, 1 at least one failed, 97 stopped by
+an internal command, 99 ended without processing a call, 255 fatal error, 254 fatal error while
+binding a socket.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from harness.interop.ports import UDP, free_port
+from harness.interop.process import PeerProcess, describe_exit
+from harness.media import g711
+
+EXIT_STATUS = {
+    0: "every call succeeded",
+    1: "at least one call failed",
+    97: "stopped by an internal command",
+    99: "ended without processing a call",
+    255: "fatal error",
+    254: "fatal error binding a socket",
+}
+
+
+class SippReportError(ValueError):
+    """SIPp's statistics file is missing or not in the format SIPp 3.6 writes."""
+
+
+def find_sipp() -> str | None:
+    """Path of the ``sipp`` program, or None when it is not installed."""
+    return shutil.which("sipp")
+
+
+def write_g711_file(
+    path: Path, samples: npt.NDArray[np.int16], payload_type: int = g711.PCMU
+) -> Path:
+    """Write ``samples`` (8 kHz mono) as raw G.711 code words, the file ``rtp_stream`` plays."""
+    if not g711.is_g711(payload_type):
+        raise ValueError(f"payload type {payload_type} is not G.711")
+    path.write_bytes(bytes(g711.encode(payload_type, samples)))
+    return path
+
+
+def _duration(text: str) -> float | None:
+    """SIPp's ``HH:MM:SS:micro`` duration in seconds (None when the field is empty)."""
+    parts = text.strip().split(":")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts):
+        return None
+    hours, minutes, seconds, micros = (int(p) for p in parts)
+    return hours * 3600 + minutes * 60 + seconds + micros / 1e6
+
+
+@dataclass(frozen=True)
+class SippStats:
+    """The cumulative counters of the last row of SIPp's ``-trace_stat`` file."""
+
+    successful_calls: int
+    failed_calls: int
+    call_length_s: float | None
+    """Average call length (from the first message to the last)."""
+    response_time_s: float | None
+    """Average of response time 1: from the INVITE to the message marked ``rtd="true"``."""
+    counters: dict[str, str] = field(repr=False)
+
+    @classmethod
+    def parse(cls, text: str) -> SippStats:
+        """Parse a ``-trace_stat`` file: a header row and value rows, separated by ``;``."""
+        rows = [line for line in text.splitlines() if line.strip()]
+        if len(rows) < 2:
+            raise SippReportError("the statistics file has no value row")
+        names = rows[0].split(";")
+        values = rows[-1].split(";")
+        if len(values) != len(names):
+            raise SippReportError(
+                f"{len(names)} columns in the header, {len(values)} in the last row"
+            )
+        counters = dict(zip(names, values, strict=True))
+        try:
+            return cls(
+                successful_calls=int(counters["SuccessfulCall(C)"]),
+                failed_calls=int(counters["FailedCall(C)"]),
+                call_length_s=_duration(counters.get("CallLength(C)", "")),
+                response_time_s=_duration(counters.get("ResponseTime1(C)", "")),
+                counters=counters,
+            )
+        except (KeyError, ValueError) as exc:
+            raise SippReportError(f"unexpected statistics file: {exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class SippRun:
+    """How one SIPp run ended."""
+
+    returncode: int
+    stats: SippStats | None
+    errors: str
+    """SIPp's ``-trace_err`` log: unexpected messages and failed calls ('' when none)."""
+    output: str
+    """The end of SIPp's output (its final screen)."""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.returncode == 0 and self.stats is not None and self.stats.failed_calls == 0
+
+    def describe(self) -> str:
+        meaning = EXIT_STATUS.get(self.returncode, "unknown")
+        stats = repr(self.stats) if self.stats is not None else "no statistics file"
+        return (f"SIPp {describe_exit(self.returncode)} ({meaning}); {stats}\n"
+                f"errors:\n{self.errors or '(none)'}\noutput:\n{self.output}")  # fmt: skip
+
+
+class Sipp:
+    """One SIPp process running ``scenario`` on loopback, its traces kept in ``workdir``.
+
+    ``remote`` is the peer to call (UAC scenarios) and ``service`` the user part SIPp puts in
+    its request URI (``-s``). The SIP, media and control ports are chosen free at construction.
+    """
+
+    def __init__(
+        self,
+        scenario: Path,
+        workdir: Path,
+        *,
+        remote: tuple[str, int] | None = None,
+        service: str | None = None,
+        calls: int = 1,
+        rtp_echo: bool = False,
+        host: str = "127.0.0.1",
+        time_limit: float = 20.0,
+        recv_timeout: float = 10.0,
+        program: str = "sipp",
+    ) -> None:
+        if not scenario.is_file():
+            raise ValueError(f"no SIPp scenario at {scenario}")
+        if calls < 1:
+            raise ValueError("calls must be at least 1")
+        self.scenario = scenario
+        self.workdir = workdir
+        self.host = host
+        self.time_limit = time_limit
+        self.sip_port = free_port(host, ((UDP, 0),))
+        self.media_port = free_port(host, ((UDP, 0), (UDP, 1), (UDP, 2), (UDP, 3)))
+        self.control_port = free_port(host, ((UDP, 0),))
+        argv = [program]
+        if remote is not None:
+            argv.append(f"{remote[0]}:{remote[1]}")
+        argv += [
+            "-sf", str(scenario),
+            "-m", str(calls),
+            "-i", host, "-p", str(self.sip_port),
+            "-mi", host, "-mp", str(self.media_port),
+            "-ci", host, "-cp", str(self.control_port),
+            "-timeout", f"{max(1, round(time_limit))}s", "-timeout_error",
+            "-recv_timeout", str(round(recv_timeout * 1000)),
+            "-nostdin",
+            "-trace_stat", "-stf", str(self.stats_path),
+            "-trace_err", "-error_file", str(self.errors_path),
+            "-trace_msg", "-message_file", str(self.messages_path),
+        ]  # fmt: skip
+        if service is not None:
+            argv += ["-s", service]
+        if rtp_echo:
+            argv.append("-rtp_echo")
+        self.process = PeerProcess("sipp", argv, cwd=workdir, log_path=workdir / "sipp-output.txt")
+
+    @property
+    def sip_address(self) -> tuple[str, int]:
+        """Where SIPp receives SIP (a UAS scenario's address)."""
+        return self.host, self.sip_port
+
+    @property
+    def stats_path(self) -> Path:
+        return self.workdir / "sipp-stats.csv"
+
+    @property
+    def errors_path(self) -> Path:
+        return self.workdir / "sipp-errors.log"
+
+    @property
+    def messages_path(self) -> Path:
+        """Every SIP message SIPp sent and received (its side of the ladder)."""
+        return self.workdir / "sipp-messages.log"
+
+    async def start(self) -> None:
+        await self.process.start()
+
+    async def wait(self, timeout: float | None = None) -> SippRun:
+        """Wait for SIPp to end by itself (by default a little after its own time limit)."""
+        code = await self.process.wait(self.time_limit + 5.0 if timeout is None else timeout)
+        return self.result(code)
+
+    def result(self, code: int) -> SippRun:
+        """What SIPp reported, once it has exited with status ``code``."""
+        errors = self.errors_path.read_text(errors="replace") if self.errors_path.exists() else ""
+        stats = None
+        if self.stats_path.exists():
+            try:
+                stats = SippStats.parse(self.stats_path.read_text())
+            except SippReportError as exc:  # e.g. ended before its first dump: say so, go on
+                errors = f"{errors}\n(statistics unreadable: {exc})"
+        return SippRun(code, stats, errors.strip(), self.process.log_tail())
+
+    async def abort(self) -> SippRun:
+        """End SIPp now (something else already went wrong) and return what it reported."""
+        code = await self.process.stop()
+        return self.result(-1 if code is None else code)
+
+    async def stop(self) -> None:
+        """End SIPp if it is still running (by its PID)."""
+        await self.process.stop()
+
+    def leaks(self) -> list[str]:
+        return self.process.leaks()

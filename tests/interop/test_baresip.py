@@ -1,0 +1,170 @@
+"""Our synthetic caller against baresip, a SIP user agent no one here wrote.
+
+baresip answers at once (``answermode=auto``) and plays its signature from a WAV file (aufile).
+Each direction is proven by the party that receives it:
+
+- baresip to the caller: the caller's media leg hears baresip's signature (``AudioHeard``);
+- the caller to baresip: baresip's sndfile module records what it received and decoded, and
+  that recording must carry the caller's signature, frame after frame.
+
+baresip's own view of the call (established, closed) comes from its ctrl_tcp events, recorded
+in the journal beside ours. Details of the configuration are in ``harness.interop.baresip``.
+
+baresip 1.0 binds its RTP sockets and its DNS client to every address, and no setting narrows
+that. The harness binds only to loopback, so the test runs in a network namespace of its own
+(``unshare -n``, where ``lo`` is the only interface): the outer test starts an inner pytest in
+that namespace and reports its outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.data.numbers import e164
+from harness.endpoints.caller import SyntheticCaller
+from harness.endpoints.events import AudioHeard, CallConnected
+from harness.endpoints.stage import Stage
+from harness.interop.baresip import Baresip, BaresipEvent
+from harness.media.tones import Signature, SignatureDetector
+from harness.media.wav import read_wav, write_wav
+from harness.runtime.cleanup import Cleanup
+from harness.runtime.journal import Journal, Match
+from harness.runtime.portal import Portal
+
+pytestmark = pytest.mark.interop
+
+CUSTOMER = "customer"
+BARESIP = "baresip"
+SOURCE_SECONDS = 10.0  # longer than the call: baresip ends a call when its aufile source ends
+PACKETS_AFTER_HEARD = 50  # 1 s of the caller's audio sent once the caller hears baresip
+MIN_FRAMES_RECEIVED = 25  # frames of the caller's signature baresip must have recorded (0.5 s)
+EVENT_TIMEOUT = 10.0
+HEAR_TIMEOUT = 5.0
+
+
+@dataclass
+class BaresipCallOutcome:
+    heard: AudioHeard | None
+    caller_heard: list[str]
+    exit_status: int
+    frames: dict[Signature, int]
+    """Frames of baresip's received-audio recording in which each signature was found."""
+    frames_total: int
+
+
+def signature_frames(
+    path: Path, candidates: tuple[Signature, ...]
+) -> tuple[dict[Signature, int], int]:
+    """Count the 20 ms frames of a WAV recording in which each candidate signature is found."""
+    samples, rate = read_wav(path)
+    detector = SignatureDetector(candidates, rate)
+    size = detector.frame_size
+    counts = dict.fromkeys(candidates, 0)
+    total = samples.size // size
+    for start in range(0, total * size, size):
+        for signature in detector.analyse(samples[start : start + size]):
+            counts[signature] += 1
+    return counts, total
+
+
+async def caller_calls_baresip(
+    stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
+) -> BaresipCallOutcome:
+    tone = stage.signature(BARESIP)
+    source = write_wav(
+        workdir / "baresip-signature.wav", tone.samples(round(8000 * SOURCE_SECONDS))
+    )
+    peer = Baresip(workdir, journal, source, name=BARESIP)
+    cleanup.push("baresip", peer.stop)
+    cleanup.check("baresip", peer.leaks)
+    await peer.start()
+
+    caller = await SyntheticCaller.open(CUSTOMER, stage, e164())
+    cleanup.push("caller", caller.close)
+    call_id = await caller.dial(peer.uri)
+    await journal.wait_for_async(
+        Match(CallConnected, party=CUSTOMER, sip_call_id=call_id), EVENT_TIMEOUT
+    )
+    await journal.wait_for_async(
+        Match(BaresipEvent, party=BARESIP, kind="CALL_ESTABLISHED", sip_call_id=call_id),
+        EVENT_TIMEOUT,
+    )
+    try:
+        heard: AudioHeard | None = await journal.wait_for_async(
+            Match(AudioHeard, party=CUSTOMER, heard=BARESIP, sip_call_id=call_id), HEAR_TIMEOUT
+        )
+    except AssertionError:
+        heard = None
+    # Give baresip a known amount of the caller's audio before hanging up.
+    rtp = caller.calls[call_id][1].rtp
+    assert rtp is not None
+    await asyncio.wait_for(rtp.wait_sent(rtp.packets_sent + PACKETS_AFTER_HEARD), HEAR_TIMEOUT)
+    await caller.hangup(call_id)
+    await journal.wait_for_async(
+        Match(BaresipEvent, party=BARESIP, kind="CALL_CLOSED", sip_call_id=call_id), EVENT_TIMEOUT
+    )
+    status = await peer.quit()  # its recordings are complete once it has exited
+    received = peer.recording("dec")
+    assert received is not None, f"baresip wrote no recording of what it received in {workdir}"
+    frames, total = signature_frames(received, stage.all_signatures)
+    caller_heard = [
+        e.heard for e in journal.events(Match(AudioHeard, party=CUSTOMER, sip_call_id=call_id))
+    ]
+    return BaresipCallOutcome(heard, caller_heard, status, frames, total)
+
+
+IN_NAMESPACE = "CALLPROOF_PRIVATE_NETNS"
+
+
+def test_baresip_runs_in_a_network_namespace_of_its_own(baresip_program: str) -> None:
+    """Runs the two-way audio test below inside ``unshare -n`` and reports its outcome."""
+    if os.environ.get(IN_NAMESPACE):
+        pytest.skip("already inside the private network namespace")
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
+        pytest.skip("a private network namespace needs root, unshare and ip (util-linux, iproute2)")
+    inner = f"{__file__}::test_synthetic_caller_has_two_way_audio_with_baresip"
+    command = f"ip link set lo up && exec {sys.executable} -m pytest {inner} -q -p no:cacheprovider"
+    result = subprocess.run(
+        ["unshare", "-n", "sh", "-c", command],
+        env={**os.environ, IN_NAMESPACE: "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout, result.stdout[-3000:]
+
+
+def test_synthetic_caller_has_two_way_audio_with_baresip(
+    baresip_program: str,  # first: a missing program skips before anything starts
+    portal: Portal,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    tmp_path: Path,
+    measure: Callable[[str, object], None],
+) -> None:
+    if not os.environ.get(IN_NAMESPACE):
+        pytest.skip("runs inside a private network namespace (see the test above)")
+    outcome = portal.run(caller_calls_baresip(stage, journal, cleanup, tmp_path), timeout=60)
+    assert outcome.heard is not None, (
+        f"the caller never heard baresip's signature; heard {outcome.caller_heard or 'nothing'}"
+    )
+    customer = stage.signature(CUSTOMER)
+    found = {stage.whose(s): n for s, n in outcome.frames.items() if n}
+    assert outcome.frames[customer] >= MIN_FRAMES_RECEIVED, (
+        f"baresip recorded the caller's signature in {outcome.frames[customer]} of "
+        f"{outcome.frames_total} frames (at least {MIN_FRAMES_RECEIVED} expected); found {found}"
+    )
+    assert outcome.exit_status == 0, f"baresip ended with status {outcome.exit_status} on quit"
+    measure("caller_hears_baresip_after_answer_ms", outcome.heard.latency_ms)
+    measure("baresip_frames_with_caller_signature", outcome.frames[customer])

@@ -1,0 +1,246 @@
+"""SIPp against our stack: as a caller into the SUT, and as a UAS our synthetic caller dials.
+
+How each direction of the audio is proven, given what SIPp 3.6.1 can do (see
+``harness.interop.sipp``):
+
+- SIPp to the agent: ``uac_rtp.xml`` streams the customer's signature (``rtp_stream``) and the
+  agent's SIP phone must hear it. SIPp runs without ``-rtp_echo`` here.
+- The agent to SIPp: ``uac_echo.xml`` with ``-rtp_echo``. SIPp sends every packet it receives
+  back to where it came from, so the agent hears its own signature again, after a round trip
+  through the SUT, only if SIPp received it. In the stream call the agent never hears itself,
+  which shows the echo is what returns it.
+
+Both cannot share one call. The stream leaves from the very socket the echo answers on, so the
+SUT receives one flow in which packets of the stream and echoed packets alternate; its relay
+renumbers them into one stream and the agent then hears the customer and itself in turn (both
+came and went several times a second in trial runs): nothing a test can rely on. Moving the
+echo to another port in mid-call would need a re-INVITE with a new offer, which the reference
+does not accept. So the suite places two calls: one per direction, each checked end to end
+(SIPp's verdict and statistics, the agent's hearing, the SUT's call log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.data.numbers import e164
+from harness.endpoints.caller import SyntheticCaller
+from harness.endpoints.events import AudioHeard, CallConnected, CallEnded, PhoneRinging
+from harness.endpoints.sip_phone import SipPhone
+from harness.endpoints.stage import Stage
+from harness.interop.sipp import Sipp, SippRun, write_g711_file
+from harness.runtime.cleanup import Cleanup
+from harness.runtime.journal import Journal, Match
+from harness.runtime.portal import Portal
+from harness.sip.uri import SipUri
+from harness.sut.contract import Tenant
+from harness.sut.events import SutEvent
+from harness.sut.model import CallLogEntry
+
+pytestmark = pytest.mark.interop
+
+SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
+AGENT = "Alice"
+CUSTOMER = "customer"  # the party SIPp plays when it calls in
+STREAM_FILE = "caller-signature.pcmu"  # the name uac_rtp.xml streams from its working directory
+STREAM_SECONDS = 2.0  # as long as the scenario's pause: the stream plays until the BYE
+RING_TIMEOUT = 10.0
+CONNECT_TIMEOUT = 10.0
+HEAR_TIMEOUT = 5.0
+LOG_TIMEOUT = 10.0
+
+
+@dataclass
+class SippCallOutcome:
+    """What one SIPp call into the SUT produced, for the assertions."""
+
+    run: SippRun
+    agent_leg: str
+    heard: AudioHeard | None
+    agent_heard: list[str]
+    entry: CallLogEntry | None
+    agent_id: str
+
+
+async def sipp_calls_agent(
+    tenant: Tenant,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    workdir: Path,
+    *,
+    scenario: str,
+    stream: bool,
+    expect_heard: str,
+) -> SippCallOutcome:
+    """Provision a number ringing one agent's SIP phone (auto-answer), let SIPp call it."""
+    directory, telephony, observation = tenant.directory, tenant.telephony, tenant.observation
+    assert directory is not None and telephony is not None and observation is not None
+    agent = await directory.create_agent(f"{AGENT} {tenant.label}")
+    assert agent.sip is not None, "the SUT gave the agent no SIP credentials"
+    number = await directory.create_number(f"Support {tenant.label}", e164())
+    await directory.add_ring_to(number, "user", agent.id)
+    phone = await SipPhone.open(AGENT, stage, agent.sip, telephony.registrar(), auto_answer=True)
+    cleanup.push(f"SIP phone of {AGENT}", phone.close)
+
+    signature = stage.signature(CUSTOMER)
+    if stream:  # the customer's signature, as the raw mu-law uac_rtp.xml streams
+        write_g711_file(workdir / STREAM_FILE, signature.samples(round(8000 * STREAM_SECONDS)))
+    target = SipUri.parse(telephony.number_uri(number))
+    sipp = Sipp(
+        SIPP_SCENARIOS / scenario, workdir, remote=(target.host, target.port or 5060),
+        service=target.user, rtp_echo=not stream,
+    )  # fmt: skip
+    cleanup.push("SIPp", sipp.stop)
+    cleanup.check("SIPp", sipp.leaks)
+
+    start = journal.position
+    await sipp.start()
+    try:
+        ring = await journal.wait_for_async(
+            Match(PhoneRinging, party=AGENT), RING_TIMEOUT, after=start
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    try:
+        heard: AudioHeard | None = await journal.wait_for_async(
+            Match(AudioHeard, party=AGENT, heard=expect_heard, sip_call_id=ring.sip_call_id),
+            HEAR_TIMEOUT,
+        )
+    except AssertionError:
+        heard = None  # reported by the caller's assertion, with SIPp's verdict beside it
+    run = await sipp.wait()
+    entry = None
+    if run.returncode == 0:
+        await journal.wait_for_async(
+            Match(CallEnded, party=AGENT, sip_call_id=ring.sip_call_id), LOG_TIMEOUT
+        )
+        await journal.wait_for_async(Match(SutEvent, kind="call.ended"), LOG_TIMEOUT, after=start)
+        entry = await observation.call_for_sip_call_id(ring.sip_call_id)
+    everything_heard = [
+        e.heard
+        for e in journal.events(Match(AudioHeard, party=AGENT, sip_call_id=ring.sip_call_id))
+    ]
+    return SippCallOutcome(run, ring.sip_call_id, heard, everything_heard, entry, agent.id)
+
+
+def check_sipp_call(outcome: SippCallOutcome) -> None:
+    """SIPp's verdict, its statistics and the SUT's call log all agree that the call succeeded."""
+    run = outcome.run
+    assert run.returncode == 0, run.describe()
+    assert run.stats is not None, run.describe()
+    assert (run.stats.successful_calls, run.stats.failed_calls) == (1, 0), run.describe()
+    assert run.errors == "", run.describe()
+    assert outcome.entry is not None, f"no call log entry lists {outcome.agent_leg}"
+    assert outcome.entry.status == "answered", outcome.entry
+    assert outcome.entry.answered_by == outcome.agent_id, outcome.entry
+
+
+def test_reference_answers_sipp_and_the_agent_hears_sipp_stream(
+    sipp_program: str,  # first: a missing program skips before anything starts
+    portal: Portal,
+    tenant: Tenant,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    tmp_path: Path,
+    measure: Callable[[str, object], None],
+) -> None:
+    outcome = portal.run(
+        sipp_calls_agent(tenant, stage, journal, cleanup, tmp_path,
+                         scenario="uac_rtp.xml", stream=True, expect_heard=CUSTOMER),
+        timeout=60,
+    )  # fmt: skip
+    check_sipp_call(outcome)
+    assert outcome.heard is not None, (
+        f"{AGENT} never heard the customer's signature streamed by SIPp; "
+        f"heard {outcome.agent_heard or 'nothing'}\n{outcome.run.describe()}"
+    )
+    assert AGENT not in outcome.agent_heard, "without -rtp_echo the agent must not hear itself"
+    assert outcome.run.stats is not None
+    measure("sipp_call_length_s", outcome.run.stats.call_length_s)
+    measure("sipp_invite_to_200_s", outcome.run.stats.response_time_s)
+    measure("agent_hears_sipp_after_answer_ms", outcome.heard.latency_ms)
+
+
+def test_sipp_receives_the_agent_and_echoes_it_back(
+    sipp_program: str,  # first: a missing program skips before anything starts
+    portal: Portal,
+    tenant: Tenant,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    tmp_path: Path,
+    measure: Callable[[str, object], None],
+) -> None:
+    outcome = portal.run(
+        sipp_calls_agent(tenant, stage, journal, cleanup, tmp_path,
+                         scenario="uac_echo.xml", stream=False, expect_heard=AGENT),
+        timeout=60,
+    )  # fmt: skip
+    check_sipp_call(outcome)
+    assert outcome.heard is not None, (
+        f"{AGENT} never heard its own signature back from SIPp's echo; "
+        f"heard {outcome.agent_heard or 'nothing'}\n{outcome.run.describe()}"
+    )
+    assert CUSTOMER not in outcome.agent_heard, "SIPp streamed nothing in the echo call"
+    assert outcome.run.stats is not None
+    measure("sipp_call_length_s", outcome.run.stats.call_length_s)
+    measure("agent_hears_itself_after_answer_ms", outcome.heard.latency_ms)
+
+
+async def caller_calls_sipp_uas(
+    stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
+) -> tuple[SippRun, AudioHeard | None, list[str]]:
+    sipp = Sipp(SIPP_SCENARIOS / "uas_echo.xml", workdir, rtp_echo=True)
+    cleanup.push("SIPp", sipp.stop)
+    cleanup.check("SIPp", sipp.leaks)
+    await sipp.start()
+    caller = await SyntheticCaller.open(CUSTOMER, stage, e164())
+    cleanup.push("caller", caller.close)
+    host, port = sipp.sip_address
+    call_id = await caller.dial(f"sip:echo@{host}:{port}")
+    try:
+        await journal.wait_for_async(
+            Match(CallConnected, party=CUSTOMER, sip_call_id=call_id), CONNECT_TIMEOUT
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    try:
+        heard: AudioHeard | None = await journal.wait_for_async(
+            Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id), HEAR_TIMEOUT
+        )
+    except AssertionError:
+        heard = None
+    await caller.hangup(call_id)
+    run = await sipp.wait()
+    everything_heard = [
+        e.heard for e in journal.events(Match(AudioHeard, party=CUSTOMER, sip_call_id=call_id))
+    ]
+    return run, heard, everything_heard
+
+
+def test_synthetic_caller_hears_itself_through_a_sipp_uas(
+    sipp_program: str,  # first: a missing program skips before anything starts
+    portal: Portal,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    tmp_path: Path,
+    measure: Callable[[str, object], None],
+) -> None:
+    run, heard, everything = portal.run(
+        caller_calls_sipp_uas(stage, journal, cleanup, tmp_path), 60
+    )
+    assert heard is not None, (
+        f"the caller never heard its signature echoed by SIPp; heard {everything or 'nothing'}\n"
+        f"{run.describe()}"
+    )
+    assert run.returncode == 0, run.describe()
+    assert run.stats is not None, run.describe()
+    assert (run.stats.successful_calls, run.stats.failed_calls) == (1, 0), run.describe()
+    measure("caller_hears_echo_after_answer_ms", heard.latency_ms)
