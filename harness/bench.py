@@ -1,0 +1,146 @@
+"""``callproof bench``: figures about the harness and the reference, never a pass/fail verdict.
+
+    callproof bench                      both benchmarks, calls first
+    callproof bench calls [--calls 20]   answer-to-audio latency of calls, one after another
+    callproof bench run [--workers 2]    wall time of the conformance run, 1 process and -n 2
+    --json PATH                          also write the figures as JSON
+
+Progress goes to stderr, figures to stdout. Everything runs on loopback, every wait is bounded,
+and an interruption (Ctrl-C) still hangs up, closes the parties and stops the reference.
+
+Exit code: 0 once every figure is measured, whatever the figures say; 1 when a benchmark could
+not measure (the SUT stopped answering, a run timed out or could not run); 2 for a usage
+problem or a reference that does not start; 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.benchmarks.calls import MAX_CALLS, bench_calls, render_calls
+from harness.benchmarks.rig import Progress
+from harness.benchmarks.suite import RUN_TIMEOUT, bench_suite, render_suite
+from harness.cli.errors import CliError, report
+from harness.cli.main import Parser
+from harness.cli.project import project_root, resolve_user_path
+from harness.sut.reference_process import SutUnavailable
+
+WHICH = ("all", "calls", "run")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="callproof bench",
+        description="Benchmarks: call audio latency against the reference, and the conformance "
+        "run's wall time. Figures only, no verdict.",
+    )
+    parser.add_argument(
+        "which", nargs="?", choices=WHICH, default="all",
+        help="calls, run, or all (default: calls, then run)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--calls", type=int, default=20, metavar="N",
+        help=f"calls to place one after another (1-{MAX_CALLS}, default 20)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=2, metavar="N",
+        help="xdist workers for the parallel run (default 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--run-timeout", type=float, default=RUN_TIMEOUT, metavar="S",
+        help=f"stop a conformance run after S seconds (default {RUN_TIMEOUT:g})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--sut-url", default=None, metavar="URL",
+        help="place the calls into a running reference: http://TOKEN@127.0.0.1:PORT",
+    )  # fmt: skip
+    parser.add_argument("--json", default=None, metavar="PATH", help="also write the figures here")
+    return parser
+
+
+def _progress() -> Progress:
+    started = time.monotonic()
+
+    def show(text: str) -> None:
+        print(f"bench +{time.monotonic() - started:6.1f}s  {text}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+async def _bench(args: Any, progress: Progress) -> tuple[dict[str, Any], bool]:
+    """The figures, and whether every benchmark could measure."""
+    complete = True
+    figures: dict[str, Any] = {
+        "harness_version": __version__,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+    }
+    if args.which in ("all", "calls"):
+        result = await bench_calls(args.calls, progress, args.sut_url)
+        print(render_calls(result), end="\n\n", flush=True)
+        figures["calls"] = result.as_dict()
+        complete = not result.stopped
+    if args.which in ("all", "run"):
+        runs = await bench_suite(args.workers, project_root(), args.run_timeout, progress)
+        print(render_suite(runs), end="\n\n", flush=True)
+        figures["run"] = [run.as_dict() for run in runs]
+        complete = complete and all(run.measured for run in runs)
+    figures["complete"] = complete
+    return figures, complete
+
+
+def _check(args: Any, parser: Parser) -> Path | None:
+    if not 1 <= args.calls <= MAX_CALLS:
+        parser.error(f"--calls must be between 1 and {MAX_CALLS}")
+    if args.workers < 2:
+        parser.error("--workers must be 2 or more")
+    if args.run_timeout <= 0:
+        parser.error("--run-timeout must be positive")
+    if args.json is None:
+        return None
+    path = resolve_user_path(args.json, project_root())
+    if not path.parent.is_dir():
+        raise CliError(f"no directory {path.parent} for --json", "create it or choose another path")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks named in ``argv``; 0 once the figures are printed."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        json_path = _check(args, parser)
+        figures, complete = asyncio.run(_bench(args, _progress()))
+    except CliError as error:
+        return report(error)
+    except SutUnavailable as exc:
+        return report(CliError(f"the reference is not usable: {exc}", "run 'callproof doctor'"))
+    except KeyboardInterrupt:
+        print("callproof bench: interrupted; what it started is stopped", file=sys.stderr)
+        return 130
+    if json_path is not None:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {json_path}")
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The benchmarks behind ``callproof bench``: figures about the harness and the reference."""
