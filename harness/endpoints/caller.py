@@ -8,6 +8,7 @@ from harness.endpoints import events as party_events
 from harness.endpoints.media_leg import MediaLeg
 from harness.endpoints.stage import Stage
 from harness.endpoints.tracing import tracer
+from harness.media.events import DtmfMode
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.transport import OutgoingCall, SipEndpoint
@@ -79,6 +80,10 @@ class SyntheticCaller:
         call, leg = self.calls[sip_call_id]
         await call.hangup(HANGUP_TIMEOUT)
         leg.close()
+
+    async def send_dtmf(self, sip_call_id: str, digits: str, mode: DtmfMode = "rfc4733") -> None:
+        """Key ``digits`` on a connected call (RFC 4733 by default, or in-band tones)."""
+        self.calls[sip_call_id][1].send_dtmf(digits, mode=mode)
 
     def leaks(self) -> list[str]:
         return list(self._leftovers)

@@ -87,6 +87,16 @@ class AudioLost(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DtmfHeard(Event):
+    """``party`` received a DTMF key press (RFC 4733 telephone events, or in-band tones)."""
+
+    sip_call_id: str
+    digit: str
+    duration_ms: float
+    mode: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class MediaQuality(Event):
     """What ``party`` received on one call: packets, loss, jitter, latency and a MOS estimate."""
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.endpoints.events import AudioHeard, AudioLost, MediaQuality
+from harness.endpoints.events import AudioHeard, AudioLost, DtmfHeard, MediaQuality
 from harness.endpoints.stage import Stage
-from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
+from harness.media.events import DtmfMode, DtmfReceived, MediaEvent, SignatureHeard, SignatureLost
 from harness.media.quality import quality_from
 from harness.media.stream import MediaStream
 from harness.media.transport import RtpEndpoint
@@ -46,6 +46,9 @@ class MediaLeg:
         host, port = sdp.remote_rtp_address(description)
         codec = sdp.negotiated(description)
         self.rtp.stream.payload_type = codec.payload_type
+        telephone_event = sdp.dtmf_payload_type(description)
+        if telephone_event is not None:
+            self.rtp.stream.telephone_event_pt = telephone_event
         self.answered_at = answered_at
         self.rtp.set_remote(host, port)
         self.rtp.start_sending()
@@ -62,9 +65,26 @@ class MediaLeg:
                     party=self.party, sip_call_id=self.sip_call_id, heard=heard, latency_ms=latency
                 )
             )
+        elif isinstance(event, DtmfReceived):
+            journal.record(
+                DtmfHeard(
+                    party=self.party,
+                    sip_call_id=self.sip_call_id,
+                    digit=event.digit,
+                    duration_ms=event.duration_ms,
+                    mode=event.mode,
+                )
+            )
         elif isinstance(event, SignatureLost):
             heard = self.stage.whose(event.signature)
             journal.record(AudioLost(party=self.party, sip_call_id=self.sip_call_id, heard=heard))
+
+    def send_dtmf(self, digits: str, duration_ms: float = 100, mode: DtmfMode = "rfc4733") -> None:
+        """Key ``digits`` on this call (queued one after another, as a person would)."""
+        assert self.rtp is not None and self.answered_at is not None, "the call is not connected"
+        now = self.stage.clock.now()
+        for digit in digits:
+            self.rtp.stream.send_dtmf(digit, now, duration_ms, mode)
 
     def close(self) -> None:
         """Stop the media; the first close records what this party received on the call."""
