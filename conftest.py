@@ -5,4 +5,5 @@ pytest_plugins = [
     "harness.reporting.plugin",
     "steps.common",
     "steps.calls",
+    "steps.security",
 ]

@@ -32,6 +32,7 @@ from harness.reference.events import EventBus
 from harness.reference.service import ContactCenter
 from harness.reference.store import Store
 from harness.reference.telephony.edge import SipEdge
+from harness.reference.telephony.guard import LockoutPolicy
 
 LOG = logging.getLogger("callproof.reference")
 LOOPBACK = "127.0.0.1"
@@ -52,14 +53,19 @@ class Running:
 
 
 async def start(
-    data_dir: Path, *, http_port: int = 0, sip_port: int = 0, admin_token: str | None = None
+    data_dir: Path,
+    *,
+    http_port: int = 0,
+    sip_port: int = 0,
+    admin_token: str | None = None,
+    lockout: LockoutPolicy | None = None,
 ) -> Running:
     """Open the store, bind the HTTP API and the SIP edge on loopback (OSError: a busy port)."""
     data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before serving
     store = Store(data_dir / "reference.sqlite3")
     center = ContactCenter(store, AccountClock(store), EventBus())
     token = admin_token or secrets.token_hex(16)
-    edge = await SipEdge.open(center, host=LOOPBACK, port=sip_port)
+    edge = await SipEdge.open(center, host=LOOPBACK, port=sip_port, lockout=lockout)
     app = build_app(center, token)
     sip_host, sip_port_bound = edge.local_address
 
@@ -146,7 +152,11 @@ async def serve(args: argparse.Namespace) -> int:
     )
     try:
         running = await start(
-            data_dir, http_port=args.http_port, sip_port=args.sip_port, admin_token=args.admin_token
+            data_dir,
+            http_port=args.http_port,
+            sip_port=args.sip_port,
+            admin_token=args.admin_token,
+            lockout=LockoutPolicy(lockout=args.lockout_seconds),
         )
     except OSError as exc:
         print(
@@ -187,6 +197,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-token", default=None, help="admin API token (default: random)")
     p.add_argument("--no-demo", action="store_true", help="start empty, without the demo set-up")
     p.add_argument("--ready-json", action="store_true", help="print one JSON line when ready")
+    p.add_argument(
+        "--lockout-seconds",
+        type=float,
+        default=LockoutPolicy.lockout,
+        help="first lockout after 10 failed REGISTERs from one source for one user (doubles after)",
+    )
     p.add_argument("--log-level", default="WARNING")
     return p
 

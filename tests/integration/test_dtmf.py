@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.endpoints.events import DtmfHeard
+from harness.media.events import DtmfMode
 from harness.runtime.journal import Match
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CUSTOMER, Cast
@@ -13,7 +14,7 @@ from harness.scenario.distribution import DistributionAdmin
 
 @pytest.mark.parametrize("mode", ["rfc4733", "inband"])
 def test_digits_cross_the_bridge_in_both_directions(
-    cast: Cast, flows: CallFlows, mode: str
+    cast: Cast, flows: CallFlows, mode: DtmfMode
 ) -> None:
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")

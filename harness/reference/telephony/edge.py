@@ -2,6 +2,14 @@
 
 A thin translator: every decision (who rings, whether an answer counts, what the call log says)
 is the :class:`~harness.reference.service.ContactCenter`'s.
+
+The edge answers the same way whoever a request names, so that it cannot be used to find out
+which SIP usernames exist (H-SEC-1): a REGISTER is always challenged, OPTIONS always gets the
+same capabilities, and an INVITE to anything that is not one of our numbers gets the same
+404 as an unknown number. Password-guessing lockouts (H-SEC-2) run on the loop's monotonic
+time; their start and end are published to the locked user's account as
+``sip.lockout.started`` / ``sip.lockout.ended`` events, so an administrator (or a test) sees
+them without polling.
 """
 
 from __future__ import annotations
@@ -13,8 +21,10 @@ from collections.abc import Coroutine
 from typing import Any
 
 from harness.media.transport import RtpRelay
+from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
 from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
@@ -28,20 +38,39 @@ CODECS = ("PCMU", "PCMA")
 
 
 class SipEdge:
-    def __init__(self, center: ContactCenter, sip: SipEndpoint) -> None:
+    """The reference's one SIP socket: REGISTER to the registrar, INVITE to inbound calls."""
+
+    def __init__(
+        self, center: ContactCenter, sip: SipEndpoint, lockout: LockoutPolicy | None = None
+    ) -> None:
         self.center = center
         self.sip = sip
-        self.registrar = Registrar(center, asyncio.get_running_loop().time())
+        self.guard = LockoutGuard(lockout or LockoutPolicy())
+        self.registrar = Registrar(
+            center,
+            asyncio.get_running_loop().time(),
+            guard=self.guard,
+            on_lockout=self._lockout_started,
+        )
         self._calls: dict[str, InboundCall] = {}  # caller's SIP Call-ID -> call
         self._legs: dict[OutgoingCall, InboundCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._guard_timer: asyncio.TimerHandle | None = None
 
     @classmethod
-    async def open(cls, center: ContactCenter, host: str = "127.0.0.1", port: int = 0) -> SipEdge:
+    async def open(
+        cls,
+        center: ContactCenter,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        lockout: LockoutPolicy | None = None,
+    ) -> SipEdge:
+        """Bind the edge; ``lockout`` overrides the default password-guessing policy."""
         sip = await SipEndpoint.open(
             host, port, user_agent="callproof-reference", allow=(*DEFAULT_ALLOW, "REGISTER")
         )
-        edge = cls(center, sip)
+        edge = cls(center, sip, lockout)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
         sip.on_call_event = edge._on_call_event
@@ -68,6 +97,44 @@ class SipEdge:
     def _on_request(self, request: IncomingSipRequest) -> None:
         if request.request.method == "REGISTER":
             self.registrar.handle(request, asyncio.get_running_loop().time())
+            self._arm_guard_timer()
+
+    # -- lockouts --------------------------------------------------------------------------
+    def _lockout_started(self, lockout: Lockout) -> None:
+        self._publish_lockout("sip.lockout.started", lockout)
+
+    def _arm_guard_timer(self) -> None:
+        due = self.guard.next_timer()
+        if self._guard_timer is not None:
+            if due is not None and self._guard_timer.when() == due:
+                return
+            self._guard_timer.cancel()
+            self._guard_timer = None
+        if due is not None:
+            self._guard_timer = asyncio.get_running_loop().call_at(due, self._on_guard_timer)
+
+    def _on_guard_timer(self) -> None:
+        assert self._guard_timer is not None
+        # Like the SIP timers: never pass a time before the deadline the loop woke us for.
+        now = max(asyncio.get_running_loop().time(), self._guard_timer.when())
+        self._guard_timer = None
+        for lockout in self.guard.handle_timer(now):
+            self._publish_lockout("sip.lockout.ended", lockout)
+        self._arm_guard_timer()
+
+    def _publish_lockout(self, kind: str, lockout: Lockout) -> None:
+        account = self.center.sip_account(lockout.user)
+        if account is None:  # a name that is nobody's: there is no account to tell
+            return
+        at = iso_utc(self.center.clock.now(account.account_id))
+        event = {
+            "type": kind,
+            "at": at,
+            "user_id": account.user_id,
+            "source": lockout.source,
+            "seconds": lockout.seconds,
+        }
+        self.center.bus.publish(account.account_id, event)
 
     def _on_invite(self, incoming: IncomingCall) -> None:
         self.spawn(self._start_inbound(incoming))
@@ -120,6 +187,9 @@ class SipEdge:
         self._calls.pop(call.caller.call_id, None)
 
     async def close(self) -> None:
+        if self._guard_timer is not None:
+            self._guard_timer.cancel()
+            self._guard_timer = None
         for call in list(self._calls.values()):
             call.finish()
         for task in list(self._tasks):

@@ -1,11 +1,27 @@
-"""REGISTER with Digest authentication: where each agent's SIP phone can be reached."""
+"""REGISTER with Digest authentication: where each agent's SIP phone can be reached.
+
+Hardened against the two classic attacks on a SIP registrar:
+
+* enumeration (H-SEC-1): every REGISTER without credentials gets the same 401 challenge,
+  whoever it names; every refused answer gets the same 403, whether the user exists, the
+  password is wrong or the source is locked out. An unknown user's answer is even checked
+  against a decoy password, so it costs the same work (and time) as a real user's;
+* password guessing (H-SEC-2): failures are counted per source and user by a
+  :class:`~harness.reference.telephony.guard.LockoutGuard`; a locked-out pair is refused
+  before its credentials are looked at, and the guard's lockouts are reported to whoever
+  listens (the edge turns them into account events).
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Callable
 
 from harness.reference.service import ContactCenter
-from harness.sip.auth import AuthStatus, DigestChallenger
+from harness.reference.telephony.guard import Lockout, LockoutGuard
+from harness.sip.auth import AuthStatus, DigestChallenger, parse_auth_params
+from harness.sip.grammar import SipParseError
 from harness.sip.transport import IncomingSipRequest
 from harness.sip.uri import NameAddr
 
@@ -16,9 +32,23 @@ MAX_EXPIRES = 7200
 
 
 class Registrar:
-    def __init__(self, center: ContactCenter, now: float) -> None:
+    """Answers REGISTER requests: challenge, verify, guard against guessing, bind contacts."""
+
+    def __init__(
+        self,
+        center: ContactCenter,
+        now: float,
+        *,
+        guard: LockoutGuard | None = None,
+        on_lockout: Callable[[Lockout], None] | None = None,
+    ) -> None:
         self.center = center
         self.challenger = DigestChallenger(REALM, now)
+        self.guard = guard if guard is not None else LockoutGuard()
+        self.on_lockout = on_lockout
+        # Unknown users are checked against this, so that their refusal takes the same path
+        # as a wrong password for a real user.
+        self._decoy = secrets.token_urlsafe(18)
 
     def handle(self, request: IncomingSipRequest, now: float) -> None:
         req = request.request
@@ -26,24 +56,34 @@ class Registrar:
         if header is None:
             request.respond(401, extra=[("WWW-Authenticate", self.challenger.challenge(now=now))])
             return
+        source = request.handle.peer
+        user = _claimed_user(header) or req.to.uri.user or ""
+        if self.guard.locked(source, user, now) is not None:
+            LOG.info("REGISTER for %r from %s:%s refused: locked out", user, *source)
+            request.respond(403)
+            return
 
-        def password(username: str) -> str | None:
+        def password(username: str) -> str:
             account = self.center.sip_account(username)
-            return account.password if account else None
+            return account.password if account else self._decoy
 
         result = self.challenger.verify(header, "REGISTER", password, now)
         if result.status is AuthStatus.STALE:
             challenge = self.challenger.challenge(stale=True, now=now)
             request.respond(401, extra=[("WWW-Authenticate", challenge)])
             return
-        if not result.ok or result.username is None:
-            LOG.info("REGISTER refused for %s: %s", result.username, result.reason)
+        account = (
+            self.center.sip_account(result.username) if result.ok and result.username else None
+        )
+        if account is None:  # wrong password, unknown user, malformed answer, or just deleted
+            LOG.info("REGISTER refused for %r: %s", result.username, result.reason)
+            for lockout in self.guard.failure(source, user, now):
+                LOG.warning("%r locked out from %s for %gs", user, lockout.source, lockout.seconds)
+                if self.on_lockout is not None:
+                    self.on_lockout(lockout)
             request.respond(403)
             return
-        account = self.center.sip_account(result.username)
-        if account is None:  # deleted between the two lookups
-            request.respond(403)
-            return
+        self.guard.success(source, user, now)
         expires = _expires(req.headers.get("Expires"))
         contacts = req.headers.get_all("Contact")
         for value in contacts:
@@ -56,6 +96,14 @@ class Registrar:
             self.center.register_contact(account.user_id, str(contact.uri), lifetime)
         extra = [("Contact", f"{c};expires={expires}") for c in contacts if c.strip() != "*"]
         request.respond(200, extra=extra)
+
+
+def _claimed_user(authorization: str) -> str | None:
+    """The username an Authorization value claims, before anything is verified."""
+    try:
+        return parse_auth_params(authorization)[1].get("username")
+    except SipParseError:
+        return None
 
 
 def _expires(value: str | None) -> int:
