@@ -9,6 +9,11 @@ RFC 2069 compatible form). Both sides are sans-IO:
   and checks an Authorization value with :meth:`DigestChallenger.verify`, which tells
   ``stale`` (good credentials, expired nonce: RFC 2617 3.2.1 ``stale=true``) apart from
   ``bad`` and ``unknown_user``.
+
+A server may offer several challenges, one per algorithm, most preferred first (RFC 8760
+section 2.4): :meth:`DigestChallenger.challenges` gives SHA-256 then MD5. A client answers
+the strongest one it supports, the topmost among equals (RFC 7616 section 3.7 lets a local
+policy override the server's order; preferring the stronger hash defeats a downgrade).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = [
 
 _HASHES = {"MD5": "md5", "SHA-256": "sha256"}
 ALGORITHMS = ("MD5", "MD5-sess", "SHA-256", "SHA-256-sess")
+_STRENGTH = {"SHA-256": 2, "SHA-256-SESS": 2, "MD5": 1, "MD5-SESS": 1}
 
 
 def _hash_name(algorithm: str) -> str:
@@ -235,8 +241,21 @@ class DigestChallenger:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}")
         if now is not None:
             self._now = now
-        parts = [f"realm={quote(self.realm)}", f"nonce={quote(self.make_nonce(self._now))}"]
-        parts.append(f"algorithm={algorithm}")
+        return self._format(algorithm, self.make_nonce(self._now), stale)
+
+    def challenges(self, *, stale: bool = False, now: float | None = None) -> list[str]:
+        """One challenge per algorithm, SHA-256 first, then MD5 (RFC 8760 section 2.4).
+
+        Send each as its own WWW-Authenticate (or Proxy-Authenticate) header field, in
+        this order. They share one nonce: :meth:`verify` accepts an answer to either.
+        """
+        if now is not None:
+            self._now = now
+        nonce = self.make_nonce(self._now)
+        return [self._format(algorithm, nonce, stale) for algorithm in ("SHA-256", "MD5")]
+
+    def _format(self, algorithm: str, nonce: str, stale: bool) -> str:
+        parts = [f"realm={quote(self.realm)}", f"nonce={quote(nonce)}", f"algorithm={algorithm}"]
         if self.qop:
             parts.append('qop="auth"')
         if stale:
@@ -344,15 +363,17 @@ def authorize_retry(
     """``request`` again with credentials answering a 401/407 (RFC 3261 22.2), or None.
 
     The CSeq is incremented (8.1.3.5) and the Via is left for the caller to replace with a
-    fresh branch. The topmost challenge with an algorithm we support is answered (RFC 8760
-    section 2.4). With ``stale_only`` (a second attempt) only a ``stale=true`` challenge is
-    worth answering: anything else means the password was refused.
+    fresh branch. Of the challenges offered, the strongest algorithm we support is answered,
+    the topmost among equals (see the module docstring). With ``stale_only`` (a second
+    attempt) only a ``stale=true`` challenge is worth answering: anything else means the
+    password was refused.
     """
     if response.status not in (401, 407):
         return None
     name = "WWW-Authenticate" if response.status == 401 else "Proxy-Authenticate"
     answer = "Authorization" if response.status == 401 else "Proxy-Authorization"
-    for value in response.headers.get_all(name):
+    usable: list[tuple[int, int, str]] = []
+    for index, value in enumerate(response.headers.get_all(name)):
         try:
             challenge = DigestChallenge.parse(value)
         except SipParseError:
@@ -360,14 +381,16 @@ def authorize_retry(
         if credentials.realm is not None and challenge.realm != credentials.realm:
             continue
         if stale_only and not challenge.stale:
-            return None
-        try:
-            authorization = build_authorization(
-                value, request.method, str(request.uri), credentials.username, credentials.password
-            )
-        except SipParseError:
             continue
-        cseq = request.cseq
-        headers = request.headers.remove(answer).replace("CSeq", f"{cseq.seq + 1} {cseq.method}")
-        return replace(request, headers=headers.add(answer, authorization))
-    return None
+        if challenge.qop and "auth" not in challenge.qop:
+            continue  # only auth-int offered: we cannot answer it
+        usable.append((-_STRENGTH[challenge.algorithm.upper()], index, value))
+    if not usable:
+        return None
+    value = min(usable)[2]
+    authorization = build_authorization(
+        value, request.method, str(request.uri), credentials.username, credentials.password
+    )
+    cseq = request.cseq
+    headers = request.headers.remove(answer).replace("CSeq", f"{cseq.seq + 1} {cseq.method}")
+    return replace(request, headers=headers.add(answer, authorization))

@@ -6,6 +6,9 @@ Outcome types are distinct classes so callers can ``match`` on them::
         case Answered(response): ...
         case Rejected(status=486): ...
         case TimedOut() | Cancelled() | Failed(): ...
+
+A re-INVITE (RFC 3261 section 14) has its own outcomes: :class:`ReinviteAccepted`,
+:class:`ReinviteRejected`, or the shared :class:`TimedOut` / :class:`Failed`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from harness.sip.message import SipResponse
 
 if TYPE_CHECKING:
     from harness.sip.handles import ClientRequest, ServerRequest
+    from harness.sip.message import SipRequest
     from harness.sip.session import InviteSession
     from harness.sip.uac import ClientInviteSession
     from harness.sip.uas import ServerInviteSession
@@ -33,6 +37,12 @@ __all__ = [
     "Failed",
     "IncomingCall",
     "IncomingRequest",
+    "Redirected",
+    "ReinviteAccepted",
+    "ReinviteCompleted",
+    "ReinviteOutcome",
+    "ReinviteReceived",
+    "ReinviteRejected",
     "Rejected",
     "RequestCompleted",
     "TimedOut",
@@ -46,18 +56,24 @@ EndedBy = Literal["local", "remote", "network"]
 
 @dataclass(frozen=True)
 class Answered:
-    """The callee answered with this 2xx."""
+    """The callee answered with this 2xx.
+
+    ``redirected_from`` lists the Request-URIs that answered 301/302 before this one
+    (RFC 3261 section 8.1.3.4), oldest first; empty when the first target answered.
+    """
 
     response: SipResponse
+    redirected_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Rejected:
-    """A final 3xx-6xx response ended the attempt."""
+    """A final 3xx-6xx response ended the attempt (``redirected_from`` as for Answered)."""
 
     status: int
     reason: str
     response: SipResponse | None = None
+    redirected_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,31 @@ class Failed:
 
 
 CallOutcome = Answered | Rejected | TimedOut | Cancelled | Failed
+
+# --- outcomes of a re-INVITE we sent (section 14.1) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReinviteAccepted:
+    """A 2xx: the offer/answer exchange took effect; ``glare_retries`` counts 491 retries."""
+
+    response: SipResponse
+    glare_retries: int = 0
+
+
+@dataclass(frozen=True)
+class ReinviteRejected:
+    """A non-2xx final response: the session is unchanged (14.1), the call goes on.
+
+    After a 408 or 481 the dialog is gone too (12.2.1.2) and the call has ended.
+    """
+
+    status: int
+    reason: str
+    response: SipResponse | None = None
+
+
+ReinviteOutcome = ReinviteAccepted | ReinviteRejected | TimedOut | Failed
 
 # --- events -------------------------------------------------------------------------------
 
@@ -114,6 +155,38 @@ class CallConfirmed:
     """The ACK for our 2xx arrived."""
 
     session: ServerInviteSession
+
+
+@dataclass(frozen=True, eq=False)
+class Redirected:
+    """A 301/302 to our INVITE: the call goes on to ``target`` (8.1.3.4)."""
+
+    session: ClientInviteSession
+    response: SipResponse
+    target: str
+
+
+@dataclass(frozen=True, eq=False)
+class ReinviteReceived:
+    """The peer sent a re-INVITE in an established call (section 14.2).
+
+    ``offer`` is its SDP (None for an offerless re-INVITE, whose answer comes in the
+    ACK). Answer with ``session.answer_reinvite(sdp, now)`` or
+    ``session.reject_reinvite(488, now)``; ``session.answer_reinvite_automatically(now)``
+    mirrors the offered direction over our last SDP (RFC 3264 section 6.1).
+    """
+
+    session: InviteSession
+    request: SipRequest
+    offer: bytes | None
+
+
+@dataclass(frozen=True, eq=False)
+class ReinviteCompleted:
+    """A re-INVITE we sent has its outcome."""
+
+    session: InviteSession
+    outcome: ReinviteOutcome
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,4 +224,7 @@ UaEvent = (
     | CallEnded
     | IncomingRequest
     | RequestCompleted
+    | Redirected
+    | ReinviteReceived
+    | ReinviteCompleted
 )

@@ -14,6 +14,7 @@ __all__ = [
     "drop_param",
     "format_params",
     "get_param",
+    "is_digits",
     "is_token",
     "parse_params",
     "quote",
@@ -36,12 +37,27 @@ class SipParseError(ValueError):
     ``reason`` says what was wrong in words fit for a test report. When the start line and
     the header section could be read but a header failed validation, ``message`` carries the
     partially checked message so a UAS can still answer 400 (RFC 3261 section 21.4.1).
+    ``status`` is the response such a request deserves: 400, 505 for an unknown SIP
+    version (21.5.6), 513 for a message too large to take (21.5.7).
     """
 
-    def __init__(self, reason: str, message: object | None = None) -> None:
+    def __init__(self, reason: str, message: object | None = None, *, status: int = 400) -> None:
         super().__init__(reason)
         self.reason = reason
         self.message = message
+        self.status = status
+
+
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
+def is_digits(text: str, max_len: int = 10) -> bool:
+    """True for 1 to ``max_len`` ASCII digits.
+
+    ``str.isdigit`` also accepts characters such as "²" that ``int`` refuses, and ``int``
+    refuses strings of more than 4,300 digits: a peer's number must pass this first.
+    """
+    return len(text) <= max_len and _DIGITS_RE.fullmatch(text) is not None
 
 
 def is_token(text: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from harness.sip.grammar import SipParseError, is_token
+from harness.sip.grammar import SipParseError, is_digits, is_token
 from harness.sip.headers import Headers
 from harness.sip.uri import NameAddr, SipUri, Via
 
@@ -41,6 +41,7 @@ __all__ = [
 
 MAGIC_COOKIE = "z9hG4bK"  # RFC 3261 section 8.1.1.7
 MAX_CSEQ = 2**31  # section 8.1.1.5: the sequence number MUST be less than 2**31
+MAX_MESSAGE_SIZE = 65535  # the largest message we take; a longer request gets 513 (21.5.7)
 
 _REASONS = {
     100: "Trying",
@@ -128,11 +129,11 @@ class CSeq(NamedTuple):
     def parse(cls, text: str) -> CSeq:
         """Parse ``"314159 INVITE"``; the number must be below 2**31."""
         parts = text.split()
-        if len(parts) != 2 or not parts[0].isdigit() or not is_token(parts[1]):
-            raise SipParseError(f"bad CSeq {text!r}")
-        seq = int(parts[0])
+        if len(parts) != 2 or not is_digits(parts[0], 4000) or not is_token(parts[1]):
+            raise SipParseError(f"bad CSeq {text[:80]!r}")
+        seq = int(parts[0]) if len(parts[0]) <= 10 else MAX_CSEQ
         if seq >= MAX_CSEQ:
-            raise SipParseError(f"CSeq number {seq} is not below 2**31")
+            raise SipParseError(f"CSeq number {parts[0][:40]} is not below 2**31")
         return cls(seq, parts[1])
 
     def __str__(self) -> str:
@@ -269,11 +270,11 @@ def _parse_syntax(data: bytes) -> SipRequest | SipResponse:
         raise SipParseError("more than one Content-Length header")
     if length_values:
         text = length_values[0]
-        if not text.isdigit():
-            raise SipParseError(f"Content-Length is not a number: {text!r}")
+        if not is_digits(text, 4000):
+            raise SipParseError(f"Content-Length is not a number: {text[:40]!r}")
+        if len(text) > 10 or int(text) > len(body):
+            raise SipParseError(f"Content-Length {text[:40]} but only {len(body)} body bytes")
         length = int(text)
-        if length > len(body):
-            raise SipParseError(f"Content-Length {length} but only {len(body)} body bytes")
         body = body[:length]
     return _parse_start_line(lines[0], headers, body)
 
@@ -289,6 +290,8 @@ def _parse_header_lines(lines: list[str]) -> Headers:
             unfolded.append(line)
     items: list[tuple[str, str]] = []
     for line in unfolded:
+        if "\r" in line:
+            raise SipParseError(f"bare CR in header line {line[:60]!r}")  # 7.3.1: CRLF only
         name, colon, value = line.partition(":")
         name = name.rstrip(" \t")
         if not colon or not is_token(name):
@@ -312,12 +315,14 @@ def _parse_start_line(line: str, headers: Headers, body: bytes) -> SipRequest | 
     method, uri_text, version = parts
     if not is_token(method):
         raise SipParseError(f"bad method {method!r}")
-    if version.upper() != "SIP/2.0":
-        raise SipParseError(f"unsupported SIP version {version!r}")
     uri = SipUri.parse(uri_text)
+    request = SipRequest(method, uri, headers, body)
+    if version.upper() != "SIP/2.0":
+        # Section 21.5.6: a request in another version deserves 505, if it can be answered.
+        raise SipParseError(f"unsupported SIP version {version[:20]!r}", request, status=505)
     if uri.headers:
-        raise SipParseError(f"Request-URI must not carry headers: {uri_text!r}")
-    return SipRequest(method, uri, headers, body)
+        raise SipParseError(f"Request-URI must not carry headers: {uri_text!r}", request)
+    return request
 
 
 def _validate(message: SipRequest | SipResponse) -> None:
@@ -330,6 +335,9 @@ def _validate(message: SipRequest | SipResponse) -> None:
         cseq = message.cseq
         if isinstance(message, SipRequest) and cseq.method != message.method:
             raise SipParseError(f"CSeq method {cseq.method} does not match {message.method}")
+        max_forwards = message.headers.get("Max-Forwards")
+        if max_forwards is not None and not _in_range(max_forwards, 255):
+            raise SipParseError(f"Max-Forwards {max_forwards[:40]!r} is not in 0-255 (20.22)")
         for value in message.headers.get_all("Contact"):
             if value != "*":
                 NameAddr.parse(value)
@@ -338,6 +346,12 @@ def _validate(message: SipRequest | SipResponse) -> None:
                 NameAddr.parse(value)
     except SipParseError as exc:
         raise SipParseError(exc.reason, message) from None
+
+
+def _in_range(text: str, highest: int) -> bool:
+    """True when ``text`` is a decimal number (leading zeros allowed) up to ``highest``."""
+    significant = text.lstrip("0") or "0"
+    return is_digits(text, 4000) and len(significant) <= 10 and int(significant) <= highest
 
 
 def build_response(

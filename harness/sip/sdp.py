@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from harness.sip.grammar import SipParseError
+from harness.sip.grammar import SipParseError, is_digits
 
 __all__ = [
     "DIRECTIONS",
@@ -23,7 +23,9 @@ __all__ = [
     "SessionDescription",
     "make_answer",
     "make_offer",
+    "mirror_answer",
     "negotiated",
+    "next_offer",
     "remote_rtp_address",
     "telephone_event",
     "with_direction",
@@ -145,12 +147,12 @@ class MediaDescription:
             if name == "rtpmap" and value:
                 pt_text, _, encoding = value.partition(" ")
                 parts = encoding.split("/")
-                if pt_text.isdigit() and len(parts) >= 2 and parts[1].isdigit():
-                    channels = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+                if is_digits(pt_text, 3) and len(parts) >= 2 and is_digits(parts[1]):
+                    channels = int(parts[2]) if len(parts) > 2 and is_digits(parts[2], 3) else 1
                     maps[int(pt_text)] = Codec(parts[0], int(pt_text), int(parts[1]), channels)
         out = []
         for fmt in self.formats:
-            if fmt.isdigit():
+            if is_digits(fmt, 3):
                 pt = int(fmt)
                 codec = maps.get(pt) or STATIC_CODECS.get(pt)
                 if codec is not None:
@@ -272,7 +274,7 @@ class _Section:
         if len(parts) < 3:
             raise SipParseError(f"bad m= line {self.m_line!r}")
         port_text = parts[1].split("/")[0]
-        if not port_text.isdigit() or int(port_text) > 65535:
+        if not is_digits(port_text, 5) or int(port_text) > 65535:
             raise SipParseError(f"bad media port in m={self.m_line!r}")
         return MediaDescription(
             parts[0],
@@ -287,7 +289,7 @@ class _Section:
 
 def _parse_origin(value: str) -> Origin:
     parts = value.split()
-    if len(parts) != 6 or not parts[2].isdigit():
+    if len(parts) != 6 or not is_digits(parts[2], 20):
         raise SipParseError(f"bad o= line {value!r}")
     return Origin(parts[0], parts[1], int(parts[2]), parts[5], parts[3], parts[4])
 
@@ -379,7 +381,7 @@ def make_answer(
         allowed = _MIRROR[offer.direction(media)]
         final = allowed if direction is None else _intersect(allowed, direction)
         ptime_text = media.attribute("ptime")
-        ptime = int(ptime_text) if ptime_text and ptime_text.isdigit() else None
+        ptime = int(ptime_text) if ptime_text and is_digits(ptime_text, 4) else None
         sections.append(_audio_section(port, chosen, final, ptime))
         accepted = True
     if not accepted:
@@ -411,6 +413,56 @@ def with_direction(sd: SessionDescription, direction: str) -> SessionDescription
             m = replace(m, attributes=attrs)
         media.append(m)
     return replace(sd, media=tuple(media)).next_version()
+
+
+def mirror_answer(offer: SessionDescription, previous: SessionDescription) -> SessionDescription:
+    """Answer a re-offer with our ``previous`` description, its direction mirrored.
+
+    RFC 3264 section 6.1: sendonly is answered recvonly, recvonly sendonly, inactive
+    inactive, sendrecv sendrecv. Our address, port and origin are kept (section 8: the
+    version goes up by one); the audio formats are narrowed to those the offer still
+    lists. Raises SdpNegotiationError when the offer cannot be answered that way (another
+    number of streams, no format left).
+    """
+    if len(offer.media) != len(previous.media):
+        raise SdpNegotiationError(
+            f"the offer has {len(offer.media)} streams, our description {len(previous.media)}"
+        )
+    media = []
+    for ours, theirs in zip(previous.media, offer.media, strict=True):
+        if ours.media != "audio" or ours.port == 0 or theirs.port == 0:
+            media.append(replace(ours, port=0) if theirs.port == 0 else ours)
+            continue
+        formats = tuple(f for f in ours.formats if f in theirs.formats)
+        if not formats or all(_is_event(ours, f) for f in formats):
+            raise SdpNegotiationError("the offer no longer lists our audio format")
+        kept = {f"{f} " for f in formats}
+        attrs = tuple(
+            (n, v)
+            for n, v in ours.attributes
+            if n not in DIRECTIONS
+            and not (n in ("rtpmap", "fmtp") and v is not None and not v.startswith(tuple(kept)))
+        )
+        direction = _MIRROR[offer.direction(theirs)]
+        media.append(replace(ours, formats=formats, attributes=(*attrs, (direction, None))))
+    session_attrs = tuple(a for a in previous.attributes if a[0] not in DIRECTIONS)
+    return replace(previous, media=tuple(media), attributes=session_attrs).next_version()
+
+
+def _is_event(media: MediaDescription, fmt: str) -> bool:
+    rtpmap = next((v for n, v in media.attributes if n == "rtpmap" and v and
+                   v.startswith(f"{fmt} ")), "")  # fmt: skip
+    return "telephone-event" in rtpmap.lower()
+
+
+def next_offer(offer: SessionDescription, previous: SessionDescription) -> SessionDescription:
+    """``offer`` with ``previous``'s origin, version plus one (RFC 3264 section 8).
+
+    A new offer in a session must keep the o= line of the last description sent, except
+    for a version one higher; this makes any description a valid re-offer.
+    """
+    origin = replace(previous.origin, session_version=previous.origin.session_version + 1)
+    return replace(offer, origin=origin)
 
 
 def negotiated(answer: SessionDescription) -> Codec:

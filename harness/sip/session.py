@@ -9,6 +9,10 @@
 An input with no entry in :data:`SESSION_TRANSITIONS` is ignored, not an error: that is
 what makes a 180 arriving after the 200 (reordered by a stateful proxy) harmless. A
 session decides what to send; the user agent core it belongs to does the sending.
+
+Once confirmed, either side may modify the call with a re-INVITE (:mod:`harness.sip.modify`):
+the state stays "confirmed"; ``local_direction`` / ``remote_direction`` tell a held call
+from an active one.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from harness.sip.auth import Credentials
 from harness.sip.dialog import Dialog
 from harness.sip.events import EndedBy
+from harness.sip.grammar import SipParseError
 from harness.sip.message import SipRequest, SipResponse
+from harness.sip.modify import ClientReinvite, ServerReinvite
+from harness.sip.sdp import SessionDescription
 
 if TYPE_CHECKING:
     from harness.sip.useragent import UserAgent
@@ -50,6 +58,7 @@ SESSION_TRANSITIONS: dict[tuple[str, CallState, str], CallState] = {
     **{("uac", s, "1xx"): (C.PROCEEDING if s is C.CALLING else s) for s in PRE_ANSWER_UAC},
     **{("uac", s, "1xx_tag"): C.EARLY for s in PRE_ANSWER_UAC},
     **{("uac", s, "2xx"): C.CONFIRMED for s in PRE_ANSWER_UAC},
+    **{("uac", s, "redirect"): C.CALLING for s in PRE_ANSWER_UAC},  # 8.1.3.4: a new INVITE
     **{("uac", s, i): C.TERMINATED for s in PRE_ANSWER_UAC for i in ("failure", "timeout")},
     ("uac", C.CONFIRMED, "bye"): C.TERMINATED,
     ("uas", C.INCOMING, "ring"): C.RINGING,
@@ -83,6 +92,8 @@ class InviteSession:
     bye_response: SipResponse | None = None  # the answer to our BYE, when we sent one
     bye_done: bool = False  # our BYE got its final response or failed
     history: list[tuple[float, CallState]] = field(default_factory=list)
+    outgoing_reinvite: ClientReinvite | None = None  # the latest re-INVITE we sent
+    incoming_reinvite: ServerReinvite | None = None  # the latest re-INVITE we received
 
     @property
     def call_id(self) -> str:
@@ -98,6 +109,94 @@ class InviteSession:
     def pre_answer(self) -> bool:
         """True while the call has not been answered yet."""
         return self.state in PRE_ANSWER_UAC or self.state in PRE_ANSWER_UAS
+
+    # --- media direction (RFC 3264 section 8.4) -------------------------------------------
+
+    @property
+    def local_direction(self) -> str | None:
+        """Direction of the audio stream in our current SDP; None without readable SDP."""
+        return _direction(self.local_sdp)
+
+    @property
+    def remote_direction(self) -> str | None:
+        """Direction of the audio stream in the peer's current SDP."""
+        return _direction(self.remote_sdp)
+
+    @property
+    def held(self) -> bool:
+        """True when media no longer flows both ways (either side put the call on hold)."""
+        return any(
+            d not in (None, "sendrecv") for d in (self.local_direction, self.remote_direction)
+        )
+
+    # --- re-INVITE (section 14) -----------------------------------------------------------
+
+    @property
+    def dialog_free(self) -> bool:
+        """True when a re-INVITE may start: confirmed, and no INVITE transaction running."""
+        if self.state is not CallState.CONFIRMED or self.dialog is None:
+            return False
+        incoming, outgoing = self.incoming_reinvite, self.outgoing_reinvite
+        return (incoming is None or not incoming.pending) and (
+            outgoing is None or outgoing.state != "sent"
+        )
+
+    def reinvite(
+        self, sdp: bytes, now: float, *, credentials: Credentials | None = None
+    ) -> ClientReinvite:
+        """Offer ``sdp`` in a re-INVITE (hold, resume, new media); see ``outcome``.
+
+        It leaves at once when the dialog is free, else as soon as the transaction that
+        holds it ends. Its o= line is set to follow our last SDP (RFC 3264 section 8).
+        Raises ValueError when the call is not established or a re-INVITE of ours is
+        still unsettled.
+        """
+        if not sdp:
+            raise ValueError("a re-INVITE needs an SDP offer")
+        if self.state not in (CallState.CONFIRMED, CallState.ANSWERED) or self.dialog is None:
+            raise ValueError(f"cannot re-INVITE a call in state {self.state.value}")
+        if self.outgoing_reinvite is not None and self.outgoing_reinvite.outcome is None:
+            raise ValueError("a re-INVITE of this call is still in progress")
+        creds = credentials or getattr(self, "credentials", None)
+        handle = ClientReinvite(self, sdp, credentials=creds)
+        self.outgoing_reinvite = handle
+        handle.flush(now)
+        return handle
+
+    def _pending_incoming(self) -> ServerReinvite:
+        incoming = self.incoming_reinvite
+        if incoming is None or incoming.answered:
+            raise ValueError("no re-INVITE is waiting for an answer")
+        return incoming
+
+    def answer_reinvite(self, sdp: bytes, now: float) -> SipResponse:
+        """Answer the pending re-INVITE with 200 OK and ``sdp``."""
+        return self._pending_incoming().answer(sdp, now)
+
+    def reject_reinvite(self, status: int, now: float, *, reason: str | None = None) -> SipResponse:
+        """Refuse the pending re-INVITE (488 Not Acceptable Here, typically)."""
+        return self._pending_incoming().reject(status, now, reason=reason)
+
+    def answer_reinvite_automatically(self, now: float) -> SipResponse:
+        """Answer the pending re-INVITE by mirroring its direction over our last SDP."""
+        return self._pending_incoming().answer_automatically(now)
+
+    def _dialog_freed(self, now: float) -> None:
+        """An INVITE transaction ended: a waiting re-INVITE of ours may go."""
+        if self.outgoing_reinvite is not None:
+            self.outgoing_reinvite.flush(now)
+
+    def _lose_dialog(self, reason: str, now: float, *, by: EndedBy, send_bye: bool) -> None:
+        """End the call because its dialog is gone or unusable (12.2.1.2, 13.3.1.4)."""
+        if not self._move("bye", now):
+            return
+        if send_bye:
+            self._send_bye(now)
+        elif self.dialog is not None:
+            self.dialog.terminate()
+        self._end(by, reason, now)
+
+    # --- state ----------------------------------------------------------------------------
 
     def _move(self, inp: str, now: float) -> bool:
         """Apply ``inp``; False (and no change) when the table has no entry."""
@@ -135,3 +234,12 @@ class InviteSession:
 
     def handle_timer(self, now: float) -> None:
         """Run this session's due timers."""
+
+
+def _direction(body: bytes | None) -> str | None:
+    if not body:
+        return None
+    try:
+        return SessionDescription.parse(body).direction()
+    except SipParseError:
+        return None

@@ -1,4 +1,4 @@
-"""The one asyncio module of the SIP stack: a UDP socket on loopback driving the sans-IO core.
+"""The asyncio module of the SIP stack: a UDP socket on loopback driving the sans-IO core.
 
 Shape of the API::
 
@@ -9,6 +9,8 @@ Shape of the API::
 
     ep.on_invite = lambda incoming: incoming.answer(sdp)   # or: await ep.next_incoming(5)
     ep.on_request = lambda req: req.respond(200)           # OPTIONS, REGISTER, MESSAGE...
+    outcome = await call.hold(timeout=5)                   # re-INVITE sendonly; resume()
+    ep.on_reinvite = lambda call, event: call.answer_reinvite(sdp)   # else: mirrored
     response = await ep.register(registrar, aor, credentials=creds, timeout=5)
     ep.open_dialogs()                                      # live calls: a leak after a scenario
     await ep.close()                                       # no task, handle or socket left
@@ -20,6 +22,14 @@ are plain functions called on the loop; every awaitable takes an explicit ``time
 scenario must never hang, hence the ASYNC109 exemptions) and raises :class:`TimeoutError`
 naming what did not happen. Sending is refused to any address that is
 not loopback: a SUT advertising another address must never make the harness send there.
+
+TCP (RFC 3261 section 18) lives in :mod:`harness.sip.transport_tcp`: every endpoint also
+listens on TCP on its UDP port (18.2.1) unless ``listen_tcp=False``; ``transport="tcp"``
+makes TCP the transport it prefers (Via and Contact say ``;transport=tcp``). A UDP endpoint
+still sends a request larger than 1300 bytes over TCP (18.1.1).
+
+The call objects handed to the application (:class:`OutgoingCall`, :class:`IncomingCall`,
+:class:`IncomingSipRequest`) live in :mod:`harness.sip.calls` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -33,13 +43,19 @@ from typing import Any
 
 from harness.sip import events as ev
 from harness.sip.auth import Credentials
-from harness.sip.message import SipRequest, SipResponse, SipUri
-from harness.sip.session import CallState, InviteSession
+from harness.sip.calls import (
+    CallNotAnswered,
+    EndpointClosed,
+    IncomingCall,
+    IncomingSipRequest,
+    OutgoingCall,
+)
+from harness.sip.message import SipResponse, SipUri
+from harness.sip.session import InviteSession
 from harness.sip.transaction import Address, TimerConfig
-from harness.sip.uac import ClientInviteSession
-from harness.sip.uas import ServerInviteSession
+from harness.sip.transport_tcp import TcpTransport
 from harness.sip.uri import NameAddr
-from harness.sip.useragent import DEFAULT_ALLOW, ServerRequest, SipTrace, UserAgent
+from harness.sip.useragent import DEFAULT_ALLOW, SipTrace, UserAgent
 
 __all__ = [
     "RECEIVE_BUFFER",
@@ -54,22 +70,19 @@ __all__ = [
 
 
 RECEIVE_BUFFER = 4 * 1024 * 1024
+_BIND_ATTEMPTS = 8  # an ephemeral UDP port whose TCP twin is taken: try another one
+_CALL_EVENTS = (
+    ev.CallEnded,
+    ev.CallProgress,
+    ev.CallAnswered,
+    ev.CallConfirmed,
+    ev.Redirected,
+    ev.ReinviteCompleted,
+)
 
 
 class SipPortInUse(OSError):
     """The requested local SIP address is already bound by something else."""
-
-
-class EndpointClosed(ConnectionError):
-    """The endpoint was closed while something was waiting on it."""
-
-
-class CallNotAnswered(Exception):
-    """``wait_answered`` saw another outcome; ``outcome`` says which (Rejected, TimedOut...)."""
-
-    def __init__(self, outcome: ev.CallOutcome) -> None:
-        super().__init__(f"call not answered: {outcome}")
-        self.outcome = outcome
 
 
 def _loopback(host: str) -> bool:
@@ -84,171 +97,17 @@ def _refuse_non_loopback(peer: Address) -> str | None:
     return None if _loopback(peer[0]) else f"{peer[0]} is not a loopback address"
 
 
-class _Call:
-    """What outgoing and incoming calls share: state, history, waits."""
-
-    session: InviteSession
-
-    def __init__(self, endpoint: SipEndpoint) -> None:
-        self._ep = endpoint
-        self.events: list[ev.UaEvent] = []  # this call's events, in order
-
-    @property
-    def call_id(self) -> str:
-        """The SIP Call-ID."""
-        return self.session.call_id
-
-    @property
-    def state(self) -> CallState:
-        """The session state (calling, ringing, confirmed, terminated...)."""
-        return self.session.state
-
-    @property
-    def remote_sdp(self) -> bytes | None:
-        """The peer's SDP (offer for an incoming call, answer for an outgoing one)."""
-        return self.session.remote_sdp
-
-    async def wait_ended(self, timeout: float) -> ev.CallEnded:
-        """Wait until the call is terminated; returns who ended it and why."""
-        await self._ep._until(lambda: not self.session.live, timeout, f"end of call {self.call_id}")
-        return next(e for e in reversed(self.events) if isinstance(e, ev.CallEnded))
-
-    async def hangup(self, timeout: float) -> None:
-        """End the call (BYE, CANCEL or decline as the state requires) and wait for it."""
-        self._hangup()
-        self._ep._pump()
-        await self.wait_ended(timeout)
-        if self.session.ended_by == "local" and self.session.dialog is not None:
-            await self._ep._until(lambda: self.session.bye_done, timeout, "answer to BYE")
-
-    def _hangup(self) -> None:
-        raise NotImplementedError
-
-
-class OutgoingCall(_Call):
-    """A call we placed (UAC). Obtain with :meth:`SipEndpoint.invite`."""
-
-    def __init__(self, endpoint: SipEndpoint, session: ClientInviteSession) -> None:
-        super().__init__(endpoint)
-        self.session: ClientInviteSession = session
-
-    @property
-    def outcome(self) -> ev.CallOutcome | None:
-        """Answered, Rejected, TimedOut, Cancelled or Failed; None while pending."""
-        return self.session.outcome
-
-    async def wait_outcome(self, timeout: float) -> ev.CallOutcome:
-        """Wait for the INVITE's outcome, whatever it is."""
-        await self._ep._until(lambda: self.outcome is not None, timeout, "call outcome")
-        assert self.outcome is not None
-        return self.outcome
-
-    async def wait_answered(self, timeout: float) -> ev.Answered:
-        """Wait for the answer; raises CallNotAnswered on any other outcome."""
-        outcome = await self.wait_outcome(timeout)
-        if not isinstance(outcome, ev.Answered):
-            raise CallNotAnswered(outcome)
-        return outcome
-
-    async def wait_ringing(self, timeout: float) -> SipResponse:
-        """Wait for the first 101-199 response (ringing or session progress)."""
-
-        def ringing() -> bool:
-            return any(r.status > 100 for r in self.session.provisional) or not self.session.live
-
-        await self._ep._until(ringing, timeout, "ringing")
-        found = [r for r in self.session.provisional if r.status > 100]
-        if not found:
-            raise CallNotAnswered(self.outcome or ev.Failed("ended before ringing"))
-        return found[0]
-
-    async def cancel(self, timeout: float) -> ev.CallOutcome:
-        """CANCEL the call if it is not answered yet; returns the final outcome."""
-        self.session.cancel(self._ep._now())
-        self._ep._pump()
-        return await self.wait_outcome(timeout)
-
-    def _hangup(self) -> None:
-        self.session.hangup(self._ep._now())
-
-
-class IncomingCall(_Call):
-    """A call we received (UAS): ring, answer or reject it."""
-
-    def __init__(self, endpoint: SipEndpoint, session: ServerInviteSession) -> None:
-        super().__init__(endpoint)
-        self.session: ServerInviteSession = session
-
-    @property
-    def request(self) -> SipRequest:
-        """The INVITE as received."""
-        return self.session.invite
-
-    def ring(self, status: int = 180, sdp: bytes | None = None) -> None:
-        """Send 180 Ringing (or 183 with early-media SDP)."""
-        self.session.ring(self._ep._now(), status=status, sdp=sdp)
-        self._ep._pump()
-
-    def answer(self, sdp: bytes | None) -> None:
-        """Send 200 OK; it is retransmitted until the ACK arrives."""
-        self.session.answer(sdp, self._ep._now())
-        self._ep._pump()
-
-    def reject(self, status: int = 486, reason: str | None = None) -> None:
-        """Refuse the call (486 Busy Here by default)."""
-        self.session.reject(status, self._ep._now(), reason=reason)
-        self._ep._pump()
-
-    async def wait_confirmed(self, timeout: float) -> None:
-        """Wait for the ACK of our 2xx."""
-        await self._ep._until(
-            lambda: self.state is CallState.CONFIRMED or not self.session.live, timeout, "ACK"
-        )
-        if self.state is not CallState.CONFIRMED:
-            raise CallNotAnswered(ev.Failed(f"call ended: {self.session.end_reason}"))
-
-    def _hangup(self) -> None:
-        self.session.hangup(self._ep._now())
-
-
-class IncomingSipRequest:
-    """A non-INVITE request for the application; answer with :meth:`respond` once."""
-
-    def __init__(self, endpoint: SipEndpoint, handle: ServerRequest, call: _Call | None) -> None:
-        self._ep = endpoint
-        self.handle = handle
-        self.request = handle.request
-        self.call = call  # set for in-dialog requests
-
-    @property
-    def responded(self) -> bool:
-        """True once a final response was sent."""
-        return self.handle.response is not None and self.handle.response.status >= 200
-
-    def respond(
-        self,
-        status: int,
-        reason: str | None = None,
-        *,
-        body: bytes = b"",
-        content_type: str | None = None,
-        extra: Iterable[tuple[str, str]] = (),
-    ) -> SipResponse:
-        """Send a response now."""
-        response = self.handle.respond(
-            status, self._ep._now(), reason, body=body, content_type=content_type, extra=extra
-        )
-        self._ep._pump()
-        return response
-
-
 class SipEndpoint:
-    """One UDP socket on loopback with a SIP user agent core behind it."""
+    """A UDP socket (and a TCP listener) on loopback with a SIP user agent core behind it."""
 
     def __init__(self, ua: UserAgent, loop: asyncio.AbstractEventLoop) -> None:
         self.ua = ua
         self._loop = loop
         self._transport: asyncio.DatagramTransport | None = None
+        self._tcp = TcpTransport(
+            loop, on_message=self._on_stream, on_failure=self._on_tcp_failure,
+            on_error=self._on_tcp_error,
+        )  # fmt: skip
         self._timer: asyncio.TimerHandle | None = None
         self._tick = asyncio.Event()
         self._closed = False
@@ -259,7 +118,14 @@ class SipEndpoint:
         self.on_invite: Callable[[IncomingCall], None] | None = None
         self.on_request: Callable[[IncomingSipRequest], None] | None = None
         self.on_call_event: Callable[[OutgoingCall | IncomingCall, ev.UaEvent], None] | None = None
-        """Called on the loop for every progress/answer/confirm/end event of a call."""
+        """Called on the loop for every event of a call: progress, answer, confirm, end,
+        redirect, re-INVITE received or completed."""
+        self.on_reinvite: (
+            Callable[[OutgoingCall | IncomingCall, ev.ReinviteReceived], None] | None
+        ) = None
+        """When set, the application answers re-INVITEs (now or later) with
+        ``call.answer_reinvite`` / ``call.reject_reinvite``. When not set, a re-INVITE that
+        ``on_call_event`` left unanswered is answered by mirroring (RFC 3264 section 6.1)."""
 
     @classmethod
     async def open(
@@ -272,10 +138,18 @@ class SipEndpoint:
         timers: TimerConfig | None = None,
         allow: Iterable[str] = DEFAULT_ALLOW,
         outbound_proxy: Address | None = None,
+        transport: str = "udp",
+        listen_tcp: bool = True,
     ) -> SipEndpoint:
-        """Bind a UDP socket on ``host:port`` (0 = ephemeral); only loopback is allowed."""
+        """Bind UDP (and TCP, same port) on ``host:port``; 0 = ephemeral; loopback only.
+
+        ``transport`` ("udp" or "tcp") is the one requests use unless their target names
+        another; with "tcp" the endpoint always listens on TCP.
+        """
         if not _loopback(host):
             raise ValueError(f"SIP endpoints bind to loopback only, not {host!r}")
+        if transport.lower() not in ("udp", "tcp"):
+            raise ValueError(f"transport must be 'udp' or 'tcp', not {transport!r}")
         loop = asyncio.get_running_loop()
         endpoint = cls(
             UserAgent(
@@ -285,13 +159,38 @@ class SipEndpoint:
                 on_trace=on_trace,
                 allow=allow,
                 outbound_proxy=outbound_proxy,
+                transport=transport.upper(),
                 destination_filter=_refuse_non_loopback,
+                tcp=True,
             ),
             loop,
         )
+        listen = listen_tcp or transport.lower() == "tcp"
+        for attempt in range(_BIND_ATTEMPTS):
+            bound = await endpoint._bind_udp(host, port)
+            if not listen:
+                break
+            try:
+                await endpoint._tcp.listen(host, bound)
+                break
+            except OSError as exc:
+                udp, endpoint._transport = endpoint._transport, None
+                if udp is not None:
+                    udp.close()
+                    await endpoint._lost
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                if port != 0 or attempt == _BIND_ATTEMPTS - 1:
+                    raise SipPortInUse(
+                        exc.errno or 0, f"SIP address {host}:{bound} (TCP) is already in use"
+                    ) from exc
+        return endpoint
+
+    async def _bind_udp(self, host: str, port: int) -> int:
+        self._lost = self._loop.create_future()
         try:
-            transport, _ = await loop.create_datagram_endpoint(
-                lambda: _Protocol(endpoint), local_addr=(host, port)
+            transport, _ = await self._loop.create_datagram_endpoint(
+                lambda: _Protocol(self), local_addr=(host, port)
             )
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
@@ -299,14 +198,14 @@ class SipEndpoint:
                     exc.errno, f"SIP address {host}:{port} is already in use"
                 ) from exc
             raise
-        endpoint._transport = transport
+        self._transport = transport
         # Bursts of calls overflow the default UDP receive buffer long before the CPU is
         # busy; the kernel caps the request at net.core.rmem_max.
         sock = transport.get_extra_info("socket")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-        bound = transport.get_extra_info("sockname")
-        endpoint.ua.local = (host, int(bound[1]))
-        return endpoint
+        bound = int(transport.get_extra_info("sockname")[1])
+        self.ua.local = (host, bound)
+        return bound
 
     async def __aenter__(self) -> SipEndpoint:
         return self
@@ -422,8 +321,12 @@ class SipEndpoint:
         """Transactions still running (they linger up to 32 s after a call)."""
         return self.ua.open_transactions()
 
+    def tcp_peers(self) -> list[Address]:
+        """Peers we hold a TCP connection with."""
+        return self._tcp.peers()
+
     async def close(self) -> None:
-        """Cancel the timer, close the socket and wake every waiter with EndpointClosed."""
+        """Cancel the timer, close the sockets and wake every waiter with EndpointClosed."""
         if self._closed:
             return
         self._closed = True
@@ -431,6 +334,7 @@ class SipEndpoint:
             self._timer.cancel()
             self._timer = None
         self._wake()
+        await self._tcp.close()
         if self._transport is not None:
             self._transport.close()
             await self._lost
@@ -449,6 +353,21 @@ class SipEndpoint:
             return
         self.ua.receive(data, (addr[0], addr[1]), self._now())
         self._pump()
+
+    def _on_stream(self, data: bytes, peer: Address) -> None:
+        if self._closed:
+            return
+        self.ua.receive(data, peer, self._now(), transport="TCP")
+        self._pump()
+
+    def _on_tcp_failure(self, peer: Address, reason: str) -> None:
+        if self._closed:
+            return
+        self.ua.connection_failed(peer, self._now(), reason)
+        self._pump()
+
+    def _on_tcp_error(self, peer: Address, reason: str) -> None:
+        self.ua._trace(self._now(), "in", peer, b"", None, reason, transport="TCP")
 
     def _on_timer(self) -> None:
         assert self._timer is not None
@@ -469,11 +388,11 @@ class SipEndpoint:
         self._pumping = True
         try:
             while True:
-                datagrams, events = self.ua.datagrams(), self.ua.events()
-                if not datagrams and not events:
+                outgoing, events = self.ua.outgoing(), self.ua.events()
+                if not outgoing and not events:
                     break
-                for data, peer in datagrams:
-                    self._send(data, peer)
+                for data, peer, transport in outgoing:
+                    self._send(data, peer, transport)
                 for event in events:
                     self._dispatch(event)
         finally:
@@ -481,10 +400,11 @@ class SipEndpoint:
         self._arm_timer()
         self._wake()
 
-    def _send(self, data: bytes, peer: Address) -> None:
-        if self._transport is None:
-            return
-        self._transport.sendto(data, peer)
+    def _send(self, data: bytes, peer: Address, transport: str = "UDP") -> None:
+        if transport == "TCP":
+            self._tcp.send(data, peer)
+        elif self._transport is not None:
+            self._transport.sendto(data, peer)
 
     def _dispatch(self, event: ev.UaEvent) -> None:
         if isinstance(event, ev.IncomingCall):
@@ -502,7 +422,9 @@ class SipEndpoint:
                 self.on_request(request)
             if not request.responded:
                 self._default_answer(request)
-        elif isinstance(event, ev.CallEnded | ev.CallProgress | ev.CallAnswered | ev.CallConfirmed):
+        elif isinstance(event, ev.ReinviteReceived):
+            self._reinvite_received(event)
+        elif isinstance(event, _CALL_EVENTS):
             target = self._calls.get(event.session)
             if target is not None:
                 target.events.append(event)
@@ -510,6 +432,19 @@ class SipEndpoint:
                     self.on_call_event(target, event)
             if isinstance(event, ev.CallEnded):
                 self._prune()
+
+    def _reinvite_received(self, event: ev.ReinviteReceived) -> None:
+        target = self._calls.get(event.session)
+        if target is not None:
+            target.events.append(event)
+            if self.on_call_event is not None:
+                self.on_call_event(target, event)
+            if self.on_reinvite is not None:
+                self.on_reinvite(target, event)
+                return
+        pending = event.session.incoming_reinvite
+        if pending is not None and pending.request is event.request and not pending.answered:
+            pending.answer_automatically(self._now())
 
     def _default_answer(self, request: IncomingSipRequest) -> None:
         """OPTIONS and in-dialog requests get 200; anything else unhandled gets 405."""

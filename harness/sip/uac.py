@@ -2,8 +2,8 @@
 
 Created by :meth:`UserAgent.invite`. It reacts to the INVITE's responses (the client
 transaction has already filtered retransmissions and reordering), ACKs every 2xx,
-cancels and hangs up. Its outcome is one of the distinct classes in
-:mod:`harness.sip.events`.
+follows 301/302 redirects (8.1.3.4), cancels and hangs up. Its outcome is one of the
+distinct classes in :mod:`harness.sip.events`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,21 @@ from harness.sip.events import (
     CallProgress,
     Cancelled,
     Failed,
+    Redirected,
     Rejected,
     TimedOut,
 )
 from harness.sip.grammar import SipParseError
 from harness.sip.headers import Headers
 from harness.sip.message import SipRequest, SipResponse
+from harness.sip.redirect import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    UriKey,
+    redirect_targets,
+    redirected_request,
+    uri_key,
+)
 from harness.sip.session import CallState, InviteSession
 
 __all__ = ["ClientInviteSession"]
@@ -41,6 +50,8 @@ class ClientInviteSession(InviteSession):
     cancel_sent: bool = False
     ack: SipRequest | None = None  # kept to answer 2xx retransmissions (13.2.2.4)
     auth_attempts: int = 0
+    redirects: list[str] = field(default_factory=list)  # Request-URIs that redirected us
+    _tried: set[UriKey] = field(default_factory=set, repr=False)
     _cancel_deadline: float | None = None
 
     # --- actions ------------------------------------------------------------------------
@@ -133,7 +144,7 @@ class ClientInviteSession(InviteSession):
             self.remote_sdp = response.body or None
             self._move("2xx", now)
             self._cancel_deadline = None
-            self.outcome = Answered(response)
+            self.outcome = Answered(response, tuple(self.redirects))
             self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq))
             ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
             ua._event(CallAnswered(self, response))
@@ -156,6 +167,9 @@ class ClientInviteSession(InviteSession):
         ua._send_unreported(bye, other.next_hop(), now)
 
     def _on_failure_response(self, response: SipResponse, now: float) -> None:
+        redirect = response.status in REDIRECT_STATUSES and not self.cancel_requested
+        if redirect and self._follow_redirect(response, now):
+            return
         retry = None
         if not self.cancel_requested:
             retry = self._ua._auth_retry(
@@ -170,10 +184,34 @@ class ClientInviteSession(InviteSession):
             status = response.status
             cancelled = self.cancel_requested and status == 487
             self.outcome = (
-                Cancelled(response) if cancelled else Rejected(status, response.reason, response)
+                Cancelled(response)
+                if cancelled
+                else Rejected(status, response.reason, response, tuple(self.redirects))
             )
             self._cancel_deadline = None
             self._end("remote", f"{status} {response.reason}", now)
+
+    def _follow_redirect(self, response: SipResponse, now: float) -> bool:
+        """Retry at the best untried Contact of a 301/302; False when there is none."""
+        ua = self._ua
+        self._tried.add(uri_key(self.invite.uri))
+        targets = redirect_targets(response, self._tried)
+        if not targets or len(self.redirects) >= MAX_REDIRECTS:
+            return False  # a loop, no usable Contact, or too many hops: the 3xx is final
+        target = targets[0]
+        if not self._move("redirect", now):
+            return False
+        if self.dialog is not None:  # an early dialog of the redirected attempt
+            ua._unbind(self.dialog)
+            self.dialog.terminate()
+            self.dialog = None
+        self.redirects.append(str(self.invite.uri))
+        self.peer = ua.outbound_proxy or target.address
+        self.invite = ua._stamp(redirected_request(self.invite, target), self.peer)
+        self.auth_attempts, self.cancel_sent = 0, False
+        ua._event(Redirected(self, response, str(target)))
+        ua._start_client(self.invite, self.peer, self, now)
+        return True
 
     def _on_transaction_failure(
         self, request: SipRequest, reason: str, now: float, *, timed_out: bool

@@ -19,6 +19,7 @@ from harness.sip.grammar import (
     drop_param,
     format_params,
     get_param,
+    is_digits,
     is_token,
     parse_params,
     quote,
@@ -61,7 +62,7 @@ def parse_hostport(text: str, *, what: str = "host") -> tuple[str, int | None]:
     if not rest.startswith(":"):
         raise SipParseError(f"unexpected text after {what} in {text!r}")
     port_text = rest[1:].strip()
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not is_digits(port_text, 5) or not 0 < int(port_text) < 65536:
         raise SipParseError(f"bad port in {what} {text!r}")
     return host, int(port_text)
 
@@ -285,7 +286,7 @@ class Via:
     def rport(self) -> int | None:
         """The ``rport`` value filled in by the server (RFC 3581); None when absent or empty."""
         value = get_param(self.params, "rport")
-        return int(value) if value and value.isdigit() else None
+        return int(value) if value and is_digits(value, 5) else None
 
     @property
     def sent_by(self) -> tuple[str, int]:

@@ -1,16 +1,19 @@
 """The sans-IO SIP user agent core: transactions, dialogs and invite sessions together.
 
-Feed it datagrams with ``receive(data, peer, now)``; drain what it wants sent with
-``datagrams()`` and what happened with ``events()``; call ``handle_timer(now)`` when
-``next_timer()`` says so. No sockets and no clock: the asyncio transport and the
-in-memory test pairs drive it the same way.
+Feed it messages with ``receive(data, peer, now, transport=...)``; drain what it wants
+sent with ``outgoing()`` (or ``datagrams()`` when only UDP is used) and what happened with
+``events()``; call ``handle_timer(now)`` when ``next_timer()`` says so. No sockets and no
+clock: the asyncio transport and the in-memory test pairs drive it the same way.
 
 On its own, per RFC 3261, it:
 - matches responses to client transactions and requests to server transactions
   (17.1.3 / 17.2.3), so retransmissions are absorbed;
 - answers 501 to methods it does not allow, 481 to requests for unknown dialogs or
   transactions (12.2.2, 9.2), 500 to out-of-order in-dialog requests, 482 to merged
-  requests (8.2.2.2), 400 to malformed requests it can still route, 200 + 487 to CANCEL;
+  requests (8.2.2.2), 400 (505, 513) to malformed requests it can still route, 200 + 487
+  to CANCEL;
+- handles re-INVITEs both ways (section 14, :mod:`harness.sip.modify`) and follows 3xx
+  redirects (8.1.3.4, :mod:`harness.sip.redirect`);
 - routes ACKs and stray 2xx retransmissions to their dialog (13.2.2.4, 13.3.1.4);
 - retries once with Digest credentials on 401/407 when given credentials (22.2);
 - reports every message in and out through ``on_trace`` with the time and the peer.
@@ -20,15 +23,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
+from harness.sip import inbound
 from harness.sip.auth import Credentials, authorize_retry
 from harness.sip.dialog import Dialog
 from harness.sip.events import (
     CallEnded,
     EndedBy,
-    IncomingCall,
-    IncomingRequest,
     RequestCompleted,
     UaEvent,
 )
@@ -36,23 +37,23 @@ from harness.sip.grammar import SipParseError
 from harness.sip.handles import ClientRequest, ServerRequest
 from harness.sip.headers import Headers
 from harness.sip.message import (
+    MAX_MESSAGE_SIZE,
     SipRequest,
     SipResponse,
     SipUri,
-    build_response,
     make_call_id,
     make_tag,
     parse_message,
 )
+from harness.sip.modify import ClientReinvite, ServerReinvite
+from harness.sip.salvage import error_response
 from harness.sip.session import CallState, InviteSession
 from harness.sip.transaction import (
     Address,
-    ServerInviteTransaction,
-    ServerNonInviteTransaction,
     TimerConfig,
     server_key,
 )
-from harness.sip.txlayer import ClientTx, ServerTx, SipTrace, TransactionLayer
+from harness.sip.txlayer import ClientTx, SipTrace, TransactionLayer
 from harness.sip.uac import ClientInviteSession
 from harness.sip.uas import ServerInviteSession
 from harness.sip.uri import NameAddr
@@ -62,7 +63,7 @@ __all__ = ["DEFAULT_ALLOW", "ClientRequest", "ServerRequest", "SipTrace", "UserA
 DEFAULT_ALLOW = ("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "MESSAGE", "NOTIFY")
 
 
-_Owner = InviteSession | ClientRequest
+_Owner = InviteSession | ClientRequest | ClientReinvite | ServerReinvite
 
 
 class UserAgent(TransactionLayer[_Owner]):
@@ -83,6 +84,7 @@ class UserAgent(TransactionLayer[_Owner]):
         outbound_proxy: Address | None = None,
         transport: str = "UDP",
         destination_filter: Callable[[Address], str | None] | None = None,
+        tcp: bool = False,
     ) -> None:
         super().__init__(
             local,
@@ -90,6 +92,7 @@ class UserAgent(TransactionLayer[_Owner]):
             on_trace=on_trace,
             transport=transport,
             destination_filter=destination_filter,
+            tcp=tcp,
         )
         self.user_agent = user_agent
         self.allow = tuple(allow)
@@ -139,8 +142,10 @@ class UserAgent(TransactionLayer[_Owner]):
     ) -> ClientInviteSession:
         """Start an outgoing call to ``target`` (section 13.2.1)."""
         uri = target if isinstance(target, SipUri) else SipUri.parse(target)
-        request = self._new_request("INVITE", uri, from_uri, None, headers, sdp, "application/sdp")
         dest = peer or self.outbound_proxy or uri.address
+        request = self._new_request(
+            "INVITE", uri, from_uri, None, headers, sdp, "application/sdp", dest
+        )
         session = ClientInviteSession(
             self, "uac", request, CallState.CALLING, dest, local_sdp=sdp, credentials=credentials
         )
@@ -167,8 +172,11 @@ class UserAgent(TransactionLayer[_Owner]):
         if method in ("INVITE", "ACK", "CANCEL", "BYE"):
             raise ValueError(f"use invite() and the call's methods for {method}")
         uri = target if isinstance(target, SipUri) else SipUri.parse(target)
-        request = self._new_request(method, uri, from_uri, to_uri, headers, body, content_type)
-        handle = ClientRequest(request, peer or self.outbound_proxy or uri.address, credentials)
+        dest = peer or self.outbound_proxy or uri.address
+        request = self._new_request(
+            method, uri, from_uri, to_uri, headers, body, content_type, dest
+        )
+        handle = ClientRequest(request, dest, credentials)
         self._start_client(request, handle.peer, handle, now)
         return handle
 
@@ -187,8 +195,11 @@ class UserAgent(TransactionLayer[_Owner]):
             raise ValueError("the call has no confirmed dialog")
         if method in ("INVITE", "ACK", "CANCEL", "BYE"):
             raise ValueError(f"{method} is sent by the call itself")
-        request = self._stamp(session.dialog.create_request(method, body, content_type, headers))
-        handle = ClientRequest(request, session.dialog.next_hop())
+        hop = session.dialog.next_hop()
+        request = self._stamp(
+            session.dialog.create_request(method, body, content_type, headers), hop
+        )
+        handle = ClientRequest(request, hop)
         self._start_client(request, handle.peer, handle, now)
         return handle
 
@@ -224,6 +235,7 @@ class UserAgent(TransactionLayer[_Owner]):
         extra: Iterable[tuple[str, str]],
         body: bytes | None,
         content_type: str | None,
+        dest: Address,
     ) -> SipRequest:
         local = _name_addr(from_uri)
         remote = _name_addr(to_uri) if to_uri is not None else NameAddr(None, uri.without_headers())
@@ -241,14 +253,15 @@ class UserAgent(TransactionLayer[_Owner]):
         items += list(extra)
         if body:
             items.append(("Content-Type", content_type or "application/sdp"))
-        return self._stamp(SipRequest(method, uri, Headers(items), body or b""))
+        return self._stamp(SipRequest(method, uri, Headers(items), body or b""), dest)
 
     # --- primitives the sessions use ------------------------------------------------------
 
     def contact(self, user: str | None = None) -> str:
-        """A Contact value for this user agent."""
+        """A Contact value for this user agent (``;transport=tcp`` when it prefers TCP)."""
         who = f"{user}@" if user else ""
-        return f"<sip:{who}{self.contact_host}:{self.local[1]}>"
+        param = ";transport=tcp" if self.transport == "TCP" else ""
+        return f"<sip:{who}{self.contact_host}:{self.local[1]}{param}>"
 
     def _event(self, event: UaEvent) -> None:
         self._events.append(event)
@@ -262,9 +275,15 @@ class UserAgent(TransactionLayer[_Owner]):
 
     def _respond_invite(self, s: ServerInviteSession, response: SipResponse, now: float) -> None:
         """Send a response to ``s``'s INVITE through its transaction while it lives."""
-        entry = self._server.get(server_key(s.invite))
+        self._respond_to(s.invite, s.peer, response, now)
+
+    def _respond_to(
+        self, request: SipRequest, peer: Address, response: SipResponse, now: float
+    ) -> None:
+        """Send a response to an INVITE through its transaction while it lives."""
+        entry = self._server.get(server_key(request))
         if entry is None:  # Timer L ended it; a late 2xx retransmission goes out directly
-            self._emit(bytes(response), response, s.peer, now)
+            self._emit(bytes(response), response, peer, now)
             return
         entry[0].send_response(response, now)
         self._drain_server(entry[0], now)
@@ -278,6 +297,10 @@ class UserAgent(TransactionLayer[_Owner]):
         self._dialogs.pop(dialog.id, None)
 
     def _session_ended(self, s: InviteSession, by: EndedBy, reason: str, now: float) -> None:
+        if s.outgoing_reinvite is not None:
+            s.outgoing_reinvite._abandon(now)
+        if s.incoming_reinvite is not None:
+            s.incoming_reinvite._terminate(now)
         self._events.append(CallEnded(s, by, reason))
         # Keep the dialog findable for stray retransmissions for 64*T1, then forget it.
         self._reap.append((now + 64 * self.timers.t1, s))
@@ -302,6 +325,11 @@ class UserAgent(TransactionLayer[_Owner]):
     def _tx_response(self, tx: ClientTx, owner: _Owner, response: SipResponse, now: float) -> None:
         if isinstance(owner, ClientRequest):
             self._request_response(owner, response, now)
+        elif isinstance(owner, ClientReinvite):
+            if tx.request is owner.request:
+                owner._on_response(response, now)
+        elif isinstance(owner, ServerReinvite):
+            pass  # never the owner of a client transaction
         elif tx.request.method == "BYE":
             owner._on_bye_result(response)
         elif isinstance(owner, ClientInviteSession):
@@ -315,13 +343,18 @@ class UserAgent(TransactionLayer[_Owner]):
                 owner.error, owner.done = why, True
                 if owner.report:
                     self._events.append(RequestCompleted(owner))
+        elif isinstance(owner, ClientReinvite):
+            if tx.request is owner.request:
+                owner._on_transaction_failure(why, timed_out, now)
+        elif isinstance(owner, ServerReinvite):
+            pass
         elif tx.request.method == "BYE":
             owner._on_bye_result(None)
         elif isinstance(owner, ClientInviteSession):
             owner._on_transaction_failure(tx.request, why, now, timed_out=timed_out)
 
     def _tx_ack(self, ack: SipRequest, now: float) -> None:
-        self._route_ack(ack, now)
+        inbound.route_ack(self, ack, now)
 
     def _request_response(self, handle: ClientRequest, response: SipResponse, now: float) -> None:
         if response.status < 200:
@@ -339,38 +372,37 @@ class UserAgent(TransactionLayer[_Owner]):
 
     # --- incoming -------------------------------------------------------------------------
 
-    def receive(self, data: bytes, peer: Address, now: float) -> None:
-        """Feed one datagram received from ``peer``."""
+    def receive(self, data: bytes, peer: Address, now: float, *, transport: str = "UDP") -> None:
+        """Feed one message received from ``peer`` (a datagram, or one framed off a stream).
+
+        Never raises on what a peer sends: what cannot be parsed is traced and answered
+        400 (505, 513) when it is a request whose Via can be read, else dropped.
+        """
         if not data.strip(b"\r\n"):
             return  # keep-alive CRLFs (RFC 5626 section 3.5.1)
+        stream = transport.upper() != "UDP"
         try:
+            if len(data) > MAX_MESSAGE_SIZE:
+                raise SipParseError(f"message of {len(data)} bytes is too large", status=513)
             message = parse_message(data)
         except SipParseError as exc:
-            self._trace(now, "in", peer, data, None, exc.reason)
-            if isinstance(exc.message, SipRequest) and exc.message.method != "ACK":
-                self._answer_malformed(exc.message, peer, exc.reason, now)
+            self._trace(now, "in", peer, data, None, exc.reason, transport=transport)
+            reply = error_response(data, exc)
+            if reply is not None:
+                self._emit(bytes(reply), reply, peer, now)
             return
-        self._trace(now, "in", peer, data, message)
+        self._trace(now, "in", peer, data, message, transport=transport)
         try:
             if isinstance(message, SipResponse):
                 self._receive_response(message, now)
             else:
-                self._receive_request(_mark_received(message, peer), now)
+                # Over a stream, responses go back on the connection it came on (18.2.2).
+                source = peer if stream else None
+                self._receive_request(inbound.mark_received(message, peer), now, source)
         except SipParseError as exc:
             # Well-formed, but a value needed to route it is not (a Record-Route, a tag...).
-            self._trace(now, "in", peer, data, message, f"dropped: {exc.reason}")
-
-    def _answer_malformed(
-        self, request: SipRequest, peer: Address, reason: str, now: float
-    ) -> None:
-        """400 to a request whose Via and dialog headers still parse (H-SEC-3)."""
-        try:
-            if not request.via:
-                return
-            response = build_response(request, 400, f"Bad Request ({reason})"[:100])
-        except (SipParseError, ValueError):
-            return  # not even routable: drop it
-        self._emit(bytes(response), response, peer, now)
+            reason = f"dropped: {exc.reason}"
+            self._trace(now, "in", peer, data, message, reason, transport=transport)
 
     def _receive_response(self, response: SipResponse, now: float) -> None:
         entry = self._client.get((response.branch or "", response.cseq.method))
@@ -382,118 +414,16 @@ class UserAgent(TransactionLayer[_Owner]):
             # A 2xx retransmission after the transaction ended: the dialog re-ACKs it.
             key = (response.call_id, response.from_.tag or "", response.to.tag or "")
             s = self._dialogs.get(key)
-            if isinstance(s, ClientInviteSession):
+            out = s.outgoing_reinvite if s is not None else None
+            if out is not None and out.request is not None and response.cseq == out.request.cseq:
+                out._on_response(response, now)
+            elif isinstance(s, ClientInviteSession) and response.cseq == s.invite.cseq:
                 s._on_2xx(response, now)
 
-    def _receive_request(self, request: SipRequest, now: float) -> None:
-        entry = self._server.get(server_key(request))
-        if entry is not None:
-            entry[0].receive(request, now)  # a retransmission, or the ACK of a non-2xx
-            self._drain_server(entry[0], now)
-            return
-        if request.method == "ACK":
-            self._route_ack(request, now)
-            return
-        dest = _response_peer(request)
-        if request.method == "CANCEL":
-            self._receive_cancel(request, dest, now)
-        elif request.method not in self.allow:
-            self._reply(request, dest, 501, now, extra=[("Allow", ", ".join(self.allow))])
-        elif request.to.tag is not None:
-            self._receive_in_dialog(request, dest, now)
-        elif request.method == "INVITE":
-            self._receive_invite(request, dest, now)
-        elif request.method == "BYE":
-            self._reply(request, dest, 481, now)
-        else:
-            self._deliver(request, dest, None, now)
-
-    def _route_ack(self, ack: SipRequest, now: float) -> None:
-        s = self._dialogs.get((ack.call_id, ack.to.tag or "", ack.from_.tag or ""))
-        if isinstance(s, ServerInviteSession):
-            s._on_ack(ack, now)
-        # Any other ACK is dropped: an ACK is never answered (17.2.3).
-
-    def _receive_invite(self, request: SipRequest, dest: Address, now: float) -> None:
-        merged_key = (request.call_id, request.from_.tag or "", request.cseq.seq)
-        if merged_key in self._merged:
-            if self._merged[merged_key] != request.branch:  # same request, another path
-                self._reply(request, dest, 482, now)  # 8.2.2.2
-            return  # else a late retransmission after Timer L: already handled
-        problem = _invite_problem(request)
-        if problem is not None:
-            self._reply(request, dest, problem[0], now, reason=problem[1], extra=problem[2])
-            return
-        tx = ServerInviteTransaction(request, dest, now, self.timers)
-        s = ServerInviteSession(
-            self,
-            "uas",
-            request,
-            CallState.INCOMING,
-            dest,
-            remote_sdp=request.body or None,
-            local_tag=make_tag(),
-        )
-        s.history.append((now, CallState.INCOMING))
-        self._server[tx.key] = (tx, s)
-        self._sessions[s] = None
-        self._merged[merged_key] = request.branch or ""
-        self._drain_server(tx, now)
-        self._events.append(IncomingCall(s))
-
-    def _receive_cancel(self, cancel: SipRequest, dest: Address, now: float) -> None:
-        entry = self._server.get((*server_key(cancel)[:3], "INVITE"))
-        if entry is None:
-            self._reply(cancel, dest, 481, now)  # 9.2: no matching INVITE transaction
-            return
-        self._reply(cancel, dest, 200, now)
-        if isinstance(entry[1], ServerInviteSession):
-            entry[1]._on_cancel(now)
-
-    def _receive_in_dialog(self, request: SipRequest, dest: Address, now: float) -> None:
-        s = self._dialogs.get((request.call_id, request.to.tag or "", request.from_.tag or ""))
-        if s is None or s.dialog is None or not s.live:
-            self._reply(request, dest, 481, now)
-            return
-        if not s.dialog.check_remote_cseq(request):
-            self._reply(request, dest, 500, now, reason="Out of order CSeq")
-            return
-        if request.method == "BYE":
-            self._reply(request, dest, 200, now)
-            s._on_bye(now)
-        elif request.method == "INVITE":
-            # Session modification (re-INVITE, section 14) is not offered yet: refuse it
-            # without harming the call (14.2 lets a UAS reject an offer with 488).
-            self._reply(request, dest, 488, now, reason="Session modification not supported")
-        else:
-            self._deliver(request, dest, s, now)
-
-    def _deliver(
-        self, request: SipRequest, dest: Address, s: InviteSession | None, now: float
+    def _receive_request(
+        self, request: SipRequest, now: float, source: Address | None = None
     ) -> None:
-        tx = ServerNonInviteTransaction(request, dest, now, self.timers)
-        self._server[tx.key] = (tx, s)
-        self._events.append(IncomingRequest(ServerRequest(request, dest, self, tx), s))
-
-    def _reply(
-        self,
-        request: SipRequest,
-        dest: Address,
-        status: int,
-        now: float,
-        *,
-        reason: str | None = None,
-        extra: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        tx: ServerTx
-        if request.method == "INVITE":
-            tx = ServerInviteTransaction(request, dest, now, self.timers, send_trying=False)
-        else:
-            tx = ServerNonInviteTransaction(request, dest, now, self.timers)
-        self._server[tx.key] = (tx, None)
-        tag = make_tag() if request.to.tag is None else None
-        tx.send_response(build_response(request, status, reason, to_tag=tag, extra=extra), now)
-        self._drain_server(tx, now)
+        inbound.receive_request(self, request, now, source)
 
 
 def _name_addr(value: SipUri | NameAddr | str) -> NameAddr:
@@ -502,38 +432,3 @@ def _name_addr(value: SipUri | NameAddr | str) -> NameAddr:
     if isinstance(value, SipUri):
         return NameAddr(None, value)
     return NameAddr.parse(value)
-
-
-def _mark_received(request: SipRequest, peer: Address) -> SipRequest:
-    """Add received/rport to the top Via as a server must (18.2.1, RFC 3581 section 4)."""
-    top = request.via[0]
-    updated = top
-    if top.host != peer[0] or top.param("rport") is not None:
-        updated = updated.with_param("received", peer[0])
-    if top.param("rport") is not None:
-        updated = updated.with_param("rport", str(peer[1]))
-    if updated is top:
-        return request
-    headers = request.headers.remove_first("Via").add("Via", str(updated), first=True)
-    return replace(request, headers=headers)
-
-
-def _response_peer(request: SipRequest) -> Address:
-    """Where responses go (18.2.2 with RFC 3581): received/rport, else the sent-by."""
-    top = request.via[0]
-    host, port = top.sent_by
-    return top.received or host, top.rport or port
-
-
-def _invite_problem(request: SipRequest) -> tuple[int, str | None, list[tuple[str, str]]] | None:
-    """Why a new INVITE cannot start a call, as (status, reason, extra headers)."""
-    if request.contact is None:
-        return 400, "Missing Contact", []
-    if request.from_.tag is None:
-        return 400, "Missing From tag", []
-    required = [r for r in request.headers.get_all("Require") if r.strip()]
-    if required:
-        return 420, None, [("Unsupported", ", ".join(required))]  # 8.2.2.3
-    if request.body and request.content_type != "application/sdp":
-        return 415, None, [("Accept", "application/sdp")]
-    return None

@@ -36,16 +36,24 @@ class Pair:
     uas: UserAgent = field(init=False)
     wire: list[tuple[str, str]] = field(default_factory=list)  # (sender, label) delivered
     dropped: list[tuple[str, str]] = field(default_factory=list)
-    held: list[tuple[str, bytes, Address, Address]] = field(default_factory=list)
+    held: list[tuple[str, bytes, Address, Address, str]] = field(default_factory=list)
     drop: Filter | None = None
     hold: Filter | None = None
     uac_events: list[UaEvent] = field(default_factory=list)
     uas_events: list[UaEvent] = field(default_factory=list)
     traces: list[SipTrace] = field(default_factory=list)
+    transports: list[str] = field(default_factory=list)  # transport of each delivery
+    uac_transport: str = "UDP"
+    uas_transport: str = "UDP"
+    tcp: bool = False
 
     def __post_init__(self) -> None:
-        self.uac = UserAgent(UAC_ADDR, on_trace=self.traces.append)
-        self.uas = UserAgent(UAS_ADDR, on_trace=self.traces.append)
+        self.uac = UserAgent(
+            UAC_ADDR, on_trace=self.traces.append, transport=self.uac_transport, tcp=self.tcp
+        )
+        self.uas = UserAgent(
+            UAS_ADDR, on_trace=self.traces.append, transport=self.uas_transport, tcp=self.tcp
+        )
 
     def _agent(self, name: str) -> UserAgent:
         return self.uac if name == "uac" else self.uas
@@ -56,33 +64,36 @@ class Pair:
             moved = False
             for name in ("uac", "uas"):
                 agent = self._agent(name)
-                for data, peer in agent.datagrams():
+                for data, peer, transport in agent.outgoing():
                     moved = True
                     message = parse_message(data)
                     if self.drop is not None and self.drop(name, message):
                         self.dropped.append((name, label(message)))
                         continue
                     if self.hold is not None and self.hold(name, message):
-                        self.held.append((name, data, agent.local, peer))
+                        self.held.append((name, data, agent.local, peer, transport))
                         continue
-                    self._deliver(name, data, agent.local, peer)
+                    self._deliver(name, data, agent.local, peer, transport)
             self.uac_events += self.uac.events()
             self.uas_events += self.uas.events()
             if not moved:
                 return
 
-    def _deliver(self, sender: str, data: bytes, source: Address, dest: Address) -> None:
+    def _deliver(
+        self, sender: str, data: bytes, source: Address, dest: Address, transport: str = "UDP"
+    ) -> None:
         target = self.uac if dest == UAC_ADDR else self.uas
         assert dest in (UAC_ADDR, UAS_ADDR), f"sent to unknown address {dest}"
         self.wire.append((sender, label(parse_message(data))))
-        target.receive(data, source, self.now)
+        self.transports.append(transport)
+        target.receive(data, source, self.now, transport=transport)
 
     def release(self) -> None:
         """Deliver the held-back messages now (in the order they were held)."""
         held, self.held = self.held, []
         self.hold = None
-        for sender, data, source, dest in held:
-            self._deliver(sender, data, source, dest)
+        for sender, data, source, dest, transport in held:
+            self._deliver(sender, data, source, dest, transport)
         self.pump()
 
     def advance(self, until: float) -> None:

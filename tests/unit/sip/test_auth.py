@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from harness.sip.auth import (
@@ -17,6 +19,8 @@ from harness.sip.auth import (
 from harness.sip.grammar import SipParseError
 from harness.sip.headers import Headers
 from harness.sip.message import SipRequest, SipUri, build_response
+from harness.sip.transport import IncomingSipRequest, SipEndpoint
+from harness.sip.useragent import DEFAULT_ALLOW
 
 # RFC 7616 section 3.9.1 (the MD5 and SHA-256 examples share these values).
 RFC7616 = {
@@ -183,3 +187,97 @@ def test_authorize_retry_builds_the_next_request() -> None:
     # A second refusal without stale=true means the password is wrong: no more retries.
     assert authorize_retry(retry, challenge, Credentials("alice", "x"), stale_only=True) is None
     assert authorize_retry(request, challenge, Credentials("alice", "x", realm="other")) is None
+
+
+def test_challenges_offer_sha256_then_md5_and_verify_takes_either() -> None:
+    server = DigestChallenger("callproof.test", now=0.0)
+    offered = server.challenges(now=5.0)
+    assert [DigestChallenge.parse(c).algorithm for c in offered] == ["SHA-256", "MD5"]
+    assert len({DigestChallenge.parse(c).nonce for c in offered}) == 1
+    assert not any(DigestChallenge.parse(c).stale for c in server.challenges())
+    assert all(DigestChallenge.parse(c).stale for c in server.challenges(stale=True))
+    for nc, challenge in enumerate(offered, start=1):
+        auth = build_authorization(challenge, "REGISTER", "sip:r", "alice", "wonderland", nc=nc)
+        assert server.verify(auth, "REGISTER", PASSWORDS.get, now=6.0).ok
+
+
+def test_the_client_answers_the_strongest_challenge_it_supports() -> None:
+    server = DigestChallenger("callproof.test", now=0.0)
+    request = _register()
+    md5, sha = server.challenge("MD5"), server.challenge("SHA-256")
+    unsupported = 'Digest realm="callproof.test", nonce="n", algorithm=SHA-512-256'
+    only_int = 'Digest realm="callproof.test", nonce="n", algorithm=SHA-256, qop="auth-int"'
+    response = build_response(
+        request,
+        401,
+        extra=[("WWW-Authenticate", v) for v in (unsupported, only_int, md5, sha)],
+    )
+    retry = authorize_retry(request, response, Credentials("alice", "wonderland"))
+    assert retry is not None
+    _, params = parse_auth_params(retry.headers.get("Authorization") or "")
+    assert params["algorithm"] == "SHA-256" and params["nonce"] == DigestChallenge.parse(sha).nonce
+    # Among equals, the topmost wins.
+    two_md5 = build_response(
+        request, 401, extra=[("WWW-Authenticate", v) for v in (md5, server.challenge("MD5"))]
+    )
+    picked = authorize_retry(request, two_md5, Credentials("alice", "wonderland"))
+    assert picked is not None
+    _, params = parse_auth_params(picked.headers.get("Authorization") or "")
+    assert params["nonce"] == DigestChallenge.parse(md5).nonce
+
+
+def test_expired_nonce_end_to_end_between_two_endpoints() -> None:
+    """A registrar whose nonce expires while the phone answers it: stale=true, then 200."""
+
+    async def scenario() -> None:
+        async with (
+            await SipEndpoint.open() as phone,
+            await SipEndpoint.open(allow=(*DEFAULT_ALLOW, "REGISTER")) as registrar,
+        ):
+            clock = [1000.0]  # the registrar's own clock, moved by the test
+            challenger = DigestChallenger("callproof.test", now=clock[0], nonce_lifetime=30.0)
+            seen: list[tuple[str | None, str]] = []
+
+            def on_request(request: IncomingSipRequest) -> None:
+                header = request.request.headers.get("Authorization")
+                if header is None:
+                    seen.append((None, "challenged"))
+                    offered = challenger.challenges(now=clock[0])
+                    request.respond(401, extra=[("WWW-Authenticate", c) for c in offered])
+                    clock[0] += 31.0  # the phone is slow: the nonce expires meanwhile
+                    return
+                algorithm = parse_auth_params(header)[1].get("algorithm")
+                verdict = challenger.verify(header, "REGISTER", PASSWORDS.get, clock[0])
+                seen.append((algorithm, verdict.status.value))
+                if verdict.status is AuthStatus.STALE:
+                    stale = challenger.challenges(stale=True, now=clock[0])
+                    request.respond(401, extra=[("WWW-Authenticate", c) for c in stale])
+                elif verdict.ok:
+                    contact = request.request.headers.get("Contact") or ""
+                    request.respond(200, extra=[("Contact", contact)])
+                else:  # a fresh challenge without stale=true: the password was refused
+                    fresh = challenger.challenges(now=clock[0])
+                    request.respond(401, extra=[("WWW-Authenticate", c) for c in fresh])
+
+            registrar.on_request = on_request
+            host, port = registrar.local_address
+            response = await phone.register(
+                f"sip:callproof.test@{host}:{port}",
+                "sip:alice@callproof.test",
+                credentials=Credentials("alice", "wonderland"),
+                timeout=5,
+            )
+            assert response.status == 200
+            assert seen == [(None, "challenged"), ("SHA-256", "stale"), ("SHA-256", "ok")]
+
+            # With the wrong password the second 401 has no stale=true: no third attempt.
+            seen.clear()
+            refused = await phone.register(
+                f"sip:callproof.test@{host}:{port}",
+                "sip:alice@callproof.test",
+                credentials=Credentials("alice", "guess"),
+                timeout=5,
+            )
+            assert refused.status == 401 and seen == [(None, "challenged"), ("SHA-256", "bad")]
+
+    asyncio.run(scenario())

@@ -14,6 +14,8 @@ from harness.sip.events import (
     Cancelled,
     IncomingCall,
     IncomingRequest,
+    ReinviteReceived,
+    ReinviteRejected,
     Rejected,
     RequestCompleted,
     TimedOut,
@@ -316,16 +318,21 @@ def test_unknown_dialog_unknown_method_and_out_of_dialog_requests() -> None:
     assert info.response is not None and info.response.status == 200
 
 
-def test_reinvite_is_refused_without_harming_the_call() -> None:
+def test_reinvite_we_cannot_answer_is_refused_without_harming_the_call() -> None:
     pair = Pair()
     call, callee = start_call(pair)
     callee.answer(ANSWER, pair.now)
     pair.pump()
-    assert call.dialog is not None
-    reinvite = pair.uac._stamp(call.dialog.create_reinvite(OFFER))
-    pair.uac._start_client(reinvite, UAS_ADDR, call, pair.now)
+    two_streams = OFFER + b"m=video 4004 RTP/AVP 31\r\n"  # our SDP has one stream
+    handle = call.reinvite(two_streams, pair.now)
     pair.pump()
-    assert pair.labels()[-2:] == ["488/INVITE", "ACK"]
+    (event,) = [e for e in pair.uas_events if isinstance(e, ReinviteReceived)]
+    assert event.session is callee and event.offer is not None and b"video" in event.offer
+    callee.answer_reinvite_automatically(pair.now)
+    pair.pump()
+    assert pair.labels()[-4:] == ["INVITE", "100/INVITE", "488/INVITE", "ACK"]
+    assert isinstance(handle.outcome, ReinviteRejected) and handle.outcome.status == 488
+    assert call.local_sdp == OFFER and callee.remote_sdp == OFFER  # 14.1: nothing changed
     assert call.state is CallState.CONFIRMED and callee.state is CallState.CONFIRMED
 
 

@@ -1,0 +1,218 @@
+"""SIP over TCP (RFC 3261 section 18): transport choice, reliable timers, 513, real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from harness.sip.events import Answered, Failed, IncomingCall, ReinviteAccepted
+from harness.sip.message import SipRequest, SipResponse, parse_message
+from harness.sip.sdp import SessionDescription, make_answer, make_offer
+from harness.sip.session import CallState
+from harness.sip.transaction import ClientInviteTransaction
+from harness.sip.transport import IncomingCall as EndpointIncomingCall
+from harness.sip.transport import SipEndpoint, SipPortInUse
+from harness.sip.txlayer import UDP_SIZE_LIMIT, message_transport
+from harness.sip.useragent import SipTrace, UserAgent
+
+from .pair import UAC_ADDR, UAS_ADDR, Pair
+
+TARGET = f"sip:bob@{UAS_ADDR[0]}:{UAS_ADDR[1]}"
+OFFER = bytes(make_offer("127.0.0.1", 4000))
+ANSWER = bytes(make_answer(SessionDescription.parse(OFFER), "127.0.0.1", 4002))
+BIG_OFFER = OFFER + b"".join(b"a=x-pad:%04d %s\r\n" % (i, b"y" * 60) for i in range(20))
+
+
+def callee_of(pair: Pair) -> IncomingCall:
+    return next(e for e in pair.uas_events if isinstance(e, IncomingCall))
+
+
+def test_a_tcp_agent_says_so_in_via_and_contact_and_never_retransmits() -> None:
+    pair = Pair(uac_transport="TCP", uas_transport="TCP")
+    call = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, 0.0)
+    assert call.invite.via[0].transport == "TCP"
+    assert call.invite.contact is not None and call.invite.contact.uri.param("transport") == "tcp"
+    ((tx, _),) = pair.uac._client.values()
+    assert isinstance(tx, ClientInviteTransaction) and tx.config.reliable
+    assert set(tx._timers) == {"B"}  # no Timer A over a reliable transport (17.1.1.2)
+    pair.pump()
+    callee = callee_of(pair).session
+    pair.advance(10.0)  # an unreliable transport would have retransmitted by now
+    assert pair.labels() == ["INVITE", "100/INVITE"]
+    callee.answer(ANSWER, pair.now)
+    pair.pump()
+    assert isinstance(call.outcome, Answered) and set(pair.transports) == {"TCP"}
+    call.hangup(pair.now)
+    pair.pump()
+    # Timer K (client) and J (server) are zero over TCP: the BYE transactions end at once.
+    pair.advance(pair.now)
+    assert not any(k[1] == "BYE" for k in pair.uac._client)
+    assert not any(k[3] == "BYE" for k in pair.uas._server)
+
+
+def test_a_request_larger_than_1300_bytes_switches_to_tcp() -> None:
+    pair = Pair(tcp=True)
+    small = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, 0.0)
+    big = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", BIG_OFFER, 0.0)
+    assert len(bytes(small.invite)) < UDP_SIZE_LIMIT < len(bytes(big.invite))
+    assert message_transport(small.invite) == "UDP" and message_transport(big.invite) == "TCP"
+    sent = pair.uac.outgoing()
+    assert [o.transport for o in sent] == ["UDP", "TCP"]
+    # The TCP connection cannot be made: the big call fails at once, not after Timer B...
+    pair.uac.connection_failed(UAS_ADDR, 0.0, "connection refused")
+    assert isinstance(big.outcome, Failed) and "refused" in big.outcome.reason
+    assert small.outcome is None  # ...and the UDP one is not touched
+    # ...and the next big request to that peer stays on UDP.
+    again = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", BIG_OFFER, 0.0)
+    assert message_transport(again.invite) == "UDP"
+
+
+def test_without_tcp_a_large_request_stays_on_udp_and_a_uri_can_ask_for_tcp() -> None:
+    pair = Pair()
+    big = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", BIG_OFFER, 0.0)
+    assert message_transport(big.invite) == "UDP"
+    asked = pair.uac.invite(TARGET + ";transport=tcp", "sip:alice@127.0.0.1", OFFER, 0.0)
+    assert message_transport(asked.invite) == "TCP"
+
+
+def test_responses_to_a_request_over_tcp_go_back_to_its_source() -> None:
+    ua = UserAgent(UAS_ADDR)
+    caller = UserAgent(UAC_ADDR, transport="TCP")
+    call = caller.invite(TARGET, "sip:alice@127.0.0.1", OFFER, 0.0)
+    ephemeral = ("127.0.0.1", 40123)  # the caller's connection, not its listening port
+    ua.receive(bytes(call.invite), ephemeral, 0.0, transport="TCP")
+    (trying,) = ua.outgoing()
+    assert trying.peer == ephemeral and trying.transport == "TCP"
+
+
+def test_a_request_over_65535_bytes_gets_513() -> None:
+    ua = UserAgent(UAS_ADDR)
+    caller = UserAgent(UAC_ADDR)
+    huge = caller.request(
+        "MESSAGE", TARGET, 0.0, from_uri="sip:a@127.0.0.1", body=b"z" * 70000,
+        content_type="text/plain",
+    ).request  # fmt: skip
+    traces: list[SipTrace] = []
+    ua.on_trace = traces.append
+    ua.receive(bytes(huge), UAC_ADDR, 0.0)
+    (reply,) = [parse_message(data) for data, _ in ua.datagrams()]
+    assert isinstance(reply, SipResponse) and (reply.status, reply.reason) == (
+        513,
+        "Message Too Large",
+    )
+    assert reply.call_id == huge.call_id and reply.headers.get_all("Via") == huge.headers.get_all(
+        "Via"
+    )
+    assert traces[0].error is not None and "too large" in traces[0].error
+
+
+# --- real sockets -------------------------------------------------------------------------
+
+
+def answer_with_sdp(call: EndpointIncomingCall) -> None:
+    offer = SessionDescription.parse(call.remote_sdp or b"")
+    call.answer(bytes(make_answer(offer, "127.0.0.1", 40002)))
+
+
+def test_call_hold_and_hangup_over_tcp_between_two_endpoints() -> None:
+    async def scenario() -> None:
+        traces: list[SipTrace] = []
+        async with (
+            await SipEndpoint.open(transport="tcp", on_trace=traces.append) as caller,
+            await SipEndpoint.open(transport="tcp", on_trace=traces.append) as callee,
+        ):
+            callee.on_invite = answer_with_sdp
+            host, port = callee.local_address
+            call = caller.invite(f"sip:bob@{host}:{port}", "sip:alice@127.0.0.1", OFFER)
+            await call.wait_answered(5.0)
+            incoming = callee.open_dialogs()[0]
+            assert isinstance(incoming, EndpointIncomingCall)
+            await incoming.wait_confirmed(5.0)
+            outcome = await call.hold(5.0)
+            assert isinstance(outcome, ReinviteAccepted)
+            assert call.local_direction == "sendonly" and incoming.local_direction == "recvonly"
+            assert (await incoming.resume(5.0)).__class__ is ReinviteAccepted
+            assert not call.held and not incoming.held
+            await incoming.hangup(5.0)
+            assert call.state is CallState.TERMINATED
+            assert {t.transport for t in traces if t.message is not None} == {"TCP"}
+            # One connection each way: ours to the callee, the callee's to our Contact;
+            # each side knows both (the one it dialled, the one it accepted).
+            assert len(caller.tcp_peers()) == 2 and len(callee.tcp_peers()) == 2
+            assert (host, port) in caller.tcp_peers()
+            again = caller.invite(f"sip:bob@{host}:{port}", "sip:alice@127.0.0.1", OFFER)
+            await again.wait_answered(5.0)
+            await again.hangup(5.0)
+            assert len(caller.tcp_peers()) == 2  # the connection was reused
+        leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert leftover == []
+
+    asyncio.run(scenario())
+
+
+def test_udp_endpoints_carry_a_big_invite_over_tcp_or_fail_fast_without_it() -> None:
+    async def scenario() -> None:
+        traces: list[SipTrace] = []
+        async with (
+            await SipEndpoint.open(on_trace=traces.append) as caller,
+            await SipEndpoint.open() as callee,
+            await SipEndpoint.open(listen_tcp=False) as udp_only,
+        ):
+            callee.on_invite = answer_with_sdp
+            udp_only.on_invite = answer_with_sdp
+            host, port = callee.local_address
+            call = caller.invite(f"sip:bob@{host}:{port}", "sip:alice@127.0.0.1", BIG_OFFER)
+            await call.wait_answered(5.0)
+            invite = next(t for t in traces if isinstance(t.message, SipRequest))
+            assert invite.transport == "TCP" and len(invite.raw) > UDP_SIZE_LIMIT
+            ack = next(t for t in traces if isinstance(t.message, SipRequest)
+                       and t.message.method == "ACK")  # fmt: skip
+            assert ack.transport == "UDP"  # a small request to the Contact: UDP again
+            await call.hangup(5.0)
+
+            u_host, u_port = udp_only.local_address
+            target = f"sip:carol@{u_host}:{u_port}"
+            failed = caller.invite(target, "sip:alice@127.0.0.1", BIG_OFFER)
+            outcome = await failed.wait_outcome(5.0)
+            assert isinstance(outcome, Failed) and "TCP connection" in outcome.reason
+            retry = caller.invite(target, "sip:alice@127.0.0.1", BIG_OFFER)
+            assert isinstance(await retry.wait_outcome(5.0), Answered)  # over UDP this time
+            await retry.hangup(5.0)
+
+    asyncio.run(scenario())
+
+
+def test_keepalive_ping_gets_a_pong_and_garbage_closes_the_connection() -> None:
+    async def scenario() -> None:
+        traces: list[SipTrace] = []
+        async with await SipEndpoint.open(on_trace=traces.append) as endpoint:
+            host, port = endpoint.local_address
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(b"\r\n\r\n")
+            assert await asyncio.wait_for(reader.readexactly(2), 5.0) == b"\r\n"
+            writer.write(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nl: nope\r\n\r\n")
+            assert await asyncio.wait_for(reader.read(), 5.0) == b""  # closed on us
+            writer.close()
+            await writer.wait_closed()
+            assert any(t.error and "framing" in t.error for t in traces)
+
+    asyncio.run(scenario())
+
+
+def test_a_taken_tcp_port_is_a_clear_error_and_releases_the_udp_one() -> None:
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        holder = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
+        port = int(holder.sockets[0].getsockname()[1])
+        try:
+            with pytest.raises(SipPortInUse, match=rf"127.0.0.1:{port} \(TCP\) is already in use"):
+                await SipEndpoint.open("127.0.0.1", port)
+            # The UDP socket bound on the way was closed: UDP alone can have the port now.
+            async with await SipEndpoint.open("127.0.0.1", port, listen_tcp=False) as udp:
+                assert udp.local_address == ("127.0.0.1", port) and udp.tcp_peers() == []
+        finally:
+            holder.close()
+            await holder.wait_closed()
+
+    asyncio.run(scenario())
