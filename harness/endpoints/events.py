@@ -72,6 +72,14 @@ class CallEnded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HoldChanged(Event):
+    """``party`` put the call on hold (``held``) or took it off, and the peer accepted."""
+
+    sip_call_id: str
+    held: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class AudioHeard(Event):
     """``party`` hears ``heard`` (its signature was detected); latency from the answer, in ms."""
 

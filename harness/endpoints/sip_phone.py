@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from harness.endpoints import events as party_events
+from harness.endpoints.hold import change_hold
 from harness.endpoints.media_leg import MediaLeg
 from harness.endpoints.stage import Stage
 from harness.endpoints.tracing import tracer
@@ -138,6 +139,10 @@ class SipPhone:
     async def send_dtmf(self, sip_call_id: str, digits: str, mode: DtmfMode = "rfc4733") -> None:
         """Key ``digits`` on an answered call (RFC 4733 by default, or in-band tones)."""
         (await self.calls[sip_call_id][1]).send_dtmf(digits, mode=mode)
+
+    async def hold(self, sip_call_id: str, *, held: bool = True) -> None:
+        """Put a call on hold (re-INVITE, sendonly) or, with ``held=False``, take it off."""
+        await change_hold(self.stage.journal, self.name, self.calls[sip_call_id][0], held=held)
 
     def leaks(self) -> list[str]:
         return list(self._leftovers)

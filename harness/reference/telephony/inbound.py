@@ -125,6 +125,8 @@ class InboundCall:
             self.agent_answered(leg, event.response.body)
         elif isinstance(event, sip_events.CallEnded):
             self.agent_leg_ended(leg)
+        elif isinstance(event, sip_events.ReinviteReceived) and leg is self.bridged:
+            self.hold_changed(event.offer, by="agent")
 
     def agent_answered(self, leg: AgentLeg, agent_sdp: bytes) -> None:
         leg.answered = True
@@ -185,7 +187,26 @@ class InboundCall:
                 self._ring_timer.cancel()
                 self.ring_time_over()
 
+    def hold_changed(self, offer: bytes | None, by: str) -> None:
+        """A re-INVITE from a bridged party: sendonly/inactive holds the call, sendrecv resumes.
+
+        The re-INVITE itself is answered by the SIP layer (its direction mirrored, RFC 3264
+        section 6.1); here the bridge stops or restarts forwarding and the call log learns it.
+        """
+        if offer is None or self.bridged is None:
+            return  # an offerless re-INVITE changes nothing we track
+        direction = sdp.SessionDescription.parse(offer).direction()
+        if direction in ("sendonly", "inactive"):
+            self.relay.disconnect()
+            self.center.call_held(self.call_id, by)
+        elif direction == "sendrecv":
+            self.relay.connect()
+            self.center.call_resumed(self.call_id, by)
+
     def on_caller_event(self, event: sip_events.UaEvent) -> None:
+        if isinstance(event, sip_events.ReinviteReceived):
+            self.hold_changed(event.offer, by="caller")
+            return
         if isinstance(event, sip_events.CallEnded) and not self.finished:
             reason = "caller hung up" if self.caller_answered else "caller cancelled"
             self.center.call_ended(self.call_id, "caller", reason)
