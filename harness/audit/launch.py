@@ -6,6 +6,11 @@ socket it creates can only bind to and send to loopback. sipvicious 0.3.8 parses
 never hands it to its scanners, which then bind to every interface; the harness only ever
 binds to loopback, so the bind address is pinned here instead.
 
+A server may offer one Digest challenge per algorithm (RFC 8760: SHA-256 first, then MD5);
+sipvicious reads only the first and knows only MD5. An attacker picks the challenge it can
+answer, so the launcher makes the tool see the MD5 one when there are several: what it sends
+is then a fair MD5 guess, which the server must count like any other.
+
 ``--wait-cap`` shortens the socket timeouts the tools use to wait for late answers (svcrack
 waits 10 s after its last guess). On loopback every answer arrives within milliseconds, so a
 cap of a second or two only saves time; it changes nothing in what the tools send.
@@ -14,6 +19,7 @@ cap of a second or two only saves time; it changes nothing in what the tools sen
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import sys
 from collections.abc import Callable
@@ -82,6 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def md5_challenge_first(packet: str) -> str | None:
+    """The WWW-/Proxy-Authenticate value sipvicious should answer: an MD5 one if offered."""
+    found = [
+        value
+        for _name, value in re.findall(
+            r"\r\n(www-authenticate|proxy-authenticate): (.+?)(?=\r\n)", packet, re.I
+        )
+    ]
+    if not found:
+        return None
+    md5 = [v for v in found if re.search(r"algorithm=\"?md5\"?(?:[,\s]|$)", v, re.I)]
+    return (md5 or found)[0]
+
+
 def _entry(tool: str) -> Callable[[], object]:
     if tool == "svwar":
         from sipvicious import svwar
@@ -90,6 +110,7 @@ def _entry(tool: str) -> Callable[[], object]:
     if tool == "svcrack":
         from sipvicious import svcrack
 
+        svcrack.getAuthHeader = md5_challenge_first  # type: ignore[attr-defined]
         return svcrack.main
     from sipvicious import svmap
 

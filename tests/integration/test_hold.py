@@ -1,4 +1,4 @@
-"""Hold and resume through the reference: audio stops and comes back; the call log keeps hold time."""
+"""Hold and resume through the reference: audio stops and returns; the call log keeps hold time."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ class Registrar:
         req = request.request
         header = req.headers.get("Authorization")
         if header is None:
-            request.respond(401, extra=[("WWW-Authenticate", self.challenger.challenge(now=now))])
+            request.respond(401, extra=self._challenges(now))
             return
         source = request.handle.peer
         user = _claimed_user(header) or req.to.uri.user or ""
@@ -69,8 +69,7 @@ class Registrar:
 
         result = self.challenger.verify(header, "REGISTER", password, now)
         if result.status is AuthStatus.STALE:
-            challenge = self.challenger.challenge(stale=True, now=now)
-            request.respond(401, extra=[("WWW-Authenticate", challenge)])
+            request.respond(401, extra=self._challenges(now, stale=True))
             return
         account = (
             self.center.sip_account(result.username) if result.ok and result.username else None
@@ -96,6 +95,13 @@ class Registrar:
             self.center.register_contact(account.user_id, str(contact.uri), lifetime)
         extra = [("Contact", f"{c};expires={expires}") for c in contacts if c.strip() != "*"]
         request.respond(200, extra=extra)
+
+    def _challenges(self, now: float, *, stale: bool = False) -> list[tuple[str, str]]:
+        """One WWW-Authenticate per algorithm, SHA-256 first (RFC 8760 section 2.4)."""
+        return [
+            ("WWW-Authenticate", value)
+            for value in self.challenger.challenges(stale=stale, now=now)
+        ]
 
 
 def _claimed_user(authorization: str) -> str | None:
