@@ -29,8 +29,13 @@ class SyntheticCaller:
         self._leftovers: list[str] = []
 
     @classmethod
-    async def open(cls, name: str, stage: Stage, number: str) -> SyntheticCaller:
-        sip = await SipEndpoint.open("127.0.0.1", 0, on_trace=tracer(stage.journal, name))
+    async def open(
+        cls, name: str, stage: Stage, number: str, *, transport: str = "udp"
+    ) -> SyntheticCaller:
+        """A caller whose SIP goes over ``transport`` ("udp" or "tcp") by default."""
+        sip = await SipEndpoint.open(
+            "127.0.0.1", 0, on_trace=tracer(stage.journal, name), transport=transport
+        )
         caller = cls(name, stage, number, sip)
         sip.on_call_event = caller._on_call_event
         stage.enter(caller)

@@ -18,6 +18,7 @@ class SipTraced(Event):
     first_line: str
     sip_call_id: str
     raw: bytes = field(repr=False, compare=False)
+    transport: str = "UDP"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,6 +33,7 @@ def tracer(journal: Journal, party: str) -> Callable[[SipTrace], None]:
                 first_line=first_line(trace),
                 sip_call_id=msg.call_id if msg is not None else "",
                 raw=trace.raw,
+                transport=trace.transport,
             )
         )
 

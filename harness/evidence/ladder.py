@@ -21,7 +21,7 @@ def render_ladder(records: list[Record[Any]]) -> str:
         arrow = "──▶" if ev.direction == "sent" else "◀──"
         lines.append(
             f"+{rec.at - t0:8.3f}s  {ev.party:<{width}}  {ev.local:>21} {arrow} {ev.peer:<21}  "
-            f"{ev.first_line}  [{ev.sip_call_id}]"
+            f"{ev.first_line}  [{ev.transport} {ev.sip_call_id}]"
         )
     return "\n".join(lines)
 

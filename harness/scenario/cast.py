@@ -42,6 +42,7 @@ class Cast:
     agents: dict[str, Agent] = field(default_factory=dict)
     phones: dict[str, SipPhone] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
+    customer_transport: str = "udp"  # how the customer's SIP travels ("udp" or "tcp")
     _customer: SyntheticCaller | None = None
 
     # -- capabilities --------------------------------------------------------------------------
@@ -107,7 +108,11 @@ class Cast:
     def customer(self) -> SyntheticCaller:
         """The customer who calls in (one synthetic caller per scenario, created on first use)."""
         if self._customer is None:
-            caller = self.portal.run(SyntheticCaller.open(CUSTOMER, self.stage, e164("fr_FR")))
+            caller = self.portal.run(
+                SyntheticCaller.open(
+                    CUSTOMER, self.stage, e164("fr_FR"), transport=self.customer_transport
+                )
+            )
             self.cleanup.push("customer's caller", caller.close)
             self._customer = caller
         return self._customer
