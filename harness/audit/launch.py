@@ -110,7 +110,7 @@ def _entry(tool: str) -> Callable[[], object]:
     if tool == "svcrack":
         from sipvicious import svcrack
 
-        svcrack.getAuthHeader = md5_challenge_first  # type: ignore[attr-defined]
+        svcrack.getAuthHeader = md5_challenge_first
         return svcrack.main
     from sipvicious import svmap
 

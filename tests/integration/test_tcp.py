@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import SipTraced
 from harness.runtime.journal import Match
 from harness.scenario.calls import CallFlows
@@ -14,11 +13,7 @@ def test_a_call_over_tcp_has_two_way_audio_and_is_logged(cast: Cast, flows: Call
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
     DistributionAdmin(cast).add("Support", "user", "Alice")
-    caller = cast.portal.run(
-        SyntheticCaller.open(CUSTOMER, cast.stage, "+33100000077", transport="tcp")
-    )
-    cast.cleanup.push("TCP caller", caller.close)
-    cast._customer = caller
+    cast.customer_transport = "tcp"
     call = flows.dial("Support")
     flows.answer(call, "Alice")
     assert flows.heard(call, CUSTOMER, "Alice", 3) is not None
