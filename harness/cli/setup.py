@@ -35,6 +35,7 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
         DebianTool(
             "baresip", "baresip-core", "baresip, an independent SIP phone for interop tests"
         ),
+        DebianTool("kamailio", "kamailio", "Kamailio, an independent SIP proxy for interop tests"),
         DebianTool("chromium", "chromium", "the browser that agents' desktop scenarios drive"),
         DebianTool("tshark", "tshark", "packet capture for evidence"),
     )
@@ -43,7 +44,7 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
 #: Debian tools each subcommand needs before it starts.
 NEEDS: dict[str, tuple[str, ...]] = {
     "run": (),
-    "test": ("sipp", "baresip"),
+    "test": ("sipp", "baresip", "kamailio"),
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
@@ -92,6 +93,12 @@ def tail(text: str, lines: int = _TAIL) -> str:
     return "\n".join(kept[-lines:])
 
 
+def find_tool(tool: str) -> str | None:
+    """``tool`` on PATH, or in the system folders a non-root PATH may lack (kamailio: /usr/sbin)."""
+    path = os.environ.get("PATH", os.defpath)
+    return shutil.which(tool, path=os.pathsep.join([path, "/usr/sbin", "/sbin"]))
+
+
 def apt_command(packages: Sequence[str]) -> str:
     """The command line a user would type to install ``packages`` themselves."""
     return "apt-get install -y --no-install-recommends " + " ".join(packages)
@@ -102,7 +109,7 @@ class Apt:
     """Installs Debian packages with apt-get, as root or through ``sudo -n``."""
 
     run: Runner = run_captured
-    which: Callable[[str], str | None] = shutil.which
+    which: Callable[[str], str | None] = field(default=lambda tool: find_tool(tool))
     sleep: Callable[[float], None] = time.sleep
     echo: Callable[[str], None] = print
     is_root: bool = field(default_factory=lambda: os.geteuid() == 0)

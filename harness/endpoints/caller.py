@@ -30,11 +30,24 @@ class SyntheticCaller:
 
     @classmethod
     async def open(
-        cls, name: str, stage: Stage, number: str, *, transport: str = "udp"
+        cls,
+        name: str,
+        stage: Stage,
+        number: str,
+        *,
+        transport: str = "udp",
+        outbound_proxy: tuple[str, int] | None = None,
     ) -> SyntheticCaller:
-        """A caller whose SIP goes over ``transport`` ("udp" or "tcp") by default."""
+        """A caller whose SIP goes over ``transport`` ("udp" or "tcp"), through a proxy if given.
+
+        With ``outbound_proxy`` every request is sent to that proxy (RFC 3261 section 8.1.2).
+        """
         sip = await SipEndpoint.open(
-            "127.0.0.1", 0, on_trace=tracer(stage.journal, name), transport=transport
+            "127.0.0.1",
+            0,
+            on_trace=tracer(stage.journal, name),
+            transport=transport,
+            outbound_proxy=outbound_proxy,
         )
         caller = cls(name, stage, number, sip)
         sip.on_call_event = caller._on_call_event

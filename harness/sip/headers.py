@@ -149,6 +149,11 @@ class Headers:
             if cname.lower() not in MULTI_VALUE:
                 pairs.append((cname, value.strip()))
                 continue
+            if not value.strip():
+                # RFC 3261 section 25.1 lets Accept, Accept-Encoding, Allow, Supported... be
+                # empty ("nothing"); only an empty element inside a list is malformed.
+                pairs.append((cname, ""))
+                continue
             parts = [part.strip() for part in split_outside(value, ",")]
             if not all(parts):
                 raise SipParseError(f"empty element in {cname} list {value!r}")

@@ -277,3 +277,15 @@ def test_name_addr_forms() -> None:
     assert str(NameAddr.parse('"A \\"B\\"" <sip:a@b>;tag=x')) == '"A \\"B\\"" <sip:a@b>;tag=x'
     assert str(tokens.with_tag("9")) == '"Bob Smith" <sip:bob@example.com>;tag=9'
     assert tokens.with_tag("9").with_tag(None) == tokens
+
+
+def test_empty_list_headers_are_allowed_but_empty_elements_are_not() -> None:
+    base = (
+        b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1\r\n"
+        b"From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\n"
+    )
+    msg = parse_message(base + b"Accept-Encoding: \r\nSupported:\r\nContent-Length: 0\r\n\r\n")
+    assert msg.headers.get("Supported") == ""
+    assert msg.headers.get_all("Accept-Encoding") == [""]
+    with pytest.raises(SipParseError):
+        parse_message(base + b"Supported: timer,,100rel\r\nContent-Length: 0\r\n\r\n")
