@@ -9,6 +9,15 @@ What baresip 1.0.0 needs and does, found by running it here:
   it advertise HOST in SIP and SDP (otherwise it picks another interface's address).
 - The account line ``<sip:USER@HOST>;regint=0;answermode=auto;audio_codecs=PCMU`` sends no
   REGISTER and answers at once. A request for another user gets 404, so dial USER.
+  With ``answermode=auto`` an incoming call raises no ``CALL_INCOMING`` event: baresip sends
+  180 and answers at once, and ``CALL_ESTABLISHED`` is the first event of the call.
+- Registering: ``<sip:USER@REGISTRAR>;auth_pass=PASSWORD;regint=SECONDS`` registers at once,
+  before the control connection can be open, so such an account is created with the
+  ``uanew`` command once it is: then ``REGISTER_OK`` or ``REGISTER_FAIL`` (its ``param`` the
+  reason) reaches us. Its Digest client (libre) answers MD5 challenges only, and gives up with
+  ``Function not implemented`` when the first challenge of a 401 is of another algorithm.
+- ``sndcode DIGITS`` keys the digits on the current call: each pressed in turn, then one
+  release; sent as RFC 4733 telephone events when the call negotiated them.
 - Audio: ``aufile`` is only a source in 1.0 (``audio_source aufile,FILE.wav``: 16-bit PCM WAV,
   here 8 kHz mono, loaded whole when the call starts); ``audio_player alsa,null`` plays into
   ALSA's null device. ``sndfile.so`` with ``snd_path DIR`` writes every call's audio as
@@ -40,9 +49,10 @@ from typing import Any
 from harness.interop import netstring
 from harness.interop.ports import TCP, UDP, free_port
 from harness.interop.process import PeerProcess, PeerTimeout, describe_exit
-from harness.runtime.journal import Event, Journal
+from harness.runtime.journal import Event, Journal, Match
 
 READY_LINE = "baresip is ready."
+_REGISTER_OUTCOMES = ("REGISTER_OK", "REGISTER_FAIL")
 RTP_PORTS = (10000, 19999)
 """baresip draws each call's RTP port from here (its default), below `ports.FLOOR`."""
 MODULE_DIRS = (Path("/usr/lib/baresip/modules"), Path("/usr/local/lib/baresip/modules"))
@@ -56,6 +66,10 @@ class BaresipCommandFailed(RuntimeError):
     """baresip answered a command with ``ok: false``."""
 
 
+class BaresipRegistrationFailed(RuntimeError):
+    """baresip reported that its registration was refused or went unanswered."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class BaresipEvent(Event):
     """An event baresip reported on its control connection (``kind`` is its ``type``)."""
@@ -64,6 +78,10 @@ class BaresipEvent(Event):
     sip_call_id: str = ""
     param: str = ""
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def find_baresip() -> str | None:
@@ -87,6 +105,12 @@ class BaresipConfig:
     sip_port: int = 0
     ctrl_port: int = 0
     modules: Path = MODULE_DIRS[0]
+    registrar: str | None = None
+    """``HOST:PORT`` to register with (the account's domain); None: no registration."""
+    password: str | None = None
+    """The Digest password (``auth_pass``) answering the registrar's challenges."""
+    regint: int = 600
+    """Seconds between registrations, when ``registrar`` is set."""
 
     @property
     def uri_host(self) -> str:
@@ -121,13 +145,23 @@ class BaresipConfig:
         ])  # fmt: skip
 
     def account_line(self) -> str:
-        return f"<sip:{self.user}@{self.uri_host}>;regint=0;answermode=auto;audio_codecs=PCMU\n"
+        common = "answermode=auto;audio_codecs=PCMU"
+        if self.registrar is None:
+            return f"<sip:{self.user}@{self.uri_host}>;regint=0;{common}\n"
+        if not self.password or any(c.isspace() or c in ';"<>' for c in self.password):
+            raise ValueError("registering needs a password without spaces, ';', '\"', '<' or '>'")
+        return (
+            f"<sip:{self.user}@{self.registrar}>;auth_pass={self.password};"
+            f"regint={self.regint};{common}\n"
+        )
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.recordings.mkdir(parents=True, exist_ok=True)
         (directory / "config").write_text(self.config_text())
-        (directory / "accounts").write_text(self.account_line())
+        # A registering account is created over ctrl_tcp instead (see `Baresip.start`).
+        accounts = "" if self.registrar is not None else self.account_line()
+        (directory / "accounts").write_text(accounts)
 
 
 class Baresip:
@@ -143,6 +177,9 @@ class Baresip:
         user: str = "baresip",
         host: str = "127.0.0.1",
         program: str = "baresip",
+        registrar: tuple[str, int] | None = None,
+        password: str | None = None,
+        regint: int = 600,
     ) -> None:
         modules = module_dir()
         if modules is None:
@@ -153,6 +190,8 @@ class Baresip:
             audio_source=audio_source, recordings=workdir / "recordings", user=user, host=host,
             sip_port=free_port(host, ((UDP, 0), (TCP, 0), (TCP, 1))),
             ctrl_port=free_port(host, ((TCP, 0),)), modules=modules,
+            registrar=None if registrar is None else _host_port(*registrar),
+            password=password, regint=regint,
         )  # fmt: skip
         self.config_dir = workdir / "config"
         self._ready: asyncio.Future[None] | None = None
@@ -197,6 +236,10 @@ class Baresip:
         host, port = self.config.host, self.config.ctrl_port
         self._reader, self._writer = await asyncio.open_connection(host, port)
         self._pump = asyncio.create_task(self._read_messages(self._reader))
+        if self.config.registrar is not None:
+            # Read from the accounts file, the account would register before this connection
+            # opens and its REGISTER_OK or REGISTER_FAIL would reach nobody.
+            await self.command("uanew", self.config.account_line().strip())
 
     async def _read_messages(self, reader: asyncio.StreamReader) -> None:
         decoder = netstring.NetstringDecoder()
@@ -249,6 +292,26 @@ class Baresip:
         if not response.get("ok"):
             raise BaresipCommandFailed(f"{name} {params}: {response.get('data')!r}")
         return str(response.get("data", ""))
+
+    async def registered(self, timeout: float = 10.0) -> BaresipEvent:
+        """Wait until baresip reports its registration accepted (``REGISTER_OK``).
+
+        ``REGISTER_FAIL`` fails at once, with the reason baresip gives (its ``param``).
+        """
+        done = Match(BaresipEvent, party=self.name, kind=lambda k: k in _REGISTER_OUTCOMES)
+        event = await self.journal.wait_for_async(done, timeout)
+        if event.kind != "REGISTER_OK":
+            raise BaresipRegistrationFailed(f"{self.name}: {event.kind} {event.param}")
+        return event
+
+    async def send_digits(self, digits: str, timeout: float = 5.0) -> None:
+        """Key ``digits`` on the current call (``sndcode``: each digit pressed, one release).
+
+        baresip sends them as RFC 4733 events when the call negotiated telephone-event.
+        """
+        if not digits or any(d not in "0123456789*#ABCD" for d in digits):
+            raise ValueError(f"{digits!r} is not a string of DTMF digits")
+        await self.command("sndcode", digits, timeout)
 
     async def quit(self, timeout: float = 5.0) -> int:
         """Ask baresip to end (it hangs up its calls first) and wait for it to exit."""

@@ -22,6 +22,19 @@ What SIPp 3.6.1 does, found by running it here (the tests depend on each point):
 - ``-timeout Ns -timeout_error`` makes SIPp give up (exit status 255) after N seconds;
   ``-timeout`` alone leaves it waiting for its calls. ``-recv_timeout`` fails a call whose
   expected message does not come.
+- ``<exec play_pcap_audio="FILE"/>`` replays the UDP packets of a capture to the peer's media
+  address, from a raw socket (so as root), rewriting addresses, ports and UDP checksums but
+  not the RTP header: sequence numbers, timestamps and SSRC go out as captured. FILE is looked
+  for next to the scenario first; found only in the working directory, it still plays, but
+  SIPp writes a warning to its error log. With ``-rtp_echo``, telephone events are reflected
+  like audio, unchanged.
+- Digest: ``<recv response="401" auth="true"/>`` keeps the challenge and ``[authentication
+  username=U password=P]`` answers it. Keywords cannot be nested in that one, but a keyword
+  read from a ``-inf`` field is expanded, hence `authentication_field`. SIPp 3.6.1 answers MD5
+  (and AKAv1-MD5) only, and only the first challenge of a response: when that one is SHA-256
+  it logs ``createAuthHeader: authentication must use MD5 or AKAv1-MD5`` and exits 255.
+- A variable an ``<ereg check_it="true">`` assigns only to fail the call on a mismatch must be
+  declared used (``<Reference variables="..."/>``), or SIPp refuses the scenario.
 
 Exit status (SIPp's documentation): 0 every call succeeded, 1 at least one failed, 97 stopped by
 an internal command, 99 ended without processing a call, 255 fatal error, 254 fatal error while
@@ -31,6 +44,7 @@ binding a socket.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +65,11 @@ EXIT_STATUS = {
 }
 
 
+DTMF_PCAP_DIR = Path("/usr/share/sip-tester")
+"""Where Debian's sip-tester installs its captures of RFC 4733 digits."""
+_PCAP_NAMES = {"*": "star", "#": "pound"}
+
+
 class SippReportError(ValueError):
     """SIPp's statistics file is missing or not in the format SIPp 3.6 writes."""
 
@@ -68,6 +87,52 @@ def write_g711_file(
         raise ValueError(f"payload type {payload_type} is not G.711")
     path.write_bytes(bytes(g711.encode(payload_type, samples)))
     return path
+
+
+def dtmf_pcap(digit: str, directory: Path = DTMF_PCAP_DIR) -> Path | None:
+    """sip-tester's capture of ``digit`` (``0``-``9``, ``*``, ``#``), or None when not installed.
+
+    Each holds one RFC 4733 event of 280 ms as payload type 101, from one source whose sequence
+    numbers and timestamps run on from one digit's capture to the next in the order 1 to 9,
+    ``*``, ``#`` (``0`` stands apart). SIPp's ``play_pcap_audio`` rewrites the addresses and
+    ports but sends the RTP header as captured, so a receiver sees a stream that makes sense
+    only when the captures are replayed in that order.
+    """
+    if len(digit) != 1 or digit not in "0123456789*#":
+        raise ValueError(f"{digit!r} is not a DTMF digit sip-tester has a capture of")
+    path = directory / f"dtmf_2833_{_PCAP_NAMES.get(digit, digit)}.pcap"
+    return path if path.is_file() else None
+
+
+def write_injection_file(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    """Write the ``-inf`` file: call N reads ``[field0]``, ``[field1]``... from row N.
+
+    SIPp's format: a first line naming the order (``SEQUENTIAL``), then one row per call with
+    its fields separated by ``;``. A field cannot hold ``;`` or a line break.
+    """
+    if not rows:
+        raise ValueError("an injection file needs at least one row")
+    lines = ["SEQUENTIAL"]
+    for row in rows:
+        for value in row:
+            if any(c in value for c in ";\r\n"):
+                raise ValueError(f"{value!r} cannot be a SIPp injection field")
+        lines.append("".join(f"{value};" for value in row))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def authentication_field(username: str, password: str) -> str:
+    """The ``[authentication ...]`` keyword answering a challenge, as an injection field.
+
+    SIPp 3.6.1 cannot nest keywords in this one (``password=[field1]`` produced a malformed
+    request), but it does expand a keyword found in an injected field: so the whole keyword
+    travels in the injection file, which also keeps the password off the command line.
+    """
+    for value in (username, password):
+        if not value or any(c.isspace() or c in ";[]" for c in value):
+            raise ValueError(f"{value!r} cannot stand in a SIPp [authentication] keyword")
+    return f"[authentication username={username} password={password}]"
 
 
 def _duration(text: str) -> float | None:
@@ -158,6 +223,7 @@ class Sipp:
         time_limit: float = 20.0,
         recv_timeout: float = 10.0,
         program: str = "sipp",
+        injection: Path | None = None,
     ) -> None:
         if not scenario.is_file():
             raise ValueError(f"no SIPp scenario at {scenario}")
@@ -190,6 +256,8 @@ class Sipp:
             argv += ["-s", service]
         if rtp_echo:
             argv.append("-rtp_echo")
+        if injection is not None:
+            argv += ["-inf", str(injection)]
         self.process = PeerProcess("sipp", argv, cwd=workdir, log_path=workdir / "sipp-output.txt")
 
     @property

@@ -24,5 +24,5 @@ def test_a_phone_registers_with_sha256_when_offered(cast: Cast) -> None:
     )
     assert len(sent) == 2 and len(challenges) == 1
     offered = challenges[0].raw.decode()
-    assert offered.index("algorithm=SHA-256") < offered.index("algorithm=MD5")
+    assert offered.index("algorithm=MD5") < offered.index("algorithm=SHA-256")  # interop first
     assert b"algorithm=SHA-256" in sent[1].raw

@@ -97,11 +97,15 @@ class Registrar:
         request.respond(200, extra=extra)
 
     def _challenges(self, now: float, *, stale: bool = False) -> list[tuple[str, str]]:
-        """One WWW-Authenticate per algorithm, SHA-256 first (RFC 8760 section 2.4)."""
-        return [
-            ("WWW-Authenticate", value)
-            for value in self.challenger.challenges(stale=stale, now=now)
-        ]
+        """One WWW-Authenticate per algorithm (RFC 8760 section 2.4), MD5 first.
+
+        RFC 8760 asks for the preferred algorithm first, but deployed MD5-only phones (SIPp
+        3.6, baresip 1.0 among them) give up at a first challenge they cannot answer instead
+        of reading on. A contact center must take their calls, so MD5 leads; a client that
+        knows SHA-256 still finds it and, like ours, chooses the strongest offered.
+        """
+        values = self.challenger.challenges(stale=stale, now=now)  # SHA-256, then MD5
+        return [("WWW-Authenticate", value) for value in reversed(values)]
 
 
 def _claimed_user(authorization: str) -> str | None:
