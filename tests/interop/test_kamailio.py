@@ -36,7 +36,6 @@ from harness.endpoints.events import (
     PhoneRinging,
     SipTraced,
 )
-from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
 from harness.interop.kamailio import (
     Kamailio,
@@ -46,6 +45,7 @@ from harness.interop.kamailio import (
     parse_proxy_log,
     render_config,
 )
+from harness.interop.provision import number_ringing_one_agent
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Journal, Match
 from harness.runtime.portal import Portal
@@ -277,17 +277,11 @@ async def calls_through_kamailio(
     Returns the proxy (stopped, its log complete), the agent's ID, the calls, and the SUT's
     call log once they are all over.
     """
-    directory, telephony, observation = tenant.directory, tenant.telephony, tenant.observation
-    assert directory is not None and telephony is not None and observation is not None
-    agent = await directory.create_agent(f"{AGENT} {tenant.label}")
-    assert agent.sip is not None, "the SUT gave the agent no SIP credentials"
-    number = await directory.create_number(f"Support {tenant.label}", e164())
-    await directory.add_ring_to(number, "user", agent.id)
-    phone = await SipPhone.open(AGENT, stage, agent.sip, telephony.registrar(), auto_answer=True)
-    cleanup.push(f"SIP phone of {AGENT}", phone.close)
-
-    target = telephony.number_uri(number)
-    proxy = Kamailio(TEMPLATE, workdir, upstream=SipUri.parse(target).address, program=program)
+    observation = tenant.observation
+    assert observation is not None
+    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT)
+    agent, target = line.agent, str(line.uri)
+    proxy = Kamailio(TEMPLATE, workdir, upstream=line.uri.address, program=program)
     cleanup.push("kamailio", proxy.stop)
     cleanup.check("kamailio", proxy.leaks)
     await proxy.start()

@@ -30,13 +30,12 @@ import pytest
 from harness.data.numbers import e164
 from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import AudioHeard, CallConnected, CallEnded, PhoneRinging
-from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
+from harness.interop.provision import number_ringing_one_agent
 from harness.interop.sipp import Sipp, SippRun, write_g711_file
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Journal, Match
 from harness.runtime.portal import Portal
-from harness.sip.uri import SipUri
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
@@ -78,19 +77,15 @@ async def sipp_calls_agent(
     expect_heard: str,
 ) -> SippCallOutcome:
     """Provision a number ringing one agent's SIP phone (auto-answer), let SIPp call it."""
-    directory, telephony, observation = tenant.directory, tenant.telephony, tenant.observation
-    assert directory is not None and telephony is not None and observation is not None
-    agent = await directory.create_agent(f"{AGENT} {tenant.label}")
-    assert agent.sip is not None, "the SUT gave the agent no SIP credentials"
-    number = await directory.create_number(f"Support {tenant.label}", e164())
-    await directory.add_ring_to(number, "user", agent.id)
-    phone = await SipPhone.open(AGENT, stage, agent.sip, telephony.registrar(), auto_answer=True)
-    cleanup.push(f"SIP phone of {AGENT}", phone.close)
+    observation = tenant.observation
+    assert observation is not None
+    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT)
+    agent = line.agent
 
     signature = stage.signature(CUSTOMER)
     if stream:  # the customer's signature, as the raw mu-law uac_rtp.xml streams
         write_g711_file(workdir / STREAM_FILE, signature.samples(round(8000 * STREAM_SECONDS)))
-    target = SipUri.parse(telephony.number_uri(number))
+    target = line.uri
     sipp = Sipp(
         SIPP_SCENARIOS / scenario, workdir, remote=(target.host, target.port or 5060),
         service=target.user, rtp_echo=not stream,

@@ -42,6 +42,7 @@ from harness.endpoints.events import (
 )
 from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
+from harness.interop.provision import number_ringing_one_agent
 from harness.interop.sipp import (
     DTMF_PCAP_DIR,
     Sipp,
@@ -57,7 +58,6 @@ from harness.runtime.portal import Portal
 from harness.sip.auth import AuthStatus, DigestChallenger
 from harness.sip.calls import IncomingSipRequest
 from harness.sip.transport import SipEndpoint
-from harness.sip.uri import SipUri
 from harness.sip.useragent import DEFAULT_ALLOW
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
@@ -275,21 +275,12 @@ async def agent_line(
     auto_answer: bool,
 ) -> AgentLine:
     """Provision a number ringing one agent's SIP phone and a SIPp calling it (not started)."""
-    directory, telephony = tenant.directory, tenant.telephony
-    assert directory is not None and telephony is not None
-    agent = await directory.create_agent(f"{AGENT} {tenant.label}")
-    assert agent.sip is not None, "the SUT gave the agent no SIP credentials"
-    number = await directory.create_number(f"Support {tenant.label}", e164())
-    await directory.add_ring_to(number, "user", agent.id)
-    phone = await SipPhone.open(
-        AGENT, stage, agent.sip, telephony.registrar(), auto_answer=auto_answer
-    )
-    cleanup.push(f"SIP phone of {AGENT}", phone.close)
-    target = SipUri.parse(telephony.number_uri(number))
+    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT, auto_answer=auto_answer)
+    target = line.uri
     sipp = Sipp(scenario, workdir, remote=(target.host, target.port or 5060), service=target.user)
     cleanup.push("SIPp", sipp.stop)
     cleanup.check("SIPp", sipp.leaks)
-    return AgentLine(agent.id, phone, sipp)
+    return AgentLine(line.agent.id, line.phone, sipp)
 
 
 async def ringing(journal: Journal, sipp: Sipp, start: int) -> PhoneRinging:
