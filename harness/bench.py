@@ -1,8 +1,14 @@
 """``callproof bench``: figures about the harness and the reference, never a pass/fail verdict.
 
-    callproof bench                      both benchmarks, calls first
+    callproof bench                      calls, then run
     callproof bench calls [--calls 20]   answer-to-audio latency of calls, one after another
     callproof bench run [--workers 2]    wall time of the conformance run, 1 process and -n 2
+    callproof bench capacity             the reference's clean calls/s, SIPp UAC -> B2BUA -> UAS
+    callproof bench engine [--engine-calls 200] [--window 20] [--profile]
+                                         our caller's calls/s, audio verified, beside SIPp's
+    callproof bench concurrency [--seconds 60]
+                                         calls with audio verified one process holds; CPU/call
+    callproof bench all                  calls, run, capacity, engine, concurrency
     --json PATH                          also write the figures as JSON
 
 Progress goes to stderr, figures to stdout. Everything runs on loopback, every wait is bounded,
@@ -28,6 +34,10 @@ from typing import Any
 
 from harness import __version__
 from harness.benchmarks.calls import MAX_CALLS, bench_calls, render_calls
+from harness.benchmarks.capacity import bench_capacity, render_capacity
+from harness.benchmarks.concurrency import DEFAULT_SECONDS, bench_concurrency, render_concurrency
+from harness.benchmarks.engine import DEFAULT_CALLS, DEFAULT_WINDOW, bench_engine, render_engine
+from harness.benchmarks.engine import MAX_CALLS as MAX_ENGINE_CALLS
 from harness.benchmarks.rig import Progress
 from harness.benchmarks.suite import RUN_TIMEOUT, bench_suite, render_suite
 from harness.cli.errors import CliError, report
@@ -35,18 +45,22 @@ from harness.cli.main import Parser
 from harness.cli.project import project_root, resolve_user_path
 from harness.sut.reference_process import SutUnavailable
 
-WHICH = ("all", "calls", "run")
+WHICH = ("all", "calls", "run", "capacity", "engine", "concurrency")
+DEFAULT = ("calls", "run")
+EVERYTHING = ("calls", "run", "capacity", "engine", "concurrency")
+MAX_SECONDS = 3600.0
 
 
 def build_parser() -> Parser:
     parser = Parser(
         prog="callproof bench",
-        description="Benchmarks: call audio latency against the reference, and the conformance "
-        "run's wall time. Figures only, no verdict.",
+        description="Benchmarks: call audio latency against the reference, the conformance run's "
+        "wall time, the reference's signalling capacity, the caller engine's rate and how many "
+        "calls one process holds. Figures only, no verdict.",
     )
     parser.add_argument(
-        "which", nargs="?", choices=WHICH, default="all",
-        help="calls, run, or all (default: calls, then run)",
+        "which", nargs="?", choices=WHICH, default=None,
+        help="one benchmark, or all of them in order (default: calls, then run)",
     )  # fmt: skip
     parser.add_argument(
         "--calls", type=int, default=20, metavar="N",
@@ -61,8 +75,24 @@ def build_parser() -> Parser:
         help=f"stop a conformance run after S seconds (default {RUN_TIMEOUT:g})",
     )  # fmt: skip
     parser.add_argument(
+        "--engine-calls", type=int, default=DEFAULT_CALLS, metavar="N",
+        help=f"calls the engine places (1-{MAX_ENGINE_CALLS}, default {DEFAULT_CALLS})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--window", type=int, default=DEFAULT_WINDOW, metavar="N",
+        help=f"engine calls in flight at once (default {DEFAULT_WINDOW})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="profile the engine's call loop (slows it down) and print where its time goes",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seconds", type=float, default=DEFAULT_SECONDS, metavar="S",
+        help=f"how long the concurrency benchmark holds its calls (default {DEFAULT_SECONDS:g})",
+    )  # fmt: skip
+    parser.add_argument(
         "--sut-url", default=None, metavar="URL",
-        help="place the calls into a running reference: http://TOKEN@127.0.0.1:PORT",
+        help="calls and capacity against a running reference: http://TOKEN@127.0.0.1:PORT",
     )  # fmt: skip
     parser.add_argument("--json", default=None, metavar="PATH", help="also write the figures here")
     return parser
@@ -85,6 +115,17 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def selected(which: str | None) -> tuple[str, ...]:
+    """The benchmarks a ``which`` argument runs, in the order they run."""
+    if which is None:
+        return DEFAULT
+    if which == "all":
+        return EVERYTHING
+    if which not in WHICH:
+        raise ValueError(f"no benchmark {which!r}")
+    return (which,)
+
+
 async def _bench(args: Any, progress: Progress) -> tuple[dict[str, Any], bool]:
     """The figures, and whether every benchmark could measure."""
     complete = True
@@ -93,16 +134,32 @@ async def _bench(args: Any, progress: Progress) -> tuple[dict[str, Any], bool]:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
     }
-    if args.which in ("all", "calls"):
+    which = selected(args.which)
+    if "calls" in which:
         result = await bench_calls(args.calls, progress, args.sut_url)
         print(render_calls(result), end="\n\n", flush=True)
         figures["calls"] = result.as_dict()
         complete = not result.stopped
-    if args.which in ("all", "run"):
+    if "run" in which:
         runs = await bench_suite(args.workers, project_root(), args.run_timeout, progress)
         print(render_suite(runs), end="\n\n", flush=True)
         figures["run"] = [run.as_dict() for run in runs]
         complete = complete and all(run.measured for run in runs)
+    if "capacity" in which:
+        capacity = await bench_capacity(progress, args.sut_url)
+        print(render_capacity(capacity), end="\n\n", flush=True)
+        figures["capacity"] = capacity.as_dict()
+        complete = complete and capacity.measured
+    if "engine" in which:
+        engine = await bench_engine(progress, args.engine_calls, args.window, profile=args.profile)
+        print(render_engine(engine), end="\n\n", flush=True)
+        figures["engine"] = engine.as_dict()
+        complete = complete and engine.measured
+    if "concurrency" in which:
+        concurrency = await bench_concurrency(progress, args.seconds)
+        print(render_concurrency(concurrency), end="\n\n", flush=True)
+        figures["concurrency"] = concurrency.as_dict()
+        complete = complete and concurrency.measured
     figures["complete"] = complete
     return figures, complete
 
@@ -114,6 +171,12 @@ def _check(args: Any, parser: Parser) -> Path | None:
         parser.error("--workers must be 2 or more")
     if args.run_timeout <= 0:
         parser.error("--run-timeout must be positive")
+    if not 1 <= args.engine_calls <= MAX_ENGINE_CALLS:
+        parser.error(f"--engine-calls must be between 1 and {MAX_ENGINE_CALLS}")
+    if not 1 <= args.window <= args.engine_calls:
+        parser.error("--window must be between 1 and --engine-calls")
+    if not 0 < args.seconds <= MAX_SECONDS:
+        parser.error(f"--seconds must be positive and at most {MAX_SECONDS:g}")
     if args.json is None:
         return None
     path = resolve_user_path(args.json, project_root())

@@ -1,0 +1,128 @@
+"""The capacity benchmark: the agent's contact, the verdicts and what is printed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from harness.benchmarks import capacity
+from harness.benchmarks.capacity import (
+    AIM,
+    CapacityResult,
+    RegistrationRefused,
+    Target,
+    contact_headers,
+    point_agent_at,
+    render_capacity,
+)
+from harness.benchmarks.sipp_load import LoadRun, LoadStep
+from harness.interop.sipp import SippStats
+from harness.sip.transport import IncomingSipRequest, SipEndpoint
+from harness.sip.uri import NameAddr
+from harness.sip.useragent import DEFAULT_ALLOW
+from harness.sut.model import SipCredentials
+
+HEADER = "SuccessfulCall(C);FailedCall(C);Retransmissions(C);CallRate(C)"
+
+
+def side(calls: int, ok: int, failed: int, achieved: float, code: int = 0) -> LoadRun:
+    counters = SippStats.parse(f"{HEADER}\n{ok};{failed};0;{achieved}\n")
+    return LoadRun("uac", calls, 1.0, code, 5.0, counters, (4.0, 8.0, 396.0))
+
+
+def step(rate: float, achieved: float, callee_failed: int = 0) -> LoadStep:
+    calls = int(rate * 5)
+    code = 1 if callee_failed else 0
+    return LoadStep(rate, side(calls, calls, 0, achieved),
+                    side(calls, calls - callee_failed, callee_failed, 0.0, code))  # fmt: skip
+
+
+def test_the_new_contact_replaces_our_own_and_the_previous_one() -> None:
+    headers = contact_headers("agent.1", 27000, 26000)
+    assert headers == [
+        ("Expires", "0"),
+        ("Contact", "<sip:agent.1@127.0.0.1:27000>;expires=600"),
+        ("Contact", "<sip:agent.1@127.0.0.1:26000>;expires=0"),
+    ]
+    assert contact_headers("agent.1", 27000, None) == headers[:2]
+    assert contact_headers("agent.1", 27000, 27000) == headers[:2]  # same port: keep it bound
+
+
+def test_the_highest_clean_rate_and_the_table() -> None:
+    steps = (step(50, 49.8), step(75, 74.8), step(100, 87.9), step(150, 99.8, callee_failed=195))
+    result = CapacityResult(steps, "0.1.0", ("sipp -sn uas ...", "sipp 127.0.0.1:5060 -sn uac"))
+    assert result.best is steps[2] and result.best_rate == 87.9
+    assert result.measured and not result.aim_met()
+    text = render_capacity(result)
+    assert "highest clean rate: 87.9 calls/s (asked 100; response p50 8 ms)" in text
+    assert f"aim {AIM}: NOT met" in text
+    assert "  sipp 127.0.0.1:5060 -sn uac" in text
+    rows = [line.split() for line in text.splitlines() if line.startswith("       150")]
+    assert rows == [["150", "99.8", "750", "750", "0", "195", "0", "8", "396", "failures"]]
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["best_rate"] == 87.9 and data["best_rate_asked"] == 100
+    assert data["aim"] == {"text": AIM, "calls_per_second": 500.0, "met": False}
+    assert data["steps"][3]["callee"]["failed"] == 195
+
+
+def test_a_rate_at_the_aim_meets_it() -> None:
+    result = CapacityResult((step(500, 501.0),), "0.1.0")
+    assert result.aim_met()
+    assert f"aim {AIM}: met" in render_capacity(result)
+
+
+def test_no_clean_step_and_a_stopped_run_say_so() -> None:
+    result = CapacityResult((step(25, 24.9, callee_failed=3),), "0.1.0", note="it stopped")
+    text = render_capacity(result)
+    assert "highest clean rate: none" in text and "incomplete: it stopped" in text
+    assert result.best is None and not result.measured
+
+
+def test_without_sipp_nothing_is_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(capacity, "find_sipp", lambda: None)
+    result = asyncio.run(capacity.bench_capacity(lambda _: None))
+    assert result.steps == () and "sipp is not installed" in result.note
+    assert not result.measured
+    with pytest.raises(ValueError):
+        asyncio.run(capacity.bench_capacity(lambda _: None, rates=(50, 0)))
+
+
+def register_with(status: int) -> list[str]:
+    """Point an agent at port 27000 through a registrar answering ``status``; its Contacts."""
+    seen: list[str] = []
+
+    async def main() -> None:
+        allow = (*DEFAULT_ALLOW, "REGISTER")
+        async with await SipEndpoint.open("127.0.0.1", 0, allow=allow) as registrar, \
+                await SipEndpoint.open("127.0.0.1", 0) as ours:  # fmt: skip
+
+            def answer(request: IncomingSipRequest) -> None:
+                seen.extend(str(NameAddr.parse(v)) for v in request.request.headers.get_all(
+                    "Contact"))  # fmt: skip
+                seen.append(f"Expires: {request.request.headers.get('Expires')}")
+                request.respond(status)
+
+            registrar.on_request = answer
+            target = Target(registrar.local_address, "+33100",
+                            SipCredentials("agent.1", "secret", "x"))  # fmt: skip
+            await point_agent_at(ours, target, 27000, 26000)
+
+    asyncio.run(main())
+    return seen
+
+
+def test_the_register_carries_the_contacts() -> None:
+    seen = register_with(200)
+    assert seen[1:] == [
+        "<sip:agent.1@127.0.0.1:27000>;expires=600",
+        "<sip:agent.1@127.0.0.1:26000>;expires=0",
+        "Expires: 0",
+    ]
+    assert seen[0].startswith("<sip:agent.1@127.0.0.1:")  # the endpoint's own, expiring at once
+
+
+def test_a_refused_register_is_reported() -> None:
+    with pytest.raises(RegistrationRefused, match="403"):
+        register_with(403)
