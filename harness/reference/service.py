@@ -316,6 +316,10 @@ class ContactCenter:
         """The user's currently registered contacts."""
         return self._contacts.contacts(user_id, self._monotonic())
 
+    def contact_bindings(self, user_id: str) -> list[tuple[str, int]]:
+        """The user's registered contacts with their remaining seconds, for a REGISTER's 200."""
+        return self._contacts.remaining(user_id, self._monotonic())
+
     def number_by_e164(self, e164: str) -> Number | None:
         """The number a call to ``e164`` reaches, whichever account owns it."""
         return self.store.number_by_e164(e164)

@@ -6,6 +6,8 @@ the network, not to an account's business clock, which tests move by days at a t
 
 from __future__ import annotations
 
+import math
+
 MAX_EXPIRES_S = 7200
 
 
@@ -38,6 +40,12 @@ class ContactBindings:
             del self._bindings[user_id]
             return []
         return list(user)
+
+    def remaining(self, user_id: str, now: float) -> list[tuple[str, int]]:
+        """The user's unexpired contacts with the whole seconds each has left (RFC 3261 §10.3)."""
+        contacts = self.contacts(user_id, now)
+        user = self._bindings.get(user_id, {})
+        return [(uri, max(1, math.ceil(user[uri] - now))) for uri in contacts]
 
     def forget(self, user_id: str) -> None:
         """Drop every binding of a deleted user."""

@@ -93,7 +93,9 @@ class Registrar:
             own = contact.param("expires")
             lifetime = _expires(own) if own is not None else expires
             self.center.register_contact(account.user_id, str(contact.uri), lifetime)
-        extra = [("Contact", f"{c};expires={expires}") for c in contacts if c.strip() != "*"]
+        # RFC 3261 section 10.3 step 8: the 200 lists every current binding, with its expiry.
+        bindings = self.center.contact_bindings(account.user_id)
+        extra = [("Contact", f"<{uri}>;expires={left}") for uri, left in bindings]
         request.respond(200, extra=extra)
 
     def _challenges(self, now: float, *, stale: bool = False) -> list[tuple[str, str]]:
