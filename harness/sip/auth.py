@@ -229,8 +229,12 @@ class DigestChallenger:
         return hmac.new(self._secret, key, hashlib.sha256).hexdigest()[:32]
 
     def make_nonce(self, now: float) -> str:
-        """A fresh nonce stamped with ``now``."""
-        stamp = f"{round(now * 1000):x}"
+        """A fresh nonce stamped with ``now``, unique even for two challenges in one millisecond.
+
+        Replay protection keeps the last ``nc`` per nonce (RFC 7616 section 3.3), so two
+        clients must never share a nonce: each carries random bits beside its time stamp.
+        """
+        stamp = f"{round(now * 1000):x}-{secrets.token_hex(6)}"
         return f"{stamp}.{self._mac(stamp)}"
 
     def challenge(
@@ -267,7 +271,7 @@ class DigestChallenger:
         if not dot or not hmac.compare_digest(mac, self._mac(stamp)):
             return None
         try:
-            return int(stamp, 16) / 1000
+            return int(stamp.partition("-")[0], 16) / 1000
         except ValueError:
             return None
 

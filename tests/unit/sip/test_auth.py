@@ -281,3 +281,16 @@ def test_expired_nonce_end_to_end_between_two_endpoints() -> None:
             assert refused.status == 401 and seen == [(None, "challenged"), ("SHA-256", "bad")]
 
     asyncio.run(scenario())
+
+
+def test_two_clients_challenged_in_the_same_millisecond_get_distinct_nonces() -> None:
+    from harness.sip.auth import DigestChallenger, build_authorization
+
+    challenger = DigestChallenger("r", now=100.0)
+    first, second = challenger.challenge(now=100.0), challenger.challenge(now=100.0)
+    assert first != second
+    passwords = {"alice": "a-secret", "bruno": "b-secret"}
+    for user, header in (("alice", first), ("bruno", second)):
+        auth = build_authorization(header, "REGISTER", "sip:r", user, passwords[user], nc=1)
+        result = challenger.verify(auth, "REGISTER", passwords.get, now=100.1)
+        assert result.ok, result.reason
