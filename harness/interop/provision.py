@@ -1,13 +1,18 @@
-"""The set-up most interop tests share: a number of the SUT that rings one agent's SIP phone."""
+"""Set-ups interop tests share: a number ringing one agent's phone; a caller on a SIPp echo."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness.data.numbers import e164
+from harness.endpoints.caller import SyntheticCaller
+from harness.endpoints.events import CallConnected
 from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
+from harness.interop.sipp import Sipp
 from harness.runtime.cleanup import Cleanup
+from harness.runtime.journal import Journal, Match, WaitTimeout
 from harness.sip.uri import SipUri
 from harness.sut.contract import Tenant
 from harness.sut.model import Agent, Number
@@ -37,3 +42,38 @@ async def number_ringing_one_agent(
     )
     cleanup.push(f"SIP phone of {name}", phone.close)
     return AgentNumber(agent, number, phone, SipUri.parse(telephony.number_uri(number)))
+
+
+@dataclass(frozen=True)
+class EchoCall:
+    sipp: Sipp
+    caller: SyntheticCaller
+    sip_call_id: str
+
+
+async def caller_connected_to_sipp_echo(
+    scenario: Path,
+    workdir: Path,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    name: str,
+    timeout: float,
+) -> EchoCall:
+    """Start a SIPp UAS (``-rtp_echo``) on ``scenario`` and connect a synthetic caller to it.
+
+    When the call does not connect, the failure carries SIPp's own account of what it saw.
+    """
+    sipp = Sipp(scenario, workdir, rtp_echo=True)
+    cleanup.push("SIPp", sipp.stop)
+    cleanup.check("SIPp", sipp.leaks)
+    await sipp.start()
+    caller = await SyntheticCaller.open(name, stage, e164())
+    cleanup.push("caller", caller.close)
+    host, port = sipp.sip_address
+    call_id = await caller.dial(f"sip:echo@{host}:{port}")
+    try:
+        await journal.wait_for_async(Match(CallConnected, party=name, sip_call_id=call_id), timeout)
+    except WaitTimeout as exc:
+        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    return EchoCall(sipp, caller, call_id)

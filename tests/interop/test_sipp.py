@@ -27,11 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.data.numbers import e164
-from harness.endpoints.caller import SyntheticCaller
-from harness.endpoints.events import AudioHeard, CallConnected, CallEnded, PhoneRinging
+from harness.endpoints.events import AudioHeard, CallEnded, PhoneRinging
 from harness.endpoints.stage import Stage
-from harness.interop.provision import number_ringing_one_agent
+from harness.interop.provision import caller_connected_to_sipp_echo, number_ringing_one_agent
 from harness.interop.sipp import Sipp, SippRun, write_g711_file
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Journal, Match
@@ -191,20 +189,10 @@ def test_sipp_receives_the_agent_and_echoes_it_back(
 async def caller_calls_sipp_uas(
     stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
 ) -> tuple[SippRun, AudioHeard | None, list[str]]:
-    sipp = Sipp(SIPP_SCENARIOS / "uas_echo.xml", workdir, rtp_echo=True)
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
-    await sipp.start()
-    caller = await SyntheticCaller.open(CUSTOMER, stage, e164())
-    cleanup.push("caller", caller.close)
-    host, port = sipp.sip_address
-    call_id = await caller.dial(f"sip:echo@{host}:{port}")
-    try:
-        await journal.wait_for_async(
-            Match(CallConnected, party=CUSTOMER, sip_call_id=call_id), CONNECT_TIMEOUT
-        )
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    echo = await caller_connected_to_sipp_echo(
+        SIPP_SCENARIOS / "uas_echo.xml", workdir, stage, journal, cleanup, CUSTOMER, CONNECT_TIMEOUT
+    )
+    sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
     try:
         heard: AudioHeard | None = await journal.wait_for_async(
             Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id), HEAR_TIMEOUT

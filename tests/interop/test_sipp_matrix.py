@@ -30,11 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.data.numbers import e164
-from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import (
     AudioHeard,
-    CallConnected,
     CallEnded,
     DtmfHeard,
     PhoneRinging,
@@ -42,7 +39,7 @@ from harness.endpoints.events import (
 )
 from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
-from harness.interop.provision import number_ringing_one_agent
+from harness.interop.provision import caller_connected_to_sipp_echo, number_ringing_one_agent
 from harness.interop.sipp import (
     DTMF_PCAP_DIR,
     Sipp,
@@ -433,20 +430,16 @@ class EchoOutcome:
 async def caller_keys_digits_to_sipp_echo(
     stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
 ) -> EchoOutcome:
-    sipp = Sipp(SIPP_SCENARIOS / "uas_echo_dtmf.xml", workdir, rtp_echo=True)
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
-    await sipp.start()
-    caller = await SyntheticCaller.open(CUSTOMER, stage, e164())
-    cleanup.push("caller", caller.close)
-    host, port = sipp.sip_address
-    call_id = await caller.dial(f"sip:echo@{host}:{port}")
-    try:
-        await journal.wait_for_async(
-            Match(CallConnected, party=CUSTOMER, sip_call_id=call_id), EVENT_TIMEOUT
-        )
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    echo = await caller_connected_to_sipp_echo(
+        SIPP_SCENARIOS / "uas_echo_dtmf.xml",
+        workdir,
+        stage,
+        journal,
+        cleanup,
+        CUSTOMER,
+        EVENT_TIMEOUT,
+    )
+    sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
     try:  # the echo path works for audio before any digit is keyed
         await journal.wait_for_async(
             Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id), EVENT_TIMEOUT
