@@ -39,6 +39,7 @@ import errno
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from harness.sip import events as ev
@@ -109,7 +110,7 @@ class SipEndpoint:
             on_error=self._on_tcp_error,
         )  # fmt: skip
         self._timer: asyncio.TimerHandle | None = None
-        self._tick = asyncio.Event()
+        self._waiters: list[_Waiter] = []
         self._closed = False
         self._lost: asyncio.Future[None] = loop.create_future()
         self._pumping = False
@@ -472,19 +473,48 @@ class SipEndpoint:
             self._timer = self._loop.call_at(when, self._on_timer)
 
     def _wake(self) -> None:
-        self._tick.set()
-        self._tick = asyncio.Event()
+        """Resolve the waits whose condition now holds (or fail them all once closed).
+
+        Conditions are checked here, synchronously, so a message wakes only the waits it
+        completes rather than every pending one (the reference keeps hundreds under load).
+        """
+        if not self._waiters:
+            return
+        pending: list[_Waiter] = []
+        for waiter in self._waiters:
+            if waiter.future.done():
+                continue
+            if self._closed:
+                message = f"endpoint closed while waiting for {waiter.what}"
+                waiter.future.set_exception(EndpointClosed(message))
+            elif waiter.predicate():
+                waiter.future.set_result(None)
+            else:
+                pending.append(waiter)
+        self._waiters = pending
 
     async def _until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
-        """Wait until ``predicate()`` holds, re-checking after every change."""
+        """Wait until ``predicate()`` holds, re-checked after every change of the core."""
+        if predicate():
+            return
+        if self._closed:
+            raise EndpointClosed(f"endpoint closed while waiting for {what}")
+        waiter = _Waiter(predicate, self._loop.create_future(), what)
+        self._waiters.append(waiter)
         try:
-            async with asyncio.timeout(timeout):
-                while not predicate():
-                    if self._closed:
-                        raise EndpointClosed(f"endpoint closed while waiting for {what}")
-                    await self._tick.wait()
+            await asyncio.wait_for(waiter.future, timeout)
         except TimeoutError:
             raise TimeoutError(f"{what}: not within {timeout} s") from None
+        finally:
+            if not waiter.future.done():
+                waiter.future.cancel()
+
+
+@dataclass(eq=False)
+class _Waiter:
+    predicate: Callable[[], bool]
+    future: asyncio.Future[None]
+    what: str
 
 
 class _Protocol(asyncio.DatagramProtocol):
