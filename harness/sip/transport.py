@@ -82,6 +82,9 @@ _CALL_EVENTS = (
 )
 
 
+PRUNE_INTERVAL = 1.0  # seconds between scans for calls the core has forgotten
+
+
 class SipPortInUse(OSError):
     """The requested local SIP address is already bound by something else."""
 
@@ -111,6 +114,7 @@ class SipEndpoint:
         )  # fmt: skip
         self._timer: asyncio.TimerHandle | None = None
         self._waiters: list[_Waiter] = []
+        self._next_prune = 0.0
         self._closed = False
         self._lost: asyncio.Future[None] = loop.create_future()
         self._pumping = False
@@ -458,6 +462,11 @@ class SipEndpoint:
             request.respond(405, extra=allow)
 
     def _prune(self) -> None:
+        """Forget calls the core has dropped; at most once a second (it scans every session)."""
+        now = self._now()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + PRUNE_INTERVAL
         known = set(self.ua._sessions)
         for session in [s for s in self._calls if not s.live and s not in known]:
             del self._calls[session]
