@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +31,7 @@ from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import AudioHeard, CallConnected
 from harness.endpoints.stage import Stage
 from harness.interop.baresip import Baresip, BaresipEvent
+from harness.interop.netns import IN_NAMESPACE, namespace_unavailable, run_in_private_namespace
 from harness.media.tones import Signature, SignatureDetector
 from harness.media.wav import read_wav, write_wav
 from harness.runtime.cleanup import Cleanup
@@ -122,23 +120,13 @@ async def caller_calls_baresip(
     return BaresipCallOutcome(heard, caller_heard, status, frames, total)
 
 
-IN_NAMESPACE = "CALLPROOF_PRIVATE_NETNS"
-
-
 def test_baresip_runs_in_a_network_namespace_of_its_own(baresip_program: str) -> None:
     """Runs the two-way audio test below inside ``unshare -n`` and reports its outcome."""
-    if os.environ.get(IN_NAMESPACE):
-        pytest.skip("already inside the private network namespace")
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
-        pytest.skip("a private network namespace needs root, unshare and ip (util-linux, iproute2)")
-    inner = f"{__file__}::test_synthetic_caller_has_two_way_audio_with_baresip"
-    command = f"ip link set lo up && exec {sys.executable} -m pytest {inner} -q -p no:cacheprovider"
-    result = subprocess.run(
-        ["unshare", "-n", "sh", "-c", command],
-        env={**os.environ, IN_NAMESPACE: "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    reason = namespace_unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    result = run_in_private_namespace(
+        f"{__file__}::test_synthetic_caller_has_two_way_audio_with_baresip"
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout, result.stdout[-3000:]

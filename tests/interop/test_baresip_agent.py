@@ -29,10 +29,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shlex
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +45,7 @@ from harness.interop.baresip import (
     BaresipEvent,
     BaresipRegistrationFailed,
 )
+from harness.interop.netns import IN_NAMESPACE, namespace_unavailable, run_in_private_namespace
 from harness.media.tones import Signature
 from harness.media.wav import write_wav
 from harness.runtime.cleanup import Cleanup
@@ -59,7 +56,7 @@ from harness.sip.transport import SipEndpoint
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry, SipCredentials
-from tests.interop.test_baresip import IN_NAMESPACE, signature_frames
+from tests.interop.test_baresip import signature_frames
 
 pytestmark = pytest.mark.interop
 
@@ -280,20 +277,11 @@ def test_baresip_agent_in_a_network_namespace_of_its_own(
 
     The inner test's outcome is this test's: passed, failed, or skipped for the same reason.
     """
-    if os.environ.get(IN_NAMESPACE):
-        pytest.skip("already inside the private network namespace")
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
-        pytest.skip("a private network namespace needs root, unshare and ip (util-linux, iproute2)")
+    reason = namespace_unavailable()
+    if reason is not None:
+        pytest.skip(reason)
     inner = f"{__file__}::test_baresip_agent_answers_a_caller_through_the_sut[{registration}]"
-    pytest_args = f"-m pytest {shlex.quote(inner)} -q -rs -p no:cacheprovider"
-    command = f"ip link set lo up && exec {sys.executable} {pytest_args}"
-    result = subprocess.run(
-        ["unshare", "-n", "sh", "-c", command],
-        env={**os.environ, IN_NAMESPACE: "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_private_namespace(inner, "-rs")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     skipped = re.search(r"^SKIPPED \[\d+\] [^:]+:\d+: (.+)$", result.stdout, re.MULTILINE)
     if skipped is not None:
