@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -58,6 +59,9 @@ class Store:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._depth = 0
+        # Calls still in progress, as last saved: their reads skip the database and their
+        # saves write only the child rows that changed (a call is saved at every step).
+        self._live: dict[str, _SavedCall] = {}
         with self.transaction():
             self._migrate()
 
@@ -116,6 +120,7 @@ class Store:
         with self.transaction():
             self._db.execute("DELETE FROM clock_settings WHERE account_id = ?", (account_id,))
             cursor = self._db.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+        self._live = {k: v for k, v in self._live.items() if v.record.account_id != account_id}
         return cursor.rowcount > 0
 
     # --- clock settings ------------------------------------------------------------------
@@ -359,11 +364,21 @@ class Store:
 
     def save_call(self, call: CallRecord) -> None:
         """Insert or update a call with its SIP Call-IDs, offers, attempts and timeline."""
+        saved = self._live.get(call.call_id)
+        if saved is not None and saved.record.account_id != call.account_id:
+            saved = None  # another account's Call ID: the guarded upsert below leaves it alone
         with self.transaction():
-            self._save_call(call)
+            rows = self._save_call(call, saved)
+        if call.ended_at is None:
+            self._live[call.call_id] = _SavedCall(call, rows)
+        else:
+            self._live.pop(call.call_id, None)
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord | None:
         """The account's call ``call_id``."""
+        saved = self._live.get(call_id)
+        if saved is not None and saved.record.account_id == account_id:
+            return saved.record
         return self._load_call(account_id, call_id)
 
     def list_calls(self, account_id: str, number_id: str | None = None) -> list[CallRecord]:
@@ -374,16 +389,19 @@ class Store:
             sql += " AND number_id = ?"
             params += (number_id,)
         ids = [row[0] for row in self._db.execute(sql + " ORDER BY rowid DESC", params)]
-        calls = (self._load_call(account_id, call_id) for call_id in ids)
+        calls = (self.get_call(account_id, call_id) for call_id in ids)
         return [call for call in calls if call is not None]
 
     def account_of_call(self, call_id: str) -> str | None:
         """Cross-tenant lookup: which account a Call ID belongs to."""
+        saved = self._live.get(call_id)
+        if saved is not None:
+            return saved.record.account_id
         row = self._db.execute("SELECT account_id FROM calls WHERE call_id = ?", (call_id,))
         found = row.fetchone()
         return str(found[0]) if found else None
 
-    def _save_call(self, call: CallRecord) -> None:
+    def _save_call(self, call: CallRecord, saved: _SavedCall | None) -> _ChildRows:
         acc, cid = call.account_id, call.call_id
         self._db.execute(
             "INSERT INTO calls (call_id, account_id, number_id, caller, called, state, status,"
@@ -410,47 +428,21 @@ class Store:
                 call.end_reason,
             ),
         )
-        # Child rows are rewritten whole: a call has tens of them, and this keeps the stored
-        # record exactly the domain's record whatever the domain changes.
-        for table in ("call_sip_ids", "call_offers", "call_attempts", "call_timeline"):
-            self._db.execute(
-                f"DELETE FROM {table} WHERE account_id = ? AND call_id = ?", (acc, cid)
-            )
-        self._db.executemany(
-            "INSERT INTO call_sip_ids VALUES (?, ?, ?, ?)",
-            [(acc, cid, i, sip_id) for i, sip_id in enumerate(call.sip_call_ids)],
-        )
-        self._db.executemany(
-            "INSERT INTO call_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    acc,
-                    cid,
-                    i,
-                    o.user_id,
-                    o.user_name,
-                    o.stage,
-                    o.via.kind.value,
-                    o.via.id,
-                    int(o.in_sync),
+        rows = _child_rows(call)
+        for table, (insert, new) in rows.items():
+            old = saved.rows[table][1] if saved is not None else None
+            if old is not None and new[: len(old)] == old:
+                tail = new[len(old) :]  # the usual case: a step appended to the record
+            else:
+                # Unknown or changed history: rewrite the table's rows whole, so the stored
+                # record is exactly the domain's whatever the domain changed.
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE account_id = ? AND call_id = ?", (acc, cid)
                 )
-                for i, o in enumerate(call.offers)
-            ],
-        )
-        self._db.executemany(
-            "INSERT INTO call_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (acc, cid, i, a.user_id, a.user_name, iso_utc(a.at), int(a.registered))
-                for i, a in enumerate(call.attempts)
-            ],
-        )
-        self._db.executemany(
-            "INSERT INTO call_timeline VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (acc, cid, i, iso_utc(e.at), e.kind.value, e.user_id, e.text)
-                for i, e in enumerate(call.timeline)
-            ],
-        )
+                tail = new
+            if tail:
+                self._db.executemany(insert, tail)
+        return rows
 
     def _load_call(self, account_id: str, call_id: str) -> CallRecord | None:
         row = self._db.execute(
@@ -527,6 +519,60 @@ def _user(row: tuple[str, ...]) -> User:
 
 def _opt(value: str | None) -> str | None:
     return None if value is None else str(value)
+
+
+_Row = tuple[object, ...]
+_ChildRows = dict[str, tuple[str, list[_Row]]]  # table -> (its INSERT, the call's rows)
+
+
+@dataclass(frozen=True)
+class _SavedCall:
+    """A call in progress as last saved, with the child rows that saving wrote."""
+
+    record: CallRecord
+    rows: _ChildRows
+
+
+def _child_rows(call: CallRecord) -> _ChildRows:
+    """Every child row of ``call``, by table: SIP Call-IDs, offers, attempts, timeline."""
+    acc, cid = call.account_id, call.call_id
+    return {
+        "call_sip_ids": (
+            "INSERT INTO call_sip_ids VALUES (?, ?, ?, ?)",
+            [(acc, cid, i, sip_id) for i, sip_id in enumerate(call.sip_call_ids)],
+        ),
+        "call_offers": (
+            "INSERT INTO call_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    acc,
+                    cid,
+                    i,
+                    o.user_id,
+                    o.user_name,
+                    o.stage,
+                    o.via.kind.value,
+                    o.via.id,
+                    int(o.in_sync),
+                )
+                for i, o in enumerate(call.offers)
+            ],
+        ),
+        "call_attempts": (
+            "INSERT INTO call_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (acc, cid, i, a.user_id, a.user_name, iso_utc(a.at), int(a.registered))
+                for i, a in enumerate(call.attempts)
+            ],
+        ),
+        "call_timeline": (
+            "INSERT INTO call_timeline VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (acc, cid, i, iso_utc(e.at), e.kind.value, e.user_id, e.text)
+                for i, e in enumerate(call.timeline)
+            ],
+        ),
+    }
 
 
 def _opt_time(value: datetime | None) -> str | None:

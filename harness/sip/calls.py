@@ -74,10 +74,18 @@ class _Call:
         await self._ep._until(lambda: not self.session.live, timeout, f"end of call {self.call_id}")
         return next(e for e in reversed(self.events) if isinstance(e, ev.CallEnded))
 
-    async def hangup(self, timeout: float) -> None:
-        """End the call (BYE, CANCEL or decline as the state requires) and wait for it."""
+    def end(self) -> None:
+        """End the call (BYE, CANCEL or decline as the state requires) without waiting.
+
+        The core retransmits and times out the request by itself; the end shows in ``events``
+        and ``on_call_event``. For servers, which must not hold a task per call being ended.
+        """
         self._hangup()
         self._ep._pump()
+
+    async def hangup(self, timeout: float) -> None:
+        """End the call (BYE, CANCEL or decline as the state requires) and wait for it."""
+        self.end()
         await self.wait_ended(timeout)
         if self.session.ended_by == "local" and self.session.dialog is not None:
             await self._ep._until(lambda: self.session.bye_done, timeout, "answer to BYE")

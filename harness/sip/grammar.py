@@ -49,6 +49,7 @@ class SipParseError(ValueError):
 
 
 _DIGITS_RE = re.compile(r"[0-9]+")
+_PARAM_VALUE_BAD_RE = re.compile(r"[\s\",;<>]")
 
 
 def is_digits(text: str, max_len: int = 10) -> bool:
@@ -72,6 +73,8 @@ def split_outside(text: str, separator: str) -> list[str]:
     lists, where a quoted display name or a URI may legitimately contain the separator.
     Raises SipParseError on an unterminated quoted string or angle bracket.
     """
+    if '"' not in text:
+        return _split_outside_angles(text, separator)
     parts: list[str] = []
     current: list[str] = []
     in_quotes = False
@@ -103,6 +106,25 @@ def split_outside(text: str, separator: str) -> list[str]:
     if in_angle:
         raise SipParseError(f"unterminated '<' in {text!r}")
     parts.append("".join(current))
+    return parts
+
+
+def _split_outside_angles(text: str, separator: str) -> list[str]:
+    """:func:`split_outside` for text without quotes: most header values, done in C loops."""
+    if "<" not in text:
+        return text.split(separator)
+    parts: list[str] = []
+    in_angle = False
+    for piece in text.split(separator):
+        if in_angle:
+            parts[-1] += separator + piece
+        else:
+            parts.append(piece)
+        opened, closed = piece.rfind("<"), piece.rfind(">")
+        if opened != closed:  # both -1 when the piece has neither: the state carries over
+            in_angle = opened > closed
+    if in_angle:
+        raise SipParseError(f"unterminated '<' in {text!r}")
     return parts
 
 
@@ -166,7 +188,7 @@ def parse_params(text: str, *, what: str = "parameter") -> Params:
 
 def _valid_param_value(value: str) -> bool:
     # Token, host (incl. IPv6 reference) or URI-parameter characters; never whitespace.
-    return not any(c.isspace() or c in '",;<>' for c in value)
+    return _PARAM_VALUE_BAD_RE.search(value) is None
 
 
 def format_params(params: Params) -> str:

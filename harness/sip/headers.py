@@ -14,6 +14,7 @@ layout was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from harness.sip.grammar import SipParseError, split_outside
 
@@ -119,6 +120,7 @@ MULTI_VALUE = frozenset(
 """Lower-cased names whose values are comma-separated lists (RFC 3261 section 7.3.1)."""
 
 
+@lru_cache(maxsize=1024)
 def canonical_name(name: str) -> str:
     """Full, canonically spelt header name for ``name`` (compact forms expanded)."""
     if len(name) == 1:
@@ -128,15 +130,22 @@ def canonical_name(name: str) -> str:
     return _CANONICAL.get(name.lower(), name)
 
 
+@lru_cache(maxsize=1024)
+def _key_of(name: str) -> str:
+    """The name every spelling of a header is looked up by: canonical, lower-cased."""
+    return canonical_name(name.strip()).lower()
+
+
 class Headers:
     """Ordered multi-map of header fields. Every "modifying" method returns a new object.
 
     Raises ValueError (SipParseError for a list with an empty element) on a bad value.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_keys")
 
     _items: tuple[tuple[str, str], ...]
+    _keys: tuple[str, ...]  # each item's lookup name, kept beside it for fast lookups
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         pairs = []
@@ -146,7 +155,7 @@ class Headers:
             if "\r" in value or "\n" in value:
                 raise ValueError(f"header {name} value must not contain line breaks")
             cname = canonical_name(name.strip())
-            if cname.lower() not in MULTI_VALUE:
+            if _key_of(cname) not in MULTI_VALUE:
                 pairs.append((cname, value.strip()))
                 continue
             if not value.strip():
@@ -158,7 +167,18 @@ class Headers:
             if not all(parts):
                 raise SipParseError(f"empty element in {cname} list {value!r}")
             pairs += [(cname, part) for part in parts]
-        object.__setattr__(self, "_items", tuple(pairs))
+        self._set(tuple(pairs))
+
+    def _set(self, items: tuple[tuple[str, str], ...]) -> None:
+        object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_keys", tuple(_key_of(n) for n, _ in items))
+
+    @classmethod
+    def _checked(cls, items: tuple[tuple[str, str], ...]) -> Headers:
+        """Headers from items taken from another Headers, which checked them already."""
+        headers = object.__new__(cls)
+        headers._set(items)
+        return headers
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Headers is immutable")
@@ -188,16 +208,17 @@ class Headers:
 
     def get(self, name: str) -> str | None:
         """The first value of ``name``, or None."""
-        lname = canonical_name(name).lower()
-        for n, v in self._items:
-            if n.lower() == lname:
-                return v
-        return None
+        key = _key_of(name)
+        if key not in self._keys:
+            return None
+        return self._items[self._keys.index(key)][1]
 
     def get_all(self, name: str) -> list[str]:
         """Every value of ``name`` in order (empty list when absent)."""
-        lname = canonical_name(name).lower()
-        return [v for n, v in self._items if n.lower() == lname]
+        key = _key_of(name)
+        if key not in self._keys:
+            return []
+        return [item[1] for k, item in zip(self._keys, self._items, strict=True) if k == key]
 
     def replace(self, name: str, value: str) -> Headers:
         """Set ``name`` to the single ``value`` where it first appeared (else at the end)."""
@@ -230,17 +251,16 @@ class Headers:
 
     def remove(self, name: str) -> Headers:
         """Drop every value of ``name``."""
-        lname = canonical_name(name).lower()
-        return Headers((n, v) for n, v in self._items if n.lower() != lname)
+        key = _key_of(name)
+        if key not in self._keys:
+            return self
+        kept = (item for k, item in zip(self._keys, self._items, strict=True) if k != key)
+        return Headers._checked(tuple(kept))
 
     def remove_first(self, name: str) -> Headers:
         """Drop the first value of ``name`` (a proxy popping its own Via or Route)."""
-        lname = canonical_name(name).lower()
-        out: list[tuple[str, str]] = []
-        removed = False
-        for n, v in self._items:
-            if not removed and n.lower() == lname:
-                removed = True
-                continue
-            out.append((n, v))
-        return Headers(out)
+        key = _key_of(name)
+        if key not in self._keys:
+            return self
+        at = self._keys.index(key)
+        return Headers._checked(self._items[:at] + self._items[at + 1 :])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from harness.sip.grammar import (
     Params,
@@ -31,6 +32,7 @@ __all__ = ["NameAddr", "SipUri", "Via", "format_host", "parse_hostport"]
 
 SCHEMES = ("sip", "sips", "tel")
 _HOSTNAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9.])?")
+_SPACE_RE = re.compile(r"\s")
 _USER_FORBIDDEN = set(' \t\r\n<>"@')
 _DEFAULT_PORTS = {"sip": 5060, "sips": 5061}
 
@@ -85,11 +87,15 @@ class SipUri:
     @classmethod
     def parse(cls, text: str) -> SipUri:
         """Parse a URI; raises SipParseError with the reason when it is not valid."""
+        return _parse_uri(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> SipUri:
         scheme, colon, rest = text.strip().partition(":")
         scheme = scheme.lower()
         if not colon or scheme not in SCHEMES:
             raise SipParseError(f"unsupported URI scheme in {text!r}")
-        if any(c.isspace() for c in rest) or not rest:
+        if not rest or _SPACE_RE.search(rest) is not None:
             raise SipParseError(f"whitespace or empty URI {text!r}")
         if scheme == "tel":
             number, _, param_text = rest.partition(";")
@@ -172,6 +178,10 @@ class NameAddr:
     @classmethod
     def parse(cls, text: str) -> NameAddr:
         """Parse ``"Display" <uri>;p=v``, ``token <uri>``, ``<uri>`` or a bare addr-spec."""
+        return _parse_name_addr(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> NameAddr:
         text = text.strip()
         display: str | None = None
         if text.startswith('"'):
@@ -248,6 +258,10 @@ class Via:
     @classmethod
     def parse(cls, text: str) -> Via:
         """Parse one Via value (already split from its neighbours on commas)."""
+        return _parse_via(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Via:
         match = _VIA_RE.fullmatch(text)
         if match is None:
             raise SipParseError(f"bad Via {text.strip()!r}")
@@ -293,3 +307,10 @@ class Via:
         """``(host, port)`` with the transport's default port (5061 for TLS)."""
         default = 5061 if self.transport == "TLS" else 5060
         return self.host, self.port or default
+
+
+# The values are immutable, and a dialog's messages repeat the same URIs, From, To and Via
+# over and over: parse each text once. Bounded, and errors are not kept (each raises anew).
+_parse_uri = lru_cache(maxsize=4096)(SipUri._parse)
+_parse_name_addr = lru_cache(maxsize=4096)(NameAddr._parse)
+_parse_via = lru_cache(maxsize=4096)(Via._parse)

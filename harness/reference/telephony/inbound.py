@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from harness.reference.telephony.edge import SipEdge
 
 LOG = logging.getLogger("callproof.reference.inbound")
-END_TIMEOUT = 5.0
 
 
 @dataclass(eq=False)
@@ -101,7 +100,7 @@ class InboundCall:
         for leg in self.legs:
             if not leg.answered and leg.call.session.live:
                 self.center.ring_timeout(self.call_id, leg.target.user_id)
-                self.edge.spawn(leg.call.cancel(END_TIMEOUT))
+                leg.call.end()  # a CANCEL while it rings
         if self.bridged is None:
             self.next_stage()
 
@@ -131,7 +130,7 @@ class InboundCall:
     def agent_answered(self, leg: AgentLeg, agent_sdp: bytes) -> None:
         leg.answered = True
         if self.bridged is not None:  # someone else's answer was registered first
-            self.edge.spawn(leg.call.hangup(END_TIMEOUT))
+            leg.call.end()
             return
         decision = self.center.answer_attempt(self.call_id, leg.target.user_id)
         self.answer_caller()
@@ -155,7 +154,7 @@ class InboundCall:
             if other is not leg and other.call.session.live:
                 if not other.answered:
                     self.center.ring_timeout(self.call_id, other.target.user_id)
-                self.edge.spawn(other.call.hangup(END_TIMEOUT))
+                other.call.end()
 
     def answer_caller(self) -> None:
         if self.caller_answered:
@@ -171,7 +170,7 @@ class InboundCall:
     def agent_leg_ended(self, leg: AgentLeg) -> None:
         if leg is self.bridged:
             self.center.call_ended(self.call_id, "agent", "agent hung up")
-            self.edge.spawn(self.caller.hangup(END_TIMEOUT))
+            self.caller.end()
             self.finish()
         elif not leg.answered and self.bridged is None and not self.finished:
             outcome = leg.call.outcome
@@ -212,7 +211,7 @@ class InboundCall:
             self.center.call_ended(self.call_id, "caller", reason)
             for leg in self.legs:
                 if leg.call.session.live:
-                    self.edge.spawn(leg.call.hangup(END_TIMEOUT))
+                    leg.call.end()
             self.finish()
 
     def finish(self) -> None:

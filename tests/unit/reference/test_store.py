@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,16 @@ import pytest
 
 from harness.reference.clock import AccountClock
 from harness.reference.domain.accounts import Account
-from harness.reference.domain.calls import CallRecord, Offer, answer_attempt, open_call
+from harness.reference.domain.calls import (
+    CallRecord,
+    EndedBy,
+    Offer,
+    add_sip_call_id,
+    answer_attempt,
+    end,
+    open_call,
+    ringing,
+)
 from harness.reference.domain.directory import Role, Team, TeamMember, User
 from harness.reference.domain.distribution import (
     Assignment,
@@ -159,3 +169,41 @@ def test_clock_settings_survive_reopen_and_go_with_the_account(tmp_path):
     second.delete_account("acc_a")
     assert set(second.load_clock_settings()) == {"acc_b"}
     second.close()
+
+
+def test_a_call_saved_step_by_step_reads_back_exactly_after_reopen(tmp_path):
+    """Saves of a call in progress write only what changed; the file must still hold the
+    record exactly, whether a step appended to its history or rewrote it."""
+    path = tmp_path / "db.sqlite3"
+    first = Store(path)
+    seed(first, "acc_a")
+    call = first.get_call("acc_a", "CALL-acc_a")
+    assert call is not None
+    call = ringing(add_sip_call_id(call, "leg-b@x"), "acc_a-u1", T0 + timedelta(seconds=1))
+    first.save_call(call)
+    rewritten = dataclasses.replace(call, timeline=call.timeline[1:], sip_call_ids=("only@x",))
+    first.save_call(rewritten)
+    assert first.get_call("acc_a", "CALL-acc_a") == rewritten
+    first.close()
+
+    second = Store(path)
+    assert second.get_call("acc_a", "CALL-acc_a") == rewritten
+    ended = end(rewritten, T0 + timedelta(seconds=9), EndedBy.CALLER, "caller hung up")
+    second.save_call(ended)
+    second.save_call(add_sip_call_id(ended, "late@x"))  # saved again after its end
+    expected = second.get_call("acc_a", "CALL-acc_a")
+    second.close()
+    assert expected is not None and expected.ended_at is not None
+    third = Store(path)
+    assert third.get_call("acc_a", "CALL-acc_a") == expected
+    assert [c.call_id for c in third.list_calls("acc_a")] == ["CALL-acc_a"]
+    third.close()
+
+
+def test_a_deleted_account_takes_its_calls_in_progress_with_it(store):
+    seed(store, "acc_a")
+    call = store.get_call("acc_a", "CALL-acc_a")
+    assert call is not None and call.ended_at is None  # in progress: kept in memory too
+    assert store.delete_account("acc_a")
+    assert store.get_call("acc_a", "CALL-acc_a") is None
+    assert store.account_of_call("CALL-acc_a") is None
