@@ -24,7 +24,8 @@ def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO-8601 UTC with microseconds, e.g. ``2025-01-31T09:00:00.000000Z``."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: the reference only handles aware UTC times")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso_utc(text: str, field: str = "now") -> datetime:

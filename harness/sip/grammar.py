@@ -225,4 +225,6 @@ def set_param(params: Params, name: str, value: str | None) -> Params:
 def drop_param(params: Params, name: str) -> Params:
     """Return ``params`` without ``name``."""
     lname = name.lower()
+    if all(n.lower() != lname for n, _ in params):
+        return params
     return tuple((n, v) for n, v in params if n.lower() != lname)

@@ -171,7 +171,7 @@ class Headers:
 
     def _set(self, items: tuple[tuple[str, str], ...]) -> None:
         object.__setattr__(self, "_items", items)
-        object.__setattr__(self, "_keys", tuple(_key_of(n) for n, _ in items))
+        object.__setattr__(self, "_keys", tuple([_key_of(item[0]) for item in items]))
 
     @classmethod
     def _checked(cls, items: tuple[tuple[str, str], ...]) -> Headers:
@@ -222,32 +222,25 @@ class Headers:
 
     def replace(self, name: str, value: str) -> Headers:
         """Set ``name`` to the single ``value`` where it first appeared (else at the end)."""
-        cname = canonical_name(name)
-        lname = cname.lower()
-        out: list[tuple[str, str]] = []
-        done = False
-        for n, v in self._items:
-            if n.lower() == lname:
-                if not done:
-                    out.append((cname, value))
-                    done = True
-            else:
-                out.append((n, v))
-        if not done:
-            out.append((cname, value))
-        return Headers(out)
+        new = Headers([(name, value)])._items
+        key = _key_of(name)
+        if key not in self._keys:
+            return Headers._checked(self._items + new)
+        at = self._keys.index(key)
+        rest = zip(self._keys[at + 1 :], self._items[at + 1 :], strict=True)
+        after = tuple(item for k, item in rest if k != key)
+        return Headers._checked(self._items[:at] + new + after)
 
     def add(self, name: str, value: str, first: bool = False) -> Headers:
         """Add a value after the existing ones, or before them when ``first`` (a new top Via)."""
-        cname = canonical_name(name)
-        items = list(self._items)
-        lname = cname.lower()
-        positions = [i for i, (n, _) in enumerate(items) if n.lower() == lname]
+        new = Headers([(name, value)])._items
+        key = _key_of(name)
+        positions = [i for i, k in enumerate(self._keys) if k == key]
         if first:
-            items.insert(positions[0] if positions else 0, (cname, value))
+            at = positions[0] if positions else 0
         else:
-            items.insert(positions[-1] + 1 if positions else len(items), (cname, value))
-        return Headers(items)
+            at = positions[-1] + 1 if positions else len(self._items)
+        return Headers._checked(self._items[:at] + new + self._items[at:])
 
     def remove(self, name: str) -> Headers:
         """Drop every value of ``name``."""

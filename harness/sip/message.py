@@ -220,6 +220,10 @@ class SipRequest(_Common):
     body: bytes = b""
 
     def __bytes__(self) -> bytes:
+        return self._wire
+
+    @cached_property
+    def _wire(self) -> bytes:  # a message is measured, sent and retransmitted: build it once
         return self._serialise(f"{self.method} {self.uri} SIP/2.0")
 
 
@@ -233,6 +237,10 @@ class SipResponse(_Common):
     body: bytes = b""
 
     def __bytes__(self) -> bytes:
+        return self._wire
+
+    @cached_property
+    def _wire(self) -> bytes:
         return self._serialise(f"SIP/2.0 {self.status} {self.reason}")
 
 

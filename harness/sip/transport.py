@@ -40,6 +40,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from harness.sip import events as ev
@@ -89,6 +90,7 @@ class SipPortInUse(OSError):
     """The requested local SIP address is already bound by something else."""
 
 
+@lru_cache(maxsize=256)
 def _loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback

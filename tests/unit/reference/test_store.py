@@ -207,3 +207,47 @@ def test_a_deleted_account_takes_its_calls_in_progress_with_it(store):
     assert store.delete_account("acc_a")
     assert store.get_call("acc_a", "CALL-acc_a") is None
     assert store.account_of_call("CALL-acc_a") is None
+
+
+def _committed_calls(path, account_id: str) -> list[str]:
+    """Call IDs another connection sees: what is committed to the file."""
+    raw = sqlite3.connect(path)
+    try:
+        rows = raw.execute("SELECT call_id FROM calls WHERE account_id = ?", (account_id,))
+        return [row[0] for row in rows]
+    finally:
+        raw.close()
+
+
+def test_grouped_call_saves_commit_together_when_the_turn_ends(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    due: list = []
+    store = Store(path, group_commit=due.append)
+    seed(store, "acc_a")  # the call is saved in a group: nothing committed yet
+    assert due and _committed_calls(path, "acc_a") == []
+    assert store.get_call("acc_a", "CALL-acc_a") is not None  # this connection sees it
+    call = store.get_call("acc_a", "CALL-acc_a")
+    assert call is not None
+    broken = dataclasses.replace(call.timeline[0], text=None)  # NOT NULL, written last
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_call(dataclasses.replace(call, call_id="CALL-y", timeline=(broken,)))
+    assert store.get_call("acc_a", "CALL-y") is None  # undone whole, the group's others kept
+    for commit in due:
+        commit()
+    assert _committed_calls(path, "acc_a") == ["CALL-acc_a"]
+    store.close()
+
+
+def test_any_other_write_commits_the_pending_group_first(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    due: list = []
+    store = Store(path, group_commit=due.append)
+    seed(store, "acc_a")
+    store.insert_account(Account("acc_b", "B"), "digest-b", "2025-03-03T09:00:00Z")
+    assert _committed_calls(path, "acc_a") == ["CALL-acc_a"]
+    call = store.get_call("acc_a", "CALL-acc_a")
+    store.save_call(add_sip_call_id(call, "late@x"))
+    store.close()  # closing commits the pending group too
+    reopened = Store(path)
+    assert reopened.get_call("acc_a", "CALL-acc_a").sip_call_ids[-1] == "late@x"
+    reopened.close()
