@@ -228,7 +228,7 @@ def test_grouped_call_saves_commit_together_when_the_turn_ends(tmp_path):
     assert store.get_call("acc_a", "CALL-acc_a") is not None  # this connection sees it
     call = store.get_call("acc_a", "CALL-acc_a")
     assert call is not None
-    broken = dataclasses.replace(call.timeline[0], text=None)  # NOT NULL, written last
+    broken = dataclasses.replace(call.timeline[0], text=None)  # type: ignore[arg-type]  # NOT NULL
     with pytest.raises(sqlite3.IntegrityError):
         store.save_call(dataclasses.replace(call, call_id="CALL-y", timeline=(broken,)))
     assert store.get_call("acc_a", "CALL-y") is None  # undone whole, the group's others kept
@@ -246,8 +246,10 @@ def test_any_other_write_commits_the_pending_group_first(tmp_path):
     store.insert_account(Account("acc_b", "B"), "digest-b", "2025-03-03T09:00:00Z")
     assert _committed_calls(path, "acc_a") == ["CALL-acc_a"]
     call = store.get_call("acc_a", "CALL-acc_a")
+    assert call is not None
     store.save_call(add_sip_call_id(call, "late@x"))
     store.close()  # closing commits the pending group too
     reopened = Store(path)
-    assert reopened.get_call("acc_a", "CALL-acc_a").sip_call_ids[-1] == "late@x"
+    again = reopened.get_call("acc_a", "CALL-acc_a")
+    assert again is not None and again.sip_call_ids[-1] == "late@x"
     reopened.close()
