@@ -12,10 +12,10 @@ The connection belongs to the thread that opened it (sqlite3's own check enforce
 reference opens it on its event-loop thread and uses it there only.
 
 Group commit: a call is saved at every step (ringing, answer, end...), hundreds of times a second
-under load. Given ``group_commit`` (the event loop's ``call_soon``), the saves of calls share one
-transaction that is committed once the loop's current turn is over, each save still atomic in
-its own savepoint. A crash can then lose the steps of that one turn (milliseconds), never leave
-a half-written call; any other write commits what is pending first, then runs on its own.
+under load. Given ``group_commit`` (which schedules the commit, e.g. on the event loop a few tens
+of milliseconds later), the saves of calls share one transaction until that commit, each save
+still atomic in its own savepoint. A crash can then lose the steps of those milliseconds, never
+leave a half-written call; any other write commits what is pending first, then runs on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar, cast
 
 from .clock import ClockSetting, iso_utc, parse_iso_utc
 from .domain.accounts import Account
@@ -54,6 +55,8 @@ from .domain.errors import Conflict
 
 __all__ = ["Store"]
 
+_T = TypeVar("_T")
+
 
 class Store:
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
@@ -75,6 +78,7 @@ class Store:
         # Calls still in progress, as last saved: their reads skip the database and their
         # saves write only the child rows that changed (a call is saved at every step).
         self._live: dict[str, _SavedCall] = {}
+        self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
 
@@ -106,6 +110,7 @@ class Store:
                 self._depth -= 1
             return
         self.commit_pending()
+        self._directory.clear()
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -117,6 +122,19 @@ class Store:
             self._db.execute("COMMIT")
         finally:
             self._depth = 0
+            self._directory.clear()  # it may hold reads of what was just rolled back
+
+    def _remember(self, key: tuple[str, ...], read: Callable[..., _T]) -> _T:
+        """``read(*key[1:])``, read once until the next write outside call saves.
+
+        Every call reads its number, teams, users and distribution; they change only through
+        :meth:`transaction`, which forgets every remembered read.
+        """
+        if key in self._directory:
+            return cast(_T, self._directory[key])
+        value = read(*key[1:])
+        self._directory[key] = value
+        return value
 
     @contextmanager
     def _grouped(self) -> Iterator[None]:
@@ -232,14 +250,20 @@ class Store:
 
     def list_users(self, account_id: str) -> list[User]:
         """The account's users, oldest first."""
+        return list(self._remember(("users", account_id), self._read_users))
+
+    def _read_users(self, account_id: str) -> tuple[User, ...]:
         rows = self._db.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid",
             (account_id,),
         )
-        return [_user(row) for row in rows]
+        return tuple(_user(row) for row in rows)
 
     def user_by_sip_username(self, username: str) -> User | None:
         """Cross-tenant lookup: the user a SIP username belongs to."""
+        return self._remember(("sip user", username), self._read_user_by_sip_username)
+
+    def _read_user_by_sip_username(self, username: str) -> User | None:
         row = self._db.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE sip_username = ?", (username,)
         ).fetchone()
@@ -292,7 +316,10 @@ class Store:
 
     def list_teams(self, account_id: str) -> list[Team]:
         """The account's teams with their members, oldest first."""
-        return self._teams(account_id, None)
+        return list(self._remember(("teams", account_id), self._read_teams))
+
+    def _read_teams(self, account_id: str) -> tuple[Team, ...]:
+        return tuple(self._teams(account_id, None))
 
     def delete_team(self, account_id: str, team_id: str) -> bool:
         """Delete a team, its memberships and its "Ring to" entries."""
@@ -360,6 +387,9 @@ class Store:
 
     def number_by_e164(self, e164: str) -> Number | None:
         """Cross-tenant lookup: the number a call to ``e164`` reaches."""
+        return self._remember(("number", e164), self._read_number_by_e164)
+
+    def _read_number_by_e164(self, e164: str) -> Number | None:
         row = self._db.execute(
             "SELECT id, account_id, e164, name FROM numbers WHERE e164 = ?", (e164,)
         ).fetchone()
@@ -367,6 +397,9 @@ class Store:
 
     def get_distribution(self, account_id: str, number_id: str) -> Distribution:
         """The number's widgets with their members, in order (none for a new number)."""
+        return self._remember(("distribution", account_id, number_id), self._read_distribution)
+
+    def _read_distribution(self, account_id: str, number_id: str) -> Distribution:
         widgets = self._db.execute(
             "SELECT idx, ring_time_s, strategy FROM widgets WHERE account_id = ? AND number_id = ?"
             " ORDER BY idx",

@@ -253,3 +253,23 @@ def test_any_other_write_commits_the_pending_group_first(tmp_path):
     again = reopened.get_call("acc_a", "CALL-acc_a")
     assert again is not None and again.sip_call_ids[-1] == "late@x"
     reopened.close()
+
+
+def test_directory_reads_follow_every_write_and_forget_a_rolled_back_one(store):
+    seed(store, "acc_a")
+    assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1"]  # now remembered
+    store.insert_user(User("acc_a-u2", "acc_a", "Bo", "bo@x.org", Role.AGENT, "bo.acc_a", "pw"))
+    assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1", "acc_a-u2"]
+    assert store.user_by_sip_username("bo.acc_a") is not None
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert_number(Number("acc_a-n2", "acc_a", "+33123456799", "Temp"))
+        assert store.number_by_e164("+33123456799") is not None  # read inside, then undone
+        raise RuntimeError("boom")
+    assert store.number_by_e164("+33123456799") is None
+    assert store.delete_user("acc_a", "acc_a-u2")
+    assert store.user_by_sip_username("bo.acc_a") is None
+    assert [len(w.members) for w in store.get_distribution("acc_a", "acc_a-n1").widgets] == [1, 1]
+    assert store.delete_user("acc_a", "acc_a-u1")
+    assert [len(w.members) for w in store.get_distribution("acc_a", "acc_a-n1").widgets] == [0, 1]
+    assert store.get_team("acc_a", "acc_a-t1").members == ()
+    assert store.list_teams("acc_a")[0].members == ()
