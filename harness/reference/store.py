@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from .clock import ClockSetting, iso_utc, parse_iso_utc
 from .domain.accounts import Account
@@ -77,7 +77,7 @@ class Store:
         self._depth = 0
         # Calls still in progress, as last saved: their reads skip the database and their
         # saves write only the child rows that changed (a call is saved at every step).
-        self._live: dict[str, _SavedCall] = {}
+        self._live: dict[str, CallRecord] = {}
         self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
@@ -189,7 +189,7 @@ class Store:
         with self.transaction():
             self._db.execute("DELETE FROM clock_settings WHERE account_id = ?", (account_id,))
             cursor = self._db.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
-        self._live = {k: v for k, v in self._live.items() if v.record.account_id != account_id}
+        self._live = {k: v for k, v in self._live.items() if v.account_id != account_id}
         return cursor.rowcount > 0
 
     # --- clock settings ------------------------------------------------------------------
@@ -449,20 +449,20 @@ class Store:
     def save_call(self, call: CallRecord) -> None:
         """Insert or update a call with its SIP Call-IDs, offers, attempts and timeline."""
         saved = self._live.get(call.call_id)
-        if saved is not None and saved.record.account_id != call.account_id:
+        if saved is not None and saved.account_id != call.account_id:
             saved = None  # another account's Call ID: the guarded upsert below leaves it alone
         with self._grouped():
-            rows = self._save_call(call, saved)
+            self._save_call(call, saved)
         if call.ended_at is None:
-            self._live[call.call_id] = _SavedCall(call, rows)
+            self._live[call.call_id] = call
         else:
             self._live.pop(call.call_id, None)
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord | None:
         """The account's call ``call_id``."""
         saved = self._live.get(call_id)
-        if saved is not None and saved.record.account_id == account_id:
-            return saved.record
+        if saved is not None and saved.account_id == account_id:
+            return saved
         return self._load_call(account_id, call_id)
 
     def list_calls(self, account_id: str, number_id: str | None = None) -> list[CallRecord]:
@@ -480,12 +480,13 @@ class Store:
         """Cross-tenant lookup: which account a Call ID belongs to."""
         saved = self._live.get(call_id)
         if saved is not None:
-            return saved.record.account_id
+            return saved.account_id
         row = self._db.execute("SELECT account_id FROM calls WHERE call_id = ?", (call_id,))
         found = row.fetchone()
         return str(found[0]) if found else None
 
-    def _save_call(self, call: CallRecord, saved: _SavedCall | None) -> _ChildRows:
+    def _save_call(self, call: CallRecord, before: CallRecord | None) -> None:
+        """Write ``call``; ``before`` is the record as last saved, when known."""
         acc, cid = call.account_id, call.call_id
         self._db.execute(
             "INSERT INTO calls (call_id, account_id, number_id, caller, called, state, status,"
@@ -512,21 +513,20 @@ class Store:
                 call.end_reason,
             ),
         )
-        rows = _child_rows(call)
-        for table, (insert, new) in rows.items():
-            old = saved.rows[table][1] if saved is not None else None
+        for child in _CHILDREN:
+            new = child.items(call)
+            old = child.items(before) if before is not None else None
             if old is not None and new[: len(old)] == old:
-                tail = new[len(old) :]  # the usual case: a step appended to the record
+                start = len(old)  # the usual case: a step appended to the record
             else:
                 # Unknown or changed history: rewrite the table's rows whole, so the stored
                 # record is exactly the domain's whatever the domain changed.
                 self._db.execute(
-                    f"DELETE FROM {table} WHERE account_id = ? AND call_id = ?", (acc, cid)
+                    f"DELETE FROM {child.table} WHERE account_id = ? AND call_id = ?", (acc, cid)
                 )
-                tail = new
-            if tail:
-                self._db.executemany(insert, tail)
-        return rows
+                start = 0
+            if start < len(new):
+                self._db.executemany(child.insert, child.rows(call, start))
 
     def _load_call(self, account_id: str, call_id: str) -> CallRecord | None:
         row = self._db.execute(
@@ -605,58 +605,65 @@ def _opt(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-_Row = tuple[object, ...]
-_ChildRows = dict[str, tuple[str, list[_Row]]]  # table -> (its INSERT, the call's rows)
-
-
 @dataclass(frozen=True)
-class _SavedCall:
-    """A call in progress as last saved, with the child rows that saving wrote."""
+class _Child:
+    """One child table of ``calls``: which of the record's items it holds, and how, row by row."""
 
-    record: CallRecord
-    rows: _ChildRows
+    table: str
+    insert: str
+    items: Callable[[CallRecord], tuple[Any, ...]]
+    row: Callable[[str, str, int, Any], tuple[object, ...]]
+
+    def rows(self, call: CallRecord, start: int = 0) -> list[tuple[object, ...]]:
+        """The rows of the record's items from position ``start`` on."""
+        acc, cid, items = call.account_id, call.call_id, self.items(call)
+        return [self.row(acc, cid, i, items[i]) for i in range(start, len(items))]
 
 
-def _child_rows(call: CallRecord) -> _ChildRows:
-    """Every child row of ``call``, by table: SIP Call-IDs, offers, attempts, timeline."""
-    acc, cid = call.account_id, call.call_id
-    return {
-        "call_sip_ids": (
-            "INSERT INTO call_sip_ids VALUES (?, ?, ?, ?)",
-            [(acc, cid, i, sip_id) for i, sip_id in enumerate(call.sip_call_ids)],
+_CHILDREN = (
+    _Child(
+        "call_sip_ids",
+        "INSERT INTO call_sip_ids VALUES (?, ?, ?, ?)",
+        lambda call: call.sip_call_ids,
+        lambda acc, cid, i, sip_id: (acc, cid, i, sip_id),
+    ),
+    _Child(
+        "call_offers",
+        "INSERT INTO call_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        lambda call: call.offers,
+        lambda acc, cid, i, o: (
+            acc,
+            cid,
+            i,
+            o.user_id,
+            o.user_name,
+            o.stage,
+            o.via.kind.value,
+            o.via.id,
+            int(o.in_sync),
         ),
-        "call_offers": (
-            "INSERT INTO call_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    acc,
-                    cid,
-                    i,
-                    o.user_id,
-                    o.user_name,
-                    o.stage,
-                    o.via.kind.value,
-                    o.via.id,
-                    int(o.in_sync),
-                )
-                for i, o in enumerate(call.offers)
-            ],
+    ),
+    _Child(
+        "call_attempts",
+        "INSERT INTO call_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        lambda call: call.attempts,
+        lambda acc, cid, i, a: (
+            acc,
+            cid,
+            i,
+            a.user_id,
+            a.user_name,
+            iso_utc(a.at),
+            int(a.registered),
         ),
-        "call_attempts": (
-            "INSERT INTO call_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (acc, cid, i, a.user_id, a.user_name, iso_utc(a.at), int(a.registered))
-                for i, a in enumerate(call.attempts)
-            ],
-        ),
-        "call_timeline": (
-            "INSERT INTO call_timeline VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (acc, cid, i, iso_utc(e.at), e.kind.value, e.user_id, e.text)
-                for i, e in enumerate(call.timeline)
-            ],
-        ),
-    }
+    ),
+    _Child(
+        "call_timeline",
+        "INSERT INTO call_timeline VALUES (?, ?, ?, ?, ?, ?, ?)",
+        lambda call: call.timeline,
+        lambda acc, cid, i, e: (acc, cid, i, iso_utc(e.at), e.kind.value, e.user_id, e.text),
+    ),
+)
 
 
 def _opt_time(value: datetime | None) -> str | None:
