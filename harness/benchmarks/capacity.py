@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.benchmarks import stats
-from harness.benchmarks.rig import Progress, _start
+from harness.benchmarks.rig import Progress, start_reference
 from harness.benchmarks.sipp_load import (
     LoadStep,
     SippLoad,
@@ -135,7 +135,7 @@ async def open_target(
     """Start (or join) the reference; one account, one number ringing one agent."""
     adapter = ReferenceAdapter(sut_url)
     progress("starting the reference" if sut_url is None else f"joining the reference at {sut_url}")
-    await _start(adapter, cleanup)
+    await start_reference(adapter, cleanup)
     version = await adapter.version()
     ids = ScenarioIds()
     tenant = await adapter.open_tenant(f"bench capacity {ids.prefix}")

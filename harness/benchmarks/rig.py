@@ -56,7 +56,7 @@ class Rig:
                 raise outcome
 
 
-async def _start(adapter: ReferenceAdapter, cleanup: Cleanup) -> None:
+async def start_reference(adapter: ReferenceAdapter, cleanup: Cleanup) -> None:
     """Start the reference; its stop is registered before the start is awaited.
 
     The start runs in a worker thread that a cancellation cannot stop, so the stop first lets a
@@ -79,7 +79,7 @@ async def open_rig(cleanup: Cleanup, progress: Progress, sut_url: str | None = N
     """Start (or join, with ``sut_url``) the reference and provision the benchmark's account."""
     adapter = ReferenceAdapter(sut_url)
     progress("starting the reference" if sut_url is None else f"joining the reference at {sut_url}")
-    await _start(adapter, cleanup)
+    await start_reference(adapter, cleanup)
     version = await adapter.version()
     ids = ScenarioIds()
     tenant = await adapter.open_tenant(f"bench {ids.prefix}")
