@@ -14,6 +14,8 @@ from harness.media.rtp import (
     RtpPacket,
     RtpParseError,
     is_rtcp,
+    parse_plain,
+    plain_header,
     seq_delta,
     ts_delta,
 )
@@ -66,6 +68,37 @@ def test_round_trip_with_csrc_extension_and_padding():
 def test_round_trip_property(pt, seq, ts, ssrc, payload, marker, csrc, padding):
     packet = RtpPacket(pt, seq, ts, ssrc, payload, marker, csrc, None, padding)
     assert RtpPacket.parse(bytes(packet)) == packet
+
+
+@given(
+    pt=st.integers(0, 127),
+    seq=st.integers(0, 65535),
+    ts=st.integers(0, 2**32 - 1),
+    ssrc=st.integers(0, 2**32 - 1),
+    payload=st.binary(max_size=200),
+    marker=st.booleans(),
+)
+def test_plain_header_and_parse_agree_with_the_packet(pt, seq, ts, ssrc, payload, marker):
+    packet = RtpPacket(pt, seq, ts, ssrc, payload, marker)
+    data = plain_header(pt, seq, ts, ssrc, marker) + payload
+    assert data == bytes(packet)
+    assert parse_plain(data) == (pt, marker, seq, ts, ssrc)
+    assert data[12:] == packet.payload
+
+
+@pytest.mark.parametrize(
+    "packet",
+    [
+        RtpPacket(0, 1, 2, 3, b"x", csrc=(9,)),
+        RtpPacket(0, 1, 2, 3, b"x", extension=RtpExtension(0xBEDE, bytes(4))),
+        RtpPacket(0, 1, 2, 3, b"x", padding=3),
+    ],
+    ids=["csrc", "extension", "padding"],
+)
+def test_parse_plain_leaves_every_other_header_to_the_full_parser(packet):
+    assert parse_plain(bytes(packet)) is None
+    assert parse_plain(bytes(packet)[:11]) is None  # too short
+    assert parse_plain(bytes([0x40]) + bytes(11)) is None  # version 1
 
 
 @pytest.mark.parametrize(
@@ -215,3 +248,19 @@ def test_empty_statistics():
     stats = ReceiverStatistics()
     assert (stats.received, stats.expected, stats.lost, stats.jitter_ms) == (0, 0, 0, 0.0)
     assert stats.take_fraction_lost() == 0
+
+
+def test_record_counts_as_update_does():
+    by_packet, by_fields = ReceiverStatistics(), ReceiverStatistics()
+    for i, seq in enumerate([10, 11, 13, 12, 14, 14, 900, 901]):
+        arrival = i * 0.02 + (0.003 if i % 3 else 0.0)
+        packet = _packet(seq, ts=160 * seq)
+        by_packet.update(packet, arrival)
+        by_fields.record(packet.ssrc, seq, 160 * seq, arrival)
+    assert (by_fields.received, by_fields.expected, by_fields.lost, by_fields.ssrc) == (
+        by_packet.received,
+        by_packet.expected,
+        by_packet.lost,
+        by_packet.ssrc,
+    )
+    assert by_fields.jitter == by_packet.jitter
