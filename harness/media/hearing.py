@@ -15,6 +15,7 @@ a scenario asserts ("within 1 second").
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
@@ -57,10 +58,18 @@ class Hearing:
         # Whether silence would change anything: kept up to date rather than recomputed, as
         # the media clock asks for the deadline of every stream on every wake-up.
         self._watching = False
+        # The signatures heard, and whether no track is part way to a change (no run towards
+        # heard, no miss towards lost): then a frame that finds exactly those changes nothing.
+        self._heard: frozenset[Signature] = frozenset()
+        self._settled = True
 
-    def frame(self, found: set[Signature], at: float) -> list[MediaEvent]:
+    def frame(self, found: AbstractSet[Signature], at: float) -> list[MediaEvent]:
         """One analysed frame that arrived at ``at``, with the signatures found in it."""
         self._last_frame_at = at
+        if self._settled and found == self._heard:
+            # What is heard is found again and nothing is being confirmed or missed: a frame
+            # changes nothing but its time (the common case, fifty times a second).
+            return []
         events: list[MediaEvent] = []
         for signature, track in self._tracks.items():
             if signature in found:
@@ -85,8 +94,14 @@ class Hearing:
                     track.absent_since = at
                 if track.misses >= self.lost_after:
                     events.append(self._lose(signature, track, track.absent_since))
-        self._watching = any(t.heard or t.run for t in self._tracks.values())
+        self._update()
         return events
+
+    def _update(self) -> None:
+        tracks = self._tracks.values()
+        self._watching = any(t.heard or t.run for t in tracks)
+        self._heard = frozenset(s for s, t in self._tracks.items() if t.heard)
+        self._settled = not any(t.run or t.misses for t in tracks)
 
     def _lose(self, signature: Signature, track: _Track, at: float) -> SignatureLost:
         track.heard = False
@@ -113,12 +128,12 @@ class Hearing:
             if track.heard:
                 since = track.absent_since if track.absent_since is not None else missing_from
                 events.append(self._lose(signature, track, since))
-        self._watching = False
+        self._update()
         return events
 
     def heard_now(self) -> set[Signature]:
         """The signatures heard at the moment."""
-        return {s for s, t in self._tracks.items() if t.heard}
+        return set(self._heard)
 
     def first_heard(self, signature: Signature) -> float | None:
         """The onset of the first time ``signature`` was heard, or None."""

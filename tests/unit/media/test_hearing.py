@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness.media.events import SignatureHeard, SignatureLost
 from harness.media.hearing import Hearing
@@ -80,3 +82,44 @@ def test_audio_that_stops_is_lost_by_the_timer():
 def test_frame_counts_must_be_positive():
     with pytest.raises(ValueError):
         Hearing([A], heard_after=0)
+
+
+class _EveryFrameInFull(Hearing):
+    """A `Hearing` that never takes the shortcut for a frame that finds what is heard."""
+
+    def frame(self, found, at):
+        self._settled = False
+        return super().frame(found, at)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([frozenset(), frozenset({A}), frozenset({B}), frozenset({A, B})]),
+            st.just("silence"),
+        ),
+        max_size=60,
+    )
+)
+def test_the_shortcut_for_a_steady_frame_changes_nothing(steps):
+    quick, full = Hearing([A, B]), _EveryFrameInFull([A, B])
+    at = 0.0
+    for step in steps:
+        at += F
+        if step == "silence":
+            at += 5 * F
+            assert quick.silence(at) == full.silence(at)
+        else:
+            assert quick.frame(step, at) == full.frame(step, at)
+        assert quick.heard_now() == full.heard_now()
+        assert quick.deadline() == full.deadline()
+
+
+def test_a_heard_signature_is_lost_when_frames_keep_coming_without_it():
+    hearing = Hearing([A, B])
+    for i in range(10):
+        hearing.frame({A}, i * F)
+    # Another party's signature in place of the one heard: A goes within five frames.
+    events = [e for i in range(10, 15) for e in hearing.frame({B}, i * F)]
+    assert events == [SignatureHeard(B, at=approx(10 * F)), SignatureLost(A, at=approx(10 * F))]
+    assert hearing.heard_now() == {B}
