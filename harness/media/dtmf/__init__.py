@@ -30,6 +30,7 @@ from harness.media.dtmf.common import (
 from harness.media.dtmf.inband import (
     InbandDtmfDetector,
     InbandDtmfSender,
+    Tones,
     dtmf_frequencies,
     dtmf_tone,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "InbandDtmfSender",
     "TelephoneEvent",
     "TelephoneEventError",
+    "Tones",
     "digit_for_event",
     "dtmf_frequencies",
     "dtmf_tone",

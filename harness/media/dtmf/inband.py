@@ -24,7 +24,13 @@ from harness.media.dtmf.common import (
 )
 from harness.media.tones import FRAME_SECONDS, goertzel_power, mix, tone
 
-__all__ = ["InbandDtmfDetector", "InbandDtmfSender", "dtmf_frequencies", "dtmf_tone"]
+__all__ = [
+    "InbandDtmfDetector",
+    "InbandDtmfSender",
+    "Tones",
+    "dtmf_frequencies",
+    "dtmf_tone",
+]
 
 
 def dtmf_frequencies(digit: str) -> tuple[int, int]:
@@ -89,6 +95,11 @@ class InbandDtmfSender:
         """Forget every press."""
         self._keying.cancel()
 
+    @property
+    def idle(self) -> bool:
+        """Whether no press is queued: then no frame is a tone and `samples` returns None."""
+        return not self._keying.presses
+
     def samples(self, t: float, n_samples: int) -> npt.NDArray[np.int16] | None:
         """The audio of the frame due at ``t`` if a press covers it, else None."""
         keying = self._keying
@@ -134,6 +145,9 @@ GAP_FRAMES = 2
 """A press ends after this many frames without its digit (40 ms): one odd frame inside a tone
 does not split it in two."""
 
+
+Tones = tuple[str, float, float]
+"""A digit found in a frame, and how far (Hz) its low and high tones sit off their nominal."""
 
 KEYPAD_HZ = LOW_GROUP_HZ + HIGH_GROUP_HZ
 _PROBE_HZ = 1 / (4 * FRAME_SECONDS)
@@ -196,7 +210,7 @@ class InbandDtmfDetector:
         found = self._tones(frame)
         return None if found is None else found[0]
 
-    def _tones(self, frame: npt.ArrayLike) -> tuple[str, float, float] | None:
+    def _tones(self, frame: npt.ArrayLike) -> Tones | None:
         """The digit one frame holds and how far (Hz) its tones are off, or None."""
         x = np.asarray(frame)
         if x.shape != (self.frame_size,):
@@ -241,9 +255,20 @@ class InbandDtmfDetector:
             return None
         return KEYPAD[row][col], offsets[0], offsets[1]
 
+    def measure(self, frame: npt.ArrayLike) -> Tones | None:
+        """What one frame holds, for `take`: the digit and how far (Hz) its tones are off.
+
+        A function of the frame's samples alone, so a receiver may keep it for a frame that
+        repeats instead of measuring again.
+        """
+        return self._tones(frame)
+
     def frame(self, frame: npt.ArrayLike, at: float) -> list[DigitReceived]:
         """One frame that arrived at ``at``; returns the presses that ended with it."""
-        found = self._tones(frame)
+        return self.take(self._tones(frame), at)
+
+    def take(self, found: Tones | None, at: float) -> list[DigitReceived]:
+        """A frame that arrived at ``at``, as `measure` found it; returns the presses ended."""
         digit = None if found is None else found[0]
         if found is not None and digit == self._run_digit and self._offsets is not None:
             drift = max(abs(found[1] - self._offsets[0]), abs(found[2] - self._offsets[1]))

@@ -101,6 +101,11 @@ class DtmfSender:
         """Forget every press, even one half sent (the receiver will time it out)."""
         self._keying.cancel()
 
+    @property
+    def idle(self) -> bool:
+        """Whether no press is queued: then `produce` sends nothing and `holds` no frame."""
+        return not self._keying.presses
+
     def produce(self, now: float, sequence_number: int, timestamp: int) -> tuple[list[bytes], int]:
         """The packets due by ``now``, and the sequence number to use after them.
 
