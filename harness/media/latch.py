@@ -29,6 +29,11 @@ class RemoteAddress:
         self.address = (host, port)
         self._armed = self.latching
 
+    @property
+    def armed(self) -> bool:
+        """Whether the next RTP packet's source would become the address (`observe`)."""
+        return self._armed
+
     def observe(self, source: Address) -> None:
         """An RTP packet arrived from ``source``."""
         if self._armed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import heapq
 import ipaddress
 import math
 import random
@@ -80,6 +81,12 @@ class MediaClock:
     wake-up, and `start_time` hands new streams successive slots so their sends are spread over
     the frame instead of bunching at one instant. Nothing is scheduled while no attached member
     has a timer, and `close` cancels the handle.
+
+    Members wait in a heap by the time they asked for, so a wake-up visits the members due in
+    its slot and no others: with hundreds of streams spread over four slots, asking every member
+    at every wake-up cost more than serving the ones due. A member's entry is the earliest time
+    it asked for; when it comes, the member is asked again (its timer may have moved later) and
+    goes back in the heap at its next time.
     """
 
     def __init__(self, frame: float = 0.02, slots: int = 4) -> None:
@@ -89,6 +96,11 @@ class MediaClock:
         self.slots = slots
         self._slot = frame / slots
         self._members: dict[ClockMember, None] = {}
+        # Heap of (due, entry number, member); a member's live entry is the one in ``_entries``
+        # (others are stale and skipped when they come up).
+        self._heap: list[tuple[float, int, ClockMember]] = []
+        self._entries: dict[ClockMember, tuple[float, int]] = {}
+        self._count = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._when = 0.0
@@ -132,7 +144,9 @@ class MediaClock:
     def detach(self, member: ClockMember) -> None:
         """Stop driving ``member``; with no member left nothing stays scheduled."""
         self._members.pop(member, None)
+        self._entries.pop(member, None)
         if not self._members:
+            self._heap.clear()
             self._cancel()
 
     def poke(self, member: ClockMember) -> None:
@@ -142,6 +156,10 @@ class MediaClock:
         due = member.next_timer()
         if due is None:
             return
+        entry = self._entries.get(member)
+        if entry is not None and entry[0] <= due:
+            return  # it comes up in time already and is asked again then
+        self._push(member, due)
         wake = self._round_up(due)
         if self._handle is None or wake < self._when - _ROUNDING:
             self._arm(wake)
@@ -150,7 +168,14 @@ class MediaClock:
         """Detach everything and cancel the pending wake-up."""
         self._closed = True
         self._members.clear()
+        self._entries.clear()
+        self._heap.clear()
         self._cancel()
+
+    def _push(self, member: ClockMember, due: float) -> None:
+        self._count += 1
+        self._entries[member] = (due, self._count)
+        heapq.heappush(self._heap, (due, self._count, member))
 
     def _round_up(self, t: float) -> float:
         return math.ceil((t - _ROUNDING) / self._slot) * self._slot
@@ -165,40 +190,57 @@ class MediaClock:
             self._handle.cancel()
             self._handle = None
 
+    def _earliest(self) -> float | None:
+        """The earliest live entry, dropping the stale ones above it."""
+        heap, entries = self._heap, self._entries
+        while heap:
+            due, number, member = heap[0]
+            entry = entries.get(member)
+            if entry is not None and entry[1] == number:
+                return due
+            heapq.heappop(heap)
+        return None
+
     def _schedule(self) -> None:
-        times = [t for t in (m.next_timer() for m in self._members) if t is not None]
-        if times:
-            self._arm(self._round_up(min(times)))
-        else:
+        earliest = self._earliest()
+        if earliest is None:
             self._cancel()
+            return
+        wake = self._round_up(earliest)
+        if self._handle is None or wake < self._when - _ROUNDING:
+            self._arm(wake)
 
     def _on_wake(self) -> None:
         self._handle = None
         # The loop may run a handle a hair before its time; never let ``now`` precede it.
         now = max(self._get_loop().time(), self._when)
-        earliest: float | None = None
-        completed = False
+        heap, entries = self._heap, self._entries
+        served: list[ClockMember] = []  # go back in the heap after this wake-up
+        ticked: set[ClockMember] = set()
         try:
-            for member in list(self._members):
-                if member not in self._members:
-                    continue  # detached by an event callback during this wake-up
+            while heap and heap[0][0] <= now + _DUE:
+                _, number, member = heapq.heappop(heap)
+                entry = entries.get(member)
+                if entry is None or entry[1] != number:
+                    continue  # stale: detached, or pushed again at another time
+                del entries[member]
+                served.append(member)
+                if member in ticked:
+                    continue  # poked during its own tick: served again at the next wake-up
                 due = member.next_timer()
                 if due is not None and due <= now + _DUE:
+                    ticked.add(member)
                     member.on_tick(now)
-                    due = member.next_timer()
-                if due is not None and (earliest is None or due < earliest):
-                    earliest = due
-            completed = True
         finally:
-            # Reschedule even if a member raised (the loop's exception handler reports it), so
-            # one broken stream does not silence the others. If an event callback armed the
-            # handle meanwhile, a member visited earlier may have a timer ``earliest`` missed:
-            # then look at every member again.
+            # Put the members served back at their next time even if one raised (the loop's
+            # exception handler reports it), so one broken stream does not silence the others.
             if not self._closed:
-                if not completed or self._handle is not None:
-                    self._schedule()
-                elif earliest is not None:
-                    self._arm(self._round_up(earliest))
+                for member in served:
+                    if member in self._members and member not in entries:
+                        due = member.next_timer()
+                        if due is not None:
+                            self._push(member, due)
+                self._schedule()
 
 
 # -- sockets ----------------------------------------------------------------------------------
@@ -412,7 +454,7 @@ class RtpEndpoint:
             return
         now = self._clock.now()
         self.datagrams_received += 1
-        if _looks_like_rtp(data):
+        if self._remote.armed and _looks_like_rtp(data):
             self._remote.observe(source)
         events = self.stream.receive(data, now)
         self._clock.poke(self)
@@ -420,7 +462,7 @@ class RtpEndpoint:
         self._publish(events)
 
     def _publish(self, events: list[MediaEvent]) -> None:
-        if self._on_event is not None:
+        if events and self._on_event is not None:
             for event in events:
                 self._on_event(event)
 

@@ -273,6 +273,7 @@ class Ticker:
         self.wanted = wanted
         self.due: float | None = None
         self.ticks: list[float] = []
+        self.asked = 0
         self.done = asyncio.Event()
         self.after_tick: list[object] = []
 
@@ -281,6 +282,7 @@ class Ticker:
         self.clock.poke(self)
 
     def next_timer(self) -> float | None:
+        self.asked += 1
         return self.due
 
     def on_tick(self, now: float) -> None:
@@ -332,6 +334,58 @@ def test_clock_serves_a_member_started_from_another_members_tick():
         await asyncio.wait_for(late.done.wait(), TIMEOUT)
         assert len(late.ticks) == 3
         assert clock.next_wake is None  # nobody has a timer any more
+        clock.close()
+
+    run(scenario())
+
+
+def test_a_wake_up_asks_only_the_members_due():
+    async def scenario() -> None:
+        clock = MediaClock(frame=0.02, slots=4)
+        tickers = [Ticker(clock, wanted=10) for _ in range(12)]
+        for ticker in tickers:
+            clock.attach(ticker)  # asked once: nothing to do yet
+            ticker.start()  # asked once more by the poke
+        await asyncio.wait_for(asyncio.gather(*(t.done.wait() for t in tickers)), TIMEOUT)
+        # Each tick asks its member before and after; a clock asking every member at every
+        # wake-up (four a frame) would ask each about forty times.
+        assert all(t.asked <= 2 + 2 * t.wanted for t in tickers), [t.asked for t in tickers]
+        assert all(len(t.ticks) == t.wanted for t in tickers)
+        assert clock.next_wake is None
+        clock.close()
+
+    run(scenario())
+
+
+def test_a_member_whose_timer_moved_later_is_served_at_its_new_time():
+    async def scenario() -> None:
+        clock = MediaClock()
+        moved = Ticker(clock, wanted=2)
+        clock.attach(moved)
+        moved.start()
+        assert moved.due is not None
+        moved.due += 0.05  # later, without a poke: its old entry comes up first
+        later = moved.due
+        # Ticker.on_tick asserts that no tick comes before the member's time.
+        await asyncio.wait_for(moved.done.wait(), TIMEOUT)
+        assert moved.ticks[0] >= later - 1e-6
+        clock.close()
+
+    run(scenario())
+
+
+def test_a_detached_member_is_not_served_again():
+    async def scenario() -> None:
+        clock = MediaClock()
+        gone = Ticker(clock, wanted=100)
+        stays = Ticker(clock, wanted=5)
+        gone.after_tick.append(lambda: clock.detach(gone))
+        for ticker in (gone, stays):
+            clock.attach(ticker)
+            ticker.start()
+        await asyncio.wait_for(stays.done.wait(), TIMEOUT)
+        assert len(gone.ticks) == 1
+        assert clock.members == 1
         clock.close()
 
     run(scenario())
