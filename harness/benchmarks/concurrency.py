@@ -10,9 +10,10 @@ cost to the caller engine.
 
 The ramp adds calls level by level; each level is observed for a few seconds (CPU of this
 process, AudioLost events, RTP counters) and the ramp stops at the first level where a call stops
-hearing itself, a call does not connect, the media falls behind real time or the CPU goes past
-95 % of a core. Calls are then taken back to the last level that held, and that level is held
-for ``--seconds``: at its end every call must still hear itself, with no AudioLost in between.
+hearing itself, a call does not connect, more than 1 % of the packets are lost, the media falls
+behind real time or the CPU goes past 95 % of a core. Calls are then taken back to the last
+level that held, and that level is held for ``--seconds``: at its end every call must still hear
+itself, with no AudioLost in between and at most 1 % of the packets lost.
 Waiting for a period is arm-then-act on the journal: it waits for an AudioLost with the period as
 timeout, so a break ends the period at once.
 """
@@ -47,6 +48,7 @@ LEVELS = (25, 50, 75, 100, 125, 150, 175, 200, 250, 300, 400, 500, 600)
 SETTLE_SECONDS = 4.0
 CPU_LIMIT = 95.0  # percent of one core: the event loop runs on one
 ON_TIME_LIMIT = 98.0  # percent of the frames due that were sent: below, media lags real time
+LOSS_LIMIT = 1.0  # percent of the RTP packets expected in a period: beyond, the audio is broken
 DIAL_WINDOW = 20
 ANSWER_TIMEOUT = 10.0
 AUDIO_TIMEOUT = 5.0
@@ -90,10 +92,20 @@ class Period:
         return self.on_time_percent is None or self.on_time_percent >= ON_TIME_LIMIT
 
     @property
+    def whole(self) -> bool:
+        """The packets arrived: at most `LOSS_LIMIT` % lost.
+
+        A signature is still heard through heavy loss (one frame in two suffices to keep it),
+        so hearing alone would count calls whose audio is in pieces.
+        """
+        return self.loss_percent is None or self.loss_percent <= LOSS_LIMIT
+
+    @property
     def holds(self) -> bool:
-        """Audio held on every call, in real time, within the CPU limit (a ramp level's test)."""
+        """Audio held on every call, whole, in real time, within the CPU limit (a ramp level)."""
         return (
             self.audio_holds
+            and self.whole
             and self.in_time
             and (self.cpu_percent is None or self.cpu_percent <= CPU_LIMIT)
         )
@@ -102,6 +114,8 @@ class Period:
     def verdict(self) -> str:
         if not self.audio_holds:
             return "audio broke"
+        if not self.whole:
+            return "packets lost"
         if not self.in_time:
             return "media late"
         if self.cpu_percent is not None and self.cpu_percent > CPU_LIMIT:
@@ -139,12 +153,13 @@ class ConcurrencyResult:
 
     @property
     def held(self) -> int:
-        """Calls held through the whole window with audio verified in real time (0 when not).
+        """Calls held through the whole window with audio verified, whole and in real time
+        (0 when not).
 
         The CPU limit stops the ramp; in the window it is reported, not held against it.
         """
         window = self.window
-        if window is None or not (window.audio_holds and window.in_time):
+        if window is None or not (window.audio_holds and window.whole and window.in_time):
             return 0
         return window.calls
 

@@ -20,10 +20,10 @@ from harness.benchmarks.stats import Summary
 
 def period(calls: int, cpu: float = 60.0, *, hearing: int | None = None, lost: int = 0,
            seconds: float = 4.0, on_time: float = 100.0, unconnected: int = 0,
-           label: str = "ramp") -> Period:  # fmt: skip
+           label: str = "ramp", loss: float = 0.25) -> Period:  # fmt: skip
     return Period(
         label, calls, seconds, 4.0, cpu, calls if hearing is None else hearing, lost,
-        unconnected, 0.25, Summary.of([0.4, 0.5, 1.9]), on_time,
+        unconnected, loss, Summary.of([0.4, 0.5, 1.9]), on_time,
     )  # fmt: skip
 
 
@@ -77,6 +77,15 @@ def test_a_window_at_full_cpu_still_holds_its_calls_but_late_media_does_not() ->
     assert ConcurrencyResult((period(150),), busy, 60.0).held == 150
     late = period(150, 99.2, seconds=60.0, on_time=91.0, label="window")
     assert ConcurrencyResult((period(150),), late, 60.0).held == 0
+
+
+def test_calls_heard_through_heavy_loss_do_not_hold() -> None:
+    # A signature stays heard with one packet in two lost: the loss itself must stop the ramp.
+    assert period(100, loss=1.0).holds
+    lossy = period(600, loss=46.9)
+    assert lossy.audio_holds and not lossy.holds and lossy.verdict == "packets lost"
+    window = period(600, seconds=60.0, loss=45.6, label="window")
+    assert ConcurrencyResult((period(400),), window, 60.0).held == 0
 
 
 def test_a_window_that_broke_holds_nothing() -> None:
