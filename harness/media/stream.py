@@ -345,7 +345,8 @@ class MediaStream:
                     packets.append(self._audio_packet(payload))
             self._last_due = slot
             self._frames_since_epoch += 1
-            self._advance(1)
+            self._timestamp = (self._timestamp + self.samples_per_frame) & 0xFFFFFFFF
+            self._sample_index += self.samples_per_frame  # as _advance(1), inline on this path
         if self.first_sent_at is None:
             self.first_sent_at = now
         self.packets_sent += len(packets)
@@ -424,7 +425,7 @@ class MediaStream:
         if stats is None:
             stats = self._sources[ssrc] = ReceiverStatistics(self.clock_rate)
         self._current_source = ssrc
-        if payload_type == self.telephone_event_pt:
+        if payload_type == self._dtmf_out.payload_type:  # telephone_event_pt
             if packet is None:
                 packet = RtpPacket.parse(data)
             stats.update(packet, self._event_arrival(packet, now))
@@ -532,7 +533,9 @@ class MediaStream:
         """One received frame, as the detectors found it."""
         inband = self._inband_in
         if inband is not None:
-            events.extend(_received(inband.take(tones, now), "inband"))
+            digits = inband.take(tones, now)
+            if digits:
+                events.extend(_received(digits, "inband"))
             if inband.tone_present:
                 # As for telephone events: a frame of DTMF does not lose the party.
                 found = found | self._hearing.heard_now()

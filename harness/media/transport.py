@@ -17,7 +17,7 @@ import math
 import random
 import socket
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness.media import g711
 from harness.media.events import MediaEvent
@@ -275,14 +275,24 @@ def _bind_even_socket(host: str) -> socket.socket:
     raise OSError(errno.EADDRINUSE, f"no free even UDP port on {host}")
 
 
+SocketAddress = tuple[Any, ...]
+"""A source address as the socket gives it: (host, port) for IPv4, four fields for IPv6."""
+
+
+def _address(source: SocketAddress) -> Address:
+    return str(source[0]), int(source[1])
+
+
 class _Datagrams(asyncio.DatagramProtocol):
-    def __init__(self, on_datagram: Callable[[bytes, Address], None]) -> None:
+    def __init__(self, on_datagram: Callable[[bytes, SocketAddress], None]) -> None:
         self._on_datagram = on_datagram
         self.errors = 0
         self.last_error: Exception | None = None
 
-    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
-        self._on_datagram(data, (str(addr[0]), int(addr[1])))
+    def datagram_received(self, data: bytes, addr: SocketAddress) -> None:
+        # The socket's own address tuple: the receiver converts it only when it uses it (to
+        # latch), not fifty times a second per call.
+        self._on_datagram(data, addr)
 
     def error_received(self, exc: Exception) -> None:
         # An ICMP error for an earlier send (the peer's port closed): RTP carries on regardless.
@@ -291,7 +301,7 @@ class _Datagrams(asyncio.DatagramProtocol):
 
 
 async def _open_socket(
-    host: str, on_datagram: Callable[[bytes, Address], None]
+    host: str, on_datagram: Callable[[bytes, SocketAddress], None]
 ) -> tuple[asyncio.DatagramTransport, _Datagrams]:
     loop = asyncio.get_running_loop()
     sock = _bind_even_socket(host)
@@ -447,22 +457,25 @@ class RtpEndpoint:
                     self._transport.sendto(packet, address)
                 self.packets_sent += len(packets)
                 self._sent_waiters.update(self.packets_sent)
-        self._publish(self.stream.handle_timer(now))
+        events = self.stream.handle_timer(now)
+        if events:
+            self._publish(events)
 
-    def _on_datagram(self, data: bytes, source: Address) -> None:
+    def _on_datagram(self, data: bytes, source: SocketAddress) -> None:
         if self._transport is None:
             return
         now = self._clock.now()
         self.datagrams_received += 1
         if self._remote.armed and _looks_like_rtp(data):
-            self._remote.observe(source)
+            self._remote.observe(_address(source))
         events = self.stream.receive(data, now)
         self._clock.poke(self)
         self._received_waiters.update(self.datagrams_received)
-        self._publish(events)
+        if events:
+            self._publish(events)
 
     def _publish(self, events: list[MediaEvent]) -> None:
-        if events and self._on_event is not None:
+        if self._on_event is not None:
             for event in events:
                 self._on_event(event)
 
@@ -505,9 +518,9 @@ class RelayLeg:
     def payload_type(self) -> int:
         return self._relay.core.payload_type(self.leg)
 
-    def _on_datagram(self, data: bytes, source: Address) -> None:
-        if _looks_like_rtp(data):
-            self._remote.observe(source)
+    def _on_datagram(self, data: bytes, source: SocketAddress) -> None:
+        if self._remote.armed and _looks_like_rtp(data):
+            self._remote.observe(_address(source))
         self._relay._forward(self.leg, data)
 
     def _send(self, data: bytes) -> None:
