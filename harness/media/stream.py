@@ -203,6 +203,8 @@ class MediaStream:
         self._frame_size = round(FRAME_SECONDS * clock_rate)
         self._max_gap = round(MAX_GAP_FILL_SECONDS * clock_rate)
         self._analysed: dict[tuple[int, bytes], _Analysed] = {}
+        self._listen_due: float | None = None
+        """`_listening_deadline`, kept: the media clock asks every stream at every frame."""
         # Per source: arrival and timestamp of a packet whose transit event packets reuse.
         self._transit: dict[int, tuple[float, int]] = {}
 
@@ -398,6 +400,11 @@ class MediaStream:
 
     def receive(self, data: bytes, now: float) -> list[MediaEvent]:
         """Account for one datagram that arrived at ``now``; returns what changed."""
+        events = self._receive(data, now)
+        self._listen_due = self._listening_deadline()
+        return events
+
+    def _receive(self, data: bytes, now: float) -> list[MediaEvent]:
         if is_rtcp(data):
             self.rtcp_received += 1
             return []
@@ -557,10 +564,21 @@ class MediaStream:
 
     def next_timer(self) -> float | None:
         """The earliest time `produce` or `handle_timer` has work to do, or None."""
-        # Asked for every stream at every frame: kept free of temporary lists.
-        due = self._epoch + self._frames_since_epoch * self.ptime if self.sending else None
+        # Asked for every stream at every frame: the receiving side's deadline is kept.
+        due = self._listen_due
+        if self._sending and not self._held:
+            send = self._epoch + self._frames_since_epoch * self.ptime
+            if due is None or send < due:
+                due = send
+        return due
+
+    def _listening_deadline(self) -> float | None:
+        """When the silence of the received audio or of a digit would change something.
+
+        Only `receive` and `handle_timer` change what it depends on; both keep it up to date.
+        """
+        due = self._hearing.deadline()
         for t in (
-            self._hearing.deadline(),
             self._dtmf_in.next_timer(),
             self._inband_in.deadline() if self._inband_in is not None else None,
         ):
@@ -570,11 +588,13 @@ class MediaStream:
 
     def handle_timer(self, now: float) -> list[MediaEvent]:
         """Events due by ``now`` without any packet arriving (audio or a digit that stopped)."""
+        if self._listen_due is None or now + _TOLERANCE < self._listen_due:
+            return []  # nothing is due: the usual tick, which only sends
         events = self._hearing.silence(now)
-        if self._dtmf_in.next_timer() is not None:
-            events.extend(_received(self._dtmf_in.handle_timer(now), "rfc4733"))
-        if self._inband_in is not None and self._inband_in.deadline() is not None:
+        events.extend(_received(self._dtmf_in.handle_timer(now), "rfc4733"))
+        if self._inband_in is not None:
             events.extend(_received(self._inband_in.silence(now), "inband"))
+        self._listen_due = self._listening_deadline()
         return events
 
 

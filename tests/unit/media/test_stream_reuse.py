@@ -211,3 +211,49 @@ def test_a_new_payload_type_is_encoded_in_its_own_law():
     assert (first.payload_type, second.payload_type) == (g711.PCMU, g711.PCMA)
     assert first.payload == g711.ulaw_encode(A.samples(N))
     assert second.payload == g711.alaw_encode(A.samples(N, N))
+
+
+class _CheckingEveryTimer(MediaStream):
+    """A stream whose `handle_timer` always looks at every receiving-side deadline."""
+
+    def handle_timer(self, now):
+        self._listen_due = float("-inf")
+        return super().handle_timer(now)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["frame", "silence", "event", "event end", "digit"]),
+            st.floats(0.0, 0.3),
+        ),
+        max_size=40,
+    )
+)
+def test_a_stream_skips_its_timer_only_when_nothing_is_due(script):
+    kept, checking = MediaStream(listen_for=[A, B]), _CheckingEveryTimer(listen_for=[A, B])
+    seq, now, event_ts = 0, 0.0, 0
+
+    def deliver(data: bytes) -> None:
+        assert kept.receive(data, now) == checking.receive(data, now)
+
+    for kind, wait in script:
+        if kind == "frame":
+            deliver(_packet(seq, FRAMES[seq % 2 * 3]))  # signature and silence in turn
+        elif kind == "silence":
+            deliver(_packet(seq, FRAMES[3]))
+        elif kind == "digit":
+            for i in DIGIT_FRAMES:
+                deliver(_packet(seq, FRAMES[i]))
+                seq, now = seq + 1, now + FRAME
+        else:
+            # RFC 4733 reports of one event (its end possibly lost): closed by the timer.
+            report = bytes([5, 0x8A if kind == "event end" else 0x0A, 0, 160])
+            deliver(bytes(RtpPacket(101, seq & 0xFFFF, event_ts, 0x5EED, report)))
+            event_ts += 1600
+        seq += 1
+        for t in (now + wait / 2, now + wait):
+            assert kept.handle_timer(t) == checking.handle_timer(t)
+        now += wait + FRAME
+        assert kept.heard_now() == checking.heard_now()
