@@ -12,8 +12,9 @@ The ramp adds calls level by level; each level is observed for a few seconds (CP
 process, AudioLost events, RTP counters) and the ramp stops at the first level where a call stops
 hearing itself, a call does not connect, more than 1 % of the packets are lost, the media falls
 behind real time or the CPU goes past 95 % of a core. Calls are then taken back to the last
-level that held, and that level is held for ``--seconds``: at its end every call must still hear
-itself, with no AudioLost in between and at most 1 % of the packets lost.
+level that held (and to the one before while the level no longer holds on the way back), and
+that level is held for ``--seconds``: at its end every call must still hear itself, with no
+AudioLost in between and at most 1 % of the packets lost.
 Waiting for a period is arm-then-act on the journal: it waits for an AudioLost with the period as
 timeout, so a break ends the period at once.
 """
@@ -366,6 +367,24 @@ async def ramp(calls: Calls, levels: Sequence[int], progress: Progress) -> list[
     return observed
 
 
+async def back_off(calls: Calls, observed: Sequence[Period], progress: Progress) -> list[Period]:
+    """Take the calls back to the highest level that held, and lower while it no longer does.
+
+    A level that held on the way up can fail on the way back (the machine is shared, and the
+    level past it may have left work behind): the window is held at a level seen to hold last.
+    """
+    back: list[Period] = []
+    for best in sorted({p.calls for p in observed if p.holds}, reverse=True):
+        if len(calls.live) <= best:
+            break
+        progress(f"concurrency: back to {best} calls")
+        await calls.drop_to(best)
+        back.append(await observe(calls, f"back to {best}", SETTLE_SECONDS))
+        if back[-1].holds:
+            break
+    return back
+
+
 async def run_concurrency(
     workdir: Path, seconds: float, levels: Sequence[int], progress: Progress
 ) -> ConcurrencyResult:
@@ -382,15 +401,10 @@ async def run_concurrency(
         await uas.start()
         calls = Calls(caller, journal, f"sip:service@{uas.host}:{uas.sip_port}")
         observed = await ramp(calls, levels, progress)
-        held = [p.calls for p in observed if p.holds]
-        if not held:
+        if not any(p.holds for p in observed):
             note = "no level held: audio broke or the CPU ran out from the first level"
         else:
-            best = held[-1]
-            if len(calls.live) > best:
-                progress(f"concurrency: back to {best} calls")
-                await calls.drop_to(best)
-                observed.append(await observe(calls, f"back to {best}", SETTLE_SECONDS))
+            observed += await back_off(calls, observed, progress)
             progress(f"concurrency: holding {len(calls.live)} calls for {seconds:g} s")
             window = await observe(calls, "window", seconds)
         progress("concurrency: hanging up")

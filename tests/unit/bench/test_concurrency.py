@@ -105,3 +105,41 @@ def test_bad_arguments_are_bugs_and_no_sipp_measures_nothing(
     result = asyncio.run(concurrency.bench_concurrency(lambda _: None, 5.0))
     assert result.window is None and not result.measured
     assert "incomplete: sipp is not installed" in render_concurrency(result)
+
+
+class _Live:
+    """The part of `concurrency.Calls` that backing off uses."""
+
+    def __init__(self, count: int) -> None:
+        self.live = [f"call-{i}" for i in range(count)]
+        self.dropped_to: list[int] = []
+
+    async def drop_to(self, count: int) -> None:
+        self.dropped_to.append(count)
+        self.live = self.live[:count]
+
+
+def _back_off(monkeypatch: pytest.MonkeyPatch, live: int, ramp: tuple[Period, ...],
+              holding: set[int]) -> tuple[list[Period], _Live]:  # fmt: skip
+    calls = _Live(live)
+
+    async def observe(calls: _Live, label: str, seconds: float) -> Period:
+        n = len(calls.live)
+        return period(n, label=label, cpu=60.0 if n in holding else 99.9)
+
+    monkeypatch.setattr(concurrency, "observe", observe)
+    back = asyncio.run(concurrency.back_off(calls, ramp, lambda _: None))  # type: ignore[arg-type]
+    return back, calls
+
+
+def test_backing_off_lowers_the_level_while_it_no_longer_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ramp = (period(300), period(400), period(500), period(600, cpu=99.9))
+    back, calls = _back_off(monkeypatch, 600, ramp, holding={500})
+    assert calls.dropped_to == [500] and [p.label for p in back] == ["back to 500"]
+    back, calls = _back_off(monkeypatch, 600, ramp, holding={400, 300})
+    assert calls.dropped_to == [500, 400]
+    assert [(p.label, p.holds) for p in back] == [("back to 500", False), ("back to 400", True)]
+    back, calls = _back_off(monkeypatch, 600, ramp, holding=set())
+    assert calls.dropped_to == [500, 400, 300] and not back[-1].holds
