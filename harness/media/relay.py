@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 
 from harness.media import g711
-from harness.media.rtp import RtpPacket, RtpParseError, is_rtcp, seq_delta
+from harness.media.rtp import RtpPacket, RtpParseError, is_rtcp, seq_delta, stream_random
 
 
 class Leg(enum.Enum):
@@ -101,7 +101,7 @@ class RelayCore:
         clock_rate: int = g711.G711_CLOCK_RATE,
         rng: random.Random | None = None,
     ) -> None:
-        rng = rng if rng is not None else random.Random()
+        rng = rng if rng is not None else stream_random()
         self._payload_types = {Leg.A: payload_type_a, Leg.B: payload_type_b}
         # Keyed by the leg the packets go out on.
         self._outgoing = {leg: _Renumbering(rng, clock_rate) for leg in Leg}

@@ -9,6 +9,8 @@ virtual clock in tests and on ``loop.time()`` in the transport.
 
 from __future__ import annotations
 
+import os
+import random
 import struct
 from dataclasses import dataclass
 
@@ -18,8 +20,20 @@ RTP_SEQ_MOD = 1 << 16
 RTP_TS_MOD = 1 << 32
 MAX_CSRC = 15
 
+_RANDOM = random.Random()
+os.register_at_fork(after_in_child=_RANDOM.seed)
+
 _HEADER = struct.Struct("!BBHII")
 _EXTENSION_HEADER = struct.Struct("!HH")
+
+
+def stream_random() -> random.Random:
+    """The process's generator for SSRCs, first sequence numbers and timestamps.
+
+    RFC 3550 wants them random, not secret (section 8.1): one shared generator, reseeded in a
+    forked child, instead of a new one per stream seeded from the OS at every call.
+    """
+    return _RANDOM
 
 
 class RtpParseError(Exception):

@@ -62,6 +62,7 @@ from harness.media.rtp import (
     is_rtcp,
     parse_plain,
     plain_header,
+    stream_random,
     ts_delta,
 )
 from harness.media.tones import DEFAULT_AMPLITUDE, FRAME_SECONDS, Signature, SignatureDetector
@@ -149,7 +150,7 @@ class MediaStream:
         samples_per_frame = ptime * clock_rate
         if ptime <= 0 or abs(samples_per_frame - round(samples_per_frame)) > 1e-6:
             raise ValueError(f"ptime {ptime} s is not a whole number of samples")
-        rng = rng if rng is not None else random.Random()
+        rng = rng if rng is not None else stream_random()
         self.payload_type = payload_type
         self.ssrc = ssrc if ssrc is not None else rng.getrandbits(32)
         if not 0 <= self.ssrc <= 0xFFFFFFFF:

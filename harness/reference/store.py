@@ -13,13 +13,17 @@ reference opens it on its event-loop thread and uses it there only.
 
 Group commit: a call is saved at every step (ringing, answer, end...), hundreds of times a second
 under load. Given ``group_commit`` (which schedules the commit, e.g. on the event loop a few tens
-of milliseconds later), the saves of calls share one transaction until that commit, each save
-still atomic in its own savepoint. A crash can then lose the steps of those milliseconds, never
-leave a half-written call; any other write commits what is pending first, then runs on its own.
+of milliseconds later), a save is kept in memory until that commit, which writes each waiting
+call once, as last saved, atomic in its own savepoint, and commits them together. Reads see
+the waiting saves (a read of the calls table writes them first, uncommitted). A crash can then
+lose the steps of those milliseconds, never leave a half-written call; any other write commits
+what is pending first, then runs on its own. A call whose write fails at the commit is left
+out of it, logged and forgotten; the others are committed.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +60,7 @@ from .domain.errors import Conflict
 __all__ = ["Store"]
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 
 
 class Store:
@@ -65,11 +70,11 @@ class Store:
         self,
         path: str | Path,
         *,
-        group_commit: Callable[[Callable[[], None]], object] | None = None,
+        group_commit: Callable[[Callable[[], object]], object] | None = None,
     ) -> None:
         self.path = str(path)
         self._group_commit = group_commit
-        self._group_open = False  # a group of call saves waits for its commit
+        self._group_open = False  # a group of call saves waits for its scheduled commit
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
@@ -78,6 +83,10 @@ class Store:
         # Calls still in progress, as last saved: their reads skip the database and their
         # saves write only the child rows that changed (a call is saved at every step).
         self._live: dict[str, CallRecord] = {}
+        # Saves waiting for the group's commit: Call ID -> (as last saved, as last written).
+        self._unwritten: dict[str, tuple[CallRecord, CallRecord | None]] = {}
+        self._in_group = False  # the group's transaction is open in the file
+        self._failed: list[tuple[str, sqlite3.Error]] = []  # saves the commit left out
         self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
@@ -87,17 +96,55 @@ class Store:
         self.commit_pending()
         self._db.close()
 
-    def commit_pending(self) -> None:
-        """Commit the group of call saves waiting for the end of the loop's turn, if any."""
+    def commit_pending(self) -> list[tuple[str, sqlite3.Error]]:
+        """Write and commit the group of call saves waiting for their commit, if any.
+
+        Returns the calls left out because their write failed (each also logged as an error);
+        a failed COMMIT rolls the whole group back and raises.
+        """
         if not self._group_open:
-            return
+            return []
         self._group_open = False
         try:
-            self._db.execute("COMMIT")
+            self._write_unwritten()
+            if self._in_group:
+                self._in_group = False
+                self._db.execute("COMMIT")
         except sqlite3.Error:
+            self._in_group = False
             self._db.execute("ROLLBACK")
             self._live.clear()  # it held the saves just rolled back
+            self._unwritten.clear()
+            self._failed.clear()
             raise
+        failed, self._failed = self._failed, []
+        for call_id, error in failed:
+            _log.error("call %s was not written, its save is lost: %s", call_id, error)
+        return failed
+
+    def _write_unwritten(self) -> None:
+        """Write the waiting saves into the group's transaction, each in its own savepoint.
+
+        A save that fails is undone whole and forgotten, with its error kept for the commit to
+        raise: the record in memory must not outlive what the file holds.
+        """
+        if not self._unwritten:
+            return
+        if not self._in_group:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_group = True
+        waiting, self._unwritten = self._unwritten, {}
+        for call_id, (call, written) in waiting.items():
+            self._db.execute("SAVEPOINT grouped")
+            try:
+                self._save_call(call, written)
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK TO grouped")
+                if self._live.get(call_id) is call:
+                    del self._live[call_id]
+                self._failed.append((call_id, exc))
+            finally:
+                self._db.execute("RELEASE grouped")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -135,30 +182,6 @@ class Store:
         value = read(*key[1:])
         self._directory[key] = value
         return value
-
-    @contextmanager
-    def _grouped(self) -> Iterator[None]:
-        """A transaction of its own, or with ``group_commit`` a savepoint in the open group."""
-        if self._group_commit is None or self._depth:
-            with self.transaction():
-                yield
-            return
-        if not self._group_open:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._group_open = True
-            self._group_commit(self.commit_pending)
-        self._db.execute("SAVEPOINT grouped")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK TO grouped")
-            self._db.execute("RELEASE grouped")
-            raise
-        else:
-            self._db.execute("RELEASE grouped")
-        finally:
-            self._depth = 0
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -447,22 +470,49 @@ class Store:
     # --- calls ----------------------------------------------------------------------------
 
     def save_call(self, call: CallRecord) -> None:
-        """Insert or update a call with its SIP Call-IDs, offers, attempts and timeline."""
+        """Insert or update a call with its SIP Call-IDs, offers, attempts and timeline.
+
+        With ``group_commit`` (and outside :meth:`transaction`) the save waits in memory for
+        the group's commit; several saves of one call meanwhile make one write.
+        """
+        cid = call.call_id
+        if self._group_commit is not None and not self._depth:
+            waiting = self._unwritten.get(cid)
+            if waiting is not None and waiting[0].account_id == call.account_id:
+                written = waiting[1]
+            else:
+                if waiting is not None:
+                    self._write_unwritten()  # another account's Call ID: its own write
+                written = self._saved(call)
+            self._unwritten[cid] = (call, written)
+            if not self._group_open:
+                self._group_open = True
+                self._group_commit(self.commit_pending)
+        else:
+            with self.transaction():
+                self._save_call(call, self._saved(call))
+        if call.ended_at is None:
+            self._live[cid] = call
+        else:
+            self._live.pop(cid, None)
+
+    def _saved(self, call: CallRecord) -> CallRecord | None:
+        """The record as last written, when it is in memory and of the same account."""
         saved = self._live.get(call.call_id)
         if saved is not None and saved.account_id != call.account_id:
-            saved = None  # another account's Call ID: the guarded upsert below leaves it alone
-        with self._grouped():
-            self._save_call(call, saved)
-        if call.ended_at is None:
-            self._live[call.call_id] = call
-        else:
-            self._live.pop(call.call_id, None)
+            return None  # another account's Call ID: the guarded upsert leaves it alone
+        return saved
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord | None:
         """The account's call ``call_id``."""
+        waiting = self._unwritten.get(call_id)
+        if waiting is not None and waiting[0].account_id == account_id:
+            return waiting[0]
         saved = self._live.get(call_id)
         if saved is not None and saved.account_id == account_id:
             return saved
+        # Not waiting for this account: a waiting save of another account's Call ID would not
+        # change this account's row, so the file answers without writing what waits.
         return self._load_call(account_id, call_id)
 
     def list_calls(self, account_id: str, number_id: str | None = None) -> list[CallRecord]:
@@ -472,6 +522,7 @@ class Store:
         if number_id is not None:
             sql += " AND number_id = ?"
             params += (number_id,)
+        self._write_unwritten()
         ids = [row[0] for row in self._db.execute(sql + " ORDER BY rowid DESC", params)]
         calls = (self.get_call(account_id, call_id) for call_id in ids)
         return [call for call in calls if call is not None]
@@ -479,6 +530,9 @@ class Store:
     def account_of_call(self, call_id: str) -> str | None:
         """Cross-tenant lookup: which account a Call ID belongs to."""
         saved = self._live.get(call_id)
+        if saved is None:
+            waiting = self._unwritten.get(call_id)
+            saved = waiting[0] if waiting is not None else None
         if saved is not None:
             return saved.account_id
         row = self._db.execute("SELECT account_id FROM calls WHERE call_id = ?", (call_id,))

@@ -9,10 +9,10 @@ the request to a transaction, because only it knows the transport address.
 from __future__ import annotations
 
 import enum
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from harness.sip.entropy import random_below
 from harness.sip.grammar import SipParseError
 from harness.sip.headers import Headers
 from harness.sip.message import MAX_CSEQ, SipRequest, SipResponse
@@ -118,7 +118,7 @@ class Dialog:
             remote_target=contact.uri,
             route_set=tuple(request.headers.get_all("Record-Route")),
             # Section 12.1.1: our sequence space starts empty; pick a random start (8.1.1.5).
-            local_cseq=local_cseq if local_cseq is not None else secrets.randbelow(2**16),
+            local_cseq=local_cseq if local_cseq is not None else random_below(2**16),
             remote_cseq=request.cseq.seq,
             secure=request.uri.scheme == "sips",
             local_contact=local_contact,

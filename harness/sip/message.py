@@ -11,12 +11,12 @@ can still answer 400 to it.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from harness.sip.entropy import random_hex
 from harness.sip.grammar import SipParseError, is_digits, is_token
 from harness.sip.headers import Headers
 from harness.sip.uri import NameAddr, SipUri, Via
@@ -98,17 +98,17 @@ def reason_phrase(status: int) -> str:
 
 def make_branch() -> str:
     """A fresh Via branch with the RFC 3261 magic cookie (section 8.1.1.7)."""
-    return MAGIC_COOKIE + secrets.token_hex(10)
+    return MAGIC_COOKIE + random_hex(10)
 
 
 def make_tag() -> str:
     """A fresh From/To tag with 64 bits of randomness (section 19.3)."""
-    return secrets.token_hex(8)
+    return random_hex(8)
 
 
 def make_call_id(host: str) -> str:
     """A globally unique Call-ID ``random@host`` (section 8.1.1.4)."""
-    return f"{secrets.token_hex(12)}@{host}"
+    return f"{random_hex(12)}@{host}"
 
 
 # List headers written comma-joined on one line; routing headers keep one value per line.

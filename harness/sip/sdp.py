@@ -7,10 +7,10 @@ Codecs: PCMU (payload type 0) and PCMA (8) at 8000 Hz, plus RFC 4733 telephone-e
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from harness.sip.entropy import random_below
 from harness.sip.grammar import SipParseError, is_digits
 
 __all__ = [
@@ -341,7 +341,7 @@ def make_offer(
     chosen = _lookup(codecs)
     if dtmf_payload_type is not None:
         chosen.append(telephone_event(dtmf_payload_type))
-    sid = session_id or str(secrets.randbelow(2**31))
+    sid = session_id or str(random_below(2**31))
     return SessionDescription(
         origin=Origin("-", sid, 1, address, addrtype="IP6" if ":" in address else "IP4"),
         connection=Connection.for_address(address),
@@ -386,7 +386,7 @@ def make_answer(
         accepted = True
     if not accepted:
         raise SdpNegotiationError("no offered audio stream uses a codec we support")
-    sid = session_id or str(secrets.randbelow(2**31))
+    sid = session_id or str(random_below(2**31))
     return SessionDescription(
         origin=Origin("-", sid, 1, address, addrtype="IP6" if ":" in address else "IP4"),
         connection=Connection.for_address(address),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -219,23 +220,73 @@ def _committed_calls(path, account_id: str) -> list[str]:
         raw.close()
 
 
-def test_grouped_call_saves_commit_together_when_the_turn_ends(tmp_path):
+def _statements(store: Store, prefix: str) -> list[str]:
+    """Start recording the SQL statements ``store`` runs that begin with ``prefix``."""
+    seen: list[str] = []
+    store._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith(prefix) else None)
+    return seen
+
+
+def test_grouped_call_saves_wait_in_memory_and_commit_together(tmp_path, caplog):
     path = tmp_path / "db.sqlite3"
     due: list = []
     store = Store(path, group_commit=due.append)
-    seed(store, "acc_a")  # the call is saved in a group: nothing committed yet
-    assert due and _committed_calls(path, "acc_a") == []
-    assert store.get_call("acc_a", "CALL-acc_a") is not None  # this connection sees it
+    upserts = _statements(store, "INSERT INTO calls")
+    seed(store, "acc_a")  # the call is saved in a group: nothing written or committed yet
+    assert len(due) == 1 and _committed_calls(path, "acc_a") == [] and upserts == []
+    call = store.get_call("acc_a", "CALL-acc_a")  # this connection sees it
+    assert call is not None
+    call = ringing(add_sip_call_id(call, "leg-b@x"), "acc_a-u1", T0 + timedelta(seconds=1))
+    store.save_call(call)
+    assert len(due) == 1  # the same group
+    broken = dataclasses.replace(call.timeline[0], text=None)  # type: ignore[arg-type]  # NOT NULL
+    store.save_call(dataclasses.replace(call, call_id="CALL-y", timeline=(broken,)))
+    assert store.get_call("acc_a", "CALL-y") is not None  # accepted; it fails at the commit
+    short = end(dataclasses.replace(call, call_id="CALL-z"), T0, EndedBy.CALLER, "hung up")
+    store.save_call(short)  # ended at its first save: waiting, and not a call in progress
+    assert store.account_of_call("CALL-z") == "acc_a"
+    assert store.get_call("acc_a", "CALL-z") == short and store.get_call("acc_b", "CALL-z") is None
+    with caplog.at_level(logging.ERROR, logger="harness.reference.store"):
+        left_out = due[0]()
+    assert [(cid, type(error)) for cid, error in left_out] == [("CALL-y", sqlite3.IntegrityError)]
+    assert "CALL-y" in caplog.text
+    assert store.get_call("acc_a", "CALL-y") is None  # undone whole and forgotten
+    assert sorted(_committed_calls(path, "acc_a")) == ["CALL-acc_a", "CALL-z"]  # others kept
+    assert len(upserts) == 3  # two saves of CALL-acc_a made one write; CALL-y, CALL-z one each
+    store.close()
+    reopened = Store(path)
+    assert reopened.get_call("acc_a", "CALL-acc_a") == call
+    reopened.close()
+
+
+def test_grouped_saves_read_back_exactly_whatever_was_written_between_them(tmp_path):
+    """A save waiting for its commit remembers what the file holds of its call, even when
+    reads wrote earlier saves meanwhile: the file ends up holding each record exactly."""
+    path = tmp_path / "db.sqlite3"
+    due: list = []
+    store = Store(path, group_commit=due.append)
+    seed(store, "acc_a")
     call = store.get_call("acc_a", "CALL-acc_a")
     assert call is not None
-    broken = dataclasses.replace(call.timeline[0], text=None)  # type: ignore[arg-type]  # NOT NULL
-    with pytest.raises(sqlite3.IntegrityError):
-        store.save_call(dataclasses.replace(call, call_id="CALL-y", timeline=(broken,)))
-    assert store.get_call("acc_a", "CALL-y") is None  # undone whole, the group's others kept
+    call = ringing(add_sip_call_id(call, "leg-b@x"), "acc_a-u1", T0 + timedelta(seconds=1))
+    store.save_call(call)
+    assert [c.call_id for c in store.list_calls("acc_a")] == ["CALL-acc_a"]  # writes, uncommitted
+    assert _committed_calls(path, "acc_a") == []
+    rewritten = dataclasses.replace(call, timeline=call.timeline[1:], sip_call_ids=("only@x",))
+    store.save_call(rewritten)
+    ended = end(rewritten, T0 + timedelta(seconds=9), EndedBy.CALLER, "caller hung up")
+    store.save_call(ended)
+    assert store.account_of_call("CALL-acc_a") == "acc_a"
+    store.save_call(add_sip_call_id(ended, "late@x"))  # saved again after its end
+    expected = store.get_call("acc_a", "CALL-acc_a")
+    assert expected is not None and expected.sip_call_ids == ("only@x", "late@x")
     for commit in due:
         commit()
     assert _committed_calls(path, "acc_a") == ["CALL-acc_a"]
     store.close()
+    reopened = Store(path)
+    assert reopened.get_call("acc_a", "CALL-acc_a") == expected
+    reopened.close()
 
 
 def test_any_other_write_commits_the_pending_group_first(tmp_path):
