@@ -1,4 +1,5 @@
-"""RTP over UDP on asyncio: the only module of `harness.media` that touches sockets or a loop.
+"""RTP over UDP on asyncio: with `harness.media.udp`, the only module of `harness.media` that
+touches sockets or a loop.
 
 - `MediaClock`: one timer on the running loop drives every attached endpoint (one task per
   stream costs about three times as much); send times are spread over the 20 ms frame.
@@ -10,14 +11,11 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import heapq
-import ipaddress
 import math
 import random
-import socket
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from harness.media import g711
 from harness.media.events import MediaEvent
@@ -25,6 +23,7 @@ from harness.media.latch import Address, OpenRegistry, RemoteAddress
 from harness.media.relay import Leg, RelayCore, RelayCounters
 from harness.media.rtp import RTP_HEADER_SIZE, RTP_VERSION, is_rtcp
 from harness.media.stream import MediaStream
+from harness.media.udp import SocketAddress, UdpSocket
 
 __all__ = [
     "MediaClock",
@@ -37,7 +36,6 @@ __all__ = [
 
 EventCallback = Callable[[MediaEvent], None]
 
-_BIND_ATTEMPTS = 64
 _ROUNDING = 1e-7
 """Seconds a time may sit past a slot boundary and still count as on it (float noise)."""
 _DUE = 1e-6
@@ -246,72 +244,8 @@ class MediaClock:
 # -- sockets ----------------------------------------------------------------------------------
 
 
-def _bind_even_socket(host: str) -> socket.socket:
-    """A UDP socket bound to an even ephemeral port (RFC 3550 section 11: RTP on even ports)."""
-    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
-    for _ in range(_BIND_ATTEMPTS):
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        try:
-            sock.bind((host, 0))
-        except OSError:
-            sock.close()
-            raise
-        port = sock.getsockname()[1]
-        if port % 2 == 0:
-            sock.setblocking(False)
-            return sock
-        # The even neighbour is usually free; otherwise draw another port.
-        sock.close()
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        try:
-            sock.bind((host, port - 1))
-        except OSError as exc:
-            sock.close()
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            continue
-        sock.setblocking(False)
-        return sock
-    raise OSError(errno.EADDRINUSE, f"no free even UDP port on {host}")
-
-
-SocketAddress = tuple[Any, ...]
-"""A source address as the socket gives it: (host, port) for IPv4, four fields for IPv6."""
-
-
 def _address(source: SocketAddress) -> Address:
     return str(source[0]), int(source[1])
-
-
-class _Datagrams(asyncio.DatagramProtocol):
-    def __init__(self, on_datagram: Callable[[bytes, SocketAddress], None]) -> None:
-        self._on_datagram = on_datagram
-        self.errors = 0
-        self.last_error: Exception | None = None
-
-    def datagram_received(self, data: bytes, addr: SocketAddress) -> None:
-        # The socket's own address tuple: the receiver converts it only when it uses it (to
-        # latch), not fifty times a second per call.
-        self._on_datagram(data, addr)
-
-    def error_received(self, exc: Exception) -> None:
-        # An ICMP error for an earlier send (the peer's port closed): RTP carries on regardless.
-        self.errors += 1
-        self.last_error = exc
-
-
-async def _open_socket(
-    host: str, on_datagram: Callable[[bytes, SocketAddress], None]
-) -> tuple[asyncio.DatagramTransport, _Datagrams]:
-    loop = asyncio.get_running_loop()
-    sock = _bind_even_socket(host)
-    protocol = _Datagrams(on_datagram)
-    try:
-        transport, _ = await loop.create_datagram_endpoint(lambda: protocol, sock=sock)
-    except OSError:
-        sock.close()
-        raise
-    return transport, protocol
 
 
 def _looks_like_rtp(data: bytes) -> bool:
@@ -371,8 +305,8 @@ class RtpEndpoint:
         self._clock = clock
         self._remote = RemoteAddress(latching)
         self._on_event: EventCallback | None = None
-        self._transport: asyncio.DatagramTransport | None = None
-        self._protocol: _Datagrams | None = None
+        self._transport: UdpSocket | None = None
+        self._socket: UdpSocket | None = None  # kept after close, for its error count
         self.local_address: Address = ("", 0)
         self.packets_sent = 0
         self.datagrams_received = 0
@@ -394,9 +328,9 @@ class RtpEndpoint:
         """Bind an even UDP port on ``host`` for ``stream`` and attach it to ``clock``."""
         endpoint = cls(stream, clock, latching)
         endpoint._on_event = on_event
-        transport, protocol = await _open_socket(host, endpoint._on_datagram)
-        endpoint._transport, endpoint._protocol = transport, protocol
-        sockname = transport.get_extra_info("sockname")
+        transport = UdpSocket.open_even(host, endpoint._on_datagram)
+        endpoint._transport = endpoint._socket = transport
+        sockname = transport.sockname
         endpoint.local_address = (str(sockname[0]), int(sockname[1]))
         _OPEN.add(endpoint)
         clock.attach(endpoint)
@@ -417,8 +351,8 @@ class RtpEndpoint:
 
     @property
     def socket_errors(self) -> int:
-        """ICMP errors reported for sends (for example the peer's port was closed)."""
-        return self._protocol.errors if self._protocol is not None else 0
+        """Sends the kernel refused, and errors it reported for earlier sends."""
+        return self._socket.errors if self._socket is not None else 0
 
     def set_remote(self, host: str, port: int) -> None:
         """Send to ``host:port`` (from the peer's SDP); with latching, until RTP arrives."""
@@ -501,7 +435,7 @@ class RelayLeg:
         self.leg = leg
         self._relay = relay
         self._remote = RemoteAddress(latching)
-        self.transport: asyncio.DatagramTransport | None = None
+        self.transport: UdpSocket | None = None
         self.local_address: Address = ("", 0)
         self.unsent = 0
         """Packets to send on this leg while its remote address was unknown."""
@@ -559,8 +493,8 @@ class RtpRelay:
         relay = cls(RelayCore(payload_type_a, payload_type_b, rng=rng), latching)
         try:
             for leg in (relay.leg_a, relay.leg_b):
-                leg.transport, _ = await _open_socket(host, leg._on_datagram)
-                sockname = leg.transport.get_extra_info("sockname")
+                leg.transport = UdpSocket.open_even(host, leg._on_datagram)
+                sockname = leg.transport.sockname
                 leg.local_address = (str(sockname[0]), int(sockname[1]))
         except OSError:
             relay._close_sockets()

@@ -1,0 +1,164 @@
+"""UDP sockets for media, read straight from the event loop's selector.
+
+Media needs these by the hundred (two per call on each relay, one per endpoint), so they are
+lighter than asyncio's datagram transports: opening one is a plain call (no coroutine, protocol
+object or scheduled ``connection_made``), a wake-up reads every datagram waiting (up to
+`READ_BATCH`) instead of one, and a send goes to the kernel at once. A send the kernel refuses
+for want of buffer space is counted as dropped, never queued: a late RTP packet is a lost one.
+A send the kernel rejects, or an error it reports on receive (an ICMP error, where it reports
+them: Linux does not on unconnected sockets), is counted, and media carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import random
+import socket
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["READ_BATCH", "SocketAddress", "UdpSocket", "bind_even_socket"]
+
+SocketAddress = tuple[Any, ...]
+"""A source address as the socket gives it: (host, port) for IPv4, four fields for IPv6."""
+
+READ_BATCH = 32  # datagrams read per wake-up at most, so one busy socket cannot starve the loop
+MAX_DATAGRAM = 65535
+_RANDOM_ATTEMPTS = 8  # random even ports tried before asking the kernel for any port
+_FALLBACK_ATTEMPTS = 64
+_PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range"
+_DEFAULT_RANGE = (32768, 60999)  # Linux's default ephemeral range
+
+
+@lru_cache(maxsize=64)
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+
+
+@lru_cache(maxsize=1)
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        with open(_PORT_RANGE, encoding="ascii") as f:
+            low, high = (int(part) for part in f.read().split())
+    except (OSError, ValueError):
+        return _DEFAULT_RANGE
+    return (low, high) if 1024 <= low < high <= 65535 else _DEFAULT_RANGE
+
+
+def _try_bind(family: socket.AddressFamily, host: str, port: int) -> socket.socket | None:
+    """A socket bound to ``host:port``, or None when the port is taken."""
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            return None
+        raise
+    return sock
+
+
+def bind_even_socket(host: str, rng: random.Random | None = None) -> socket.socket:
+    """A non-blocking UDP socket on an even ephemeral port (RFC 3550 section 11).
+
+    A random even port of the ephemeral range is tried first (one socket when it is free, which
+    it nearly always is); then the kernel's choice, or its even neighbour when it is odd.
+    """
+    family = _family(host)
+    draw = rng if rng is not None else random
+    low, high = _ephemeral_range()
+    sock: socket.socket | None = None
+    for _ in range(_RANDOM_ATTEMPTS):
+        sock = _try_bind(family, host, 2 * draw.randint((low + 1) // 2, high // 2))
+        if sock is not None:
+            break
+    for _ in range(0 if sock is not None else _FALLBACK_ATTEMPTS):
+        sock = _try_bind(family, host, 0)
+        if sock is None:
+            continue
+        port = sock.getsockname()[1]
+        if port % 2 == 0:
+            break
+        sock.close()
+        sock = _try_bind(family, host, port - 1)  # the even neighbour is usually free
+        if sock is not None:
+            break
+    if sock is None:
+        raise OSError(errno.EADDRINUSE, f"no free even UDP port on {host}")
+    sock.setblocking(False)
+    return sock
+
+
+class UdpSocket:
+    """A bound non-blocking UDP socket whose datagrams go to ``on_datagram(data, source)``."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        on_datagram: Callable[[bytes, SocketAddress], None],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._loop = loop if loop is not None else asyncio.get_running_loop()
+        self._sock: socket.socket | None = sock
+        self._fd = sock.fileno()
+        self._on_datagram = on_datagram
+        self.sockname: SocketAddress = sock.getsockname()
+        self.errors = 0
+        """Sends the kernel refused, and errors it reported for earlier sends."""
+        self.last_error: OSError | None = None
+        self.dropped = 0
+        """Sends dropped because the socket's send buffer was full."""
+        self._loop.add_reader(self._fd, self._read_ready)
+
+    @classmethod
+    def open_even(cls, host: str, on_datagram: Callable[[bytes, SocketAddress], None]) -> UdpSocket:
+        """A socket on an even port of ``host``, read on the running loop."""
+        sock = bind_even_socket(host)
+        try:
+            return cls(sock, on_datagram)
+        except BaseException:
+            sock.close()
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return self._sock is None
+
+    def sendto(self, data: bytes, address: tuple[str, int]) -> None:
+        sock = self._sock
+        if sock is None:
+            return
+        try:
+            sock.sendto(data, address)
+        except (BlockingIOError, InterruptedError):
+            self.dropped += 1
+        except OSError as exc:
+            self.errors += 1
+            self.last_error = exc
+
+    def _read_ready(self) -> None:
+        for _ in range(READ_BATCH):
+            sock = self._sock
+            if sock is None:
+                return  # closed by the callback
+            try:
+                data, source = sock.recvfrom(MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # an error the kernel queued for an earlier send
+                self.errors += 1
+                self.last_error = exc
+                continue
+            self._on_datagram(data, source)
+
+    def close(self) -> None:
+        """Stop reading and release the port; safe to call twice."""
+        sock, self._sock = self._sock, None
+        if sock is None:
+            return
+        if not self._loop.is_closed():
+            self._loop.remove_reader(self._fd)
+        sock.close()
