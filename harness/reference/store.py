@@ -112,7 +112,8 @@ class Store:
                 self._db.execute("COMMIT")
         except sqlite3.Error:
             self._in_group = False
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             self._live.clear()  # it held the saves just rolled back
             self._unwritten.clear()
             self._failed.clear()
@@ -125,8 +126,8 @@ class Store:
     def _write_unwritten(self) -> None:
         """Write the waiting saves into the group's transaction, each in its own savepoint.
 
-        A save that fails is undone whole and forgotten, with its error kept for the commit to
-        raise: the record in memory must not outlive what the file holds.
+        A save that fails is undone whole and forgotten, its error kept for the commit to
+        report: the record in memory must not outlive what the file holds.
         """
         if not self._unwritten:
             return
