@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -26,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from harness import __version__
+from harness.reference import collector
 from harness.reference.api.app import build_app
 from harness.reference.api.context import access
 from harness.reference.clock import AccountClock
@@ -38,7 +38,6 @@ from harness.reference.telephony.guard import LockoutPolicy
 LOG = logging.getLogger("callproof.reference")
 LOOPBACK = "127.0.0.1"
 GROUP_COMMIT_DELAY = 0.05  # seconds: call saves made meanwhile share one commit
-GC_YOUNG_THRESHOLD = 5000  # allocations between young-generation collections (default 700)
 
 
 @dataclass
@@ -173,10 +172,9 @@ async def serve(args: argparse.Namespace) -> int:
         )
         return 2
     demo = None if args.no_demo else create_demo(running)
-    # What start-up allocated lives as long as the process: keep the collector off it. Calls
-    # allocate in bursts of short-lived messages; a larger young generation scans less often.
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    stop_collector = collector.install(
+        asyncio.get_running_loop(), lambda: running.edge.calls_in_progress > 0
+    )
     host, port = running.edge.local_address
     if args.ready_json:
         ready = {
@@ -194,6 +192,7 @@ async def serve(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    stop_collector()
     await running.close()
     return 0
 

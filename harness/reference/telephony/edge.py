@@ -77,6 +77,11 @@ class SipEdge:
         return edge
 
     @property
+    def calls_in_progress(self) -> int:
+        """Inbound calls started and not finished yet."""
+        return len(self._calls)
+
+    @property
     def local_address(self) -> Address:
         return self.sip.local_address
 
