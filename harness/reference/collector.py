@@ -7,9 +7,9 @@ and more per walk, during which no SIP message is read. Yet almost all of them a
 reference counting when their timers expire; the collector is only needed for the few cycles.
 
 So the young generations are collected as usual, the old one only rarely by the interpreter
-(`OLD_THRESHOLD`), and on a schedule by :class:`OldGenerationPolicy`: when no call is in
-progress and something was collected young since the last time, or at the latest every
-`MAX_AGE` seconds, whatever the load.
+(`OLD_THRESHOLD`), and on a schedule by :class:`OldGenerationPolicy`: when no call started
+since the previous check and none is in progress, and something was collected young since the
+last time; or at the latest every `MAX_AGE` seconds, whatever the load.
 """
 
 from __future__ import annotations
@@ -43,20 +43,27 @@ MAX_AGE = 300.0  # seconds: the old generation is collected at least this often
 class OldGenerationPolicy:
     """Decides, at each check, whether to collect the old generation now.
 
-    ``busy()`` tells whether calls are in progress; ``activity()`` is a counter that moves when
-    the young generations are collected (new objects have been promoted since).
+    ``calls_started()`` counts the calls the process ever started and ``calls_in_progress()``
+    those not finished; the process is quiet when none is in progress and none started since
+    the previous check (short calls can leave none in progress at an instant under load).
+    ``activity()`` moves when the young generations are collected: something was promoted.
     """
 
-    busy: Callable[[], bool]
+    calls_started: Callable[[], int]
+    calls_in_progress: Callable[[], int]
     activity: Callable[[], int]
     max_age: float = MAX_AGE
     last_at: float = 0.0
     last_activity: int = -1
+    seen_started: int = -1
 
     def due(self, now: float) -> bool:
+        started, previous = self.calls_started(), self.seen_started
+        self.seen_started = started
         if now - self.last_at >= self.max_age:
             return True
-        return not self.busy() and self.activity() != self.last_activity
+        quiet = started == previous and self.calls_in_progress() == 0
+        return quiet and self.activity() != self.last_activity
 
     def collected(self, now: float) -> None:
         self.last_at = now
@@ -67,12 +74,17 @@ def _young_collections() -> int:
     return sum(int(generation["collections"]) for generation in gc.get_stats()[:2])
 
 
-def install(loop: asyncio.AbstractEventLoop, busy: Callable[[], bool]) -> Callable[[], None]:
+def install(
+    loop: asyncio.AbstractEventLoop,
+    calls_started: Callable[[], int],
+    calls_in_progress: Callable[[], int],
+) -> Callable[[], None]:
     """Set the thresholds and check every `CHECK_INTERVAL` on ``loop``; returns the stop."""
     gc.freeze()  # what start-up allocated lives as long as the process: keep the walks off it
     gc.set_threshold(YOUNG_THRESHOLD, MIDDLE_THRESHOLD, OLD_THRESHOLD)
-    policy = OldGenerationPolicy(busy, _young_collections, last_at=loop.time())
-    policy.last_activity = policy.activity()
+    policy = OldGenerationPolicy(calls_started, calls_in_progress, _young_collections)
+    policy.collected(loop.time())
+    policy.seen_started = calls_started()
     handle: asyncio.TimerHandle | None = None
 
     def check() -> None:

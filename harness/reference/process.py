@@ -172,8 +172,11 @@ async def serve(args: argparse.Namespace) -> int:
         )
         return 2
     demo = None if args.no_demo else create_demo(running)
+    edge = running.edge
     stop_collector = collector.install(
-        asyncio.get_running_loop(), lambda: running.edge.calls_in_progress > 0
+        asyncio.get_running_loop(),
+        lambda: edge.calls_started,
+        lambda: edge.calls_in_progress,
     )
     host, port = running.edge.local_address
     if args.ready_json:
