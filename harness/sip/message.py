@@ -395,10 +395,13 @@ def build_response(
     items.append(("CSeq", request.headers.get("CSeq") or ""))
     if status == 100 and (timestamp := request.headers.get("Timestamp")) is not None:
         items.append(("Timestamp", timestamp))  # section 8.2.6.1
+    # Everything so far is copied from the request's headers, which checked it on the way in.
+    more: list[tuple[str, str]] = []
     if contact is not None:
         text = str(contact)
-        items.append(("Contact", f"<{text}>" if isinstance(contact, SipUri) else text))
-    items += list(extra)
+        more.append(("Contact", f"<{text}>" if isinstance(contact, SipUri) else text))
+    more += extra
     if content_type is not None:
-        items.append(("Content-Type", content_type))
-    return SipResponse(status, reason or reason_phrase(status), Headers(items), body)
+        more.append(("Content-Type", content_type))
+    headers = Headers._checked(tuple(items) + Headers(more)._items)
+    return SipResponse(status, reason or reason_phrase(status), headers, body)

@@ -226,8 +226,8 @@ class NameAddr:
     def with_tag(self, tag: str | None) -> NameAddr:
         """Copy with the tag set, or removed when ``tag`` is None."""
         if tag is None:
-            return replace(self, params=drop_param(self.params, "tag"))
-        return replace(self, params=set_param(self.params, "tag", tag))
+            return NameAddr(self.display, self.uri, drop_param(self.params, "tag"))
+        return NameAddr(self.display, self.uri, set_param(self.params, "tag", tag))
 
 
 def _closing_quote(text: str) -> int:
