@@ -1,5 +1,5 @@
-"""RTP over UDP on asyncio: with `harness.media.udp`, the only module of `harness.media` that
-touches sockets or a loop.
+"""RTP over UDP on asyncio (sockets from `harness.net.udp`): the only module of `harness.media`
+that touches sockets or a loop.
 
 - `MediaClock`: one timer on the running loop drives every attached endpoint (one task per
   stream costs about three times as much); send times are spread over the 20 ms frame.
@@ -23,7 +23,7 @@ from harness.media.latch import Address, OpenRegistry, RemoteAddress
 from harness.media.relay import Leg, RelayCore, RelayCounters
 from harness.media.rtp import RTP_HEADER_SIZE, RTP_VERSION, is_rtcp
 from harness.media.stream import MediaStream
-from harness.media.udp import SocketAddress, UdpSocket
+from harness.net.udp import SocketAddress, UdpSocket
 
 __all__ = [
     "MediaClock",

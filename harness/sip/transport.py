@@ -41,8 +41,8 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
+from harness.net.udp import SocketAddress, UdpSocket, bind_socket
 from harness.sip import events as ev
 from harness.sip.auth import Credentials
 from harness.sip.calls import (
@@ -109,7 +109,7 @@ class SipEndpoint:
     def __init__(self, ua: UserAgent, loop: asyncio.AbstractEventLoop) -> None:
         self.ua = ua
         self._loop = loop
-        self._transport: asyncio.DatagramTransport | None = None
+        self._transport: UdpSocket | None = None
         self._tcp = TcpTransport(
             loop, on_message=self._on_stream, on_failure=self._on_tcp_failure,
             on_error=self._on_tcp_error,
@@ -118,7 +118,6 @@ class SipEndpoint:
         self._waiters: list[_Waiter] = []
         self._next_prune = 0.0
         self._closed = False
-        self._lost: asyncio.Future[None] = loop.create_future()
         self._pumping = False
         self._calls: dict[InviteSession, OutgoingCall | IncomingCall] = {}
         self._incoming: asyncio.Queue[IncomingCall] = asyncio.Queue()
@@ -184,7 +183,6 @@ class SipEndpoint:
                 udp, endpoint._transport = endpoint._transport, None
                 if udp is not None:
                     udp.close()
-                    await endpoint._lost
                 if exc.errno != errno.EADDRINUSE:
                     raise
                 if port != 0 or attempt == _BIND_ATTEMPTS - 1:
@@ -194,25 +192,34 @@ class SipEndpoint:
         return endpoint
 
     async def _bind_udp(self, host: str, port: int) -> int:
-        self._lost = self._loop.create_future()
         try:
-            transport, _ = await self._loop.create_datagram_endpoint(
-                lambda: _Protocol(self), local_addr=(host, port)
-            )
+            sock = bind_socket(host, port)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise SipPortInUse(
                     exc.errno, f"SIP address {host}:{port} is already in use"
                 ) from exc
             raise
-        self._transport = transport
         # Bursts of calls overflow the default UDP receive buffer long before the CPU is
         # busy; the kernel caps the request at net.core.rmem_max.
-        sock = transport.get_extra_info("socket")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-        bound = int(transport.get_extra_info("sockname")[1])
+        try:
+            self._transport = UdpSocket(
+                sock, self._on_udp_datagram, self._loop, on_error=self._on_udp_error
+            )
+        except BaseException:
+            sock.close()
+            raise
+        bound = int(self._transport.sockname[1])
         self.ua.local = (host, bound)
         return bound
+
+    def _on_udp_datagram(self, data: bytes, addr: SocketAddress) -> None:
+        self._on_datagram(data, (str(addr[0]), int(addr[1])))
+
+    def _on_udp_error(self, exc: OSError) -> None:
+        # ICMP errors on an unconnected UDP socket carry no peer: the transactions time out.
+        self.ua._trace(self._now(), "in", ("", 0), b"", None, repr(exc))
 
     async def __aenter__(self) -> SipEndpoint:
         return self
@@ -344,7 +351,6 @@ class SipEndpoint:
         await self._tcp.close()
         if self._transport is not None:
             self._transport.close()
-            await self._lost
 
     # --- driving the core ----------------------------------------------------------------
 
@@ -526,19 +532,3 @@ class _Waiter:
     predicate: Callable[[], bool]
     future: asyncio.Future[None]
     what: str
-
-
-class _Protocol(asyncio.DatagramProtocol):
-    def __init__(self, endpoint: SipEndpoint) -> None:
-        self._endpoint = endpoint
-
-    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
-        self._endpoint._on_datagram(data, (str(addr[0]), int(addr[1])))
-
-    def error_received(self, exc: Exception) -> None:
-        # ICMP errors on an unconnected UDP socket carry no peer: the transactions time out.
-        self._endpoint.ua._trace(self._endpoint._now(), "in", ("", 0), b"", None, repr(exc))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self._endpoint._lost.done():
-            self._endpoint._lost.set_result(None)

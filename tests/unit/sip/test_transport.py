@@ -66,7 +66,7 @@ def test_two_endpoints_complete_a_call_and_close_cleanly() -> None:
         await caller.close()
         await callee.close()
         assert caller.closed and caller._timer is None and callee._timer is None
-        assert caller._transport is not None and caller._transport.is_closing()
+        assert caller._transport is not None and caller._transport.closed
         leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         assert leftover == []
 

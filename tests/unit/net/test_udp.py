@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 
 import pytest
 
-from harness.media.udp import READ_BATCH, SocketAddress, UdpSocket, bind_even_socket
+from harness.net.udp import READ_BATCH, SocketAddress, UdpSocket, bind_even_socket
 
 TIMEOUT = 5.0
 

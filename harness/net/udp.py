@@ -1,10 +1,12 @@
-"""UDP sockets for media, read straight from the event loop's selector.
+"""UDP sockets read straight from the event loop's selector, for SIP and media.
 
-Media needs these by the hundred (two per call on each relay, one per endpoint), so they are
-lighter than asyncio's datagram transports: opening one is a plain call (no coroutine, protocol
-object or scheduled ``connection_made``), a wake-up reads every datagram waiting (up to
-`READ_BATCH`) instead of one, and a send goes to the kernel at once. A send the kernel refuses
-for want of buffer space is counted as dropped, never queued: a late RTP packet is a lost one.
+Lighter than asyncio's datagram transports: opening one is a plain call (no coroutine, protocol
+object or scheduled ``connection_made``), which matters for media that opens them by the
+hundred (two per call on each relay); a wake-up reads every datagram waiting (up to
+`READ_BATCH`) instead of one, which matters for a SIP port taking hundreds of messages a second
+(one loop turn each otherwise); a send goes to the kernel at once. A send the kernel refuses for
+want of buffer space is counted as dropped, never queued: a late RTP packet is a lost one, and
+SIP over UDP retransmits.
 A send the kernel rejects, or an error it reports on receive (an ICMP error, where it reports
 them: Linux does not on unconnected sockets), is counted, and media carries on.
 """
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["READ_BATCH", "SocketAddress", "UdpSocket", "bind_even_socket"]
+__all__ = ["READ_BATCH", "SocketAddress", "UdpSocket", "bind_even_socket", "bind_socket"]
 
 SocketAddress = tuple[Any, ...]
 """A source address as the socket gives it: (host, port) for IPv4, four fields for IPv6."""
@@ -58,6 +60,18 @@ def _try_bind(family: socket.AddressFamily, host: str, port: int) -> socket.sock
         if exc.errno == errno.EADDRINUSE:
             return None
         raise
+    return sock
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A non-blocking UDP socket bound to ``host:port`` (0: any port); OSError if it cannot."""
+    sock = socket.socket(_family(host), socket.SOCK_DGRAM)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
     return sock
 
 
@@ -100,14 +114,18 @@ class UdpSocket:
         sock: socket.socket,
         on_datagram: Callable[[bytes, SocketAddress], None],
         loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        on_error: Callable[[OSError], None] | None = None,
     ) -> None:
         self._loop = loop if loop is not None else asyncio.get_running_loop()
         self._sock: socket.socket | None = sock
         self._fd = sock.fileno()
         self._on_datagram = on_datagram
+        self._on_error = on_error
         self.sockname: SocketAddress = sock.getsockname()
         self.errors = 0
-        """Sends the kernel refused, and errors it reported for earlier sends."""
+        """Sends the kernel refused, and errors it reported for earlier sends (each also given
+        to ``on_error``)."""
         self.last_error: OSError | None = None
         self.dropped = 0
         """Sends dropped because the socket's send buffer was full."""
@@ -136,8 +154,13 @@ class UdpSocket:
         except (BlockingIOError, InterruptedError):
             self.dropped += 1
         except OSError as exc:
-            self.errors += 1
-            self.last_error = exc
+            self._error(exc)
+
+    def _error(self, exc: OSError) -> None:
+        self.errors += 1
+        self.last_error = exc
+        if self._on_error is not None:
+            self._on_error(exc)
 
     def _read_ready(self) -> None:
         for _ in range(READ_BATCH):
@@ -149,8 +172,7 @@ class UdpSocket:
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as exc:  # an error the kernel queued for an earlier send
-                self.errors += 1
-                self.last_error = exc
+                self._error(exc)
                 continue
             self._on_datagram(data, source)
 

@@ -1,0 +1,1 @@
+"""Socket-level pieces shared by the SIP and media transports."""
