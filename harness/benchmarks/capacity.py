@@ -41,7 +41,7 @@ from harness.sut.reference_adapter import ReferenceAdapter
 
 AIM_CPS = 500.0
 AIM = f"{AIM_CPS:g} calls/s (2 cores, signalling only)"
-RATES = (25, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 1000)
+RATES = (25, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 700, 1000)
 STEP_SECONDS = 5.0
 MAX_STEP_CALLS = 2500
 REGISTER_TIMEOUT = 5.0

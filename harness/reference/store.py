@@ -61,6 +61,7 @@ __all__ = ["Store"]
 
 _T = TypeVar("_T")
 _log = logging.getLogger(__name__)
+CACHE_KIB = 65536  # page cache: a long run's call log and indexes stay in memory (default 2 MiB)
 
 
 class Store:
@@ -79,6 +80,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._depth = 0
         # Calls still in progress, as last saved: their reads skip the database and their
         # saves write only the child rows that changed (a call is saved at every step).
