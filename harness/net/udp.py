@@ -37,7 +37,11 @@ _DEFAULT_RANGE = (32768, 60999)  # Linux's default ephemeral range
 
 @lru_cache(maxsize=64)
 def _family(host: str) -> socket.AddressFamily:
-    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    try:
+        version = ipaddress.ip_address(host).version
+    except ValueError:  # a name such as "localhost": bind() resolves it, as IPv4
+        return socket.AF_INET
+    return socket.AF_INET6 if version == 6 else socket.AF_INET
 
 
 @lru_cache(maxsize=1)

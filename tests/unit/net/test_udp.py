@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 
 import pytest
 
-from harness.net.udp import READ_BATCH, SocketAddress, UdpSocket, bind_even_socket
+from harness.net.udp import READ_BATCH, SocketAddress, UdpSocket, bind_even_socket, bind_socket
 
 TIMEOUT = 5.0
 
@@ -46,6 +46,14 @@ def test_sockets_get_distinct_even_ports(host):
     finally:
         for s in socks:
             s.close()
+
+
+def test_a_host_name_binds_too():
+    sock = bind_socket("localhost", 0)
+    try:
+        assert sock.getsockname()[0] == "127.0.0.1"
+    finally:
+        sock.close()
 
 
 class _Fixed(random.Random):
