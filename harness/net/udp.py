@@ -4,11 +4,12 @@ Lighter than asyncio's datagram transports: opening one is a plain call (no coro
 object or scheduled ``connection_made``), which matters for media that opens them by the
 hundred (two per call on each relay); a wake-up reads every datagram waiting (up to
 `READ_BATCH`) instead of one, which matters for a SIP port taking hundreds of messages a second
-(one loop turn each otherwise); a send goes to the kernel at once. A send the kernel refuses for
-want of buffer space is counted as dropped, never queued: a late RTP packet is a lost one, and
-SIP over UDP retransmits.
-A send the kernel rejects, or an error it reports on receive (an ICMP error, where it reports
-them: Linux does not on unconnected sockets), is counted, and media carries on.
+(one loop turn each otherwise); a send goes to the kernel at once.
+
+A send the kernel refuses for want of buffer space is counted as dropped, never queued: a late
+RTP packet is a lost one, and SIP over UDP retransmits. A send the kernel rejects, or an error
+it reports on receive (an ICMP error, where it reports them: Linux does not on unconnected
+sockets), is counted and given to ``on_error``; the socket carries on.
 """
 
 from __future__ import annotations
@@ -54,19 +55,6 @@ def _ephemeral_range() -> tuple[int, int]:
     return (low, high) if 1024 <= low < high <= 65535 else _DEFAULT_RANGE
 
 
-def _try_bind(family: socket.AddressFamily, host: str, port: int) -> socket.socket | None:
-    """A socket bound to ``host:port``, or None when the port is taken."""
-    sock = socket.socket(family, socket.SOCK_DGRAM)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            return None
-        raise
-    return sock
-
-
 def bind_socket(host: str, port: int) -> socket.socket:
     """A non-blocking UDP socket bound to ``host:port`` (0: any port); OSError if it cannot."""
     sock = socket.socket(_family(host), socket.SOCK_DGRAM)
@@ -79,34 +67,42 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _try_bind(host: str, port: int) -> socket.socket | None:
+    """`bind_socket`, or None when the port is taken."""
+    try:
+        return bind_socket(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return None
+        raise
+
+
 def bind_even_socket(host: str, rng: random.Random | None = None) -> socket.socket:
     """A non-blocking UDP socket on an even ephemeral port (RFC 3550 section 11).
 
     A random even port of the ephemeral range is tried first (one socket when it is free, which
     it nearly always is); then the kernel's choice, or its even neighbour when it is odd.
     """
-    family = _family(host)
     draw = rng if rng is not None else random
     low, high = _ephemeral_range()
     sock: socket.socket | None = None
     for _ in range(_RANDOM_ATTEMPTS):
-        sock = _try_bind(family, host, 2 * draw.randint((low + 1) // 2, high // 2))
+        sock = _try_bind(host, 2 * draw.randint((low + 1) // 2, high // 2))
         if sock is not None:
             break
     for _ in range(0 if sock is not None else _FALLBACK_ATTEMPTS):
-        sock = _try_bind(family, host, 0)
+        sock = _try_bind(host, 0)
         if sock is None:
             continue
         port = sock.getsockname()[1]
         if port % 2 == 0:
             break
         sock.close()
-        sock = _try_bind(family, host, port - 1)  # the even neighbour is usually free
+        sock = _try_bind(host, port - 1)  # the even neighbour is usually free
         if sock is not None:
             break
     if sock is None:
         raise OSError(errno.EADDRINUSE, f"no free even UDP port on {host}")
-    sock.setblocking(False)
     return sock
 
 

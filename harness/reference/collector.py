@@ -24,6 +24,7 @@ from dataclasses import dataclass
 __all__ = [
     "CHECK_INTERVAL",
     "MAX_AGE",
+    "MIDDLE_THRESHOLD",
     "OLD_THRESHOLD",
     "YOUNG_THRESHOLD",
     "OldGenerationPolicy",

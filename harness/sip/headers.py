@@ -180,6 +180,14 @@ class Headers:
         headers._set(items)
         return headers
 
+    @classmethod
+    def copied(
+        cls, copied: Iterable[tuple[str, str]], added: Iterable[tuple[str, str]] = ()
+    ) -> Headers:
+        """Headers of values ``copied`` from other Headers (which checked them already, under
+        their canonical names and one value each), then ``added`` ones, checked here."""
+        return cls._checked(tuple(copied) + Headers(added)._items)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Headers is immutable")
 

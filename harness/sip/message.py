@@ -403,5 +403,5 @@ def build_response(
     more += extra
     if content_type is not None:
         more.append(("Content-Type", content_type))
-    headers = Headers._checked(tuple(items) + Headers(more)._items)
+    headers = Headers.copied(items, more)
     return SipResponse(status, reason or reason_phrase(status), headers, body)
