@@ -40,6 +40,7 @@ from harness.benchmarks.engine import DEFAULT_CALLS, DEFAULT_WINDOW, bench_engin
 from harness.benchmarks.engine import MAX_CALLS as MAX_ENGINE_CALLS
 from harness.benchmarks.rig import Progress
 from harness.benchmarks.suite import RUN_TIMEOUT, bench_suite, render_suite
+from harness.cli import values
 from harness.cli.errors import CliError, report
 from harness.cli.main import Parser
 from harness.cli.project import project_root, resolve_user_path
@@ -63,23 +64,24 @@ def build_parser() -> Parser:
         help="one benchmark, or all of them in order (default: calls, then run)",
     )  # fmt: skip
     parser.add_argument(
-        "--calls", type=int, default=20, metavar="N",
+        "--calls", type=values.whole(1, MAX_CALLS), default=20, metavar="N",
         help=f"calls to place one after another (1-{MAX_CALLS}, default 20)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, default=2, metavar="N",
+        "--workers", type=values.whole(1, 64), default=2, metavar="N",
         help="xdist workers for the parallel run (default 2)",
     )  # fmt: skip
     parser.add_argument(
-        "--run-timeout", type=float, default=RUN_TIMEOUT, metavar="S",
+        "--run-timeout", type=values.seconds, default=RUN_TIMEOUT, metavar="S",
         help=f"stop a conformance run after S seconds (default {RUN_TIMEOUT:g})",
     )  # fmt: skip
     parser.add_argument(
-        "--engine-calls", type=int, default=DEFAULT_CALLS, metavar="N",
+        "--engine-calls", type=values.whole(1, MAX_ENGINE_CALLS), default=DEFAULT_CALLS,
+        metavar="N",
         help=f"calls the engine places (1-{MAX_ENGINE_CALLS}, default {DEFAULT_CALLS})",
     )  # fmt: skip
     parser.add_argument(
-        "--window", type=int, default=DEFAULT_WINDOW, metavar="N",
+        "--window", type=values.whole(1), default=DEFAULT_WINDOW, metavar="N",
         help=f"engine calls in flight at once (default {DEFAULT_WINDOW})",
     )  # fmt: skip
     parser.add_argument(
@@ -87,7 +89,7 @@ def build_parser() -> Parser:
         help="profile the engine's call loop (slows it down) and print where its time goes",
     )  # fmt: skip
     parser.add_argument(
-        "--seconds", type=float, default=DEFAULT_SECONDS, metavar="S",
+        "--seconds", type=values.seconds, default=DEFAULT_SECONDS, metavar="S",
         help=f"how long the concurrency benchmark holds its calls (default {DEFAULT_SECONDS:g})",
     )  # fmt: skip
     parser.add_argument(

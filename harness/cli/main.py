@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return bench.execute(arguments[1:])
         ours, theirs = split_passthrough(arguments)
         args = build_parser().parse_args(ours)
+        args.argv = arguments  # what the user typed, for the command that reruns a run
         execute: Executor = args.execute
         return execute(args, theirs)
     except CliError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from harness.cli import values
 from harness.cli.delegate import delegate
 
 MODULE = "harness.reference.process"
@@ -15,8 +16,12 @@ MODULE = "harness.reference.process"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options passed through to the reference process."""
-    parser.add_argument("--http-port", type=int, metavar="PORT", help="HTTP API and web pages")
-    parser.add_argument("--sip-port", type=int, metavar="PORT", help="SIP edge (UDP and TCP)")
+    parser.add_argument(
+        "--http-port", type=values.port, metavar="PORT", help="HTTP API and web pages"
+    )
+    parser.add_argument(
+        "--sip-port", type=values.port, metavar="PORT", help="SIP edge (UDP and TCP)"
+    )
     parser.add_argument("--data-dir", metavar="DIR", help="where the reference keeps its state")
     parser.add_argument("--no-demo", action="store_true", help="start without the demo set-up")
 

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+import shlex
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from harness.cli.errors import CliError
 from harness.cli.project import for_pytest, project_root, resolve_user_path, shown
 from harness.cli.setup import ensure_allure, ensure_debian_tools
 from harness.reporting.rotate import reports_dir_problem
+from harness.runtime import seeding
 
 DEFAULT_SUT = "reference"
 #: Upper bound for ``--workers auto``: scenarios wait on real-time media, so a few workers
@@ -51,6 +53,114 @@ def add_reporting_arguments(parser: argparse.ArgumentParser, default_workers: st
         help="where reports go (default: reports/ in the checkout); the last run's reports "
         "move to DIR/previous/",
     )
+    parser.add_argument(
+        "--seed",
+        type=seed_value,
+        default=None,
+        metavar="N",
+        help="seed of the scenarios' random data (default: a fresh one; the report shows it "
+        "with the command that reruns the run)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=repeat_value,
+        default=1,
+        metavar="N",
+        help="run the selection N times; the report counts passes per scenario and lists the "
+        "flaky ones (passed and failed in the same series)",
+    )
+    parser.add_argument(
+        "--require-coverage",
+        metavar="GROUP[,GROUP]",
+        default=None,
+        help="exit non-zero when a requirement of these catalogue groups or ID prefixes "
+        "(e.g. AC-ANS,H-SEC, or all) is untested, for CI gates",
+    )
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number, 0 or more."""
+    try:
+        return seeding.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+#: More runs than this is a soak test, not a flake hunt: use a loop around the command.
+MAX_REPEAT = 1000
+
+
+def repeat_value(text: str) -> int:
+    """``--repeat``: how many times to run the selection, 1 to :data:`MAX_REPEAT`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= value <= MAX_REPEAT:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_REPEAT}, got {value}")
+    return value
+
+
+def check_expression(option: str, expression: str | None) -> None:
+    """A ``--tags`` or ``-k`` expression must parse: one line quoting it, before pytest starts."""
+    if expression is None:
+        return
+    # pytest's own parser (the one -m and -k use), so that what passes here passes there.
+    from _pytest.mark.expression import Expression
+
+    try:
+        Expression.compile(expression)
+    except SyntaxError as exc:
+        raise CliError(
+            f"{option} {expression!r} is not a valid expression: {exc.msg} "
+            f"(at column {exc.offset})",
+            "combine tags with and, or, not and parentheses, e.g. 'AC-ANS-1 or AC-ANS-2'",
+        ) from None
+
+
+def check_required_coverage(given: str | None, root: Path) -> None:
+    """``--require-coverage`` must name groups or ID prefixes of the catalogue."""
+    if given is None:
+        return
+    from harness.reporting.catalogue import CatalogueError, load_catalogue
+
+    path = root / "fixtures" / "requirements.yaml"
+    try:
+        load_catalogue(path).selection(given)
+    except (OSError, CatalogueError) as exc:
+        raise CliError(
+            f"cannot read the requirement catalogue {shown(path)}: {exc}",
+            "restore fixtures/requirements.yaml from the checkout",
+        ) from None
+    except ValueError as exc:
+        raise CliError(
+            f"--require-coverage {given!r}: {exc}", "name catalogue groups such as AC-ANS,H-SEC"
+        ) from None
+
+
+def reproduce_command(argv: list[str], seed: int) -> list[str]:
+    """The user's command with ``--seed`` set to the run's seed."""
+    kept: list[str] = []
+    skip = False
+    for argument in argv:
+        if skip:
+            skip = False
+            continue
+        if argument == "--seed":
+            skip = True
+            continue
+        if argument.startswith("--seed="):
+            continue
+        kept.append(argument)
+    ours, theirs = (
+        (kept, [])
+        if "--" not in kept
+        else (
+            kept[: kept.index("--")],
+            kept[kept.index("--") :],
+        )
+    )
+    return ["./callproof", *ours, "--seed", str(seed), *theirs]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +241,16 @@ def check_workers(workers: int) -> None:
         raise CliError("pytest-xdist is not installed", "run ./callproof again, or pass -n 1")
 
 
+def apply_run_options(session: pytest_session.Session, args: argparse.Namespace) -> None:
+    """Seed, repeat, coverage gate and the command that reruns the run."""
+    seed = args.seed if args.seed is not None else seeding.draw()
+    argv = list(getattr(args, "argv", None) or [])
+    session.seed = seed
+    session.repeat = args.repeat
+    session.require_coverage = args.require_coverage
+    session.command = shlex.join(reproduce_command(argv, seed)) if argv else None
+
+
 def reports_dir(given: str | None, root: Path) -> Path:
     """``--reports`` as an absolute path (default: ``reports/`` in the checkout)."""
     return resolve_user_path(given, root) if given else root / "reports"
@@ -142,6 +262,9 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
     paths = [resolve_user_path(p, root) for p in args.paths] or [root / "features"]
     reports = reports_dir(args.reports, root)
     check_sut(args.sut)
+    check_expression("--tags", args.tags)
+    check_expression("-k", args.keyword)
+    check_required_coverage(args.require_coverage, root)
     if args.sut_url:
         check_sut_url(args.sut_url)
     check_paths(paths)
@@ -161,4 +284,5 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
         exitfirst=args.exitfirst,
         extra=extra,
     )
+    apply_run_options(session, args)
     return pytest_session.execute(session, allure, ", ".join(shown(p) for p in paths))

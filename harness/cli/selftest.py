@@ -14,7 +14,9 @@ from harness.cli.project import project_root
 from harness.cli.run import (
     DEFAULT_SUT,
     add_reporting_arguments,
+    apply_run_options,
     check_reports,
+    check_required_coverage,
     check_workers,
     reports_dir,
 )
@@ -35,6 +37,7 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
     reports = reports_dir(args.reports, root)
     check_reports(reports)
     check_workers(args.workers)
+    check_required_coverage(args.require_coverage, root)
     ensure_debian_tools("test")
     allure = ensure_allure(root)
     suites = [name for name in SUITES if (root / name).exists()]
@@ -46,4 +49,5 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
         sut=DEFAULT_SUT,
         extra=extra,
     )
+    apply_run_options(session, args)
     return pytest_session.execute(session, allure, " and ".join(suites) or "the checkout")

@@ -46,6 +46,11 @@ class Session:
     exitfirst: bool = False
     extra: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+    repeat: int = 1
+    require_coverage: str | None = None
+    #: The command line that reruns this run, shown in the reports.
+    command: str | None = None
 
     def argv(self) -> list[str]:
         """The pytest command line."""
@@ -60,6 +65,14 @@ class Session:
         argv += ["--cucumberjson", str(self.reports / "cucumber.json")]
         # Our progress lines replace pytest's; its right-hand percentage would be noise.
         argv += ["-o", "console_output_style=classic"]
+        if self.seed is not None:
+            argv += ["--callproof-seed", str(self.seed)]
+        if self.repeat > 1:
+            argv += ["--callproof-repeat", str(self.repeat)]
+        if self.require_coverage:
+            argv += ["--callproof-require-coverage", self.require_coverage]
+        if self.command:
+            argv += ["--callproof-command", self.command]
         if self.workers > 1:
             argv += ["-n", str(self.workers)]
         if self.markexpr:

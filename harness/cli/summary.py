@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from harness.reporting.progress import SEPARATOR
+
 
 def _counts(totals: Mapping[str, Any], kind: str) -> Mapping[str, int]:
     value = totals.get(kind)
@@ -40,6 +42,30 @@ def summary_lines(data: Mapping[str, Any], report: str, allure: str | None) -> l
             f" ({requirements.get('passed', 0)} passing, {requirements.get('failed', 0)} failing,"
             f" {requirements.get('skipped', 0)} skipped), {gaps} gaps"
         )
+    verdict = data.get("verdict")
+    if isinstance(verdict, Mapping) and verdict.get("headline"):
+        lines.append(f"verdict: {verdict['headline']}")
+        untested = verdict.get("untested_required") or []
+        if untested:
+            more = f" and {len(untested) - 20} more" if len(untested) > 20 else ""
+            lines.append(
+                f"untested in {', '.join(verdict.get('required_coverage') or [])}: "
+                f"{', '.join(untested[:20])}{more}"
+            )
+    series = data.get("series")
+    if isinstance(series, list) and series:
+        flaky = [s for s in series if isinstance(s, Mapping) and s.get("flaky")]
+        lines.append(
+            f"repeated: {len(series)} items, {len(flaky)} flaky"
+            + "".join(
+                f"\n  flaky: {s.get('feature') or s.get('nodeid')} {SEPARATOR} {s.get('name')}"
+                f" (passed {s.get('passed')} of {s.get('runs')})"
+                for s in flaky
+            )
+        )
+    run = data.get("run")
+    if isinstance(run, Mapping) and run.get("seed") is not None:
+        lines.append(f"seed: {run['seed']} (rerun: {run.get('command') or '?'})")
     lines.append(f"report: {report}")
     if allure is not None:
         lines.append(f"allure: {allure}")

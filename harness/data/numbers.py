@@ -20,7 +20,8 @@ def e164(locale: str = "fr_FR", rng: random.Random | None = None) -> str:
     workers sharing one SUT do not hand out the same number.
     """
     cc, length = _PLANS.get(locale, _PLANS["fr_FR"])
-    rng = rng or random.Random()
+    # By default the module's generator, which the run's seed reseeds before every scenario.
+    rng = rng or random.Random(random.getrandbits(64))
     with _lock:
         n = next(_counter)
     tail = f"{os.getpid() % 1000:03d}{n % 10000:04d}"

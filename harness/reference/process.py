@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from harness import __version__
+from harness.cli import values
 from harness.reference import collector
 from harness.reference.api.app import build_app
 from harness.reference.api.context import access
@@ -202,8 +203,12 @@ async def serve(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="callproof reference", description=__doc__.splitlines()[0])
-    p.add_argument("--http-port", type=int, default=0, help="HTTP API port on 127.0.0.1 (0: any)")
-    p.add_argument("--sip-port", type=int, default=0, help="SIP UDP port on 127.0.0.1 (0: any)")
+    p.add_argument(
+        "--http-port", type=values.port, default=0, help="HTTP API port on 127.0.0.1 (0: any)"
+    )
+    p.add_argument(
+        "--sip-port", type=values.port, default=0, help="SIP UDP port on 127.0.0.1 (0: any)"
+    )
     p.add_argument(
         "--data-dir", default=None, help="where the SQLite store lives (default: a temp dir)"
     )
@@ -212,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--ready-json", action="store_true", help="print one JSON line when ready")
     p.add_argument(
         "--lockout-seconds",
-        type=float,
+        type=values.seconds,
         default=LockoutPolicy.lockout,
         help="first lockout after 10 failed REGISTERs from one source for one user (doubles after)",
     )

@@ -86,6 +86,26 @@ class Catalogue:
                 return group
         return None
 
+    def selection(self, text: str) -> tuple[str, ...]:
+        """Comma-separated group IDs (``AC-ANS``, ``H``), ID prefixes (``H-SEC``) or ``all``,
+        each checked against the catalogue; ValueError names the first unknown one."""
+        chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+        if not chosen:
+            raise ValueError("name at least one requirement group")
+        known = {group.id for group in self.groups}
+        ids = [requirement.id for requirement in self.requirements()]
+        for name in chosen:
+            if (
+                name != "all"
+                and name not in known
+                and not any(i.startswith(name + "-") for i in ids)
+            ):
+                raise ValueError(
+                    f"no requirement group or ID prefix {name!r} in the catalogue (groups: "
+                    f"{', '.join(sorted(known)) or 'none'}; or 'all')"
+                )
+        return chosen
+
     @classmethod
     def empty(cls) -> Catalogue:
         """A catalogue with no requirement, for runs without a catalogue file."""

@@ -22,7 +22,9 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid 
 h3{margin:1.4em 0 .4em}.meta{color:#555}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3em .5em;
 vertical-align:top;text-align:left}th{background:#f4f4f6}
-.passed{background:#dff3e3}.failed{background:#fbdada}.skipped{background:#fdf3d0}
+.passed{background:#dff3e3}.failed,.verdict.failed{background:#fbdada}.incomplete,.verdict.incomplete{background:#fdf3d0}
+.verdict{padding:.5em .8em;border-radius:.3em}.verdict.passed{background:#dff3e3}
+.steps td{border:none;padding:.1em .4em}.skipped{background:#fdf3d0}
 .not-covered{background:#ececec;color:#555}.badge{padding:.1em .5em;border-radius:.6em;
 font-weight:600;white-space:nowrap}.totals td{text-align:right}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
@@ -120,10 +122,65 @@ def _failure(result: ItemResult, report_dir: Path) -> str:
     if result.evidence:
         links = "".join(f"<li>{_link(p, report_dir)}</li>" for p in result.evidence)
         lines.append(f"<p><b>Evidence:</b></p><ul>{links}</ul>")
+    lines.append(_steps(result))
     if result.message:
         lines.append(f"<pre>{escape(result.message)}</pre>")
     lines.append("</div>")
     return "".join(lines)
+
+
+def _steps(result: ItemResult) -> str:
+    if not result.steps:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_badge(step.status)}</td><td><b>{escape(step.keyword)}</b> "
+        f"{escape(step.name)}</td><td>{step.duration:.3f} s</td></tr>"
+        for step in result.steps
+    )
+    return f"<table class='steps'>{rows}</table>"
+
+
+def _verdict_section(report: RunReport) -> str:
+    verdict = report.verdict()
+    parts = [f"<p class='verdict {verdict.outcome}'><b>{escape(verdict.headline)}</b></p>"]
+    if verdict.gate_failures:
+        ids = ", ".join(f'<a href="#{escape(i)}">{escape(i)}</a>' for i in verdict.gate_failures)
+        parts.append(
+            f"<p>Untested in the required groups {escape(', '.join(verdict.gate))}: {ids}</p>"
+        )
+    if report.seed is not None:
+        parts.append(f"<p class='meta'>Seed <code>{report.seed}</code>")
+        if report.command:
+            parts.append(f" · rerun with <code>{escape(report.reproduce())}</code>")
+        parts.append("</p>")
+    return "".join(parts)
+
+
+def _series_section(report: RunReport) -> str:
+    series = report.series()
+    if not series:
+        return ""
+    flaky = [s for s in series if s.flaky]
+    runs = max(s.runs for s in series)
+    parts = [f"<h2>Repeated runs ({runs} each): {len(flaky)} flaky</h2>"]
+    if flaky:
+        items = "".join(
+            f"<li>{escape(s.feature or '')} {SEPARATOR} {escape(s.name)}: passed {s.passed}, "
+            f"failed {s.failed} of {s.runs}</li>"
+            for s in flaky
+        )
+        parts.append(f"<p><b>Flaky (passed and failed in the same series):</b></p><ul>{items}</ul>")
+    rows = "".join(
+        f"<tr><td>{escape(s.feature or s.nodeid)} {SEPARATOR} {escape(s.name)}</td>"
+        f"<td>{s.passed}/{s.runs}</td><td>{s.failed}</td><td>{s.skipped}</td>"
+        f"<td>{'flaky' if s.flaky else ''}</td></tr>"
+        for s in series
+    )
+    parts.append(
+        "<table><tr><th>item</th><th>passed</th><th>failed</th><th>skipped</th><th></th></tr>"
+        f"{rows}</table>"
+    )
+    return "".join(parts)
 
 
 def render_html(report: RunReport, report_dir: Path) -> str:
@@ -131,7 +188,7 @@ def render_html(report: RunReport, report_dir: Path) -> str:
     failed = [r for r in report.results if r.status == "failed"]
     failed.sort(key=lambda r: (not r.is_scenario, r.nodeid))
     skipped = [r for r in report.scenarios if r.status == "skipped"]
-    verdict = "failed" if failed else "passed"
+    verdict = report.verdict().outcome
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>callproof — {escape(report.sut_name)} — {verdict}</title>",
@@ -140,6 +197,7 @@ def render_html(report: RunReport, report_dir: Path) -> str:
         f"<p class='meta'>SUT {escape(report.sut_name)} {escape(report.sut_version)} · "
         f"{escape(report.harness_name)} {escape(report.harness_version)} · "
         f"from {escape(report.started_at)} to {escape(report.finished_at)}</p>",
+        _verdict_section(report),
         _totals_table(report),
     ]
     undefined = report.undefined_steps()
@@ -149,6 +207,7 @@ def render_html(report: RunReport, report_dir: Path) -> str:
     if failed:
         parts.append(f"<h2>Failures ({len(failed)})</h2>")
         parts.extend(_failure(r, report_dir) for r in failed)
+    parts.append(_series_section(report))
     parts.append(_requirements_section(report))
     if skipped:
         items = "".join(

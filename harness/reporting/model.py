@@ -6,7 +6,9 @@ Pure data and pure functions: the pytest plugin fills a :class:`RunReport`, the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +22,56 @@ REQUIREMENT_STATUSES: tuple[RequirementStatus, ...] = ("passed", "failed", "skip
 
 #: Group name used for requirement IDs that a scenario carries but the catalogue lacks.
 UNCATALOGUED = "(not in the catalogue)"
+
+
+#: The id of one run of a ``--repeat`` series, as it appears among a node ID's parameters.
+REPEAT_ID = re.compile(r"^r(\d+)of(\d+)$")
+
+
+def _split_params(nodeid: str) -> tuple[str, list[str]]:
+    """``("path::test", ["1", "r2of5"])`` for ``path::test[1-r2of5]``."""
+    if not nodeid.endswith("]") or "[" not in nodeid:
+        return nodeid, []
+    head, _, params = nodeid[:-1].partition("[")
+    return head, params.split("-")
+
+
+def strip_repeat(nodeid: str) -> str:
+    """The node ID without the ``--repeat`` parameter."""
+    head, params = _split_params(nodeid)
+    kept = [p for p in params if not REPEAT_ID.match(p)]
+    if len(kept) == len(params):
+        return nodeid
+    return f"{head}[{'-'.join(kept)}]" if kept else head
+
+
+def repeat_index(nodeid: str) -> int:
+    """Which run of a series a node ID names; 0 when it carries no repeat parameter."""
+    for param in _split_params(nodeid)[1]:
+        match = REPEAT_ID.match(param)
+        if match:
+            return int(match.group(1))
+    return 0
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One Given/When/Then step of a scenario as it ran."""
+
+    keyword: str
+    name: str
+    status: Status
+    duration: float
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keyword": self.keyword,
+            "name": self.name,
+            "status": self.status,
+            "duration": self.duration,
+            "line": self.line,
+        }
 
 
 @dataclass(frozen=True)
@@ -43,6 +95,15 @@ class ItemResult:
     evidence: tuple[str, ...] = ()
     message: str | None = None
     undefined_steps: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    steps: tuple[StepResult, ...] = ()
+    #: Which run of a ``--repeat`` series this is (1-based); 0 outside a series.
+    repeat: int = 0
+
+    @property
+    def series_key(self) -> str:
+        """The item's identity across the runs of a ``--repeat`` series."""
+        return self.nodeid if not self.repeat else strip_repeat(self.nodeid)
 
     @property
     def is_scenario(self) -> bool:
@@ -61,6 +122,9 @@ class ItemResult:
             "verdict": self.verdict,
             "evidence": list(self.evidence),
             "message": self.message,
+            "tags": list(self.tags),
+            "steps": [step.to_json() for step in self.steps],
+            **({"repeat": self.repeat} if self.repeat else {}),
         }
 
 
@@ -130,6 +194,11 @@ class RunReport:
     finished_at: str = ""
     exitstatus: int | None = None
     results: list[ItemResult] = field(default_factory=list)
+    #: The seed of the run's random data (``--seed``), and the command that reruns it.
+    seed: int | None = None
+    command: tuple[str, ...] = ()
+    #: Requirement groups (or ID prefixes) in which an untested requirement fails the run.
+    required_coverage: tuple[str, ...] = ()
 
     @property
     def scenarios(self) -> list[ItemResult]:
@@ -175,6 +244,37 @@ class RunReport:
             ),
         }
 
+    def coverage(self) -> Coverage:
+        """How many requirements were tested, and how they fared."""
+        return Coverage.of(self.requirement_results())
+
+    def gate_failures(self) -> list[str]:
+        """Requirement IDs left untested in the groups named by ``required_coverage``."""
+        return [
+            r.id
+            for r in self.requirement_results()
+            if r.status in UNTESTED and in_groups(r, self.required_coverage)
+        ]
+
+    def verdict(self) -> Verdict:
+        """The run's verdict: failed, incomplete (nothing failed, something untested), passed."""
+        failed_items = sum(1 for r in self.results if r.status == "failed")
+        return Verdict.of(
+            self.coverage(), failed_items, self.gate_failures(), self.required_coverage
+        )
+
+    def series(self) -> list[SeriesResult]:
+        """Per-item counts over a ``--repeat`` series (empty when nothing was repeated)."""
+        runs: dict[str, list[ItemResult]] = {}
+        for result in self.results:
+            if result.repeat:
+                runs.setdefault(result.series_key, []).append(result)
+        return [SeriesResult.of(key, results) for key, results in runs.items()]
+
+    def reproduce(self) -> str:
+        """The command line that reruns this run with the same seed."""
+        return shlex.join(self.command)
+
     def undefined_steps(self) -> list[tuple[str, str]]:
         """(feature, step text) pairs, each once, in the order they were met."""
         seen: dict[tuple[str, str], None] = {}
@@ -185,15 +285,180 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         """The whole ``conformance.json`` document."""
+        verdict = self.verdict()
         return {
             "harness": {"name": self.harness_name, "version": self.harness_version},
             "sut": {"name": self.sut_name, "version": self.sut_version},
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "exitstatus": self.exitstatus,
+            "run": {"seed": self.seed, "command": self.reproduce() or None},
+            "verdict": verdict.to_json(),
             "totals": self.totals(),
+            **({"series": [s.to_json() for s in self.series()]} if self.series() else {}),
             "requirements": {r.id: r.to_json() for r in self.requirement_results()},
             "undefined_steps": [
                 {"feature": feature, "step": step} for feature, step in self.undefined_steps()
             ],
+        }
+
+
+#: Requirement statuses that mean "not tested in this run".
+UNTESTED: frozenset[RequirementStatus] = frozenset({"not-covered", "skipped"})
+
+
+def in_groups(requirement: RequirementResult, groups: Sequence[str]) -> bool:
+    """True when ``requirement`` belongs to one of ``groups``: a catalogue group (``AC-ANS``,
+    ``H``), an ID prefix (``H-SEC``) or ``all``."""
+    return any(
+        g == "all" or requirement.group == g or requirement.id.startswith(g + "-") for g in groups
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Requirement counts: how many were tested and how they fared."""
+
+    total: int
+    passing: int
+    failing: int
+    not_covered: int
+    skipped: int
+
+    @classmethod
+    def of(cls, requirements: Iterable[RequirementResult]) -> Coverage:
+        statuses = [r.status for r in requirements]
+        return cls(
+            total=len(statuses),
+            passing=statuses.count("passed"),
+            failing=statuses.count("failed"),
+            not_covered=statuses.count("not-covered"),
+            skipped=statuses.count("skipped"),
+        )
+
+    @property
+    def untested(self) -> int:
+        """Requirements no scenario tested: none carries them, or all were skipped."""
+        return self.not_covered + self.skipped
+
+    @property
+    def covered(self) -> int:
+        """Requirements at least one scenario tested (passing or failing)."""
+        return self.passing + self.failing
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "covered": self.covered,
+            "passing": self.passing,
+            "failing": self.failing,
+            "untested": self.untested,
+            "not_covered": self.not_covered,
+            "skipped": self.skipped,
+        }
+
+
+VerdictOutcome = Literal["passed", "incomplete", "failed"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a run proves, in one word and one line.
+
+    ``failed``: a scenario or test failed, or a required group has untested requirements;
+    ``incomplete``: nothing failed but some requirements were not tested;
+    ``passed``: every requirement in the catalogue was tested and passes.
+    """
+
+    outcome: VerdictOutcome
+    headline: str
+    coverage: Coverage
+    failed_items: int
+    gate: tuple[str, ...] = ()
+    gate_failures: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        coverage: Coverage,
+        failed_items: int,
+        gate_failures: Sequence[str] = (),
+        gate: Sequence[str] = (),
+    ) -> Verdict:
+        counts = (
+            f"{coverage.passing} of {coverage.total} requirements passing, "
+            f"{coverage.failing} failing, {coverage.untested} untested"
+        )
+        outcome: VerdictOutcome
+        if failed_items or coverage.failing or gate_failures:
+            outcome = "failed"
+            reasons = []
+            if failed_items:
+                reasons.append(
+                    f"{failed_items} scenario{'s' if failed_items != 1 else ''} or test"
+                    f"{'s' if failed_items != 1 else ''} failed"
+                )
+            if gate_failures:
+                reasons.append(f"{len(gate_failures)} untested in required {', '.join(gate)}")
+            headline = f"FAILED ({'; '.join(reasons)}): {counts}"
+        elif coverage.untested or not coverage.total:
+            outcome = "incomplete"
+            headline = f"INCOMPLETE (nothing failed, not everything was tested): {counts}"
+        else:
+            outcome = "passed"
+            headline = f"PASSED: all {coverage.total} requirements tested and passing"
+        return cls(outcome, headline, coverage, failed_items, tuple(gate), tuple(gate_failures))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "headline": self.headline,
+            "requirements": self.coverage.to_json(),
+            "failed_items": self.failed_items,
+            "required_coverage": list(self.gate),
+            "untested_required": list(self.gate_failures),
+        }
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """One item over the runs of a ``--repeat`` series."""
+
+    nodeid: str
+    name: str
+    feature: str | None
+    runs: int
+    passed: int
+    failed: int
+    skipped: int
+
+    @classmethod
+    def of(cls, nodeid: str, results: Sequence[ItemResult]) -> SeriesResult:
+        statuses = [r.status for r in results]
+        first = results[0]
+        return cls(
+            nodeid=nodeid,
+            name=first.name,
+            feature=first.feature,
+            runs=len(statuses),
+            passed=statuses.count("passed"),
+            failed=statuses.count("failed"),
+            skipped=statuses.count("skipped"),
+        )
+
+    @property
+    def flaky(self) -> bool:
+        """Passed and failed in the same series."""
+        return self.passed > 0 and self.failed > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "nodeid": self.nodeid,
+            "name": self.name,
+            "feature": self.feature,
+            "runs": self.runs,
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "flaky": self.flaky,
         }

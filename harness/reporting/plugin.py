@@ -13,8 +13,10 @@ Load it with ``-p harness.reporting.plugin``. It works with and without pytest-x
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Generator
@@ -27,15 +29,18 @@ import pytest
 import harness
 from harness.reporting import outcomes
 from harness.reporting.catalogue import REQUIREMENT_ID, Catalogue, CatalogueError, load_catalogue
-from harness.reporting.model import RunReport
-from harness.reporting.progress import progress_line, section_of, shorten
+from harness.reporting.gherkin import ScenarioCarrier, steps_of, tags_of
+from harness.reporting.model import RunReport, StepResult, repeat_index, strip_repeat
+from harness.reporting.progress import SEPARATOR, progress_line, section_of, shorten
 from harness.reporting.rotate import reports_dir_problem, rotate
 from harness.reporting.writers import write_reports
+from harness.runtime import seeding
 
 #: Tags (markers) that flag a scenario as checking a choice the source documents leave open.
 REFERENCE_CHOICE_MARKERS = frozenset({"reference-choice", "reference_choice"})
 DEFAULT_CATALOGUE = Path("fixtures") / "requirements.yaml"
 _CONTROLLER = "callproof-controller"
+_CARRIER = "callproof-scenario-carrier"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +57,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         default=None,
         help=f"requirement catalogue (default: <rootdir>/{DEFAULT_CATALOGUE})",
+    )
+    group.addoption(
+        "--callproof-seed",
+        metavar="N",
+        default=None,
+        help="seed of the run's random data (default: a fresh one, printed and reported)",
+    )
+    group.addoption(
+        "--callproof-repeat",
+        metavar="N",
+        type=int,
+        default=1,
+        help="run every selected item N times and report per-item pass counts and flakes",
+    )
+    group.addoption(
+        "--callproof-require-coverage",
+        metavar="GROUP[,GROUP]",
+        default=None,
+        help="fail the run when a requirement of these catalogue groups or ID prefixes "
+        "(e.g. AC-ANS,H-SEC, or all) is untested",
+    )
+    group.addoption(
+        "--callproof-command",
+        metavar="COMMAND",
+        default=None,
+        help="the command line that reruns this run, as the report should show it",
     )
     group.addoption(
         "--callproof-no-progress",
@@ -87,7 +118,12 @@ def _scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, str] | No
     if callspec is not None:
         example = callspec.params.get("_pytest_bdd_example")
         rendered = render_string(name, example) if isinstance(example, dict) else name
-        name = rendered if rendered != name else f"{name} [{callspec.id}]"
+        # The run of a --repeat series is reported apart; it is not part of the name.
+        params = strip_repeat(f"x[{callspec.id}]").removeprefix("x")
+        if rendered != name:
+            name = rendered
+        elif params:
+            name = f"{name} {params}"
     feature = Path(template.feature.filename)
     try:
         shown = feature.relative_to(rootpath).as_posix()
@@ -127,12 +163,66 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+SEED_KEY = pytest.StashKey[int]()
+_WORKER_SEED = "callproof_seed"
+REPEAT_PARAM = "callproof_repeat"
+
+
+def _run_seed(config: pytest.Config) -> int:
+    """The controller's seed on a worker; otherwise ``--callproof-seed`` or a fresh one."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and _WORKER_SEED in workerinput:
+        return int(workerinput[_WORKER_SEED])
+    given = config.getoption("callproof_seed")
+    if given is None:
+        return seeding.draw()
+    try:
+        return seeding.parse(str(given))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--callproof-seed: {exc}") from None
+
+
+def _required_groups(config: pytest.Config, catalogue: Catalogue) -> tuple[str, ...]:
+    """``--callproof-require-coverage`` checked against the catalogue's groups and IDs."""
+    given = config.getoption("callproof_require_coverage")
+    if given is None:
+        return ()
+    try:
+        return catalogue.selection(str(given))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--callproof-require-coverage: {exc}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``--callproof-repeat N``: every item N times, told apart by an ``rIofN`` parameter."""
+    count = metafunc.config.getoption("callproof_repeat", 1) or 1
+    if count > 1:
+        metafunc.fixturenames.append(REPEAT_PARAM)
+        metafunc.parametrize(
+            REPEAT_PARAM,
+            range(1, count + 1),
+            ids=[f"r{i}of{count}" for i in range(1, count + 1)],
+        )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    seed = item.config.stash.get(SEED_KEY, None)
+    if seed is not None:
+        seeding.reseed(seed, item.nodeid)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # tryfirst: a bad reports directory or catalogue stops the run before other plugins
     # start anything (a SUT process, xdist workers).
     catalogue = _load_catalogue(config)
     _register_markers(config, catalogue)
+    if (config.getoption("callproof_repeat", 1) or 1) < 1:
+        raise pytest.UsageError("--callproof-repeat: needs 1 or more")
+    config.stash[SEED_KEY] = _run_seed(config)
+    # Workers and controller alike: pytest-bdd's scenario records travel with the reports.
+    config.pluginmanager.register(ScenarioCarrier(), _CARRIER)
     if _is_worker(config):
         return
     reports = config.getoption("callproof_reports")
@@ -141,7 +231,9 @@ def pytest_configure(config: pytest.Config) -> None:
         problem = reports_dir_problem(reports_dir)
         if problem is not None:
             raise pytest.UsageError(f"--callproof-reports: {problem}")
-    config.pluginmanager.register(Controller(config, catalogue, reports_dir), _CONTROLLER)
+    controller = Controller(config, catalogue, reports_dir)
+    controller.report.required_coverage = _required_groups(config, catalogue)
+    config.pluginmanager.register(controller, _CONTROLLER)
 
 
 def _register_markers(config: pytest.Config, catalogue: Catalogue) -> None:
@@ -156,9 +248,10 @@ def _register_markers(config: pytest.Config, catalogue: Catalogue) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    controller = config.pluginmanager.get_plugin(_CONTROLLER)
-    if controller is not None:
-        config.pluginmanager.unregister(controller)
+    for name in (_CONTROLLER, _CARRIER):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 def _load_catalogue(config: pytest.Config) -> Catalogue:
@@ -197,7 +290,11 @@ class Controller:
             # Scenarios name the SUT and its version; until one does, the --sut option.
             sut_name=str(config.getoption("sut", None) or "unknown"),
         )
+        self.report.seed = config.stash[SEED_KEY]
+        self.report.command = tuple(_reproduce(config, self.report.seed))
         self.tracker = outcomes.OutcomeTracker()
+        #: Steps and tags of scenarios whose result is not final yet, by node ID.
+        self._gherkin: dict[str, tuple[tuple[StepResult, ...], tuple[str, ...]]] = {}
         self.total = 0
         self.written: tuple[Path, Path] | None = None
         self._section: str | None = None
@@ -232,6 +329,11 @@ class Controller:
             # headings written with the progress lines take its place.
             terminal.showfspath = False
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        # Every xdist worker derives its items' random data from the controller's seed.
+        node.workerinput[_WORKER_SEED] = self.report.seed
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.total = max(self.total, len(session.items))
 
@@ -261,9 +363,17 @@ class Controller:
         sut = outcomes.sut_of(report.user_properties)
         if sut is not None:
             self.report.sut_name, self.report.sut_version = sut
+        steps = steps_of(report)
+        if steps:
+            step_results = tuple(StepResult(**step) for step in steps)
+            self._gherkin[report.nodeid] = (step_results, tuple(tags_of(report)))
         result = self.tracker.add(report)
         if result is None:
             return
+        step_results, tags = self._gherkin.pop(report.nodeid, ((), ()))
+        result = dataclasses.replace(
+            result, steps=step_results, tags=tags, repeat=repeat_index(result.nodeid)
+        )
         self.report.results.append(result)
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if not self.progress or terminal is None:
@@ -282,8 +392,11 @@ class Controller:
         terminal.line(line.tail)
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, exitstatus: int) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.report.finished_at = _now()
+        if self.report.gate_failures() and exitstatus == pytest.ExitCode.OK:
+            # The coverage gate: untested requirements in a required group fail the run.
+            session.exitstatus = exitstatus = pytest.ExitCode.TESTS_FAILED
         self.report.exitstatus = int(exitstatus)
         if self.reports_dir is not None and not self.config.option.collectonly:
             self.written = write_reports(self.report, self.reports_dir)
@@ -296,9 +409,40 @@ class Controller:
                 f"(hint: define it in steps/{domain}.py)",
                 red=True,
             )
+        verdict = self.report.verdict()
+        colour = {"passed": "green", "incomplete": "yellow", "failed": "red"}[verdict.outcome]
+        terminalreporter.write_line(f"callproof: verdict: {verdict.headline}", **{colour: True})
+        if verdict.gate_failures:
+            shown_ids = ", ".join(verdict.gate_failures[:20])
+            more = len(verdict.gate_failures) - 20
+            terminalreporter.write_line(
+                f"callproof: untested in {', '.join(verdict.gate)}: {shown_ids}"
+                + (f" and {more} more" if more > 0 else ""),
+                red=True,
+            )
+        flaky = [s for s in self.report.series() if s.flaky]
+        for series in flaky:
+            terminalreporter.write_line(
+                f"callproof: flaky: {series.feature or series.nodeid} {SEPARATOR} {series.name} "
+                f"(passed {series.passed} of {series.runs})",
+                yellow=True,
+            )
+        terminalreporter.write_line(
+            f"callproof: seed {self.report.seed}; rerun with: {self.report.reproduce()}"
+        )
         if self.written is not None:
             conformance, html = self.written
             terminalreporter.write_line(f"callproof: report: {html} (data: {conformance.name})")
+
+
+def _reproduce(config: pytest.Config, seed: int) -> list[str]:
+    """The command that reruns this run with its seed: the CLI's when it gave one, else
+    pytest's own command line with ``--callproof-seed``."""
+    given = config.getoption("callproof_command")
+    if given:
+        return shlex.split(str(given))
+    args = [a for a in config.invocation_params.args if not a.startswith("--callproof-seed")]
+    return ["pytest", *args, f"--callproof-seed={seed}"]
 
 
 def _domain_of(feature: str, base_prefix: str) -> str:

@@ -123,8 +123,12 @@ def test_conformance_document_shape() -> None:
                 "verdict": "silence",
                 "evidence": [],
                 "message": "boom",
+                "tags": [],
+                "steps": [],
             }
         ],
     }
+    assert data["verdict"]["outcome"] == "failed"
+    assert data["run"] == {"seed": None, "command": None}
     assert data["requirements"]["AC-ANS-2"]["status"] == "not-covered"
     assert data["undefined_steps"] == [{"feature": "features/a.feature", "step": "Given x"}]
