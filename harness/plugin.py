@@ -23,6 +23,7 @@ import yaml
 
 from harness import __version__
 from harness.evidence.collector import Evidence
+from harness.evidence.steps import StepEvidence
 from harness.runtime.cleanup import Cleanup, LeakError
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
@@ -68,6 +69,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 # -- choosing and sharing the SUT ------------------------------------------------------------
 def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(StepEvidence(), "callproof-step-evidence")
     spec = config.getoption("sut")
     try:
         factory = resolve(spec)

@@ -28,6 +28,7 @@ import pytest
 
 import harness
 from harness.reporting import outcomes
+from harness.reporting.allure_gherkin import AllureGherkin
 from harness.reporting.catalogue import REQUIREMENT_ID, Catalogue, CatalogueError, load_catalogue
 from harness.reporting.gherkin import ScenarioCarrier, steps_of, tags_of
 from harness.reporting.model import RunReport, StepResult, repeat_index, strip_repeat
@@ -41,6 +42,7 @@ REFERENCE_CHOICE_MARKERS = frozenset({"reference-choice", "reference_choice"})
 DEFAULT_CATALOGUE = Path("fixtures") / "requirements.yaml"
 _CONTROLLER = "callproof-controller"
 _CARRIER = "callproof-scenario-carrier"
+_ALLURE = "callproof-allure-gherkin"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -223,6 +225,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SEED_KEY] = _run_seed(config)
     # Workers and controller alike: pytest-bdd's scenario records travel with the reports.
     config.pluginmanager.register(ScenarioCarrier(), _CARRIER)
+    config.pluginmanager.register(AllureGherkin(catalogue), _ALLURE)
     if _is_worker(config):
         return
     reports = config.getoption("callproof_reports")
@@ -248,7 +251,7 @@ def _register_markers(config: pytest.Config, catalogue: Catalogue) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for name in (_CONTROLLER, _CARRIER):
+    for name in (_CONTROLLER, _CARRIER, _ALLURE):
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:
             config.pluginmanager.unregister(plugin)

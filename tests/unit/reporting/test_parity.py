@@ -58,9 +58,14 @@ def _conformance(reports: Path) -> dict[str, Any]:
             rid: (
                 entry["status"],
                 sorted(
-                    (s["name"], s["status"], tuple(s["tags"]), json.dumps(
-                        [(st["keyword"], st["name"], st["status"]) for st in s["steps"]]
-                    ))
+                    (
+                        s["name"],
+                        s["status"],
+                        tuple(s["tags"]),
+                        json.dumps(
+                            [(st["keyword"], st["name"], st["status"]) for st in s["steps"]]
+                        ),
+                    )
                     for s in entry["scenarios"]
                 ),
             )
@@ -185,3 +190,26 @@ def test_a_repeated_series_counts_passes_and_names_the_flaky_scenario(
     html = (reports / "report.html").read_text()
     assert "Flaky (passed and failed in the same series)" in html
     assert "The verification fails: passed 2, failed 1 of 3" in html
+
+
+def test_allure_speaks_gherkin_with_requirement_labels(project: pytest.Pytester) -> None:  # noqa: F811
+    reports = _run(project, "allure", "-p", "no:xdist")
+    results = {
+        result["name"]: result
+        for path in (reports / "allure-results").glob("*-result.json")
+        for result in [json.loads(path.read_text())]
+    }
+    failing = results["The verification fails"]
+    assert [(s["name"], s["status"]) for s in failing["steps"]] == [
+        ("Given a caller", "passed"),
+        ("Then the check fails", "failed"),
+    ]
+    labels = {(label["name"], label["value"]) for label in failing["labels"]}
+    assert ("epic", "AC-ANS — an answered call really connects") in labels
+    assert ("story", "AC-ANS-9 — Verification procedure.") in labels
+    assert ("feature", "Answered call") in labels
+    assert failing["description"].startswith(
+        "```gherkin\nScenario: The verification fails\n  Given a caller\n  Then the check fails"
+    )
+    assert str(project.path) not in failing["description"]
+    assert failing["titlePath"][-1] == "Answered call"
