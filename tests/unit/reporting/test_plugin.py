@@ -119,6 +119,10 @@ def _args(reports: Path, *extra: str) -> list[str]:
         str(reports),
         "-p",
         "no:cacheprovider",
+        # A checkout installed before allure-pytest-bdd may still hold allure-pytest, which
+        # declares the same --alluredir option.
+        "-p",
+        "no:allure_pytest",
         *extra,
     ]
 
