@@ -8,7 +8,9 @@ class ConformanceFailure(AssertionError):
 
     def __init__(self, requirements: str | tuple[str, ...], expected: str, observed: str) -> None:
         reqs = (requirements,) if isinstance(requirements, str) else requirements
-        super().__init__(f"[{', '.join(reqs)}] expected {expected}; observed {observed}")
+        # Without IDs the scenario's own tags say which rule it exercises.
+        prefix = f"[{', '.join(reqs)}] " if reqs else ""
+        super().__init__(f"{prefix}expected {expected}; observed {observed}")
         self.requirements = reqs
         self.expected = expected
         self.observed = observed

@@ -21,6 +21,9 @@ from harness.sut.model import MemberType
 from steps.common import names
 
 SILENCE_WINDOW = 1.0  # s of listening, after the answer, before "hears nothing" is concluded
+#: Once one phone rang for a call, how long another ring would have to come: simultaneous
+#: ringing offers the call to every phone at once, so a second offer comes within milliseconds.
+RING_SETTLE = 1.0
 
 
 @pytest.fixture
@@ -140,7 +143,7 @@ def make_test_calls(flows: CallFlows, count: int, number: str, agent: str) -> li
 
 
 # -- outcomes ----------------------------------------------------------------------------------
-@then(parsers.re(r"the phones? of (?P<agents>.+) rings?$"))
+@then(parsers.re(r'the phones? of (?P<agents>"[^"]+"(?:(?:, | and )"[^"]+")*) rings?$'))
 def phones_ring(flows: CallFlows, agents: str) -> None:
     for agent in names(agents):
         flows.wait_ringing(flows.last, agent)
@@ -159,6 +162,27 @@ def two_way_audio(flows: CallFlows, agent: str, bound: int) -> None:
     late = {k: v for k, v in heard.items() if v is not None and v > bound}
     if late:
         raise ConformanceFailure(("AC-ANS-1",), f"audio within {bound} ms of the answer", f"{late}")
+
+
+@then(parsers.parse('the customer and "{agent}" keep hearing each other for {seconds:d} seconds'))
+def sustained_audio(flows: CallFlows, agent: str, seconds: int) -> None:
+    problems = flows.drop_outs(flows.last, agent, seconds)
+    if problems:
+        raise ConformanceFailure(
+            (), f"two-way audio for {seconds} s after the answer", "; ".join(problems)
+        )
+
+
+@then(parsers.parse('the phone of "{agent}" does not ring'))
+def phone_does_not_ring(flows: CallFlows, agent: str) -> None:
+    flows.rings_absent(flows.last, agent, within=RING_SETTLE)
+
+
+@then(parsers.parse('the phone of "{agent}" rings once'))
+def phone_rings_once(flows: CallFlows, agent: str) -> None:
+    count = flows.ring_count(flows.last, agent, settle=RING_SETTLE)
+    if count != 1:
+        raise ConformanceFailure((), f"one call offered to {agent}'s phone", f"{count} calls")
 
 
 @then(parsers.parse('the call is logged as Answered by "{agent}"'))
@@ -214,12 +238,15 @@ def diagnosis_attempts(diagnosis: Diagnosis, agents: str) -> None:
         )
 
 
-@then(parsers.parse('the call timeline says that "{agent}" did not answer'))
-def timeline_did_not_answer(flows: CallFlows, agent: str) -> None:
+@then(parsers.re(r"the call timeline says that (?P<agents>.+) did not answer$"))
+def timeline_did_not_answer(flows: CallFlows, agents: str) -> None:
     diagnosis = flows.diagnose(flows.last, silence_window=0.0)
-    if agent not in diagnosis.did_not_answer:
+    missing = [a for a in names(agents) if a not in diagnosis.did_not_answer]
+    if missing:
         raise ConformanceFailure(
-            ("AC-ANS-5",), f"a timeline entry saying {agent} did not answer", diagnosis.describe()
+            ("AC-ANS-5",),
+            f"a timeline entry saying {' and '.join(missing)} did not answer",
+            diagnosis.describe(),
         )
 
 

@@ -16,8 +16,58 @@ Feature: An answered call really connects
     Then the phone of "Alice" rings
     When "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
+    And the customer and "Alice" keep hearing each other for 3 seconds
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
+
+  @AC-ANS-2
+  Scenario: The call log names the agent who answered, not the first one the call was offered to
+    Given a team "Front desk" with "Alice" and "Bruno"
+    And the team "Front desk" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the phones of "Alice" and "Bruno" ring
+    When "Bruno" answers the call
+    Then the customer and "Bruno" hear each other within 500 ms of the answer
+    When the customer hangs up
+    Then the call is logged as Answered by "Bruno"
+
+  @AC-ANS-9
+  Scenario: A user reached both directly and through a team is offered the call once
+    Given a team "Front desk" with "Alice" and "Bruno"
+    And the team "Front desk" is in the Ring to widget of "Support"
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the phone of "Alice" rings once
+    And the phone of "Bruno" rings once
+    When the customer hangs up
+
+  @AC-ANS-6
+  Scenario: A user removed from the Ring to widget is not rung until she is added back
+    Given "Alice" is in the Ring to widget of "Support"
+    And "Bruno" is in the Ring to widget of "Support"
+    When the admin removes "Alice" from the Ring to widget of "Support"
+    And a customer calls "Support"
+    Then the phone of "Bruno" rings
+    And the phone of "Alice" does not ring
+    When the customer hangs up
+    And the admin adds "Alice" back to the Ring to widget of "Support" at once
+    And a customer calls "Support"
+    Then the phones of "Alice" and "Bruno" ring
+    When the customer hangs up
+
+  @AC-ANS-7
+  Scenario: A user removed from the team is not rung until she is added back to it
+    Given a team "Front desk" with "Alice" and "Bruno"
+    And the team "Front desk" is in the Ring to widget of "Support"
+    When the admin removes "Alice" from the team "Front desk"
+    And a customer calls "Support"
+    Then the phone of "Bruno" rings
+    And the phone of "Alice" does not ring
+    When the customer hangs up
+    And the admin adds "Alice" back to the team "Front desk" at once
+    And a customer calls "Support"
+    Then the phones of "Alice" and "Bruno" ring
+    When the customer hangs up
 
   @AC-ANS-3 @needs:faults
   Scenario: A call answered by an out-of-sync user is recognised as a stuck answered call
@@ -42,6 +92,7 @@ Feature: An answered call really connects
     And "Bruno" answers the call
     Then the call is recognised as a stuck answered call
     And the diagnosis reports an answer attempt by "Alice" and by "Bruno", none of them registered
+    And the call timeline says that "Alice" and "Bruno" did not answer
 
   @AC-ANS-5 @needs:faults
   Scenario: The timeline of a stuck call says the user did not answer, and the call ends as Missed

@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from harness.endpoints.events import AnswerSent, AudioHeard, PhoneRinging
+from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, PhoneRinging
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, WaitTimeout
+from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.diagnosis import Diagnosis, diagnose
 from harness.sut.events import SutEvent
@@ -34,6 +34,7 @@ class PlacedCall:
     call_id: str | None = None  # the SUT's Call ID, once known
     latency_ms: dict[str, float | None] = field(default_factory=dict)  # "<a> hears <b>" -> ms
     entry: CallLogEntry | None = None
+    answered_at: int | None = None  # journal position when the first agent picked up
 
 
 class CallFlows:
@@ -73,6 +74,8 @@ class CallFlows:
 
     def answer(self, call: PlacedCall, agent: str) -> None:
         leg = call.agent_legs.get(agent) or self.wait_ringing(call, agent)
+        if call.answered_at is None:
+            call.answered_at = self.cast.journal.position
         self.cast.portal.run(self.cast.phone(agent).answer(leg))
         self.cast.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
         call.answered_by.append(agent)
@@ -81,6 +84,63 @@ class CallFlows:
         self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))
 
     # -- observations ----------------------------------------------------------------------------
+    def drop_outs(self, call: PlacedCall, agent: str, seconds: float) -> list[str]:
+        """Listen to both directions at once for ``seconds``; each lost direction, described.
+
+        Both parties already heard each other (see :meth:`heard`); a bridge that stops
+        relaying, in one direction or both, shows as the listener losing the speaker's
+        signature. One window covers both directions, so the check costs ``seconds`` once.
+        """
+        legs = {call.sip_call_id: CUSTOMER, call.agent_legs[agent]: agent}
+        speaker_of = {CUSTOMER: agent, agent: CUSTOMER}
+        match = Match(AudioLost, sip_call_id=lambda leg: leg in legs)
+        start = call.answered_at if call.answered_at is not None else call.dialled_at
+        journal = self.cast.journal
+        try:
+            journal.expect_absent(match, within=seconds, after=start)
+        except UnexpectedEvent:
+            pass
+        problems = []
+        answered = journal.records()[start].at if start < journal.position else None
+        for record in journal.records(AudioLost)[:]:
+            event = record.event
+            if record.seq < start or not match(event):
+                continue
+            listener = legs[event.sip_call_id]
+            if event.heard != speaker_of[listener]:
+                continue
+            when = f" {record.at - answered:.1f} s after the answer" if answered else ""
+            problems.append(f"{listener} stopped hearing {speaker_of[listener]}{when}")
+        return problems
+
+    def rings_absent(self, call: PlacedCall, agent: str, within: float) -> None:
+        """Prove that ``agent``'s phone did not ring for this call within ``within`` s of now
+        (history since the dial counts too)."""
+        match = Match(PhoneRinging, party=agent)
+        try:
+            self.cast.journal.expect_absent(match, within=within, after=call.dialled_at)
+        except UnexpectedEvent:
+            raise ConformanceFailure(
+                (), f"the phone of {agent} not to ring for this call", f"it rang: {match!r}"
+            ) from None
+
+    def ring_count(self, call: PlacedCall, agent: str, settle: float) -> int:
+        """How many calls reached ``agent``'s phone since the dial, counted after it rang once
+        and ``settle`` more seconds passed with no further ring."""
+        self.wait_ringing(call, agent)
+        match = Match(PhoneRinging, party=agent)
+        try:
+            self.cast.journal.expect_absent(match, within=settle)
+        except UnexpectedEvent:
+            pass
+        return len(
+            [
+                r
+                for r in self.cast.journal.records(PhoneRinging)
+                if r.seq >= call.dialled_at and match(r.event)
+            ]
+        )
+
     def heard(self, call: PlacedCall, listener: str, speaker: str, timeout: float) -> float | None:
         """Latency (ms) at which ``listener`` first heard ``speaker`` on this call, or None."""
         key = f"{listener} hears {speaker}"

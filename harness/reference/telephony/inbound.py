@@ -150,10 +150,11 @@ class InboundCall:
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None
+        # The other phones stop ringing. Their users did not fail to answer: the call was
+        # answered by someone else, so nothing is logged for them (and the call, now
+        # answered, could not take a "did not answer" anyway).
         for other in self.legs:
             if other is not leg and other.call.session.live:
-                if not other.answered:
-                    self.center.ring_timeout(self.call_id, other.target.user_id)
                 other.call.end()
 
     def answer_caller(self) -> None:
