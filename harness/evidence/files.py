@@ -128,7 +128,7 @@ def write_heard_audio(directory: Path, records: list[Record[Any]]) -> list[Evide
         samples = ev.audio()
         write_wav(directory / name, samples, ev.sample_rate)
         seconds = samples.size / ev.sample_rate
-        heard = f"{seconds:.1f} s" if samples.size else "nothing (no audio arrived)"
+        heard = f"{seconds:.2f} s" if samples.size else "nothing (no audio arrived)"
         out.append(
             EvidenceFile(
                 name,
