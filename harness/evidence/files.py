@@ -33,7 +33,7 @@ DESCRIPTIONS: dict[str, str] = {
     "support.json": "the Call IDs the scenario collected for support, with the reason",
     CAPTURE_NAME: "packet capture (pcap) of the SIP and RTP the harness's parties exchanged",
     INDEX_NAME: "this folder's index, for tools: Call IDs and files",
-    README_NAME: "this file",
+    README_NAME: "what each file of this folder is, for a person",
 }
 
 
