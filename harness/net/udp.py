@@ -55,7 +55,7 @@ def add_tap(tap: Tap) -> None:
 def remove_tap(tap: Tap) -> None:
     """Stop showing datagrams to ``tap`` (nothing happens if it was not added)."""
     global _taps
-    _taps = tuple(t for t in _taps if t is not tap)
+    _taps = tuple(t for t in _taps if t != tap)  # == : a bound method is made anew per access
 
 
 READ_BATCH = 32  # datagrams read per wake-up at most, so one busy socket cannot starve the loop
