@@ -189,6 +189,18 @@ def _parse_ip(
         raise PcapFormatError(f"{path}: IP version {version} in the packet at byte {offset}")
     if protocol != _UDP_PROTOCOL:
         return None
+    ip_length = struct.unpack_from("!H", packet, 2 if version == 4 else 4)[0]
+    ip_payload = ip_length - header_length if version == 4 else ip_length
+    if header_length + ip_payload != len(packet):
+        raise PcapFormatError(
+            f"{path}: the IP length of the packet at byte {offset} says {ip_payload} bytes of "
+            f"payload, the record holds {len(packet) - header_length}"
+        )
     sport, dport, length, _ = _UDP.unpack_from(packet, header_length)
+    if length != ip_payload:
+        raise PcapFormatError(
+            f"{path}: the UDP length of the packet at byte {offset} is {length}, "
+            f"its IP payload {ip_payload} bytes"
+        )
     payload = packet[header_length + 8 : header_length + length]
     return (str(src), sport), (str(dst), dport), payload

@@ -58,7 +58,9 @@ def test_a_failing_scenario_keeps_capture_audio_and_index(
     )
     result.assert_outcomes(failed=1)
 
-    (directory,) = (reports / "evidence").iterdir()
+    kept = sorted((reports / "evidence").glob("*/evidence.json"))
+    assert len(kept) == 1, f"the failing scenario kept no evidence index in {reports / 'evidence'}"
+    directory = kept[0].parent
     folder = EvidenceFolder(directory)
     folder.require_files_described()
     assert folder.index.reason == "the scenario failed"

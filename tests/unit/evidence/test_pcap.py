@@ -78,3 +78,14 @@ def test_a_cut_short_capture_is_refused(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(PcapFormatError, match="cut short"):
         read_pcap(path)
+
+
+def test_a_packet_whose_udp_length_disagrees_with_ip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.pcap"
+    write_pcap(path, [Datagram(1.0, ("127.0.0.1", 1), ("127.0.0.1", 2), SIP)])
+    raw = bytearray(path.read_bytes())
+    udp_length_at = 24 + 16 + 20 + 4  # global header, record header, IPv4 header, ports
+    raw[udp_length_at : udp_length_at + 2] = struct.pack("!H", 8 + len(SIP) - 8)
+    path.write_bytes(bytes(raw))
+    with pytest.raises(PcapFormatError, match=r"UDP length of the packet at byte 40 is"):
+        read_pcap(path)
