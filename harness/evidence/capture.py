@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from harness.net.udp import SocketAddress, add_tap, remove_tap
 
@@ -38,9 +38,11 @@ _RTP_VERSION = 2
 _RTP_MIN = 12  # the fixed RTP header; RTCP's is 8 but never comes alone in practice
 
 
-@dataclass(frozen=True, slots=True)
-class Datagram:
-    """One UDP datagram as a party's socket saw it; ``at`` is epoch seconds."""
+class Datagram(NamedTuple):
+    """One UDP datagram as a party's socket saw it; ``at`` is epoch seconds.
+
+    A named tuple: made once per packet on the loop's thread, it must be cheap to build.
+    """
 
     at: float
     source: SocketAddress
@@ -55,23 +57,27 @@ def is_media(data: bytes) -> bool:
 
 
 class _Ring:
-    """The most recent datagrams within a count and a byte budget; counts what it evicted."""
+    """The most recent datagrams within a count and a byte budget; counts what it evicted.
+
+    Holds plain ``(at, source, destination, data)`` tuples: built once per packet, they must
+    be cheap; `PacketCapture.datagrams` turns them into `Datagram` when the evidence is written.
+    """
 
     def __init__(self, max_datagrams: int, max_bytes: int) -> None:
         if max_datagrams < 1 or max_bytes < 1:
             raise ValueError("a capture ring needs room for at least one datagram")
         self.max_datagrams = max_datagrams
         self.max_bytes = max_bytes
-        self.items: deque[Datagram] = deque()
+        self.items: deque[tuple[float, SocketAddress, SocketAddress, bytes]] = deque()
         self.bytes = 0
         self.evicted = 0
 
-    def add(self, datagram: Datagram) -> None:
+    def add(self, item: tuple[float, SocketAddress, SocketAddress, bytes]) -> None:
         items = self.items
-        items.append(datagram)
-        self.bytes += len(datagram.data)
+        items.append(item)
+        self.bytes += len(item[3])
         while len(items) > self.max_datagrams or (self.bytes > self.max_bytes and len(items) > 1):
-            self.bytes -= len(items.popleft().data)
+            self.bytes -= len(items.popleft()[3])
             self.evicted += 1
 
 
@@ -120,17 +126,18 @@ class PacketCapture:
 
     def record(self, data: bytes, source: SocketAddress, destination: SocketAddress) -> None:
         """The tap: keep one datagram (called by the sockets, or by a test)."""
-        datagram = Datagram(time.time(), source, destination, data)
-        ring = self._media if is_media(data) else self._signalling
+        # is_media, inlined: this runs for every packet of every party.
+        media = len(data) >= _RTP_MIN and data[0] >> 6 == _RTP_VERSION
+        ring = self._media if media else self._signalling
         with self._lock:
-            ring.add(datagram)
+            ring.add((time.time(), source, destination, data))
 
     def datagrams(self) -> list[Datagram]:
         """Everything kept, signalling and media merged in time order."""
         with self._lock:
             both = [*self._signalling.items, *self._media.items]
-        both.sort(key=lambda d: d.at)
-        return both
+        both.sort(key=lambda d: d[0])
+        return [Datagram(*item) for item in both]
 
     @property
     def evicted(self) -> int:

@@ -17,7 +17,10 @@ import ipaddress
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from harness.evidence.capture import Datagram
 from harness.net.udp import SocketAddress
@@ -63,6 +66,7 @@ class CapturedPacket:
     payload: bytes
 
 
+@lru_cache(maxsize=256)
 def _ip(host: object) -> IpAddress:
     """The address of a socket address's host; a name (only "localhost" is expected) or
     something unparsable becomes the loopback or unspecified address of its family."""
@@ -86,7 +90,7 @@ def _checksum(data: bytes) -> int:
     """The Internet checksum (RFC 1071): ones' complement of the ones' complement sum."""
     if len(data) % 2:
         data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    total = int(np.frombuffer(data, dtype=">u2").sum(dtype=np.uint64))
     while total >> 16:
         total = (total & 0xFFFF) + (total >> 16)
     return ~total & 0xFFFF
@@ -107,7 +111,7 @@ def encode_packet(
     source: SocketAddress, destination: SocketAddress, payload: bytes, ident: int = 0
 ) -> bytes:
     """An IPv4 or IPv6 packet carrying ``payload`` in UDP from ``source`` to ``destination``."""
-    src, dst = _same_family(_ip(source[0]), _ip(destination[0]))
+    src, dst = _same_family(_ip(source[0]), _ip(destination[0]))  # parsed once per address
     sport, dport = int(source[1]), int(destination[1])
     if src.version == 4:
         payload = payload[:_MAX_IPV4_PAYLOAD]  # cannot happen over IPv4; never a bad length
