@@ -152,7 +152,8 @@ def render_archive_readme(call_ids: list[str], found: list[Found], reports: Path
         if scenario:
             lines.append(f"  status: {scenario.get('status')}")
             if scenario.get("verdict"):
-                lines.append(f"  verdict: {scenario['verdict']}")
+                verdict = "\n           ".join(str(scenario["verdict"]).splitlines())
+                lines.append(f"  verdict: {verdict}")
             if scenario.get("message"):
                 first = str(scenario["message"]).strip().splitlines()[0]
                 lines.append(f"  message: {first}")
@@ -164,10 +165,11 @@ def render_archive_readme(call_ids: list[str], found: list[Found], reports: Path
         for path in files:
             lines.append(f"    {path.name:<{width}}  {entry.describe(path.name)}".rstrip())
         lines.append("")
-    lines += [
-        "Open capture.pcap in Wireshark or with tshark; each folder's README.txt gives the",
-        "command that decodes its SIP ports. The WAV files play in any audio player.",
-    ]
+    if any((f.directory / "capture.pcap").is_file() for f in found):
+        lines += [
+            "Open capture.pcap in Wireshark or with tshark; each folder's README.txt gives the",
+            "command that decodes its SIP ports. The WAV files play in any audio player.",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -70,18 +70,20 @@ class Evidence:
             self.verdicts.append(text)
 
     def collect_for_support(self, cases: list[SupportCase]) -> Path:
-        """Write the support bundle now (the Call IDs support asks for, with the evidence paths)."""
+        """Write the support bundle now: the Call IDs support asks for, with everything kept so
+        far (ladder, capture, audio heard; see `keep`)."""
         self.support.extend(cases)
         self.directory.mkdir(parents=True, exist_ok=True)
-        ladder = self._write("sip-ladder.txt", render_ladder(self.journal.records()))
-        messages = self._write("sip-messages.txt", render_messages(self.journal.records()))
+        path = self.directory / "support.json"
+        self._add(path)  # listed in the index that `keep` writes
+        self.keep("the scenario collected Call IDs for support")
         bundle = {
             "scenario": self.nodeid,
             "calls": [
                 {"call_id": c.call_id, "sip_call_ids": c.sip_call_ids, "reason": c.reason}
                 for c in self.support
             ],
-            "evidence": [str(ladder), str(messages)],
+            "evidence": [str(p) for p in self.files if p != path],
         }
         return self._write("support.json", json.dumps(bundle, indent=2))
 

@@ -163,3 +163,15 @@ def test_silence_is_kept_as_an_empty_recording(tmp_path: Path) -> None:
     index = evidence.keep()
     wav = next(f for f in index.files if f.name.endswith(".wav"))
     assert "nothing (no audio arrived)" in wav.what
+
+
+def test_call_ids_collected_for_support_come_with_the_capture_and_audio(tmp_path: Path) -> None:
+    from harness.evidence.collector import SupportCase
+
+    evidence = keep_evidence(tmp_path)
+    bundle = evidence.collect_for_support([SupportCase(SUT_CALL_ID, [SIP_CALL_ID], "stuck")])
+    listed = {Path(p).name for p in json.loads(bundle.read_text())["evidence"]}
+    assert {"capture.pcap", "heard-by-customer-1.wav", "evidence.json"} <= listed
+    folder = EvidenceFolder(evidence.directory)
+    folder.require_files_described()
+    assert folder.index.reason == "the scenario collected Call IDs for support"
