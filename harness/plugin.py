@@ -201,6 +201,7 @@ def ids() -> ScenarioIds:
 @pytest.fixture
 def evidence(request: pytest.FixtureRequest, journal: Journal) -> Iterator[Evidence]:
     ev = Evidence(journal, Path(request.config.getoption("evidence_dir")), request.node.nodeid)
+    ev.start()  # the packet capture, in memory until the scenario fails
     yield ev
     failed = any(
         getattr(request.node, f"rep_{when}", None) is not None

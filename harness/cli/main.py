@@ -5,6 +5,7 @@
     callproof doctor     check this machine
     callproof reference  start the reference contact center alone
     callproof bench      benchmarks
+    callproof evidence   zip what the last run kept about some Call IDs, for support
 
 Every problem the user can fix ends with one line ``callproof: error: … (hint: …)`` and
 exit code 2; a run's exit code is pytest's.
@@ -55,9 +56,15 @@ def _reference(args: argparse.Namespace, extra: list[str]) -> int:
     return reference.execute(args, extra)
 
 
+def _evidence(args: argparse.Namespace, extra: list[str]) -> int:
+    from harness.cli import evidence
+
+    return evidence.execute(args, extra)
+
+
 def build_parser() -> Parser:
     """The parser for every subcommand except ``bench`` (its arguments are not ours)."""
-    from harness.cli import doctor, reference, run, selftest
+    from harness.cli import doctor, evidence, reference, run, selftest
 
     parser = Parser(
         prog="callproof",
@@ -85,6 +92,12 @@ def build_parser() -> Parser:
             "start the reference contact center alone (until Ctrl-C)",
             reference.add_arguments,
             _reference,
+        ),
+        (
+            "evidence",
+            "zip everything the last run kept about some Call IDs, with a README, for support",
+            evidence.add_arguments,
+            _evidence,
         ),
     ]
     for name, summary, add_arguments, executor in table:

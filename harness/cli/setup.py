@@ -44,7 +44,7 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
 #: Debian tools each subcommand needs before it starts.
 NEEDS: dict[str, tuple[str, ...]] = {
     "run": (),
-    "test": ("sipp", "baresip", "kamailio"),
+    "test": ("sipp", "baresip", "kamailio", "tshark"),
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}

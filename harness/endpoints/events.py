@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from harness.media.quality import QualityReport
 from harness.runtime.journal import Event
@@ -111,3 +115,16 @@ class MediaQuality(Event):
 
     sip_call_id: str
     report: QualityReport = field(compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioReceived(Event):
+    """What ``party`` heard on one call, once its media stopped, for the evidence of a failing
+    scenario. ``audio()`` gives the decoded received audio (mono 16-bit at ``sample_rate``, lost
+    frames as silence, the last minute at most); it is read only when evidence is written, so a
+    passing scenario copies no audio (the stream's repeated frames share one buffer)."""
+
+    sip_call_id: str
+    seconds: float
+    sample_rate: int
+    audio: Callable[[], npt.NDArray[np.int16]] = field(repr=False, compare=False)

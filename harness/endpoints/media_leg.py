@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from harness.endpoints.events import AudioHeard, AudioLost, DtmfHeard, MediaQuality
+from harness.endpoints.events import (
+    AudioHeard,
+    AudioLost,
+    AudioReceived,
+    DtmfHeard,
+    MediaQuality,
+)
 from harness.endpoints.stage import Stage
 from harness.media.events import DtmfMode, DtmfReceived, MediaEvent, SignatureHeard, SignatureLost
 from harness.media.quality import quality_from
@@ -92,6 +98,16 @@ class MediaLeg:
             return
         rtp = self.rtp
         rtp.close()
+        stream = rtp.stream
+        self.stage.journal.record(
+            AudioReceived(
+                party=self.party,
+                sip_call_id=self.sip_call_id,
+                seconds=round(stream.received_samples / stream.clock_rate, 3),
+                sample_rate=stream.clock_rate,
+                audio=stream.received_audio,
+            )
+        )
         if rtp.packets_sent or rtp.stream.stats.received:
             report = quality_from(
                 rtp.stream.stats,

@@ -119,6 +119,9 @@ class _AudioTail:
             self._chunks[0] = self._chunks[0][excess:]
             self._size -= excess
 
+    def __len__(self) -> int:
+        return self._size
+
     def samples(self) -> npt.NDArray[np.int16]:
         if not self._chunks:
             return np.zeros(0, dtype=np.int16)
@@ -560,6 +563,11 @@ class MediaStream:
     def received_audio(self) -> npt.NDArray[np.int16]:
         """The decoded audio received (the most recent ``keep_seconds``), lost frames as silence."""
         return self._audio.samples()
+
+    @property
+    def received_samples(self) -> int:
+        """How many samples `received_audio` holds."""
+        return len(self._audio)
 
     # -- timers ------------------------------------------------------------------------------
 

@@ -23,10 +23,40 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["READ_BATCH", "SocketAddress", "UdpSocket", "bind_even_socket", "bind_socket"]
+__all__ = [
+    "READ_BATCH",
+    "SocketAddress",
+    "Tap",
+    "UdpSocket",
+    "add_tap",
+    "bind_even_socket",
+    "bind_socket",
+    "remove_tap",
+]
 
 SocketAddress = tuple[Any, ...]
 """A source address as the socket gives it: (host, port) for IPv4, four fields for IPv6."""
+
+Tap = Callable[[bytes, SocketAddress, SocketAddress], None]
+"""Sees a datagram as ``(data, source, destination)``; called on the loop's thread, must not
+raise and must be quick (it runs once per SIP message and RTP packet)."""
+
+# Every datagram a `UdpSocket` sends or receives goes to each tap (the evidence capture).
+# A tuple replaced whole, so the loop's thread never sees it half-changed.
+_taps: tuple[Tap, ...] = ()
+
+
+def add_tap(tap: Tap) -> None:
+    """Show ``tap`` every datagram sent or received from now on, by any `UdpSocket`."""
+    global _taps
+    _taps = (*_taps, tap)
+
+
+def remove_tap(tap: Tap) -> None:
+    """Stop showing datagrams to ``tap`` (nothing happens if it was not added)."""
+    global _taps
+    _taps = tuple(t for t in _taps if t != tap)  # == : a bound method is made anew per access
+
 
 READ_BATCH = 32  # datagrams read per wake-up at most, so one busy socket cannot starve the loop
 MAX_DATAGRAM = 65535
@@ -155,6 +185,10 @@ class UdpSocket:
             self.dropped += 1
         except OSError as exc:
             self._error(exc)
+        else:
+            if _taps:
+                for tap in _taps:
+                    tap(data, self.sockname, address)
 
     def _error(self, exc: OSError) -> None:
         self.errors += 1
@@ -174,6 +208,9 @@ class UdpSocket:
             except OSError as exc:  # an error the kernel queued for an earlier send
                 self._error(exc)
                 continue
+            if _taps:
+                for tap in _taps:
+                    tap(data, source, self.sockname)
             self._on_datagram(data, source)
 
     def close(self) -> None:

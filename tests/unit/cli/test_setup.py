@@ -33,7 +33,7 @@ class FakeSystem:
         self.calls.append(list(argv))
         answer = self.answers.pop(0) if self.answers else Completed(0, "")
         if answer.returncode == 0 and "install" in argv:
-            self.present.update({"sipp", "baresip", "kamailio"})
+            self.present.update({"sipp", "baresip", "kamailio", "tshark"})
         return answer
 
     def apt(self, tmp_path: Path, *, is_root: bool = True, lists: bool = True) -> Apt:
@@ -56,7 +56,7 @@ class FakeSystem:
 
 
 def test_nothing_missing_runs_nothing(tmp_path: Path) -> None:
-    system = FakeSystem({"sipp", "baresip", "kamailio"})
+    system = FakeSystem({"sipp", "baresip", "kamailio", "tshark"})
     assert ensure_debian_tools("test", system.apt(tmp_path)) == []
     assert system.calls == []
     assert system.lines == []
@@ -72,7 +72,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
     system = FakeSystem({"sipp"})
     system.present.discard("sipp")
     installed = ensure_debian_tools("test", system.apt(tmp_path))
-    assert installed == ["sip-tester", "baresip-core", "kamailio"]
+    assert installed == ["sip-tester", "baresip-core", "kamailio", "tshark"]
     assert system.calls == [
         [
             "env",
@@ -86,12 +86,14 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
             "sip-tester",
             "baresip-core",
             "kamailio",
+            "tshark",
         ]
     ]
     assert system.lines[1:] == [
         "installed Debian package sip-tester (provides sipp)",
         "installed Debian package baresip-core (provides baresip)",
         "installed Debian package kamailio (provides kamailio)",
+        "installed Debian package tshark (provides tshark)",
     ]
 
 
@@ -131,8 +133,9 @@ def test_non_root_without_sudo_names_the_command(tmp_path: Path) -> None:
     with pytest.raises(CliError) as caught:
         ensure_debian_tools("test", system.apt(tmp_path, is_root=False))
     assert caught.value.line() == (
-        "callproof: error: sipp, baresip, kamailio missing and installing it needs root (hint: "
-        "run 'sudo apt-get install -y --no-install-recommends sip-tester baresip-core kamailio')"
+        "callproof: error: sipp, baresip, kamailio, tshark missing and installing it needs root "
+        "(hint: run 'sudo apt-get install -y --no-install-recommends sip-tester baresip-core "
+        "kamailio tshark')"
     )
     assert system.calls == []
 
