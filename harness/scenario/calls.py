@@ -84,6 +84,29 @@ class CallFlows:
         self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))
 
     # -- observations ----------------------------------------------------------------------------
+    def two_way_audio(self, call: PlacedCall, agent: str, bound_ms: float) -> str | None:
+        """None when the customer and ``agent`` hear each other within ``bound_ms`` of the
+        answer; otherwise what a QA engineer needs to read: one-way audio with its direction,
+        silence both ways with the stuck-call diagnosis, or the late direction."""
+        timeout = bound_ms / 1000 + AUDIO_GRACE
+        to_customer = self.heard(call, CUSTOMER, agent, timeout)
+        to_agent = self.heard(call, agent, CUSTOMER, timeout)
+        if to_customer is None and to_agent is None:
+            return "no audio either way: " + self.diagnose(call, silence_window=0.0).describe()
+        if to_customer is None:
+            return f"one-way audio: {agent} hears the customer; the customer hears silence"
+        if to_agent is None:
+            return f"one-way audio: the customer hears {agent}; {agent} hears silence"
+        late = [
+            f"{who} after {ms:.0f} ms"
+            for who, ms in (
+                (f"the customer hears {agent}", to_customer),
+                (f"{agent} hears the customer", to_agent),
+            )
+            if ms > bound_ms
+        ]
+        return "late audio: " + "; ".join(late) if late else None
+
     def drop_outs(self, call: PlacedCall, agent: str, seconds: float) -> list[str]:
         """Listen to both directions at once for ``seconds``; each lost direction, described.
 
