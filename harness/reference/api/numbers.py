@@ -10,6 +10,7 @@ from ..domain.distribution import DEFAULT_RING_TIME_S, Distribution, MemberType,
 from ..domain.permissions import Permission
 from . import body
 from .context import account_id, center, requires
+from .errors import bad_field
 from .shapes import distribution_shape, number_shape
 
 
@@ -62,7 +63,7 @@ async def add_member(request: web.Request) -> web.Response:
     distribution = center(request).add_ring_to(
         account_id(request),
         request.match_info["id"],
-        int(request.match_info["index"]),
+        _index(request),
         body.text(data, "type"),
         body.text(data, "id"),
     )
@@ -75,11 +76,19 @@ async def remove_member(request: web.Request) -> web.Response:
     center(request).remove_ring_to(
         account_id(request),
         request.match_info["id"],
-        int(request.match_info["index"]),
+        _index(request),
         request.match_info["type"],
         request.match_info["member_id"],
     )
     return web.Response(status=204)
+
+
+def _index(request: web.Request) -> int:
+    """The widget index in the path: a whole number, or a 400 naming ``index``."""
+    text = request.match_info["index"]
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
+        raise bad_field("index", "must be a whole number")
+    return int(text)
 
 
 def _widget(item: Any, where: str) -> WidgetSpec:
@@ -111,7 +120,7 @@ def _distribution_response(
 
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register this module's routes."""
-    widget = "/numbers/{id}/distribution/widgets/{index:\\d+}/members"
+    widget = "/numbers/{id}/distribution/widgets/{index}/members"
     router.add_post("/numbers", create_number)
     router.add_get("/numbers", list_numbers)
     router.add_get("/numbers/{id}", get_number)
