@@ -401,13 +401,39 @@ def access_of(tenant: Tenant) -> AccessControl:
 
 
 def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Each entry of a snapshot that changed, with its value before and after."""
+    """Each entry of a snapshot that changed, saying what appeared, went or changed."""
     return [
-        f"{key}: {json.dumps(before[key], sort_keys=True)[:300]} became "
-        f"{json.dumps(after.get(key), sort_keys=True)[:300]}"
+        f"{key}: {_change(before[key], after.get(key))}"
         for key in before
         if before[key] != after.get(key)
     ]
+
+
+def _change(before: Any, after: Any) -> str:
+    # Collections read as (status, {"items": [{"id": ...}, ...]}): name the ids that came and went.
+    if (
+        isinstance(before, tuple | list)
+        and isinstance(after, tuple | list)
+        and before[0] == after[0]
+        and isinstance(before[1], dict)
+        and isinstance(after[1], dict)
+    ):
+        parts = []
+        for name in sorted(set(before[1]) | set(after[1])):
+            old, new = before[1].get(name), after[1].get(name)
+            if old == new:
+                continue
+            if isinstance(old, list) and isinstance(new, list):
+                old_items = {json.dumps(i, sort_keys=True) for i in old}
+                new_items = {json.dumps(i, sort_keys=True) for i in new}
+                came = sorted(new_items - old_items)[:3]
+                went = sorted(old_items - new_items)[:3]
+                parts.append(f"{name} gained {came or 'nothing'} and lost {went or 'nothing'}")
+            else:
+                parts.append(f"{name} was {json.dumps(old)[:200]}, is {json.dumps(new)[:200]}")
+        return "; ".join(parts)
+    was, now = json.dumps(before, sort_keys=True), json.dumps(after, sort_keys=True)
+    return f"was {was[:300]}, is {now[:300]}"
 
 
 def _error_message(data: Any) -> str:
