@@ -224,7 +224,7 @@ class AuthorisationMatrix:
 
     # --- resources the probes name ----------------------------------------------------------
 
-    async def _resources(self, names: set[str], *, shared: bool = False) -> dict[str, str]:
+    async def resources(self, names: set[str], *, shared: bool = False) -> dict[str, str]:
         """Create what ``names`` need (see the data file's placeholders) and return their ids."""
         values: dict[str, str] = {}
         if names & {"user", "team", "number", "token"}:
@@ -274,7 +274,7 @@ class AuthorisationMatrix:
         """Run the probes: refusals and reads first (then the snapshot check), then writes."""
         report = MatrixReport()
         names = set().union(*(placeholders([p.route.params, p.route.body]) for p in probes))
-        self._shared = await self._resources(names, shared=True)
+        self._shared = await self.resources(names, shared=True)
         started = time.perf_counter()
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
             limit = asyncio.Semaphore(CONCURRENCY)
@@ -296,7 +296,7 @@ class AuthorisationMatrix:
         self, session: aiohttp.ClientSession, limit: asyncio.Semaphore, probe: Probe
     ) -> ProbeResult:
         async with limit:
-            values = await self._resources(placeholders([probe.route.params, probe.route.body]))
+            values = await self.resources(placeholders([probe.route.params, probe.route.body]))
         return await self._probe(session, limit, probe, values)
 
     async def _probe(

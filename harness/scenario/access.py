@@ -19,6 +19,7 @@ from harness.audit import http_table
 from harness.audit.http_bad import DEFECTS, BadRequest, bad_requests
 from harness.audit.http_matrix import AuthorisationMatrix, MatrixReport, access_of, differences
 from harness.audit.http_table import AuthorisationTable, expand_path, fill, placeholders
+from harness.data.numbers import e164
 from harness.errors import ConformanceFailure
 from harness.runtime.portal import Portal
 from harness.scenario.cast import Cast
@@ -173,10 +174,10 @@ class AccessAudit:
         keys = {r.key for r in self.published}
         specs = [s for k, s in sorted(self.table.routes.items()) if k in keys]
         names = set().union(*(placeholders([s.params, s.body]) for s in specs))
-        values = await matrix._resources(names, shared=True)
+        values = await matrix.resources(names, shared=True)
         requests: list[BadRequest] = []
         for spec in specs:
-            filled = {**values, "label": self.cast.ids.next("bad"), "e164": "+33100000000"}
+            filled = {**values, "label": self.cast.ids.next("bad"), "e164": e164()}
             filled["now"] = "2030-01-01T00:00:00+00:00"
             raw_params = {k: str(fill(v, filled)) for k, v in spec.params.items()}
             path = expand_path(spec.pattern, spec.params, filled)
