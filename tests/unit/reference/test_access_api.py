@@ -196,6 +196,9 @@ def test_ids_in_paths_bodies_and_sizes_are_checked_before_anything_is_stored(cen
             client, "PUT", f"/numbers/{number['id']}/distribution", key, {"widgets": widgets}
         )
         assert (status, body["error"]["field"]) == (400, "widgets[0].colour")
+        deep = b"[" * 30000 + b"]" * 30000  # under the size limit, too deep for the parser
+        response = await client.post("/teams", data=deep, headers=bearer(key))
+        assert (response.status, (await response.json())["error"]["field"]) == (400, "body")
         assert (await call(client, "GET", "/teams", key))[1] == {"teams": []}
 
     run(center, scenario)
