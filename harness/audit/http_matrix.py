@@ -109,6 +109,20 @@ class MatrixReport:
         ranked = sorted(self.results, key=lambda r: (r.probe.route.key, order[r.probe.principal]))
         return [m for r in ranked if (m := r.mismatch()) is not None]
 
+    def grid(self) -> str:
+        """Every route against every caller, the status each got (``!`` marks a mismatch)."""
+        cells: dict[str, dict[str, str]] = {}
+        for r in self.results:
+            mark = "!" if r.mismatch() or r.leaked else ""
+            cells.setdefault(r.probe.route.key, {})[r.probe.principal] = f"{r.status}{mark}"
+        width = max((len(k) for k in cells), default=10)
+        head = " ".join(f"{p[:9]:>9}" for p in PRINCIPALS)
+        lines = [f"{'route':<{width}} {head}"]
+        for key in sorted(cells):
+            row = " ".join(f"{cells[key].get(p, '-'):>9}" for p in PRINCIPALS)
+            lines.append(f"{key:<{width}} {row}")
+        return "\n".join(lines)
+
     def leaks(self) -> list[str]:
         """Answers to another account's caller that showed this account's ids."""
         return [

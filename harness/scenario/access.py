@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import allure  # without --alluredir its attach is a no-op
 import yarl
 
 from harness.audit import http_table
@@ -121,6 +122,10 @@ class AccessAudit:
             self.read_routes()
         probes = self.matrix.probes(self.published)
         self.report = self.portal.run(self.matrix.run(probes), timeout=120)
+        took = f"{len(probes)} requests in {self.report.elapsed_s:.2f} s"
+        allure.attach(
+            f"{took}\n\n{self.report.grid()}", "Authorisation matrix", allure.attachment_type.TEXT
+        )
 
     def _report(self) -> MatrixReport:
         if self.report is None:
