@@ -7,4 +7,5 @@ pytest_plugins = [
     "steps.calls",
     "steps.security",
     "steps.evidence",
+    "steps.access",
 ]

@@ -18,6 +18,7 @@ from .domain import calls
 from .domain.accounts import Account, validate_name
 from .domain.calls import AnswerDecision, CallRecord, EndedBy
 from .domain.directory import (
+    Role,
     Team,
     User,
     sip_username_base,
@@ -97,7 +98,7 @@ class ContactCenter:
 
     def create_user(self, account_id: str, name: str, email: str, role: str = "agent") -> User:
         """A new user with fresh SIP credentials (username unique across accounts)."""
-        name, email, parsed_role = validate_user_fields(name, email, role)
+        name, email, parsed_role, custom_role = self._user_fields(account_id, name, email, role)
         base = sip_username_base(name, account_id)
         attempt = 1
         while self.store.sip_username_taken(sip_username_candidate(base, attempt)):
@@ -110,10 +111,21 @@ class ContactCenter:
             role=parsed_role,
             sip_username=sip_username_candidate(base, attempt),
             sip_password=secrets.token_urlsafe(18),
+            custom_role=custom_role,
         )
         self.store.insert_user(user)
         self._publish(account_id, "directory.changed", change="user.created", user_id=user.id)
         return user
+
+    def _user_fields(
+        self, account_id: str, name: str, email: str, role: str
+    ) -> tuple[str, str, Role, str | None]:
+        """Validated fields of a new user; ``role`` may name one of the account's custom roles."""
+        custom = next((r for r in self.store.custom_roles(account_id) if r.name == role), None)
+        if custom is None:
+            return (*validate_user_fields(name, email, role), None)
+        name, email, _ = validate_user_fields(name, email, custom.base.value)
+        return name, email, custom.base, custom.id
 
     def get_user(self, account_id: str, user_id: str) -> User:
         """The account's user, or :class:`NotFound`."""

@@ -56,6 +56,7 @@ from .domain.distribution import (
     Strategy,
 )
 from .domain.errors import Conflict
+from .domain.permissions import CustomRole, Permission, UserToken
 
 __all__ = ["Store"]
 
@@ -218,6 +219,93 @@ class Store:
         self._live = {k: v for k, v in self._live.items() if v.account_id != account_id}
         return cursor.rowcount > 0
 
+    # --- custom roles and user tokens ----------------------------------------------------
+
+    def insert_custom_role(self, role: CustomRole) -> None:
+        """Store a new custom role; a name already used in the account is a :class:`Conflict`."""
+        try:
+            with self.transaction():
+                self._db.execute(
+                    "INSERT INTO custom_roles (id, account_id, name, base, permissions)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        role.id,
+                        role.account_id,
+                        role.name,
+                        role.base.value,
+                        " ".join(sorted(p.value for p in role.added)),
+                    ),
+                )
+        except sqlite3.IntegrityError as error:
+            raise Conflict(f"a role named {role.name!r} already exists") from error
+
+    def custom_roles(self, account_id: str) -> list[CustomRole]:
+        """The account's custom roles, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, account_id, name, base, permissions FROM custom_roles"
+            " WHERE account_id = ? ORDER BY rowid",
+            (account_id,),
+        )
+        return [_custom_role(row) for row in rows]
+
+    def custom_role(self, account_id: str, role_id: str) -> CustomRole | None:
+        """The account's custom role ``role_id``."""
+        row = self._db.execute(
+            "SELECT id, account_id, name, base, permissions FROM custom_roles"
+            " WHERE account_id = ? AND id = ?",
+            (account_id, role_id),
+        ).fetchone()
+        return _custom_role(row) if row else None
+
+    def insert_user_token(self, token: UserToken, token_sha256: str) -> None:
+        """Store a user's new token; only its digest is kept."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO user_tokens (id, account_id, user_id, token_sha256, issued_at,"
+                " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    token.id,
+                    token.account_id,
+                    token.user_id,
+                    token_sha256,
+                    iso_utc(token.issued_at),
+                    iso_utc(token.expires_at),
+                ),
+            )
+
+    def user_token_by_digest(self, token_sha256: str) -> UserToken | None:
+        """Cross-tenant lookup: the user token with this digest."""
+        row = self._db.execute(
+            f"SELECT {_TOKEN_COLUMNS} FROM user_tokens WHERE token_sha256 = ?", (token_sha256,)
+        ).fetchone()
+        return _user_token(row) if row else None
+
+    def user_token(self, account_id: str, token_id: str) -> UserToken | None:
+        """The account's user token ``token_id``."""
+        row = self._db.execute(
+            f"SELECT {_TOKEN_COLUMNS} FROM user_tokens WHERE account_id = ? AND id = ?",
+            (account_id, token_id),
+        ).fetchone()
+        return _user_token(row) if row else None
+
+    def revoke_user_token(self, account_id: str, token_id: str, at: datetime) -> bool:
+        """Mark the token revoked (once: a second revocation keeps the first time)."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE user_tokens SET revoked_at = coalesce(revoked_at, ?)"
+                " WHERE account_id = ? AND id = ?",
+                (iso_utc(at), account_id, token_id),
+            )
+        return cursor.rowcount > 0
+
+    def user_team_ids(self, account_id: str, user_id: str) -> frozenset[str]:
+        """The teams ``user_id`` is a member of."""
+        rows = self._db.execute(
+            "SELECT team_id FROM team_members WHERE account_id = ? AND user_id = ?",
+            (account_id, user_id),
+        )
+        return frozenset(row[0] for row in rows)
+
     # --- clock settings ------------------------------------------------------------------
 
     def load_clock_settings(self) -> dict[str, ClockSetting]:
@@ -245,7 +333,7 @@ class Store:
             with self.transaction():
                 self._db.execute(
                     "INSERT INTO users (id, account_id, name, email, role, sip_username,"
-                    " sip_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " sip_password, custom_role_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         user.id,
                         user.account_id,
@@ -254,6 +342,7 @@ class Store:
                         user.role.value,
                         user.sip_username,
                         user.sip_password,
+                        user.custom_role,
                     ),
                 )
         except sqlite3.IntegrityError as error:
@@ -651,11 +740,24 @@ class Store:
             self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
 
-_USER_COLUMNS = "id, account_id, name, email, role, sip_username, sip_password"
+_USER_COLUMNS = "id, account_id, name, email, role, sip_username, sip_password, custom_role_id"
 
 
 def _user(row: tuple[str, ...]) -> User:
-    return User(row[0], row[1], row[2], row[3], Role(row[4]), row[5], row[6])
+    return User(row[0], row[1], row[2], row[3], Role(row[4]), row[5], row[6], row[7])
+
+
+def _custom_role(row: tuple[str, ...]) -> CustomRole:
+    added = frozenset(Permission(p) for p in row[4].split())
+    return CustomRole(row[0], row[1], row[2], Role(row[3]), added)
+
+
+_TOKEN_COLUMNS = "id, account_id, user_id, issued_at, expires_at, revoked_at"
+
+
+def _user_token(row: tuple[str, ...]) -> UserToken:
+    revoked = parse_iso_utc(row[5]) if row[5] else None
+    return UserToken(row[0], row[1], row[2], parse_iso_utc(row[3]), parse_iso_utc(row[4]), revoked)
 
 
 def _opt(value: str | None) -> str | None:
@@ -783,5 +885,17 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # tools); delete_account removes the row explicitly.
         "CREATE TABLE clock_settings (account_id TEXT PRIMARY KEY, offset_s REAL NOT NULL,"
         " frozen_at TEXT)",
+    ),
+    (
+        # Custom roles: a built-in base role plus added permissions (space separated).
+        f"CREATE TABLE custom_roles (id TEXT PRIMARY KEY, {_ACCOUNT}, name TEXT NOT NULL,"
+        " base TEXT NOT NULL, permissions TEXT NOT NULL, UNIQUE (account_id, name))",
+        "ALTER TABLE users ADD COLUMN custom_role_id TEXT REFERENCES custom_roles(id)",
+        # Users' API tokens: only the digest is kept; expiry is on the account's clock.
+        f"CREATE TABLE user_tokens (id TEXT PRIMARY KEY, {_ACCOUNT},"
+        " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        " token_sha256 TEXT NOT NULL UNIQUE, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " revoked_at TEXT)",
+        "CREATE INDEX user_tokens_user ON user_tokens (user_id)",
     ),
 )

@@ -6,18 +6,20 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults.
+faults, access.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from harness.sut.events import SutEvent
 from harness.sut.model import (
     Agent,
+    ApiRoute,
+    ApiToken,
     CallLogEntry,
     Distribution,
     MemberType,
@@ -34,6 +36,7 @@ CAPABILITIES = (
     "consumer",
     "clock",
     "faults",
+    "access",
 )
 
 
@@ -94,6 +97,51 @@ class Faults(Protocol):
     async def desynchronise_assignment(
         self, agent: Agent, *, number: Number | None = None, team: Team | None = None
     ) -> None: ...
+
+
+@runtime_checkable
+class AccessControl(Protocol):
+    """The SUT's HTTP API as each kind of caller meets it: its routes, roles and tokens.
+
+    Used by the authorisation matrix (H-SEC-4), which requests every route the SUT publishes
+    with every kind of token. An adapter without it lacks the capability ``access``.
+    """
+
+    def api_url(self) -> str:
+        """The base URL of the HTTP API (routes are relative to it)."""
+        ...
+
+    def account_id(self) -> str:
+        """The id of this tenant's account, as the API's paths name it."""
+        ...
+
+    async def routes(self) -> list[ApiRoute]:
+        """Every HTTP and WebSocket route, read from the SUT's own route table."""
+        ...
+
+    async def operator_token(self) -> str | None:
+        """The token of whoever runs the platform (manages accounts), if the adapter has one."""
+        ...
+
+    async def account_key(self) -> str:
+        """The account's own API key (every permission inside the account)."""
+        ...
+
+    async def create_role(self, name: str, base: str, permissions: Sequence[str]) -> None:
+        """A custom role: the built-in ``base`` role plus ``permissions``."""
+        ...
+
+    async def issue_token(self, agent: Agent, *, ttl_s: int = 3600) -> ApiToken:
+        """A token for ``agent`` (a user of any role), valid ``ttl_s`` seconds."""
+        ...
+
+    async def expired_token(self, agent: Agent) -> str:
+        """A token of ``agent`` that has expired."""
+        ...
+
+    async def revoke_token(self, token: ApiToken) -> None:
+        """Revoke ``token``; it must open nothing afterwards."""
+        ...
 
 
 class Tenant(Protocol):

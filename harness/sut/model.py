@@ -104,3 +104,26 @@ class CallLogEntry:
     @property
     def is_final(self) -> bool:
         return self.ended_at is not None
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One route of the SUT's HTTP API as the SUT publishes it, with the permission it needs."""
+
+    method: str
+    path: str  # the pattern, e.g. ``/users/{id}``
+    permission: str
+    websocket: bool = False
+
+    @property
+    def key(self) -> str:
+        """``METHOD /path/{pattern}``: how the authorisation data file names the route."""
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """A bearer token the SUT issued for a user: its id (to revoke it) and its secret."""
+
+    id: str
+    secret: str

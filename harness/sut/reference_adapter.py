@@ -7,7 +7,7 @@ capabilities, which only the reference offers.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,6 +18,8 @@ from harness.sut.events import SutEvent
 from harness.sut.model import (
     Agent,
     AnswerAttempt,
+    ApiRoute,
+    ApiToken,
     CallLogEntry,
     Distribution,
     MemberType,
@@ -46,6 +48,8 @@ class _Api:
     def __init__(self, session: aiohttp.ClientSession, base: str, token: str) -> None:
         self._session = session
         self._base = base.rstrip("/")
+        self.base = self._base
+        self.token = token
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def request(self, method: str, path: str, json: Any = None) -> Any:
@@ -262,11 +266,70 @@ class ReferenceFaults:
         await self._api.request("POST", "/faults/assignment-out-of-sync", body)
 
 
+class ReferenceAccess:
+    """Routes, roles and tokens of the reference's API (capability ``access``)."""
+
+    def __init__(
+        self, api: _Api, admin: _Api, account_id: str, account_key: str, operator: str
+    ) -> None:
+        self._api = api
+        self._admin = admin
+        self._account_id = account_id
+        self._account_key = account_key
+        self._operator = operator
+
+    def api_url(self) -> str:
+        return self._api.base
+
+    def account_id(self) -> str:
+        return self._account_id
+
+    async def routes(self) -> list[ApiRoute]:
+        data = await self._admin.request("GET", "/routes")
+        return [
+            ApiRoute(r["method"], r["path"], r["permission"], bool(r.get("websocket")))
+            for r in data["routes"]
+        ]
+
+    async def operator_token(self) -> str | None:
+        return self._operator
+
+    async def account_key(self) -> str:
+        return self._account_key
+
+    async def create_role(self, name: str, base: str, permissions: Sequence[str]) -> None:
+        body = {"name": name, "base": base, "permissions": list(permissions)}
+        await self._api.request("POST", "/roles", body)
+
+    async def issue_token(self, agent: Agent, *, ttl_s: int = 3600) -> ApiToken:
+        data = await self._api.request("POST", "/tokens", {"user_id": agent.id, "ttl_s": ttl_s})
+        return ApiToken(str(data["id"]), str(data["token"]))
+
+    async def expired_token(self, agent: Agent) -> str:
+        # The reference's tokens expire on the account's clock: a one-second token, then the
+        # clock moved two seconds on, is expired without anyone waiting.
+        token = await self.issue_token(agent, ttl_s=1)
+        await self._api.request("POST", "/clock/advance", {"seconds": 2})
+        return token.secret
+
+    async def revoke_token(self, token: ApiToken) -> None:
+        await self._api.request("DELETE", f"/tokens/{token.id}")
+
+
 class ReferenceTenant:
-    def __init__(self, label: str, account_id: str, api: _Api, admin: _Api, sip: tuple[str, int]):
+    def __init__(
+        self,
+        label: str,
+        account_id: str,
+        api: _Api,
+        admin: _Api,
+        sip: tuple[str, int],
+        access: ReferenceAccess | None = None,
+    ):
         self.label = label
         self.account_id = account_id
         self._admin = admin
+        self.access = access
         self.directory = ReferenceDirectory(api, f"{sip[0]}:{sip[1]}")
         self.telephony = ReferenceTelephony(*sip)
         self.observation = ReferenceObservation(api)
@@ -282,7 +345,7 @@ class ReferenceAdapter:
 
     name = "reference"
     capabilities = frozenset(
-        {"directory", "routing", "telephony", "observation", "clock", "faults"}
+        {"directory", "routing", "telephony", "observation", "clock", "faults", "access"}
     )
 
     def __init__(self, url: str | None = None) -> None:
@@ -313,7 +376,10 @@ class ReferenceAdapter:
         assert self._admin is not None and self._session is not None and self._sip is not None
         data = await self._admin.request("POST", "/accounts", {"name": label})
         api = _Api(self._session, self._base, data["token"])
-        return ReferenceTenant(label, str(data["id"]), api, self._admin, self._sip)
+        access = ReferenceAccess(
+            api, self._admin, str(data["id"]), data["token"], self._admin.token
+        )
+        return ReferenceTenant(label, str(data["id"]), api, self._admin, self._sip, access)
 
     async def stop(self) -> None:
         if self._session is not None:

@@ -15,3 +15,15 @@ class ReferenceWithoutFaults(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.faults = None  # type: ignore[assignment]
         return tenant
+
+
+class ReferenceWithoutAccess(ReferenceAdapter):
+    """The reference seen through an adapter that cannot hand out role tokens or routes."""
+
+    name = "reference-without-access"
+    capabilities = ReferenceAdapter.capabilities - {"access"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.access = None
+        return tenant

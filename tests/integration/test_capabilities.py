@@ -45,3 +45,23 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 4
     assert "SUT adapter module 'no.such.module' cannot be imported" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_authorisation_matrix_is_skipped_on_an_adapter_without_access(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "features/security/http_authorisation.feature",
+            "-p", "no:cacheprovider", "--sut", "tests.integration.adapters:ReferenceWithoutAccess",
+            f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
+            "--callproof-reports", str(tmp_path / "reports"), "-q",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert len(cases) == 7
+    for case in cases:
+        skipped = case.find("skipped")
+        assert skipped is not None, case.get("name")
+        assert "lacks the capability 'access'" in (skipped.get("message") or "")

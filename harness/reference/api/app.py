@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from aiohttp import web
 
 import harness
 
+from ..access import AccessControl, Unauthenticated
+from ..domain.accounts import Account
 from ..domain.errors import DomainError
+from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import calls, directory, numbers
-from .context import ACCOUNT, ADMIN_TOKEN, CENTER, Handler, access
+from . import access_routes, calls, directory, numbers
+from .body import MAX_BODY_BYTES
+from .context import (
+    ACCESS,
+    ACCOUNT,
+    ADMIN_TOKEN,
+    CENTER,
+    PRINCIPAL,
+    Handler,
+    access,
+    route_permission,
+)
 from .errors import ApiError, domain_status, error_response
+from .guards import check_path_parameters
 
 SERVER_NAME = "callproof-reference"
+# RFC 6750 §2.1 b64token: what a bearer token may contain.
+TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
 @access("public")
@@ -41,27 +58,36 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Check the bearer token the route needs (RFC 6750) before the handler runs."""
-    level = getattr(request.match_info.handler, "access", "account")
-    if level == "public" or request.match_info.http_exception is not None:
+    """Check the bearer token (RFC 6750) and the route's permission before the handler runs."""
+    permission = route_permission(request.match_info.handler)
+    if permission is Permission.PUBLIC or request.match_info.http_exception is not None:
         return await handler(request)
     token = _bearer(request)
     if token is None:
         raise ApiError(401, "unauthorized", "a bearer token is required")
-    is_admin = hmac.compare_digest(token.encode(), request.app[ADMIN_TOKEN].encode())
-    if level == "admin":
-        if is_admin:
-            return await handler(request)
-        if request.app[CENTER].account_for_token(token) is not None:
-            raise ApiError(403, "forbidden", "this needs the admin token")
-        raise ApiError(401, "unauthorized", "invalid token")
-    if is_admin:
-        raise ApiError(403, "forbidden", "the admin token does not act for an account")
-    account = request.app[CENTER].account_for_token(token)
-    if account is None:
-        raise ApiError(401, "unauthorized", "invalid token")
-    request[ACCOUNT] = account
+    if not TOKEN68.fullmatch(token):
+        raise ApiError(401, "unauthorized", "malformed token")
+    if hmac.compare_digest(token.encode(), request.app[ADMIN_TOKEN].encode()):
+        who = OPERATOR
+    else:
+        try:
+            who = request.app[ACCESS].principal(token)
+        except Unauthenticated as refusal:
+            raise ApiError(401, "unauthorized", str(refusal)) from None
+    if not who.allows(permission):
+        raise ApiError(403, "forbidden", _refusal(who, permission))
+    request[PRINCIPAL] = who
+    if who.account_id is not None:
+        request[ACCOUNT] = Account(who.account_id, "")
     return await handler(request)
+
+
+def _refusal(who: Principal, permission: Permission) -> str:
+    if permission is Permission.ACCOUNTS_MANAGE:
+        return "this needs the operator's admin token"
+    if who.account_id is None:
+        return "the admin token does not act for an account"
+    return f"the {who.role} role lacks the permission {permission.value}"
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -79,11 +105,16 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     """The API application for ``center``; ``admin_token`` guards account management."""
     if not admin_token:
         raise ValueError("admin_token must not be empty")
-    app = web.Application(middlewares=[errors_as_json, authenticate])
+    app = web.Application(
+        middlewares=[errors_as_json, authenticate, check_path_parameters],
+        client_max_size=MAX_BODY_BYTES,
+    )
     app[CENTER] = center
     app[ADMIN_TOKEN] = admin_token
+    app[ACCESS] = AccessControl(center)
     app.router.add_get("/health", health)
     directory.add_routes(app.router)
     numbers.add_routes(app.router)
     calls.add_routes(app.router)
+    access_routes.add_routes(app.router)
     return app

@@ -7,22 +7,45 @@ checked by the service; here we only make sure a string is a string and a number
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from aiohttp import web
 
 from .errors import ApiError, bad_field
 
+MAX_BODY_BYTES = 64 * 1024  # the application's client_max_size: a larger body is answered 413
 
-async def json_object(request: web.Request) -> dict[str, Any]:
-    """The body as a JSON object, or a 400 naming ``body``."""
+
+async def json_object(
+    request: web.Request, *, allowed: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The body as a JSON object, or a 400 naming ``body`` (413 when it is too large).
+
+    With ``allowed``, a member not in it is refused with a 400 naming it: a misspelt field
+    silently ignored would store something other than what the client meant.
+    """
     try:
-        data = json.loads(await request.read() or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        message = f"body: must be at most {MAX_BODY_BYTES} bytes"
+        raise ApiError(413, "too_large", message, "body") from None
+    try:
+        data = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ApiError(400, "invalid", "body: must be JSON", "body") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid", "body: must be a JSON object", "body")
+    if allowed is not None:
+        only(data, allowed)
     return data
+
+
+def only(data: dict[str, Any], allowed: Collection[str], *, where: str = "") -> None:
+    """Refuse the first member of ``data`` that is not ``allowed`` (400 naming it)."""
+    for name in data:
+        if name not in allowed:
+            raise bad_field(where + name, "unknown field")
 
 
 def text(data: dict[str, Any], field: str, *, where: str = "", default: str | None = None) -> str:

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from aiohttp import WSCloseCode, web
 
 from ..clock import iso_utc
+from ..domain.permissions import Permission
 from ..events import EventsLost
 from . import body
-from .context import account_id, center
+from .context import account_id, center, requires, websocket
 from .shapes import call_shape
 
 
+@requires(Permission.CALLS_READ)
 async def list_calls(request: web.Request) -> web.Response:
     """GET /calls[?number_id=] -> newest first."""
     number_id = request.query.get("number_id")
@@ -21,35 +23,40 @@ async def list_calls(request: web.Request) -> web.Response:
     return web.json_response({"calls": [call_shape(c) for c in found]})
 
 
+@requires(Permission.CALLS_READ)
 async def get_call(request: web.Request) -> web.Response:
     """GET /calls/{call_id}."""
     call = center(request).get_call(account_id(request), request.match_info["call_id"])
     return web.json_response(call_shape(call))
 
 
+@requires(Permission.CLOCK_READ)
 async def get_clock(request: web.Request) -> web.Response:
     """GET /clock -> {now, frozen}."""
     return _clock_response(request)
 
 
+@requires(Permission.CLOCK_WRITE)
 async def put_clock(request: web.Request) -> web.Response:
     """PUT /clock {now: ISO-8601 with offset, frozen?: bool}."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("now", "frozen"))
     now = body.text(data, "now")
     center(request).set_clock(account_id(request), now, frozen=body.optional_bool(data, "frozen"))
     return _clock_response(request)
 
 
+@requires(Permission.CLOCK_WRITE)
 async def advance_clock(request: web.Request) -> web.Response:
     """POST /clock/advance {seconds}."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("seconds",))
     center(request).advance_clock(account_id(request), body.number(data, "seconds"))
     return _clock_response(request)
 
 
+@requires(Permission.FAULTS_INJECT)
 async def assignment_out_of_sync(request: web.Request) -> web.Response:
     """POST /faults/assignment-out-of-sync {user_id, number_id | team_id}."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("user_id", "number_id", "team_id"))
     user_id = body.text(data, "user_id")
     number_id = body.optional_text(data, "number_id")
     team_id = body.optional_text(data, "team_id")
@@ -60,6 +67,8 @@ async def assignment_out_of_sync(request: web.Request) -> web.Response:
     return web.json_response({"user_id": user_id, **scope, "in_sync": False})
 
 
+@websocket
+@requires(Permission.EVENTS_READ)
 async def events(request: web.Request) -> web.WebSocketResponse:
     """GET /events: the account's events as JSON text messages, in order, from now on."""
     # Subscribe before the handshake completes, so that a client that has seen the connection

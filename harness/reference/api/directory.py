@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..domain.permissions import Permission
 from . import body
-from .context import access, account_id, center
+from .context import account_id, center, require_team, requires
 from .shapes import team_shape, user_shape
 
 
-@access("admin")
+@requires(Permission.ACCOUNTS_MANAGE)
 async def create_account(request: web.Request) -> web.Response:
     """POST /accounts {name} -> 201 {id, name, token}."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("name",))
     account = center(request).create_account(body.text(data, "name"))
     return web.json_response(
         {"id": account.id, "name": account.name, "token": account.token}, status=201
     )
 
 
-@access("admin")
+@requires(Permission.ACCOUNTS_MANAGE)
 async def delete_account(request: web.Request) -> web.Response:
     """DELETE /accounts/{id}."""
     center(request).delete_account(request.match_info["id"])
     return web.Response(status=204)
 
 
+@requires(Permission.USERS_WRITE)
 async def create_user(request: web.Request) -> web.Response:
     """POST /users {name, email, role} -> 201 user."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("name", "email", "role"))
     user = center(request).create_user(
         account_id(request),
         body.text(data, "name"),
@@ -38,31 +40,36 @@ async def create_user(request: web.Request) -> web.Response:
     return web.json_response(user_shape(user), status=201)
 
 
+@requires(Permission.USERS_READ)
 async def list_users(request: web.Request) -> web.Response:
     """GET /users."""
     users = center(request).list_users(account_id(request))
     return web.json_response({"users": [user_shape(u) for u in users]})
 
 
+@requires(Permission.USERS_READ)
 async def get_user(request: web.Request) -> web.Response:
     """GET /users/{id}."""
     user = center(request).get_user(account_id(request), request.match_info["id"])
     return web.json_response(user_shape(user))
 
 
+@requires(Permission.USERS_WRITE)
 async def delete_user(request: web.Request) -> web.Response:
     """DELETE /users/{id}."""
     center(request).delete_user(account_id(request), request.match_info["id"])
     return web.Response(status=204)
 
 
+@requires(Permission.TEAMS_WRITE)
 async def create_team(request: web.Request) -> web.Response:
     """POST /teams {name} -> 201 team."""
-    data = await body.json_object(request)
+    data = await body.json_object(request, allowed=("name",))
     team = center(request).create_team(account_id(request), body.text(data, "name"))
     return web.json_response(team_shape(team, {}), status=201)
 
 
+@requires(Permission.TEAMS_READ)
 async def list_teams(request: web.Request) -> web.Response:
     """GET /teams."""
     teams = center(request).list_teams(account_id(request))
@@ -70,32 +77,34 @@ async def list_teams(request: web.Request) -> web.Response:
     return web.json_response({"teams": [team_shape(t, names) for t in teams]})
 
 
+@requires(Permission.TEAMS_READ)
 async def get_team(request: web.Request) -> web.Response:
     """GET /teams/{id}."""
     team = center(request).get_team(account_id(request), request.match_info["id"])
     return web.json_response(team_shape(team, _user_names(request)))
 
 
+@requires(Permission.TEAMS_WRITE)
 async def delete_team(request: web.Request) -> web.Response:
     """DELETE /teams/{id}."""
     center(request).delete_team(account_id(request), request.match_info["id"])
     return web.Response(status=204)
 
 
+@requires(Permission.TEAM_MEMBERS_WRITE)
 async def add_team_member(request: web.Request) -> web.Response:
     """POST /teams/{id}/members {user_id} -> 201 team."""
-    data = await body.json_object(request)
-    team = center(request).add_team_member(
-        account_id(request), request.match_info["id"], body.text(data, "user_id")
-    )
+    data = await body.json_object(request, allowed=("user_id",))
+    team_id = require_team(request, Permission.TEAM_MEMBERS_WRITE, request.match_info["id"])
+    team = center(request).add_team_member(account_id(request), team_id, body.text(data, "user_id"))
     return web.json_response(team_shape(team, _user_names(request)), status=201)
 
 
+@requires(Permission.TEAM_MEMBERS_WRITE)
 async def remove_team_member(request: web.Request) -> web.Response:
     """DELETE /teams/{id}/members/{user_id}."""
-    center(request).remove_team_member(
-        account_id(request), request.match_info["id"], request.match_info["user_id"]
-    )
+    team_id = require_team(request, Permission.TEAM_MEMBERS_WRITE, request.match_info["id"])
+    center(request).remove_team_member(account_id(request), team_id, request.match_info["user_id"])
     return web.Response(status=204)
 
 

@@ -24,6 +24,7 @@ def user_shape(user: User) -> JSON:
         "name": user.name,
         "email": user.email,
         "role": user.role.value,
+        "custom_role": user.custom_role,
         "sip": {"username": user.sip_username, "password": user.sip_password},
     }
 

@@ -22,6 +22,7 @@ class Role(enum.StrEnum):
 
     ADMIN = "admin"
     MANAGER = "manager"
+    SUPERVISOR = "supervisor"  # monitors live calls (seed 004)
     AGENT = "agent"
 
 
@@ -36,6 +37,7 @@ class User:
     role: Role
     sip_username: str
     sip_password: str
+    custom_role: str | None = None  # the id of the account's custom role, whose base is ``role``
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_pragmas_and_schema_version(tmp_path):
     Store(path).close()
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
     raw.close()
     reopened = Store(path)  # a second open must not re-run the migration
     reopened.close()
