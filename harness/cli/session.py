@@ -62,7 +62,6 @@ class Session:
         argv += ["-p", REPORTING_PLUGIN, "--callproof-reports", str(self.reports)]
         argv += ["--alluredir", str(self.reports / "allure-results")]
         argv += ["--junitxml", str(self.reports / "junit.xml")]
-        argv += ["--cucumberjson", str(self.reports / "cucumber.json")]
         # Our progress lines replace pytest's; its right-hand percentage would be noise.
         argv += ["-o", "console_output_style=classic"]
         if self.seed is not None:

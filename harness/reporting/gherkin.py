@@ -48,20 +48,22 @@ def scenario_of(report: object) -> Mapping[str, Any] | None:
 def steps_of(report: object) -> list[dict[str, Any]]:
     """Each step of the scenario a report belongs to: keyword, text, status, duration.
 
-    A step that never ran (after a failing one) is ``skipped``; a failing step is
-    ``failed``. Empty for a plain test.
+    A failing step is ``failed``; one after it, or the step that skipped the scenario, is
+    ``skipped``. Steps that never started are not listed. Empty for a plain test.
     """
     scenario = scenario_of(report)
     if scenario is None:
         return []
     steps = []
     failed_before = False
-    for step in scenario.get("steps", ()):
+    recorded = list(scenario.get("steps", ()))
+    skipped = report_outcome(report) == "skipped"
+    for index, step in enumerate(recorded):
         failed = bool(step.get("failed"))
         if failed:
             status = "failed"
-        elif failed_before or report_outcome(report) == "skipped":
-            status = "skipped"
+        elif failed_before or (skipped and index == len(recorded) - 1):
+            status = "skipped"  # after a failure, or the step that skipped the scenario
         else:
             status = "passed"
         failed_before = failed_before or failed

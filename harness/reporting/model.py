@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -99,6 +99,9 @@ class ItemResult:
     steps: tuple[StepResult, ...] = ()
     #: Which run of a ``--repeat`` series this is (1-based); 0 outside a series.
     repeat: int = 0
+    #: The scenario as written (keyword, line, tags, steps, its feature's header), for the
+    #: Gherkin reports; None for a plain test.
+    gherkin: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def series_key(self) -> str:

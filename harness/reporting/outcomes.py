@@ -168,6 +168,7 @@ def build_result(nodeid: str, status: Status, partial: _Partial) -> ItemResult:
         evidence=_unique(evidence),
         message=partial.message if status != "passed" else None,
         undefined_steps=_unique(undefined),
+        gherkin=scenario or None,
     )
 
 

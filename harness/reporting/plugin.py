@@ -99,7 +99,7 @@ def _requirement_key(requirement_id: str) -> tuple[str, int]:
     return prefix, int(number)
 
 
-def _scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, str] | None:
+def _scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, Any] | None:
     """Name and feature of a pytest-bdd scenario item; None for any other item."""
     try:
         from pytest_bdd.parser import render_string
@@ -131,7 +131,24 @@ def _scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, str] | No
         shown = feature.relative_to(rootpath).as_posix()
     except ValueError:
         shown = feature.as_posix()
-    return {"name": name, "feature": shown, "feature_name": template.feature.name}
+    example = callspec.params.get("_pytest_bdd_example") if callspec is not None else None
+    rendered_steps = template.render(example if isinstance(example, dict) else {}).steps
+    return {
+        "name": name,
+        "feature": shown,
+        "feature_name": template.feature.name,
+        # What the Gherkin reports need even for a scenario that never started (skipped or
+        # failed in set-up): its place in the file, its tags and its steps as written.
+        "keyword": template.keyword,
+        "line": template.line_number,
+        "description": template.description or "",
+        "tags": sorted(template.tags),
+        "steps": [[step.keyword, step.name, step.line_number] for step in rendered_steps],
+        "feature_keyword": template.feature.keyword,
+        "feature_line": template.feature.line_number,
+        "feature_description": template.feature.description or "",
+        "feature_tags": sorted(template.feature.tags),
+    }
 
 
 def properties_for(item: pytest.Item, rootpath: Path) -> list[tuple[str, object]]:
@@ -366,7 +383,8 @@ class Controller:
         sut = outcomes.sut_of(report.user_properties)
         if sut is not None:
             self.report.sut_name, self.report.sut_version = sut
-        steps = steps_of(report)
+        # The call phase has the scenario's steps; teardown would report them again.
+        steps = steps_of(report) if report.when == "call" else []
         if steps:
             step_results = tuple(StepResult(**step) for step in steps)
             self._gherkin[report.nodeid] = (step_results, tuple(tags_of(report)))

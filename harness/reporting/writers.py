@@ -6,11 +6,13 @@ import json
 import os
 from pathlib import Path
 
+from harness.reporting.cucumber import cucumber_document
 from harness.reporting.html import write_html
 from harness.reporting.model import RunReport
 
 CONFORMANCE_JSON = "conformance.json"
 REPORT_HTML = "report.html"
+CUCUMBER_JSON = "cucumber.json"
 
 
 def write_json_atomically(data: object, path: Path) -> None:
@@ -22,9 +24,11 @@ def write_json_atomically(data: object, path: Path) -> None:
 
 
 def write_reports(report: RunReport, reports_dir: Path) -> tuple[Path, Path]:
-    """Write both files into ``reports_dir``; returns (conformance.json, report.html)."""
+    """Write conformance.json, cucumber.json and report.html into ``reports_dir``; returns
+    (conformance.json, report.html)."""
     conformance = reports_dir / CONFORMANCE_JSON
     html = reports_dir / REPORT_HTML
     write_json_atomically(report.to_json(), conformance)
+    write_json_atomically(cucumber_document(report.results), reports_dir / CUCUMBER_JSON)
     write_html(report, html)
     return conformance, html
