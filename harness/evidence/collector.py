@@ -12,6 +12,7 @@ from typing import Any
 
 import allure  # without --alluredir its attach is a no-op
 
+from harness.evidence.attach import has_allure_result
 from harness.evidence.capture import PacketCapture
 from harness.evidence.files import (
     CAPTURE_NAME,
@@ -144,31 +145,37 @@ class Evidence:
         if path not in self.files:
             self.files.append(path)
 
+    def _attach(self, ladder: str, ids: str, quality: str, index: EvidenceIndex | None) -> None:
+        """The scenario's Allure result: ladder, Call IDs, media, verdicts; on failure the
+        capture and each party's audio too."""
+        allure.attach(ladder, "SIP ladder", allure.attachment_type.TEXT)
+        allure.attach(ids or "(no call)", "Call IDs", allure.attachment_type.TEXT)
+        if quality:
+            allure.attach(quality, "Media quality", allure.attachment_type.TEXT)
+        for verdict in self.verdicts:
+            allure.attach(verdict, "Verdict", allure.attachment_type.TEXT)
+        if index is None:
+            return
+        pcap = self.directory / CAPTURE_NAME
+        allure.attach.file(str(pcap), "Packet capture", allure.attachment_type.PCAP)
+        for item in index.files:
+            if item.name.endswith(".wav"):
+                allure.attach.file(
+                    str(self.directory / item.name),
+                    f"Heard by {item.party} ({item.sip_call_id})",
+                    "audio/wav",
+                    "wav",
+                )
+
     def finish(self, node: Any, *, failed: bool) -> None:
         """Attach the ladder and Call IDs to the report; keep files for a failing scenario."""
         self.capture.stop()
         records = self.journal.records()
         ladder = render_ladder(records)
         ids = self._call_ids_text()
-        allure.attach(ladder, "SIP ladder", allure.attachment_type.TEXT)
-        allure.attach(ids or "(no call)", "Call IDs", allure.attachment_type.TEXT)
-        quality = render_quality(records)
-        if quality:
-            allure.attach(quality, "Media quality", allure.attachment_type.TEXT)
-        for verdict in self.verdicts:
-            allure.attach(verdict, "Verdict", allure.attachment_type.TEXT)
-        if failed:
-            index = self.keep()
-            pcap = self.directory / CAPTURE_NAME
-            allure.attach.file(str(pcap), "Packet capture", allure.attachment_type.PCAP)
-            for item in index.files:
-                if item.name.endswith(".wav"):
-                    allure.attach.file(
-                        str(self.directory / item.name),
-                        f"Heard by {item.party} ({item.sip_call_id})",
-                        "audio/wav",
-                        "wav",
-                    )
+        index = self.keep() if failed else None
+        if has_allure_result(node):
+            self._attach(ladder, ids, render_quality(records), index)
         node.user_properties.append(("call_ids", list(self.call_ids)))
         for verdict in self.verdicts:
             node.user_properties.append(("verdict", verdict))

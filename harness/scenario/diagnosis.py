@@ -37,11 +37,25 @@ class Diagnosis:
 
     @property
     def stuck(self) -> bool:
+        """Routed, answered, and silent both ways: what the parties saw, whatever the SUT
+        logged (a wrong log is a second defect, named by :meth:`describe`)."""
         routed = bool(self.rang)
         tried = bool(self.attempts)
         silent = not self.caller_heard and not self.heard_caller
-        not_registered = all(a.registered is not True for a in self.attempts)
-        return routed and tried and silent and not_registered and self.status != "answered"
+        return routed and tried and silent
+
+    @property
+    def log_defects(self) -> tuple[str, ...]:
+        """What the SUT's own records say that contradicts a stuck call."""
+        if not self.stuck:
+            return ()
+        defects = []
+        if self.status == "answered":
+            defects.append("logged as Answered although no audio flowed")
+        registered = [a.agent for a in self.attempts if a.registered is True]
+        if registered:
+            defects.append(f"the answer of {', '.join(registered)} was registered")
+        return tuple(defects)
 
     def describe(self) -> str:
         """One paragraph for the verdict and the report, naming each symptom as observed."""
@@ -55,6 +69,7 @@ class Diagnosis:
             f"heard the caller: {', '.join(self.heard_caller) or 'nobody'}; "
             f"timeline says did not answer: {', '.join(self.did_not_answer) or 'nobody'}; "
             f"logged status: {self.status or 'not yet final'}"
+            + "".join(f"; also wrong: {defect}" for defect in self.log_defects)
         )
 
 

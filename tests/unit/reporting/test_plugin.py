@@ -185,7 +185,7 @@ def _check_conformance(reports: Path) -> None:
 
 def test_reports_progress_and_undefined_steps(project: pytest.Pytester) -> None:
     reports = project.path / "reports"
-    result = project.runpytest(*_args(reports))
+    result = project.runpytest_subprocess(*_args(reports))
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
@@ -215,12 +215,12 @@ def test_reports_progress_and_undefined_steps(project: pytest.Pytester) -> None:
 def test_a_second_run_keeps_the_first_in_previous(project: pytest.Pytester) -> None:
     reports = project.path / "reports"
     allure = f"--alluredir={reports / 'allure-results'}"
-    project.runpytest(*_args(reports, allure))
+    project.runpytest_subprocess(*_args(reports, allure))
     first = (reports / "conformance.json").read_text()
     # Allure results come from allure-pytest-bdd: one per scenario, none for the plain test.
     assert len(list((reports / "allure-results").glob("*-result.json"))) == 6
     (reports / "junit.xml").write_text("<first/>")
-    project.runpytest(*_args(reports, allure, "-k", "both_ways"))
+    project.runpytest_subprocess(*_args(reports, allure, "-k", "both_ways"))
     assert (reports / "previous" / "conformance.json").read_text() == first
     assert (reports / "previous" / "junit.xml").read_text() == "<first/>"
     assert len(list((reports / "previous" / "allure-results").glob("*-result.json"))) == 6
@@ -232,7 +232,7 @@ def test_a_second_run_keeps_the_first_in_previous(project: pytest.Pytester) -> N
 
 def test_a_run_that_fails_to_start_moves_nothing(project: pytest.Pytester) -> None:
     reports = project.path / "reports"
-    project.runpytest(*_args(reports))
+    project.runpytest_subprocess(*_args(reports))
     before = sorted(p.name for p in reports.iterdir())
     first = (reports / "conformance.json").read_text()
     project.makeconftest(
@@ -240,7 +240,7 @@ def test_a_run_that_fails_to_start_moves_nothing(project: pytest.Pytester) -> No
         "def pytest_configure(config):\n"
         "    raise pytest.UsageError('the SUT cannot start')\n"
     )
-    result = project.runpytest(*_args(reports, f"--alluredir={reports / 'allure-results'}"))
+    result = project.runpytest_subprocess(*_args(reports, f"--alluredir={reports / 'allure-results'}"))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert sorted(p.name for p in reports.iterdir()) == before
     assert (reports / "conformance.json").read_text() == first
@@ -250,16 +250,16 @@ def test_a_foreign_reports_directory_is_refused_untouched(project: pytest.Pytest
     reports = project.path / "elsewhere"
     reports.mkdir()
     (reports / "notes.txt").write_text("mine")
-    result = project.runpytest(*_args(reports))
+    result = project.runpytest_subprocess(*_args(reports))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--callproof-reports:*notes.txt*"])
     assert sorted(p.name for p in reports.iterdir()) == ["notes.txt"]
 
 
 def test_requirement_ids_are_registered_markers(project: pytest.Pytester) -> None:
-    result = project.runpytest(*_args(project.path / "reports", "--strict-markers"))
+    result = project.runpytest_subprocess(*_args(project.path / "reports", "--strict-markers"))
     result.assert_outcomes(passed=4, failed=2, skipped=1)
-    listing = project.runpytest("-p", "harness.reporting.plugin", "--markers")
+    listing = project.runpytest_subprocess("-p", "harness.reporting.plugin", "--markers")
     listing.stdout.fnmatch_lines(["@pytest.mark.AC-ANS-3: Nobody covers this one."])
 
 

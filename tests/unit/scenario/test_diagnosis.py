@@ -71,7 +71,7 @@ def test_unanswered_call_is_not_stuck() -> None:
     assert not d.stuck
 
 
-def test_registered_answer_is_not_stuck() -> None:
+def test_a_silent_call_logged_answered_is_stuck_and_the_wrong_log_is_named() -> None:
     d = diagnose(
         sip_call_id="sip-1",
         entry=entry("answered", registered=True),
@@ -81,7 +81,26 @@ def test_registered_answer_is_not_stuck() -> None:
         heard_caller=[],
         agent_names=NAMES,
     )
+    assert d.stuck  # no media after an answer, whatever the log says
+    assert d.log_defects == (
+        "logged as Answered although no audio flowed",
+        "the answer of Alice was registered",
+    )
+    assert "also wrong: logged as Answered although no audio flowed" in d.describe()
+
+
+def test_a_call_with_audio_is_not_stuck_whatever_the_log() -> None:
+    d = diagnose(
+        sip_call_id="sip-1",
+        entry=entry("missed", registered=False),
+        rang=["Alice"],
+        answered=["Alice"],
+        caller_heard=["Alice"],
+        heard_caller=[],
+        agent_names=NAMES,
+    )
     assert not d.stuck
+    assert d.log_defects == ()
 
 
 def widget(index: int, ring: int, *members: str, strategy: str = "simultaneous") -> RingToWidget:
