@@ -5,5 +5,6 @@ pytest_plugins = [
     "harness.reporting.plugin",
     "steps.common",
     "steps.calls",
+    "steps.offers",
     "steps.security",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
@@ -54,12 +55,18 @@ class SyntheticCaller:
         stage.enter(caller)
         return caller
 
-    async def dial(self, uri: str) -> str:
-        """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once."""
+    async def dial(self, uri: str, *, shape: Callable[[bytes], bytes] | None = None) -> str:
+        """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
+
+        ``shape`` rewrites the offer before it leaves (to offer what a test wants the SUT to
+        see: another address, transport, several streams...).
+        """
         leg = await MediaLeg.open(self.stage, self.name)
         host, port = self.sip.local_address
-        offer = sdp.make_offer(leg.host, leg.port)
-        call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", bytes(offer))
+        offer = bytes(sdp.make_offer(leg.host, leg.port))
+        if shape is not None:
+            offer = shape(offer)
+        call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", offer)
         leg.sip_call_id = call.call_id
         self.calls[call.call_id] = (call, leg)
         return call.call_id
@@ -88,6 +95,11 @@ class SyntheticCaller:
                         sip_call_id=call.call_id,
                         status=outcome.status,
                         reason=outcome.reason,
+                        warning=(
+                            outcome.response.headers.get("Warning") or ""
+                            if outcome.response is not None
+                            else ""
+                        ),
                     )
                 )
             journal.record(
@@ -99,6 +111,11 @@ class SyntheticCaller:
         call, leg = self.calls[sip_call_id]
         await call.hangup(HANGUP_TIMEOUT)
         leg.close()
+
+    async def answer_sdp(self, sip_call_id: str) -> bytes | None:
+        """The SDP answer this call received (None before the answer, or without SDP)."""
+        call = self.calls[sip_call_id][0]
+        return call.remote_sdp if isinstance(call.outcome, sip_events.Answered) else None
 
     async def send_dtmf(self, sip_call_id: str, digits: str, mode: DtmfMode = "rfc4733") -> None:
         """Key ``digits`` on a connected call (RFC 4733 by default, or in-band tones)."""

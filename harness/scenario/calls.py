@@ -7,6 +7,7 @@ events after it count for that action.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.endpoints.events import AnswerSent, AudioHeard, PhoneRinging
@@ -50,11 +51,14 @@ class CallFlows:
         return self.placed[-1]
 
     # -- actions -------------------------------------------------------------------------------
-    def dial(self, number_name: str) -> PlacedCall:
+    def dial(
+        self, number_name: str, *, shape: Callable[[bytes], bytes] | None = None
+    ) -> PlacedCall:
+        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first."""
         cast = self.cast
         uri = cast.telephony.number_uri(cast.number(number_name))
         position = cast.journal.position
-        sip_call_id = cast.portal.run(cast.customer.dial(uri))
+        sip_call_id = cast.portal.run(cast.customer.dial(uri, shape=shape))
         call = PlacedCall(number_name, sip_call_id, position)
         self.placed.append(call)
         return call

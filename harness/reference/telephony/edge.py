@@ -26,9 +26,12 @@ from harness.reference.domain.errors import NotFound
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
+from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
+from harness.sip.offer import warning_value
 from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
 from harness.sip.useragent import DEFAULT_ALLOW
@@ -154,12 +157,20 @@ class SipEdge:
     async def _start_inbound(self, incoming: IncomingCall) -> None:
         request = incoming.request
         called = request.uri.user or ""
+        # Everything the answer to the caller depends on is checked before anyone rings: a
+        # problem found while answering would leave an agent who answered a call nobody joins.
         try:
             offer = sdp.SessionDescription.parse(incoming.remote_sdp or b"")
-            codec = next(c for c in CODECS if c in _offered(offer))
-        except (ValueError, StopIteration):
-            incoming.reject(488, "Not Acceptable Here")
+        except SipParseError as exc:
+            self._refuse_offer(incoming, 307, f"the SDP offer does not parse: {exc.reason}")
             return
+        review = review_caller_offer(offer, CODECS)
+        accepted = review.accepted
+        if accepted is None or accepted.codec is None:
+            refusal = review.refusal()
+            self._refuse_offer(incoming, refusal.warning, refusal.reason)
+            return
+        codec = accepted.codec.name
         if self.center.number_by_e164(called) is None:
             incoming.reject(404, "Not Found")
             return
@@ -174,14 +185,26 @@ class SipEdge:
             incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
             return
         pt = 0 if codec == "PCMU" else 8
-        relay = await RtpRelay.open("127.0.0.1", payload_type_a=pt, payload_type_b=pt)
-        call = InboundCall(self, self.center, incoming, plan, codec, relay)
+        host_a = "::1" if ":" in (accepted.address or "") else None  # the caller's family
+        relay = await RtpRelay.open(
+            "127.0.0.1", payload_type_a=pt, payload_type_b=pt, host_a=host_a
+        )
+        call = InboundCall(self, self.center, incoming, plan, codec, relay, review)
         call.on_finished = self._finished
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
             call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
             return
         call.start()
+
+    def _refuse_offer(self, incoming: IncomingCall, warning: int, reason: str) -> None:
+        """488 with a Warning naming the problem (RFC 3261 sections 13.3.1.3 and 20.43)."""
+        LOG.info("INVITE %s refused before ringing: %s", incoming.call_id, reason)
+        host, port = self.local_address
+        agent = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        incoming.reject(
+            488, "Not Acceptable Here", extra=[("Warning", warning_value(warning, agent, reason))]
+        )
 
     def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
         if isinstance(call, OutgoingCall):
@@ -210,10 +233,3 @@ class SipEdge:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.sip.close()
-
-
-def _offered(offer: sdp.SessionDescription) -> list[str]:
-    audio = offer.audio()
-    if audio is None:
-        return []
-    return [c.name.upper() for c in audio.codecs()]

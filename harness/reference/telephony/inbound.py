@@ -20,6 +20,7 @@ from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTar
 from harness.reference.service import ContactCenter
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.offer import OfferReview
 from harness.sip.transport import IncomingCall, OutgoingCall
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class InboundCall:
     plan: InboundPlan
     codec: str
     relay: RtpRelay
+    review: OfferReview  # the caller's offer, checked before anyone rang
     legs: list[AgentLeg] = field(default_factory=list)
     stage_index: int = -1
     caller_answered: bool = False
@@ -159,12 +161,10 @@ class InboundCall:
     def answer_caller(self) -> None:
         if self.caller_answered:
             return
-        offer = sdp.SessionDescription.parse(self.caller.remote_sdp or b"")
-        host, port = sdp.remote_rtp_address(offer)
+        host, port = self.review.remote
         self.relay.leg_a.set_remote(host, port)
         a_host, a_port = self.relay.leg_a.local_address
-        answer = sdp.make_answer(offer, a_host, a_port, supported=(self.codec,))
-        self.caller.answer(bytes(answer))
+        self.caller.answer(bytes(self.review.answer(a_host, a_port)))
         self.caller_answered = True
 
     def agent_leg_ended(self, leg: AgentLeg) -> None:
