@@ -1,4 +1,5 @@
-"""Steps for the customer's SDP offer: what the SUT refuses before ringing, what it answers.
+"""Steps for the customer's SDP offer (what the SUT refuses before ringing, what it answers)
+and for calls whose customer is never connected (what the call log says of them).
 
 Thin by design: each step parses its arguments and calls one helper in ``harness.scenario.offers``.
 """
@@ -10,6 +11,7 @@ from pytest_bdd import parsers, then, when
 
 from harness.errors import ConformanceFailure
 from harness.scenario.calls import CallFlows
+from harness.scenario.integrity import ConnectionChecks
 from harness.scenario.offers import OfferFlows
 
 
@@ -59,3 +61,28 @@ def first_rejected_second_accepted(offers: OfferFlows, flows: CallFlows) -> None
         raise ConformanceFailure(
             ("H-SEC-3",), "m= lines: first port 0, second RTP/AVP on a port", f"{streams}"
         )
+
+
+# -- the call log's integrity rule (AC-ANS-2) ------------------------------------------------------
+@pytest.fixture
+def connection(flows: CallFlows) -> ConnectionChecks:
+    return ConnectionChecks(flows)
+
+
+@when(parsers.parse('a customer whose phone never acknowledges an answer calls "{number}"'))
+def customer_without_ack_calls(connection: ConnectionChecks, number: str) -> None:
+    connection.call_without_acknowledging(number)
+
+
+@when("the customer hangs up as soon as the call is answered, without acknowledging it")
+def customer_hangs_up_unacknowledged(connection: ConnectionChecks, flows: CallFlows) -> None:
+    connection.hang_up_once_answered(flows.last)
+
+
+@then(
+    parsers.parse(
+        'the call is logged as Missed, with an answer attempt by "{agent}" that did not count'
+    )
+)
+def logged_missed_with_attempt(connection: ConnectionChecks, flows: CallFlows, agent: str) -> None:
+    connection.expect_not_answered(flows.last, agent)

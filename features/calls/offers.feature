@@ -68,3 +68,11 @@ Feature: Offers the service cannot use are refused before anyone rings
     Then the phone of "Alice" rings
     When "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
+
+  @AC-ANS-2
+  Scenario: A call whose customer was never connected is not logged as Answered
+    When a customer whose phone never acknowledges an answer calls "Support"
+    Then the phone of "Alice" rings
+    When "Alice" answers the call
+    And the customer hangs up as soon as the call is answered, without acknowledging it
+    Then the call is logged as Missed, with an answer attempt by "Alice" that did not count

@@ -55,11 +55,18 @@ class SyntheticCaller:
         stage.enter(caller)
         return caller
 
-    async def dial(self, uri: str, *, shape: Callable[[bytes], bytes] | None = None) -> str:
+    async def dial(
+        self,
+        uri: str,
+        *,
+        shape: Callable[[bytes], bytes] | None = None,
+        acknowledge: bool = True,
+    ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
         ``shape`` rewrites the offer before it leaves (to offer what a test wants the SUT to
-        see: another address, transport, several streams...).
+        see: another address, transport, several streams...). With ``acknowledge=False`` the
+        answer is never acknowledged: the SUT sees a customer whose ACK is lost.
         """
         leg = await MediaLeg.open(self.stage, self.name)
         host, port = self.sip.local_address
@@ -67,6 +74,7 @@ class SyntheticCaller:
         if shape is not None:
             offer = shape(offer)
         call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", offer)
+        call.session.withhold_ack = not acknowledge
         leg.sip_call_id = call.call_id
         self.calls[call.call_id] = (call, leg)
         return call.call_id

@@ -52,13 +52,18 @@ class CallFlows:
 
     # -- actions -------------------------------------------------------------------------------
     def dial(
-        self, number_name: str, *, shape: Callable[[bytes], bytes] | None = None
+        self,
+        number_name: str,
+        *,
+        shape: Callable[[bytes], bytes] | None = None,
+        acknowledge: bool = True,
     ) -> PlacedCall:
-        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first."""
+        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first, and
+        ``acknowledge=False`` makes the customer's phone never acknowledge the answer."""
         cast = self.cast
         uri = cast.telephony.number_uri(cast.number(number_name))
         position = cast.journal.position
-        sip_call_id = cast.portal.run(cast.customer.dial(uri, shape=shape))
+        sip_call_id = cast.portal.run(cast.customer.dial(uri, shape=shape, acknowledge=acknowledge))
         call = PlacedCall(number_name, sip_call_id, position)
         self.placed.append(call)
         return call

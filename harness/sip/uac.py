@@ -49,6 +49,7 @@ class ClientInviteSession(InviteSession):
     cancel_requested: bool = False
     cancel_sent: bool = False
     ack: SipRequest | None = None  # kept to answer 2xx retransmissions (13.2.2.4)
+    withhold_ack: bool = False  # a fault tests play: never acknowledge the 2xx (a lost ACK)
     auth_attempts: int = 0
     redirects: list[str] = field(default_factory=list)  # Request-URIs that redirected us
     _tried: set[UriKey] = field(default_factory=set, repr=False)
@@ -146,13 +147,16 @@ class ClientInviteSession(InviteSession):
             self._cancel_deadline = None
             self.outcome = Answered(response, tuple(self.redirects))
             self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq))
-            ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
+            if not self.withhold_ack:
+                ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
             ua._event(CallAnswered(self, response))
             if self.cancel_requested:  # our CANCEL crossed the 200: end the unwanted call
                 self.hangup(now, reason="answered after CANCEL")
             return
         current = self.dialog
         if current is not None and response.to.tag == current.remote_tag and self.ack is not None:
+            if self.withhold_ack:
+                return
             ua._emit(bytes(self.ack), self.ack, current.next_hop(), now)  # 13.2.2.4 re-ACK
             return
         # A 2xx from another fork: acknowledge it, then end that dialog at once (13.2.2.4).

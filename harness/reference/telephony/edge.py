@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from harness.media.transport import RtpRelay
@@ -195,7 +195,7 @@ class SipEdge:
         if not incoming.session.live:  # the caller gave up while we were setting up
             call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
             return
-        call.start()
+        self._guarded(call, "start", call.start)
 
     def _refuse_offer(self, incoming: IncomingCall, warning: int, reason: str) -> None:
         """488 with a Warning naming the problem (RFC 3261 sections 13.3.1.3 and 20.43)."""
@@ -210,13 +210,30 @@ class SipEdge:
         if isinstance(call, OutgoingCall):
             owner = self._legs.get(call)
             if owner is not None:
-                owner.on_agent_event(call, event)
+                self._guarded(owner, event, lambda: owner.on_agent_event(call, event))
             if isinstance(event, sip_events.CallEnded):
                 self._legs.pop(call, None)
         elif isinstance(call, IncomingCall):
             inbound = self._calls.get(call.call_id)
             if inbound is not None:
-                inbound.on_caller_event(event)
+                self._guarded(inbound, event, lambda: inbound.on_caller_event(event))
+
+    @staticmethod
+    def _guarded(call: InboundCall, event: object, action: Callable[[], None]) -> None:
+        """Run ``action``; if it raises, end that call cleanly instead of half-answering it.
+
+        These run from the SIP socket's callback: an exception left to escape there would
+        leave the call's legs and its log entry as they were at that moment.
+        """
+        try:
+            action()
+        except Exception as exc:
+            LOG.exception("call %s failed on %s", call.call_id, type(event).__name__)
+            try:
+                call.fail(f"{type(exc).__name__}: {exc}")
+            except Exception:
+                LOG.exception("call %s could not be ended cleanly", call.call_id)
+                call.finish()
 
     def _finished(self, call: InboundCall) -> None:
         self._calls.pop(call.caller.call_id, None)
