@@ -19,6 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote
 
 from harness.media.transport import RtpRelay
 from harness.reference.clock import iso_utc
@@ -34,10 +35,12 @@ from harness.sip.grammar import SipParseError
 from harness.sip.offer import warning_value
 from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
-from harness.sip.useragent import DEFAULT_ALLOW
 
 LOG = logging.getLogger("callproof.reference.edge")
 CODECS = ("PCMU", "PCMA")
+# Exactly what the edge accepts (RFC 3261 section 20.5): INFO in a dialog, REGISTER for phones.
+# MESSAGE, NOTIFY and the rest are answered 501 by the SIP core, so they are not listed.
+ALLOW = ("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "REGISTER")
 
 
 class SipEdge:
@@ -71,9 +74,7 @@ class SipEdge:
         lockout: LockoutPolicy | None = None,
     ) -> SipEdge:
         """Bind the edge; ``lockout`` overrides the default password-guessing policy."""
-        sip = await SipEndpoint.open(
-            host, port, user_agent="callproof-reference", allow=(*DEFAULT_ALLOW, "REGISTER")
-        )
+        sip = await SipEndpoint.open(host, port, user_agent="callproof-reference", allow=ALLOW)
         edge = cls(center, sip, lockout)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
@@ -156,7 +157,9 @@ class SipEdge:
 
     async def _start_inbound(self, incoming: IncomingCall) -> None:
         request = incoming.request
-        called = request.uri.user or ""
+        # RFC 3261 section 19.1.4: URIs are compared after unescaping, so sip:+%33%33... is
+        # the same number as sip:+33...
+        called = unquote(request.uri.user or "", errors="replace")
         # Everything the answer to the caller depends on is checked before anyone rings: a
         # problem found while answering would leave an agent who answered a call nobody joins.
         try:
@@ -176,7 +179,9 @@ class SipEdge:
             return
         try:
             plan = self.center.start_inbound_call(
-                called, request.from_.uri.user or "anonymous", incoming.call_id
+                called,
+                unquote(request.from_.uri.user or "", errors="replace") or "anonymous",
+                incoming.call_id,
             )
         except NotFound:
             incoming.reject(404, "Not Found")
