@@ -25,6 +25,11 @@ def customer_calls_with(offers: OfferFlows, number: str, part: str, value: str) 
     offers.call_with(number, part, value)
 
 
+@when(parsers.parse('a customer calls "{number}" with no offer in the INVITE'))
+def customer_calls_with_late_offer(offers: OfferFlows, number: str) -> None:
+    offers.call_with_late_offer(number)
+
+
 @when(
     parsers.parse(
         'a customer calls "{number}" with a first audio stream whose {part} is "{value}" '

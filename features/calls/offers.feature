@@ -76,3 +76,12 @@ Feature: Offers the service cannot use are refused before anyone rings
     When "Alice" answers the call
     And the customer hangs up as soon as the call is answered, without acknowledging it
     Then the call is logged as Missed, with an answer attempt by "Alice" that did not count
+
+  @AC-ANS-1 @AC-ANS-2
+  Scenario: A customer whose INVITE carries no offer (late offer) gets two-way audio
+    When a customer calls "Support" with no offer in the INVITE
+    Then the phone of "Alice" rings
+    When "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"

@@ -13,6 +13,7 @@ from harness.endpoints.tracing import tracer
 from harness.media.events import DtmfMode
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
 from harness.sip.transport import OutgoingCall, SipEndpoint
 
 HANGUP_TIMEOUT = 5.0
@@ -61,20 +62,27 @@ class SyntheticCaller:
         *,
         shape: Callable[[bytes], bytes] | None = None,
         acknowledge: bool = True,
+        late_offer: bool = False,
     ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
         ``shape`` rewrites the offer before it leaves (to offer what a test wants the SUT to
         see: another address, transport, several streams...). With ``acknowledge=False`` the
-        answer is never acknowledged: the SUT sees a customer whose ACK is lost.
+        answer is never acknowledged: the SUT sees a customer whose ACK is lost. With
+        ``late_offer`` the INVITE carries no SDP: the SUT offers in its 200 and our answer
+        goes in the ACK (RFC 3261 section 13.2.1).
         """
         leg = await MediaLeg.open(self.stage, self.name)
         host, port = self.sip.local_address
         offer = bytes(sdp.make_offer(leg.host, leg.port))
         if shape is not None:
             offer = shape(offer)
-        call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", offer)
+        call = self.sip.invite(
+            uri, f"sip:{self.number}@{host}:{port}", None if late_offer else offer
+        )
         call.session.withhold_ack = not acknowledge
+        if late_offer:
+            call.session.answer_offer = lambda their_offer: answer_to(their_offer, leg)
         leg.sip_call_id = call.call_id
         self.calls[call.call_id] = (call, leg)
         return call.call_id
@@ -90,8 +98,10 @@ class SyntheticCaller:
                 )
             )
         elif isinstance(event, sip_events.CallAnswered):
-            if event.response.body:
-                leg.start(event.response.body, asyncio.get_running_loop().time())
+            late = not call.session.invite.body
+            if event.response.body and (not late or call.local_sdp):
+                now = asyncio.get_running_loop().time()
+                leg.start(event.response.body, now, our_answer=call.local_sdp if late else None)
             journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
         elif isinstance(event, sip_events.CallEnded):
             leg.close()
@@ -146,3 +156,12 @@ class SyntheticCaller:
                     self._leftovers.append(f"call {call.call_id} did not end: {exc}")
             leg.close()
         await self.sip.close()
+
+
+def answer_to(offer: bytes, leg: MediaLeg) -> bytes | None:
+    """Our SDP answer to an offer received in a 2xx (late offer), or None when unusable."""
+    try:
+        description = sdp.SessionDescription.parse(offer)
+        return bytes(sdp.make_answer(description, leg.host, leg.port))
+    except (SipParseError, sdp.SdpNegotiationError):
+        return None  # no answer in the ACK: the peer learns the offer was not usable

@@ -57,13 +57,17 @@ class CallFlows:
         *,
         shape: Callable[[bytes], bytes] | None = None,
         acknowledge: bool = True,
+        late_offer: bool = False,
     ) -> PlacedCall:
-        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first, and
-        ``acknowledge=False`` makes the customer's phone never acknowledge the answer."""
+        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first,
+        ``acknowledge=False`` makes the customer's phone never acknowledge the answer, and
+        ``late_offer`` sends the INVITE without SDP."""
         cast = self.cast
         uri = cast.telephony.number_uri(cast.number(number_name))
         position = cast.journal.position
-        sip_call_id = cast.portal.run(cast.customer.dial(uri, shape=shape, acknowledge=acknowledge))
+        sip_call_id = cast.portal.run(
+            cast.customer.dial(uri, shape=shape, acknowledge=acknowledge, late_offer=late_offer)
+        )
         call = PlacedCall(number_name, sip_call_id, position)
         self.placed.append(call)
         return call

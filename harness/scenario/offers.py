@@ -127,6 +127,10 @@ class OfferFlows:
             number, shape=lambda offer: unusable_stream_first(offer, part, value)
         )
 
+    def call_with_late_offer(self, number: str) -> PlacedCall:
+        """The customer calls ``number`` with an INVITE without SDP (RFC 3261 section 13.2.1)."""
+        return self.flows.dial(number, late_offer=True)
+
     def refusal(self, call: PlacedCall) -> Refusal:
         """The final non-2xx answer to the customer's INVITE; a connected call fails H-SEC-3."""
         journal = self.cast.journal

@@ -32,7 +32,7 @@ from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
-from harness.sip.offer import warning_value
+from harness.sip.offer import OfferReview, warning_value
 from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
 
@@ -162,18 +162,22 @@ class SipEdge:
         called = unquote(request.uri.user or "", errors="replace")
         # Everything the answer to the caller depends on is checked before anyone rings: a
         # problem found while answering would leave an agent who answered a call nobody joins.
-        try:
-            offer = sdp.SessionDescription.parse(incoming.remote_sdp or b"")
-        except SipParseError as exc:
-            self._refuse_offer(incoming, 307, f"the SDP offer does not parse: {exc.reason}")
-            return
-        review = review_caller_offer(offer, CODECS)
-        accepted = review.accepted
-        if accepted is None or accepted.codec is None:
-            refusal = review.refusal()
-            self._refuse_offer(incoming, refusal.warning, refusal.reason)
-            return
-        codec = accepted.codec.name
+        review: OfferReview | None = None  # None: a late offer (an INVITE without SDP)
+        codec, host_a = CODECS[0], None
+        if incoming.remote_sdp:
+            try:
+                offer = sdp.SessionDescription.parse(incoming.remote_sdp)
+            except SipParseError as exc:
+                self._refuse_offer(incoming, 307, f"the SDP offer does not parse: {exc.reason}")
+                return
+            review = review_caller_offer(offer, CODECS)
+            accepted = review.accepted
+            if accepted is None or accepted.codec is None:
+                refusal = review.refusal()
+                self._refuse_offer(incoming, refusal.warning, refusal.reason)
+                return
+            codec = accepted.codec.name
+            host_a = "::1" if ":" in (accepted.address or "") else None  # the caller's family
         if self.center.number_by_e164(called) is None:
             incoming.reject(404, "Not Found")
             return
@@ -190,7 +194,6 @@ class SipEdge:
             incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
             return
         pt = 0 if codec == "PCMU" else 8
-        host_a = "::1" if ":" in (accepted.address or "") else None  # the caller's family
         relay = await RtpRelay.open(
             "127.0.0.1", payload_type_a=pt, payload_type_b=pt, host_a=host_a
         )

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.offers import review_caller_offer
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
 from harness.sip.offer import OfferReview
 from harness.sip.transport import IncomingCall, OutgoingCall
 
@@ -46,7 +48,7 @@ class InboundCall:
     plan: InboundPlan
     codec: str
     relay: RtpRelay
-    review: OfferReview  # the caller's offer, checked before anyone rang
+    review: OfferReview | None  # the caller's offer, checked before anyone rang; None: late offer
     legs: list[AgentLeg] = field(default_factory=list)
     stage_index: int = -1
     caller_answered: bool = False  # 200 sent to the caller
@@ -155,11 +157,34 @@ class InboundCall:
 
     def caller_confirmed(self) -> None:
         """The caller acknowledged our 200: the answers waiting for it are registered now."""
+        if self.review is None:  # late offer: the caller's answer is in the ACK
+            problem = self.use_answer_from_ack()
+            if problem is not None:
+                self.caller.end()
+                self.end_everything("system", f"failed while answering: {problem}")
+                return
         self.caller_connected = True
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             if leg.call.session.live and not self.finished:
                 self.register_answer(leg)
+
+    def use_answer_from_ack(self) -> str | None:
+        """Send the caller's media where its answer says; or say why that answer is unusable."""
+        if not self.caller.remote_sdp:
+            return "the ACK carries no answer to our offer"
+        try:
+            answer = sdp.SessionDescription.parse(self.caller.remote_sdp)
+        except SipParseError as exc:
+            return f"the answer in the ACK does not parse: {exc.reason}"
+        review = review_caller_offer(answer, (self.codec,))
+        if review.accepted is None:
+            return f"the answer in the ACK is unusable: {review.refusal().reason}"
+        host, port = review.remote
+        if (":" in host) != (":" in self.relay.leg_a.local_address[0]):
+            return f"the answer in the ACK puts media on {host}, another family than our offer's"
+        self.relay.leg_a.set_remote(host, port)
+        return None
 
     def register_answer(self, leg: AgentLeg) -> None:
         if self.bridged is not None:  # someone else's answer was registered first
@@ -191,10 +216,12 @@ class InboundCall:
     def answer_caller(self) -> None:
         if self.caller_answered:
             return
-        host, port = self.review.remote
-        self.relay.leg_a.set_remote(host, port)
         a_host, a_port = self.relay.leg_a.local_address
-        self.caller.answer(bytes(self.review.answer(a_host, a_port)))
+        if self.review is None:  # late offer: we offer in the 200, the answer comes in the ACK
+            self.caller.answer(bytes(sdp.make_offer(a_host, a_port, codecs=(self.codec,))))
+        else:
+            self.relay.leg_a.set_remote(*self.review.remote)
+            self.caller.answer(bytes(self.review.answer(a_host, a_port)))
         self.caller_answered = True
 
     def agent_leg_ended(self, leg: AgentLeg) -> None:
