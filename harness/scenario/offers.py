@@ -17,6 +17,7 @@ from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.sip.grammar import SipParseError
 from harness.sip.sdp import SessionDescription
+from harness.sut.events import SutEvent
 
 __all__ = ["PARTS", "OfferFlows", "reshape", "unusable_stream_first"]
 
@@ -163,6 +164,12 @@ class OfferFlows:
             raise ConformanceFailure(
                 ("H-SEC-3",), f"{status} with a Warning {code} naming {mention!r}", seen
             )
+
+    def refused_events(self, call: PlacedCall) -> list[SutEvent]:
+        """The SUT's own events about this refused call (the reference says ``call.refused``)."""
+        return self.cast.journal.events(
+            Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id)
+        )
 
     def expect_no_phone_rang(self, call: PlacedCall) -> None:
         """No agent's phone rang for this call, up to a moment after its refusal."""

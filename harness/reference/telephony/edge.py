@@ -213,6 +213,20 @@ class SipEdge:
         incoming.reject(
             488, "Not Acceptable Here", extra=[("Warning", warning_value(warning, agent, reason))]
         )
+        # The number's account learns of the refused call (nobody else: that would tell
+        # outsiders which numbers exist). No call log entry: no call was set up.
+        number = self.center.number_by_e164(unquote(incoming.request.uri.user or ""))
+        if number is not None:
+            event = {
+                "type": "call.refused",
+                "at": iso_utc(self.center.clock.now(number.account_id)),
+                "number_id": number.id,
+                "from": unquote(incoming.request.from_.uri.user or ""),
+                "sip_call_id": incoming.call_id,
+                "status": 488,
+                "reason": reason,
+            }
+            self.center.bus.publish(number.account_id, event)
 
     def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
         if isinstance(call, OutgoingCall):
