@@ -5,6 +5,7 @@ pytest_plugins = [
     "harness.reporting.plugin",
     "steps.common",
     "steps.calls",
+    "steps.offers",
     "steps.security",
     "steps.evidence",
     "steps.access",

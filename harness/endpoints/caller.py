@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
@@ -12,6 +13,7 @@ from harness.endpoints.tracing import tracer
 from harness.media.events import DtmfMode
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
 from harness.sip.transport import OutgoingCall, SipEndpoint
 
 HANGUP_TIMEOUT = 5.0
@@ -54,12 +56,33 @@ class SyntheticCaller:
         stage.enter(caller)
         return caller
 
-    async def dial(self, uri: str) -> str:
-        """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once."""
+    async def dial(
+        self,
+        uri: str,
+        *,
+        shape: Callable[[bytes], bytes] | None = None,
+        acknowledge: bool = True,
+        late_offer: bool = False,
+    ) -> str:
+        """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
+
+        ``shape`` rewrites the offer before it leaves (to offer what a test wants the SUT to
+        see: another address, transport, several streams...). With ``acknowledge=False`` the
+        answer is never acknowledged: the SUT sees a customer whose ACK is lost. With
+        ``late_offer`` the INVITE carries no SDP: the SUT offers in its 200 and our answer
+        goes in the ACK (RFC 3261 section 13.2.1).
+        """
         leg = await MediaLeg.open(self.stage, self.name)
         host, port = self.sip.local_address
-        offer = sdp.make_offer(leg.host, leg.port)
-        call = self.sip.invite(uri, f"sip:{self.number}@{host}:{port}", bytes(offer))
+        offer = bytes(sdp.make_offer(leg.host, leg.port))
+        if shape is not None:
+            offer = shape(offer)
+        call = self.sip.invite(
+            uri, f"sip:{self.number}@{host}:{port}", None if late_offer else offer
+        )
+        call.session.withhold_ack = not acknowledge
+        if late_offer:
+            call.session.answer_offer = lambda their_offer: answer_to(their_offer, leg)
         leg.sip_call_id = call.call_id
         self.calls[call.call_id] = (call, leg)
         return call.call_id
@@ -75,8 +98,10 @@ class SyntheticCaller:
                 )
             )
         elif isinstance(event, sip_events.CallAnswered):
-            if event.response.body:
-                leg.start(event.response.body, asyncio.get_running_loop().time())
+            late = not call.session.invite.body
+            if event.response.body and (not late or call.local_sdp):
+                now = asyncio.get_running_loop().time()
+                leg.start(event.response.body, now, our_answer=call.local_sdp if late else None)
             journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
         elif isinstance(event, sip_events.CallEnded):
             leg.close()
@@ -88,6 +113,11 @@ class SyntheticCaller:
                         sip_call_id=call.call_id,
                         status=outcome.status,
                         reason=outcome.reason,
+                        warning=(
+                            outcome.response.headers.get("Warning") or ""
+                            if outcome.response is not None
+                            else ""
+                        ),
                     )
                 )
             journal.record(
@@ -99,6 +129,11 @@ class SyntheticCaller:
         call, leg = self.calls[sip_call_id]
         await call.hangup(HANGUP_TIMEOUT)
         leg.close()
+
+    async def answer_sdp(self, sip_call_id: str) -> bytes | None:
+        """The SDP answer this call received (None before the answer, or without SDP)."""
+        call = self.calls[sip_call_id][0]
+        return call.remote_sdp if isinstance(call.outcome, sip_events.Answered) else None
 
     async def send_dtmf(self, sip_call_id: str, digits: str, mode: DtmfMode = "rfc4733") -> None:
         """Key ``digits`` on a connected call (RFC 4733 by default, or in-band tones)."""
@@ -121,3 +156,12 @@ class SyntheticCaller:
                     self._leftovers.append(f"call {call.call_id} did not end: {exc}")
             leg.close()
         await self.sip.close()
+
+
+def answer_to(offer: bytes, leg: MediaLeg) -> bytes | None:
+    """Our SDP answer to an offer received in a 2xx (late offer), or None when unusable."""
+    try:
+        description = sdp.SessionDescription.parse(offer)
+        return bytes(sdp.make_answer(description, leg.host, leg.port))
+    except (SipParseError, sdp.SdpNegotiationError):
+        return None  # no answer in the ACK: the peer learns the offer was not usable

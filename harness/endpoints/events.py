@@ -68,6 +68,7 @@ class CallFailed(Event):
     sip_call_id: str
     status: int
     reason: str
+    warning: str = ""  # the response's Warning header (RFC 3261 section 20.43), if any
 
 
 @dataclass(frozen=True, kw_only=True)

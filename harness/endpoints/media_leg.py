@@ -45,14 +45,21 @@ class MediaLeg:
         assert self.rtp is not None
         return self.rtp.local_address[0]
 
-    def start(self, remote_sdp: bytes, answered_at: float) -> None:
-        """Send to where the peer's SDP says, from the answer on (latency is measured from it)."""
+    def start(
+        self, remote_sdp: bytes, answered_at: float, *, our_answer: bytes | None = None
+    ) -> None:
+        """Send to where the peer's SDP says, from the answer on (latency is measured from it).
+
+        With a late offer ``remote_sdp`` is the peer's offer and ``our_answer`` the answer we
+        sent in the ACK: the address comes from the first, the codec from the second.
+        """
         assert self.rtp is not None
         description = sdp.SessionDescription.parse(remote_sdp)
         host, port = sdp.remote_rtp_address(description)
-        codec = sdp.negotiated(description)
+        chosen = sdp.SessionDescription.parse(our_answer) if our_answer else description
+        codec = sdp.negotiated(chosen)
         self.rtp.stream.payload_type = codec.payload_type
-        telephone_event = sdp.dtmf_payload_type(description)
+        telephone_event = sdp.dtmf_payload_type(chosen)
         if telephone_event is not None:
             self.rtp.stream.telephone_event_pt = telephone_event
         self.answered_at = answered_at

@@ -27,7 +27,8 @@ class RegistrationFailed(ConnectionError):
 class SipPhone:
     """An agent's desk phone. Incoming calls ring (180) at once; ``answer`` picks one up.
 
-    With ``auto_answer`` the phone answers every call as soon as it rings.
+    With ``auto_answer`` the phone answers every call as soon as it rings. An INVITE without
+    SDP (late offer) is answered with an offer, and media starts from the answer in the ACK.
     """
 
     def __init__(self, name: str, stage: Stage, sip: SipEndpoint, auto_answer: bool) -> None:
@@ -38,6 +39,7 @@ class SipPhone:
         self.calls: dict[str, tuple[IncomingCall, asyncio.Task[MediaLeg]]] = {}
         self._leftovers: list[str] = []
         self._tasks: set[asyncio.Future[str]] = set()
+        self._late_offers: dict[str, float] = {}  # answered INVITEs without SDP -> answer time
 
     @classmethod
     async def open(
@@ -109,10 +111,15 @@ class SipPhone:
             sip_call_id = ringing[0]
         call, media = self.calls[sip_call_id]
         leg = await media
-        offer = sdp.SessionDescription.parse(call.remote_sdp or b"")
-        answer = sdp.make_answer(offer, leg.host, leg.port)
-        call.answer(bytes(answer))
-        leg.start(bytes(offer), asyncio.get_running_loop().time())
+        now = asyncio.get_running_loop().time()
+        if not call.remote_sdp:  # late offer: we offer in the 200, the answer comes in the ACK
+            self._late_offers[sip_call_id] = now
+            call.answer(bytes(sdp.make_offer(leg.host, leg.port)))
+        else:
+            offer = sdp.SessionDescription.parse(call.remote_sdp)
+            answer = sdp.make_answer(offer, leg.host, leg.port)
+            call.answer(bytes(answer))
+            leg.start(bytes(offer), now)
         self.stage.journal.record(party_events.AnswerSent(party=self.name, sip_call_id=sip_call_id))
         return sip_call_id
 
@@ -121,6 +128,9 @@ class SipPhone:
             return
         journal = self.stage.journal
         if isinstance(event, sip_events.CallConfirmed):
+            answered_at = self._late_offers.pop(call.call_id, None)
+            if answered_at is not None and call.remote_sdp:  # the answer to our late offer
+                self.calls[call.call_id][1].result().start(call.remote_sdp, answered_at)
             journal.record(party_events.CallConnected(party=self.name, sip_call_id=call.call_id))
         elif isinstance(event, sip_events.CallEnded):
             media = self.calls[call.call_id][1]

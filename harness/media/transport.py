@@ -488,12 +488,17 @@ class RtpRelay:
         payload_type_b: int = g711.PCMU,
         latching: bool = True,
         rng: random.Random | None = None,
+        host_a: str | None = None,
     ) -> RtpRelay:
-        """Bind two even UDP ports on ``host``; legs use the given payload types."""
+        """Bind two even UDP ports on ``host``; legs use the given payload types.
+
+        ``host_a`` binds leg A elsewhere (``::1`` for a peer whose SDP is IPv6).
+        """
         relay = cls(RelayCore(payload_type_a, payload_type_b, rng=rng), latching)
         try:
             for leg in (relay.leg_a, relay.leg_b):
-                leg.transport = UdpSocket.open_even(host, leg._on_datagram)
+                bind_host = host_a if host_a is not None and leg is relay.leg_a else host
+                leg.transport = UdpSocket.open_even(bind_host, leg._on_datagram)
                 sockname = leg.transport.sockname
                 leg.local_address = (str(sockname[0]), int(sockname[1]))
         except OSError:

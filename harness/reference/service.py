@@ -399,6 +399,22 @@ class ContactCenter:
             self._call_event(call, "call.answered", user_id=user_id)
         return decision
 
+    def answer_would_register(self, call_id: str, user_id: str) -> bool:
+        """Whether an answer by ``user_id`` would be registered now (a question, no change)."""
+        return calls.answer_would_register(self._call(call_id), user_id)
+
+    def answer_not_connected(self, call_id: str, user_id: str, reason: str) -> CallRecord:
+        """A user answered a call whose customer was never connected: an attempt is logged."""
+        before = self._call(call_id)
+        call = calls.answer_not_connected(
+            before, user_id, self.clock.now(before.account_id), reason
+        )
+        self.store.save_call(call)
+        self._call_event(
+            call, "call.answer_attempt", user_id=user_id, registered=False, refusal="not_connected"
+        )
+        return call
+
     def call_held(self, call_id: str, by: str) -> CallRecord:
         """One side put the call on hold (``by``: "agent" or "caller")."""
         before = self._call(call_id)

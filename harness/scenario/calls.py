@@ -7,6 +7,7 @@ events after it count for that action.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, PhoneRinging
@@ -51,11 +52,23 @@ class CallFlows:
         return self.placed[-1]
 
     # -- actions -------------------------------------------------------------------------------
-    def dial(self, number_name: str) -> PlacedCall:
+    def dial(
+        self,
+        number_name: str,
+        *,
+        shape: Callable[[bytes], bytes] | None = None,
+        acknowledge: bool = True,
+        late_offer: bool = False,
+    ) -> PlacedCall:
+        """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first,
+        ``acknowledge=False`` makes the customer's phone never acknowledge the answer, and
+        ``late_offer`` sends the INVITE without SDP."""
         cast = self.cast
         uri = cast.telephony.number_uri(cast.number(number_name))
         position = cast.journal.position
-        sip_call_id = cast.portal.run(cast.customer.dial(uri))
+        sip_call_id = cast.portal.run(
+            cast.customer.dial(uri, shape=shape, acknowledge=acknowledge, late_offer=late_offer)
+        )
         call = PlacedCall(number_name, sip_call_id, position)
         self.placed.append(call)
         return call

@@ -235,9 +235,15 @@ class IncomingCall(_Call):
         self.session.answer(sdp, self._ep._now())
         self._ep._pump()
 
-    def reject(self, status: int = 486, reason: str | None = None) -> None:
-        """Refuse the call (486 Busy Here by default)."""
-        self.session.reject(status, self._ep._now(), reason=reason)
+    def reject(
+        self,
+        status: int = 486,
+        reason: str | None = None,
+        *,
+        extra: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Refuse the call (486 Busy Here by default); ``extra`` adds headers (Warning...)."""
+        self.session.reject(status, self._ep._now(), reason=reason, extra=extra)
         self._ep._pump()
 
     async def wait_confirmed(self, timeout: float) -> None:

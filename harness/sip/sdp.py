@@ -360,7 +360,7 @@ def make_answer(
 ) -> SessionDescription:
     """Answer ``offer`` (RFC 3264 section 6): one m= line per offered stream.
 
-    The first audio stream gets the first offered codec we support (the offerer's
+    The first RTP/AVP audio stream gets the first offered codec we support (the offerer's
     preference wins) plus telephone-event when offered; every other stream is rejected
     with port 0. ``direction`` is what we would like; it is intersected with the mirror of
     the offered direction.
@@ -369,7 +369,9 @@ def make_answer(
     sections: list[MediaDescription] = []
     accepted = False
     for media in offer.media:
-        if accepted or media.media != "audio" or media.port == 0:
+        # RFC 3264 section 6.1: the answer uses the offer's transport, so a stream on one we
+        # do not speak is rejected (port 0) rather than answered on RTP/AVP.
+        if accepted or media.media != "audio" or media.port == 0 or media.proto != "RTP/AVP":
             sections.append(MediaDescription(media.media, 0, media.proto, media.formats[:1]))
             continue
         codecs = media.codecs()

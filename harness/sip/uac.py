@@ -8,6 +8,7 @@ distinct classes in :mod:`harness.sip.events`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.sip.auth import Credentials
@@ -49,6 +50,10 @@ class ClientInviteSession(InviteSession):
     cancel_requested: bool = False
     cancel_sent: bool = False
     ack: SipRequest | None = None  # kept to answer 2xx retransmissions (13.2.2.4)
+    withhold_ack: bool = False  # a fault tests play: never acknowledge the 2xx (a lost ACK)
+    answer_offer: Callable[[bytes], bytes | None] | None = field(default=None, repr=False)
+    """Late offer (an INVITE without SDP): makes our answer to the offer in the 2xx, which
+    goes in the ACK (RFC 3261 section 13.2.1, RFC 3264 section 5)."""
     auth_attempts: int = 0
     redirects: list[str] = field(default_factory=list)  # Request-URIs that redirected us
     _tried: set[UriKey] = field(default_factory=set, repr=False)
@@ -145,14 +150,22 @@ class ClientInviteSession(InviteSession):
             self._move("2xx", now)
             self._cancel_deadline = None
             self.outcome = Answered(response, tuple(self.redirects))
-            self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq))
-            ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
+            body = b""
+            if not self.invite.body and response.body and self.answer_offer is not None:
+                body = self.answer_offer(response.body) or b""
+                self.local_sdp = body or None
+            content_type = "application/sdp" if body else None
+            self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq, body, content_type))
+            if not self.withhold_ack:
+                ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
             ua._event(CallAnswered(self, response))
             if self.cancel_requested:  # our CANCEL crossed the 200: end the unwanted call
                 self.hangup(now, reason="answered after CANCEL")
             return
         current = self.dialog
         if current is not None and response.to.tag == current.remote_tag and self.ack is not None:
+            if self.withhold_ack:
+                return
             ua._emit(bytes(self.ack), self.ack, current.next_hop(), now)  # 13.2.2.4 re-ACK
             return
         # A 2xx from another fork: acknowledge it, then end that dialog at once (13.2.2.4).

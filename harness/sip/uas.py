@@ -121,6 +121,8 @@ class ServerInviteSession(InviteSession):
         if ack.cseq.seq != self.invite.cseq.seq:
             return  # an ACK for another INVITE of this dialog
         self._retransmit_at = None
+        if not self.invite.body and ack.body and self.state is CallState.ANSWERED:
+            self.remote_sdp = ack.body  # late offer: the answer to our 2xx's offer (13.3.1.4)
         if self._move("ack", now):
             self._ua._event(CallConfirmed(self))
             if self.bye_pending:

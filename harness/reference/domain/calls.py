@@ -10,7 +10,10 @@ The state machine is a transition table (one place, like h11's ``_state.py``)::
 other (state, event) pair is an :class:`IllegalTransition`.
 
 When a call ends its status is logged: ``answered`` if an answer was registered, else
-``missed``. An answer is registered only when the assignment that routed the call to the user
+``missed``. The telephony edge registers an answer only once the customer's leg is connected
+(the 200 sent to the caller and acknowledged); an agent who answered a call that never reached
+the customer is kept as an attempt, with a timeline entry saying why (``answer_not_connected``).
+An answer is registered only when the assignment that routed the call to the user
 is in sync; otherwise the attempt is kept in ``attempts`` while the timeline says the user did
 not answer — the "stuck answered call" signature of seed 000.
 """
@@ -95,6 +98,7 @@ class TimelineKind(enum.StrEnum):
     ANSWERED = "answered"
     HELD = "held"
     RESUMED = "resumed"
+    NOT_CONNECTED = "not_connected"
     ENDED = "ended"
 
 
@@ -286,6 +290,25 @@ def answer_attempt(
     )
     entry = TimelineEntry(at, TimelineKind.ANSWERED, user_id, f"{offer.user_name} answered")
     return _log(answered, entry), AnswerDecision(True)
+
+
+def answer_would_register(call: CallRecord, user_id: str) -> bool:
+    """Whether an answer by ``user_id`` would be registered now (nothing is changed)."""
+    return call.state is CallState.RINGING and call.offer(user_id).in_sync
+
+
+def answer_not_connected(call: CallRecord, user_id: str, at: datetime, reason: str) -> CallRecord:
+    """A user answered, but the customer's leg was never connected: an attempt, not an answer.
+
+    The attempt is kept unregistered and the timeline says what happened, so the call is
+    logged as missed when it ends (AC-ANS-2: Answered means the customer was connected).
+    """
+    offer = call.offer(user_id)
+    state = next_state(call.state, CallEvent.UNREGISTERED_ATTEMPT)
+    attempt = AnswerAttempt(user_id, offer.user_name, at, False)
+    text = f"{offer.user_name} answered, but the customer was never connected ({reason})"
+    updated = replace(call, state=state, attempts=(*call.attempts, attempt))
+    return _log(updated, TimelineEntry(at, TimelineKind.NOT_CONNECTED, user_id, text))
 
 
 def end(call: CallRecord, at: datetime, ended_by: EndedBy, reason: str) -> CallRecord:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote
 
 from harness.media.transport import RtpRelay
 from harness.reference.clock import iso_utc
@@ -26,15 +27,20 @@ from harness.reference.domain.errors import NotFound
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
+from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
+from harness.sip.offer import OfferReview, warning_value
 from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
-from harness.sip.useragent import DEFAULT_ALLOW
 
 LOG = logging.getLogger("callproof.reference.edge")
 CODECS = ("PCMU", "PCMA")
+# Exactly what the edge accepts (RFC 3261 section 20.5): INFO in a dialog, REGISTER for phones.
+# MESSAGE, NOTIFY and the rest are answered 501 by the SIP core, so they are not listed.
+ALLOW = ("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "REGISTER")
 
 
 class SipEdge:
@@ -68,9 +74,7 @@ class SipEdge:
         lockout: LockoutPolicy | None = None,
     ) -> SipEdge:
         """Bind the edge; ``lockout`` overrides the default password-guessing policy."""
-        sip = await SipEndpoint.open(
-            host, port, user_agent="callproof-reference", allow=(*DEFAULT_ALLOW, "REGISTER")
-        )
+        sip = await SipEndpoint.open(host, port, user_agent="callproof-reference", allow=ALLOW)
         edge = cls(center, sip, lockout)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
@@ -153,19 +157,35 @@ class SipEdge:
 
     async def _start_inbound(self, incoming: IncomingCall) -> None:
         request = incoming.request
-        called = request.uri.user or ""
-        try:
-            offer = sdp.SessionDescription.parse(incoming.remote_sdp or b"")
-            codec = next(c for c in CODECS if c in _offered(offer))
-        except (ValueError, StopIteration):
-            incoming.reject(488, "Not Acceptable Here")
-            return
+        # RFC 3261 section 19.1.4: URIs are compared after unescaping, so sip:+%33%33... is
+        # the same number as sip:+33...
+        called = unquote(request.uri.user or "", errors="replace")
+        # Everything the answer to the caller depends on is checked before anyone rings: a
+        # problem found while answering would leave an agent who answered a call nobody joins.
+        review: OfferReview | None = None  # None: a late offer (an INVITE without SDP)
+        codec, host_a = CODECS[0], None
+        if incoming.remote_sdp:
+            try:
+                offer = sdp.SessionDescription.parse(incoming.remote_sdp)
+            except SipParseError as exc:
+                self._refuse_offer(incoming, 307, f"the SDP offer does not parse: {exc.reason}")
+                return
+            review = review_caller_offer(offer, CODECS)
+            accepted = review.accepted
+            if accepted is None or accepted.codec is None:
+                refusal = review.refusal()
+                self._refuse_offer(incoming, refusal.warning, refusal.reason)
+                return
+            codec = accepted.codec.name
+            host_a = "::1" if ":" in (accepted.address or "") else None  # the caller's family
         if self.center.number_by_e164(called) is None:
             incoming.reject(404, "Not Found")
             return
         try:
             plan = self.center.start_inbound_call(
-                called, request.from_.uri.user or "anonymous", incoming.call_id
+                called,
+                unquote(request.from_.uri.user or "", errors="replace") or "anonymous",
+                incoming.call_id,
             )
         except NotFound:
             incoming.reject(404, "Not Found")
@@ -174,26 +194,68 @@ class SipEdge:
             incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
             return
         pt = 0 if codec == "PCMU" else 8
-        relay = await RtpRelay.open("127.0.0.1", payload_type_a=pt, payload_type_b=pt)
-        call = InboundCall(self, self.center, incoming, plan, codec, relay)
+        relay = await RtpRelay.open(
+            "127.0.0.1", payload_type_a=pt, payload_type_b=pt, host_a=host_a
+        )
+        call = InboundCall(self, self.center, incoming, plan, codec, relay, review)
         call.on_finished = self._finished
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
             call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
             return
-        call.start()
+        self._guarded(call, "start", call.start)
+
+    def _refuse_offer(self, incoming: IncomingCall, warning: int, reason: str) -> None:
+        """488 with a Warning naming the problem (RFC 3261 sections 13.3.1.3 and 20.43)."""
+        LOG.info("INVITE %s refused before ringing: %s", incoming.call_id, reason)
+        host, port = self.local_address
+        agent = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        incoming.reject(
+            488, "Not Acceptable Here", extra=[("Warning", warning_value(warning, agent, reason))]
+        )
+        # The number's account learns of the refused call (nobody else: that would tell
+        # outsiders which numbers exist). No call log entry: no call was set up.
+        number = self.center.number_by_e164(unquote(incoming.request.uri.user or ""))
+        if number is not None:
+            event = {
+                "type": "call.refused",
+                "at": iso_utc(self.center.clock.now(number.account_id)),
+                "number_id": number.id,
+                "from": unquote(incoming.request.from_.uri.user or ""),
+                "sip_call_id": incoming.call_id,
+                "status": 488,
+                "reason": reason,
+            }
+            self.center.bus.publish(number.account_id, event)
 
     def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
         if isinstance(call, OutgoingCall):
             owner = self._legs.get(call)
             if owner is not None:
-                owner.on_agent_event(call, event)
+                self._guarded(owner, event, lambda: owner.on_agent_event(call, event))
             if isinstance(event, sip_events.CallEnded):
                 self._legs.pop(call, None)
         elif isinstance(call, IncomingCall):
             inbound = self._calls.get(call.call_id)
             if inbound is not None:
-                inbound.on_caller_event(event)
+                self._guarded(inbound, event, lambda: inbound.on_caller_event(event))
+
+    @staticmethod
+    def _guarded(call: InboundCall, event: object, action: Callable[[], None]) -> None:
+        """Run ``action``; if it raises, end that call cleanly instead of half-answering it.
+
+        These run from the SIP socket's callback: an exception left to escape there would
+        leave the call's legs and its log entry as they were at that moment.
+        """
+        try:
+            action()
+        except Exception as exc:
+            LOG.exception("call %s failed on %s", call.call_id, type(event).__name__)
+            try:
+                call.fail(f"{type(exc).__name__}: {exc}")
+            except Exception:
+                LOG.exception("call %s could not be ended cleanly", call.call_id)
+                call.finish()
 
     def _finished(self, call: InboundCall) -> None:
         self._calls.pop(call.caller.call_id, None)
@@ -210,10 +272,3 @@ class SipEdge:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.sip.close()
-
-
-def _offered(offer: sdp.SessionDescription) -> list[str]:
-    audio = offer.audio()
-    if audio is None:
-        return []
-    return [c.name.upper() for c in audio.codecs()]

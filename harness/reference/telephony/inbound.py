@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.offers import review_caller_offer
 from harness.sip import events as sip_events
 from harness.sip import sdp
+from harness.sip.grammar import SipParseError
+from harness.sip.offer import OfferReview
 from harness.sip.transport import IncomingCall, OutgoingCall
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ class AgentLeg:
     call: OutgoingCall
     answered: bool = False
     registered: bool = False
+    sdp: bytes = b""  # the agent's answer, kept until the customer's leg is connected
 
 
 @dataclass(eq=False)
@@ -44,9 +48,12 @@ class InboundCall:
     plan: InboundPlan
     codec: str
     relay: RtpRelay
+    review: OfferReview | None  # the caller's offer, checked before anyone rang; None: late offer
     legs: list[AgentLeg] = field(default_factory=list)
     stage_index: int = -1
-    caller_answered: bool = False
+    caller_answered: bool = False  # 200 sent to the caller
+    caller_connected: bool = False  # ... and acknowledged: the customer is connected
+    connecting: list[AgentLeg] = field(default_factory=list)  # answers waiting for that ACK
     bridged: AgentLeg | None = None
     finished: bool = False
     _ring_timer: asyncio.TimerHandle | None = None
@@ -128,12 +135,62 @@ class InboundCall:
             self.hold_changed(event.offer, by="agent")
 
     def agent_answered(self, leg: AgentLeg, agent_sdp: bytes) -> None:
+        """An agent picked up: answer the caller; the answer counts once the caller's ACK is in.
+
+        Registering the answer before the customer's leg is connected would log as Answered a
+        call whose customer never joined (a 200 that is never acknowledged, a BYE before the
+        ACK): the answer is held in ``connecting`` until :meth:`caller_confirmed`.
+        """
         leg.answered = True
+        leg.sdp = agent_sdp
+        if self.bridged is not None:  # someone else's answer was registered first
+            leg.call.end()
+            return
+        self.answer_caller()
+        # An answer that would not count anyway (AC-ANS-3) is logged at once, as an attempt.
+        if self.caller_connected or not self.center.answer_would_register(
+            self.call_id, leg.target.user_id
+        ):
+            self.register_answer(leg)
+        else:
+            self.connecting.append(leg)
+
+    def caller_confirmed(self) -> None:
+        """The caller acknowledged our 200: the answers waiting for it are registered now."""
+        if self.review is None:  # late offer: the caller's answer is in the ACK
+            problem = self.use_answer_from_ack()
+            if problem is not None:
+                self.caller.end()
+                self.end_everything("system", f"failed while answering: {problem}")
+                return
+        self.caller_connected = True
+        waiting, self.connecting = self.connecting, []
+        for leg in waiting:
+            if leg.call.session.live and not self.finished:
+                self.register_answer(leg)
+
+    def use_answer_from_ack(self) -> str | None:
+        """Send the caller's media where its answer says; or say why that answer is unusable."""
+        if not self.caller.remote_sdp:
+            return "the ACK carries no answer to our offer"
+        try:
+            answer = sdp.SessionDescription.parse(self.caller.remote_sdp)
+        except SipParseError as exc:
+            return f"the answer in the ACK does not parse: {exc.reason}"
+        review = review_caller_offer(answer, (self.codec,))
+        if review.accepted is None:
+            return f"the answer in the ACK is unusable: {review.refusal().reason}"
+        host, port = review.remote
+        if (":" in host) != (":" in self.relay.leg_a.local_address[0]):
+            return f"the answer in the ACK puts media on {host}, another family than our offer's"
+        self.relay.leg_a.set_remote(host, port)
+        return None
+
+    def register_answer(self, leg: AgentLeg) -> None:
         if self.bridged is not None:  # someone else's answer was registered first
             leg.call.end()
             return
         decision = self.center.answer_attempt(self.call_id, leg.target.user_id)
-        self.answer_caller()
         if not decision.registered:
             LOG.info(
                 "call %s: answer by %s not registered (%s)",
@@ -144,7 +201,7 @@ class InboundCall:
             return
         leg.registered = True
         self.bridged = leg
-        host, port = sdp.remote_rtp_address(sdp.SessionDescription.parse(agent_sdp))
+        host, port = sdp.remote_rtp_address(sdp.SessionDescription.parse(leg.sdp))
         self.relay.leg_b.set_remote(host, port)
         self.relay.connect()
         if self._ring_timer is not None:
@@ -160,15 +217,23 @@ class InboundCall:
     def answer_caller(self) -> None:
         if self.caller_answered:
             return
-        offer = sdp.SessionDescription.parse(self.caller.remote_sdp or b"")
-        host, port = sdp.remote_rtp_address(offer)
-        self.relay.leg_a.set_remote(host, port)
         a_host, a_port = self.relay.leg_a.local_address
-        answer = sdp.make_answer(offer, a_host, a_port, supported=(self.codec,))
-        self.caller.answer(bytes(answer))
+        if self.review is None:  # late offer: we offer in the 200, the answer comes in the ACK
+            self.caller.answer(bytes(sdp.make_offer(a_host, a_port, codecs=(self.codec,))))
+        else:
+            self.relay.leg_a.set_remote(*self.review.remote)
+            self.caller.answer(bytes(self.review.answer(a_host, a_port)))
         self.caller_answered = True
 
     def agent_leg_ended(self, leg: AgentLeg) -> None:
+        if leg in self.connecting:  # the agent left before the customer was connected
+            self.connecting.remove(leg)
+            reason = "the agent hung up before the customer was connected"
+            self.center.answer_not_connected(self.call_id, leg.target.user_id, reason)
+            if not self.connecting and self.bridged is None:
+                self.caller.end()
+                self.end_everything("agent", reason)
+            return
         if leg is self.bridged:
             self.center.call_ended(self.call_id, "agent", "agent hung up")
             self.caller.end()
@@ -207,13 +272,43 @@ class InboundCall:
         if isinstance(event, sip_events.ReinviteReceived):
             self.hold_changed(event.offer, by="caller")
             return
-        if isinstance(event, sip_events.CallEnded) and not self.finished:
-            reason = "caller hung up" if self.caller_answered else "caller cancelled"
-            self.center.call_ended(self.call_id, "caller", reason)
-            for leg in self.legs:
-                if leg.call.session.live:
-                    leg.call.end()
-            self.finish()
+        if isinstance(event, sip_events.CallConfirmed) and not self.finished:
+            self.caller_confirmed()
+        elif isinstance(event, sip_events.CallEnded) and not self.finished:
+            by = "caller" if event.by == "remote" else "system"
+            if self.caller_connected:
+                reason = "caller hung up"
+            elif self.caller_answered:
+                reason = (
+                    f"failed while answering: the customer was never connected ({event.reason})"
+                )
+            elif event.by == "remote" and event.reason == "cancelled":
+                reason = "caller cancelled"
+            else:
+                reason = f"the caller's leg ended before the answer ({event.reason})"
+            self.end_everything(by, reason)
+
+    def fail(self, reason: str) -> None:
+        """Something broke while handling this call: end both legs and close its log entry."""
+        if self.finished:
+            return
+        if self.caller.session.live:
+            if self.caller_answered:
+                self.caller.end()
+            else:
+                self.caller.reject(500, "Server Internal Error")
+        self.end_everything("system", f"failed: {reason}")
+
+    def end_everything(self, by: str, reason: str) -> None:
+        """End every leg, log the answers that never reached the customer, close the entry."""
+        waiting, self.connecting = self.connecting, []
+        for leg in waiting:
+            self.center.answer_not_connected(self.call_id, leg.target.user_id, reason)
+        self.center.call_ended(self.call_id, by, reason)
+        for leg in self.legs:
+            if leg.call.session.live:
+                leg.call.end()
+        self.finish()
 
     def finish(self) -> None:
         if self.finished:

@@ -240,7 +240,9 @@ def test_a_run_that_fails_to_start_moves_nothing(project: pytest.Pytester) -> No
         "def pytest_configure(config):\n"
         "    raise pytest.UsageError('the SUT cannot start')\n"
     )
-    result = project.runpytest_subprocess(*_args(reports, f"--alluredir={reports / 'allure-results'}"))
+    result = project.runpytest_subprocess(
+        *_args(reports, f"--alluredir={reports / 'allure-results'}")
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert sorted(p.name for p in reports.iterdir()) == before
     assert (reports / "conformance.json").read_text() == first

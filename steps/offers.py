@@ -1,0 +1,93 @@
+"""Steps for the customer's SDP offer (what the SUT refuses before ringing, what it answers)
+and for calls whose customer is never connected (what the call log says of them).
+
+Thin by design: each step parses its arguments and calls one helper in ``harness.scenario.offers``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import parsers, then, when
+
+from harness.errors import ConformanceFailure
+from harness.scenario.calls import CallFlows
+from harness.scenario.integrity import ConnectionChecks
+from harness.scenario.offers import OfferFlows
+
+
+@pytest.fixture
+def offers(flows: CallFlows) -> OfferFlows:
+    return OfferFlows(flows)
+
+
+@when(parsers.parse('a customer calls "{number}" with an offer whose {part} is "{value}"'))
+def customer_calls_with(offers: OfferFlows, number: str, part: str, value: str) -> None:
+    offers.call_with(number, part, value)
+
+
+@when(parsers.parse('a customer calls "{number}" with no offer in the INVITE'))
+def customer_calls_with_late_offer(offers: OfferFlows, number: str) -> None:
+    offers.call_with_late_offer(number)
+
+
+@when(
+    parsers.parse(
+        'a customer calls "{number}" with a first audio stream whose {part} is "{value}" '
+        "and a usable second one"
+    )
+)
+def customer_calls_with_unusable_first(
+    offers: OfferFlows, number: str, part: str, value: str
+) -> None:
+    offers.call_with_unusable_stream_first(number, part, value)
+
+
+@then(
+    parsers.parse(
+        'the customer\'s call is refused with {status:d} and a Warning {code:d} naming "{mention}"'
+    )
+)
+def refused_with_warning(
+    offers: OfferFlows, flows: CallFlows, status: int, code: int, mention: str
+) -> None:
+    offers.expect_refused(flows.last, status, code, mention)
+
+
+@then("no phone rang")
+def no_phone_rang(offers: OfferFlows, flows: CallFlows) -> None:
+    offers.expect_no_phone_rang(flows.last)
+
+
+@then("the answer to the customer rejects the first stream with port 0 and accepts the second")
+def first_rejected_second_accepted(offers: OfferFlows, flows: CallFlows) -> None:
+    streams = offers.answered_streams(flows.last)
+    ports = [port for _, port, _ in streams]
+    if len(streams) != 2 or ports[0] != 0 or ports[1] == 0 or streams[1][2] != "RTP/AVP":
+        raise ConformanceFailure(
+            ("H-SEC-3",), "m= lines: first port 0, second RTP/AVP on a port", f"{streams}"
+        )
+
+
+# -- the call log's integrity rule (AC-ANS-2) ------------------------------------------------------
+@pytest.fixture
+def connection(flows: CallFlows) -> ConnectionChecks:
+    return ConnectionChecks(flows)
+
+
+@when(parsers.parse('a customer whose phone never acknowledges an answer calls "{number}"'))
+def customer_without_ack_calls(connection: ConnectionChecks, number: str) -> None:
+    connection.call_without_acknowledging(number)
+
+
+@when("the customer hangs up as soon as the call is answered, without acknowledging it")
+def customer_hangs_up_unacknowledged(connection: ConnectionChecks, flows: CallFlows) -> None:
+    connection.hang_up_once_answered(flows.last)
+
+
+@then(
+    parsers.parse(
+        'the call is logged as Missed, with an answer attempt by "{agent}" that did not count'
+    )
+)
+def logged_missed_with_attempt(connection: ConnectionChecks, flows: CallFlows, agent: str) -> None:
+    connection.expect_not_answered(flows.last, agent)

@@ -1,0 +1,27 @@
+"""The reference tells the number's account about a call it refused for its offer."""
+
+from __future__ import annotations
+
+from harness.runtime.journal import Match
+from harness.scenario.calls import CallFlows
+from harness.scenario.distribution import DistributionAdmin
+from harness.scenario.offers import OfferFlows
+from harness.sut.events import SutEvent
+
+
+def test_a_refused_offer_is_published_to_the_numbers_account(flows: CallFlows) -> None:
+    cast = flows.cast
+    cast.add_number("Support")
+    cast.add_agent_with_phone("Alice")
+    DistributionAdmin(cast).add("Support", "user", "Alice")
+    offers = OfferFlows(flows)
+    call = offers.call_with("Support", "transport", "RTP/SAVP")
+    offers.expect_refused(call, 488, 302, "RTP/SAVP")
+    event = cast.journal.wait_for(
+        Match(SutEvent, kind="call.refused", data=lambda d: d["sip_call_id"] == call.sip_call_id),
+        5,
+        after=call.dialled_at,
+    )
+    assert event.data["status"] == 488 and "RTP/SAVP" in event.data["reason"]
+    assert event.data["number_id"] == cast.number("Support").id
+    assert [e.kind for e in offers.refused_events(call)] == ["call.refused"]
