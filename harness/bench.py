@@ -39,6 +39,7 @@ from harness.benchmarks.concurrency import DEFAULT_SECONDS, bench_concurrency, r
 from harness.benchmarks.engine import DEFAULT_CALLS, DEFAULT_WINDOW, bench_engine, render_engine
 from harness.benchmarks.engine import MAX_CALLS as MAX_ENGINE_CALLS
 from harness.benchmarks.rig import Progress
+from harness.benchmarks.stability import MAX_RUNS, bench_stability, render_stability
 from harness.benchmarks.suite import RUN_TIMEOUT, bench_suite, render_suite
 from harness.cli import values
 from harness.cli.errors import CliError, report
@@ -46,7 +47,7 @@ from harness.cli.main import Parser
 from harness.cli.project import project_root, resolve_user_path
 from harness.sut.reference_process import SutUnavailable
 
-WHICH = ("all", "calls", "run", "capacity", "engine", "concurrency")
+WHICH = ("all", "calls", "run", "capacity", "engine", "concurrency", "stability")
 DEFAULT = ("calls", "run")
 EVERYTHING = ("calls", "run", "capacity", "engine", "concurrency")
 MAX_SECONDS = 3600.0
@@ -95,6 +96,11 @@ def build_parser() -> Parser:
     parser.add_argument(
         "--sut-url", default=None, metavar="URL",
         help="calls and capacity against a running reference: http://TOKEN@127.0.0.1:PORT",
+    )  # fmt: skip
+    parser.add_argument(
+        "--runs", type=values.whole(1, MAX_RUNS), default=20, metavar="N",
+        help=f"stability: how many whole conformance runs, one after another (1-{MAX_RUNS}, "
+        "default 20)",
     )  # fmt: skip
     parser.add_argument("--json", default=None, metavar="PATH", help="also write the figures here")
     return parser
@@ -162,6 +168,13 @@ async def _bench(args: Any, progress: Progress) -> tuple[dict[str, Any], bool]:
         print(render_concurrency(concurrency), end="\n\n", flush=True)
         figures["concurrency"] = concurrency.as_dict()
         complete = complete and concurrency.measured
+    if "stability" in which:
+        stability = await bench_stability(
+            args.runs, args.workers, project_root(), args.run_timeout, progress
+        )
+        print(render_stability(stability), end="\n\n", flush=True)
+        figures["stability"] = stability.as_dict()
+        complete = complete and len(stability.measured) == len(stability.runs)
     figures["complete"] = complete
     return figures, complete
 

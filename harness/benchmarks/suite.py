@@ -31,6 +31,7 @@ TAIL = 15
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected|warnings?)\b")
 _DURATION = re.compile(r"\bin (\d+(?:\.\d+)?)s\b")
 _PROGRESS = re.compile(r"^\[\s*\d+/\d+\]")
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)")
 RAN = ("passed", "failed", "error", "xfailed", "xpassed")
 
 
@@ -65,6 +66,7 @@ class SuiteRun:
     pytest_seconds: float | None = None
     note: str = ""  # why the run has no figures, when it has none
     tail: tuple[str, ...] = ()  # pytest's last lines, kept when its summary is missing
+    failed: tuple[str, ...] = ()  # node IDs of pytest's FAILED and ERROR summary lines
 
     @property
     def measured(self) -> bool:
@@ -99,6 +101,7 @@ class SuiteRun:
             "scenarios": self.ran,
             "scenarios_per_second": self.scenarios_per_second,
             "note": self.note,
+            "failed": list(self.failed),
         }
 
 
@@ -152,6 +155,7 @@ async def run_suite(
     )  # fmt: skip
     assert process.stdout is not None
     lines: list[str] = []
+    failed: list[str] = []
     grace = 0.0
     try:
         async with asyncio.timeout(limit):
@@ -159,6 +163,9 @@ async def run_suite(
                 line = raw.decode(errors="replace").rstrip()
                 lines.append(line)
                 del lines[:-200]
+                failure = _FAILED.match(line)
+                if failure:
+                    failed.append(failure.group(1))
                 if _PROGRESS.match(line):
                     progress(f"{label} {cut_middle(line, 110)}")
             code = await process.wait()
@@ -177,7 +184,9 @@ async def run_suite(
         return SuiteRun(label, command, seconds, code, note=f"no pytest summary (exit {code})",
                         tail=tuple(lines[-TAIL:]))  # fmt: skip
     counts, pytest_seconds = summary
-    return SuiteRun(label, command, seconds, code, counts, pytest_seconds)
+    return SuiteRun(
+        label, command, seconds, code, counts, pytest_seconds, failed=tuple(dict.fromkeys(failed))
+    )
 
 
 async def bench_suite(workers: int, root: Path, limit: float, progress: Progress) -> list[SuiteRun]:
