@@ -433,6 +433,23 @@ class ContactCenter:
         self._ended_event(call)
         return call
 
+    def close_interrupted_calls(self) -> list[CallRecord]:
+        """At start: end every call a crash left in progress (H-REL-1), in one transaction.
+
+        Nothing of such a call survives in this process (no dialog, no media), so it would
+        otherwise stay "in progress" for ever. Returns the calls closed.
+        """
+        closed = [
+            calls.close_interrupted(call, self.clock.now(call.account_id))
+            for call in self.store.calls_in_progress()
+        ]
+        with self.store.transaction():
+            for call in closed:
+                self.store.save_call(call)
+        for call in closed:
+            self._ended_event(call)
+        return closed
+
     def get_call(self, account_id: str, call_id: str) -> CallRecord:
         """The account's call, or :class:`NotFound`."""
         call = self.store.get_call(account_id, call_id)
