@@ -6,4 +6,5 @@ pytest_plugins = [
     "steps.common",
     "steps.calls",
     "steps.security",
+    "steps.reliability",
 ]

@@ -27,7 +27,7 @@ from harness.runtime.cleanup import Cleanup, LeakError
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
 from harness.runtime.portal import Portal, PortalTimeout
-from harness.sut.contract import Adapter, Tenant
+from harness.sut.contract import Adapter, Lifecycle, Tenant, TenantSource
 from harness.sut.loader import AdapterNotFound, declared_capabilities, resolve
 from harness.sut.reference_process import ReferenceProcess, SutUnavailable
 
@@ -220,18 +220,39 @@ def cleanup(portal: Portal, evidence: Evidence) -> Iterator[Cleanup]:
 
 
 @pytest.fixture
+def sut_instance(
+    request: pytest.FixtureRequest, portal: Portal, sut: Adapter, cleanup: Cleanup
+) -> TenantSource:
+    """The SUT this scenario talks to: the shared one, or, tagged ``@needs:lifecycle``, an
+    instance of its own that it may crash and restart without disturbing other scenarios."""
+    if request.node.get_closest_marker("needs:lifecycle") is None:
+        return sut
+    lifecycle = getattr(sut, "lifecycle", None)
+    if not isinstance(lifecycle, Lifecycle):
+        raise CapabilityError(f"the {sut.name} adapter declares 'lifecycle' but has none")
+    own = portal.run(lifecycle.start_own(), timeout=60)
+    cleanup.push("the scenario's own SUT", own.stop)
+    return own
+
+
+class CapabilityError(TypeError):
+    """An adapter declares a capability it does not implement."""
+
+
+@pytest.fixture
 def tenant(
     request: pytest.FixtureRequest,
     portal: Portal,
     sut: Adapter,
     sut_version: str,
+    sut_instance: TenantSource,
     ids: ScenarioIds,
     journal: Journal,
     cleanup: Cleanup,
 ) -> Tenant:
     """This scenario's own account on the SUT, with the SUT's events fed into the journal."""
     request.node.user_properties.append(("sut", {"name": sut.name, "version": sut_version}))
-    t = portal.run(sut.open_tenant(ids.prefix))
+    t = portal.run(sut_instance.open_tenant(ids.prefix))
     cleanup.push(f"tenant {ids.prefix}", t.close)
     if t.observation is not None:
         stop = portal.run(t.observation.subscribe(journal.record_event))

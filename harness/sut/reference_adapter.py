@@ -282,10 +282,14 @@ class ReferenceAdapter:
 
     name = "reference"
     capabilities = frozenset(
-        {"directory", "routing", "telephony", "observation", "clock", "faults"}
+        {"directory", "routing", "telephony", "observation", "clock", "faults", "lifecycle"}
     )
 
     def __init__(self, url: str | None = None) -> None:
+        # Imported here: that module builds on this one's tenant and API client.
+        from harness.sut.reference_lifecycle import ReferenceLifecycle
+
+        self.lifecycle = ReferenceLifecycle()
         self._url = url
         self._process: ReferenceProcess | None = None
         self._session: aiohttp.ClientSession | None = None
