@@ -23,7 +23,9 @@ import yaml
 
 from harness import __version__
 from harness.evidence.collector import Evidence
-from harness.runtime.cleanup import Cleanup, LeakError
+from harness.reporting import outcomes
+from harness.runtime import postconditions
+from harness.runtime.cleanup import Cleanup
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
 from harness.runtime.portal import Portal, PortalTimeout
@@ -209,14 +211,17 @@ def evidence(request: pytest.FixtureRequest, journal: Journal) -> Iterator[Evide
 
 
 @pytest.fixture
-def cleanup(portal: Portal, evidence: Evidence) -> Iterator[Cleanup]:
-    """Finalizers run after the scenario; then post-conditions: any leak fails the scenario."""
+def cleanup(
+    request: pytest.FixtureRequest, portal: Portal, evidence: Evidence
+) -> Iterator[Cleanup]:
+    """Finalizers run after the scenario; then post-conditions: any leak fails the scenario,
+    and the report counts it against H-REL-2 as well as the scenario's own requirements."""
     stack = Cleanup()
     yield stack
-    errors = portal.run(stack.run(), timeout=60)
-    leaks = stack.leaks()
-    if errors or leaks:
-        raise LeakError("; ".join(errors + leaks))
+    problems = portal.run(postconditions.settle(stack), timeout=60)
+    if problems:
+        request.node.user_properties.append((outcomes.REQUIREMENTS, [postconditions.REQUIREMENT]))
+    postconditions.check(problems)
 
 
 @pytest.fixture

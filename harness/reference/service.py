@@ -68,6 +68,7 @@ class ContactCenter:
         self.bus = bus
         self._monotonic = monotonic
         self._contacts = ContactBindings()
+        self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ class ContactCenter:
         for user in users:
             self._contacts.forget(user.id)
         self.clock.forget(account_id)
+        self._hangups_ignored.discard(account_id)
         self.bus.close_account(account_id)
 
     def account_for_token(self, token: str) -> Account | None:
@@ -286,6 +288,21 @@ class ContactCenter:
         elif team_id is not None:
             team = self.get_team(account_id, team_id)
             self._save_team(team.desynchronised(user_id), "team.fault", user_id)
+
+    def ignore_hangups(self, account_id: str, ignored: bool) -> None:
+        """Fault (H-REL-2): the SIP edge drops the callers' BYEs on the account's calls.
+
+        Their calls never end for them: the harness must report the dialog it cannot end.
+        Kept in memory only, like any fault of a running process.
+        """
+        if ignored:
+            self._hangups_ignored.add(account_id)
+        else:
+            self._hangups_ignored.discard(account_id)
+
+    def hangups_ignored(self, account_id: str) -> bool:
+        """Whether the account is under the "ignore hang-ups" fault."""
+        return account_id in self._hangups_ignored
 
     # --- clock --------------------------------------------------------------------------------
 

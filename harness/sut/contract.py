@@ -95,6 +95,9 @@ class Faults(Protocol):
     async def desynchronise_assignment(
         self, agent: Agent, *, number: Number | None = None, team: Team | None = None
     ) -> None: ...
+    async def ignore_hangups(self, ignored: bool = True) -> None:
+        """Drop the callers' BYEs on the tenant's calls, so the calls never end (H-REL-2)."""
+        ...
 
 
 class TenantSource(Protocol):

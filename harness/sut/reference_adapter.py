@@ -261,6 +261,9 @@ class ReferenceFaults:
             body["team_id"] = team.id
         await self._api.request("POST", "/faults/assignment-out-of-sync", body)
 
+    async def ignore_hangups(self, ignored: bool = True) -> None:
+        await self._api.request("POST", "/faults/ignore-hangups", {"ignored": ignored})
+
 
 class ReferenceTenant:
     def __init__(self, label: str, account_id: str, api: _Api, admin: _Api, sip: tuple[str, int]):
