@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario import leaks
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import Cast
 from harness.scenario.crash import CrashDrill
@@ -59,3 +60,15 @@ def phones_register_again(drill: CrashDrill) -> None:
 @then(parsers.parse('a new call to "{number}" rings "{agent}" and has two-way audio'))
 def new_call_works(drill: CrashDrill, number: str, agent: str) -> None:
     drill.new_call_works(number, agent)
+
+
+# -- H-REL-2: leaks --------------------------------------------------------------------------------
+@given("the contact center ignores the customer's hang-ups")
+def contact_center_ignores_hangups(cast: Cast) -> None:
+    leaks.ignore_hangups(cast)
+
+
+@then("the post-conditions fail H-REL-2, naming the customer's call that never ended")
+def post_conditions_name_the_leak(cast: Cast, flows: CallFlows) -> None:
+    report = leaks.customer_leak_report(cast, flows)
+    leaks.check_names(report, f"customer: call {flows.last.sip_call_id} did not end")
