@@ -15,3 +15,10 @@ class ReferenceWithoutFaults(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.faults = None  # type: ignore[assignment]
         return tenant
+
+
+class ReferenceWithoutLifecycle(ReferenceAdapter):
+    """The reference seen through an adapter that cannot start, kill or restart instances."""
+
+    name = "reference-without-lifecycle"
+    capabilities = ReferenceAdapter.capabilities - {"lifecycle"}

@@ -45,3 +45,26 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 4
     assert "SUT adapter module 'no.such.module' cannot be imported" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_crash_scenarios_are_skipped_on_an_adapter_without_lifecycle(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "features/reliability/crash_safety.feature",
+            "-p", "no:cacheprovider",
+            "--sut", "tests.integration.adapters:ReferenceWithoutLifecycle",
+            f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
+            "--callproof-reports", str(tmp_path / "reports"), "-q",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert len(cases) == 3
+    for case in cases:
+        skipped = case.find("skipped")
+        assert skipped is not None, case.get("name")
+        assert "reference-without-lifecycle adapter lacks the capability 'lifecycle'" in (
+            skipped.get("message") or ""
+        )
