@@ -145,7 +145,14 @@ class CrashDrill:
     def new_call_works(self, number: str, agent: str) -> None:
         flows = self.flows
         call = flows.dial(number)
-        flows.wait_ringing(call, agent)
+        try:
+            flows.wait_ringing(call, agent)
+        except ConformanceFailure as exc:
+            raise ConformanceFailure(
+                (REQUIREMENT, *exc.requirements),
+                "a new call to ring right after the restart",
+                exc.observed,
+            ) from None
         flows.answer(call, agent)
         wait = AUDIO_BOUND_MS / 1000 + AUDIO_GRACE
         heard = {
