@@ -28,11 +28,11 @@ def a_committed_record(drill: CrashDrill, record: str) -> None:
 
 @given(
     parsers.parse(
-        'a call to "{number}" from a customer that is {moment} when the contact center crashes'
+        'a customer\'s call to "{number}" for "{agent}" is {moment} when the contact center crashes'
     )
 )
-def a_call_at_the_moment(drill: CrashDrill, number: str, moment: str) -> None:
-    drill.bring_call_to(moment, number, next(iter(drill.cast.phones)))
+def a_call_at_the_moment(drill: CrashDrill, number: str, agent: str, moment: str) -> None:
+    drill.bring_call_to(moment, number, agent)
 
 
 @when("the contact center is killed and started again on the same data")

@@ -14,7 +14,7 @@ Feature: What the contact center stored survives a crash
   @H-REL-1 @needs:lifecycle
   Scenario Outline: A <record> committed before a crash survives it, and a call <moment> at the crash ends cleanly
     Given a <record> committed before the crash
-    And a call to "Support" from a customer that is <moment> when the contact center crashes
+    And a customer's call to "Support" for "Alice" is <moment> when the contact center crashes
     When the contact center is killed and started again on the same data
     Then the <record> committed before the crash is there, unchanged
     And the call that was <moment> has ended with a clear status and a timeline entry
