@@ -9,4 +9,5 @@ pytest_plugins = [
     "steps.security",
     "steps.evidence",
     "steps.access",
+    "steps.reliability",
 ]

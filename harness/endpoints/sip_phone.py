@@ -40,6 +40,7 @@ class SipPhone:
         self._leftovers: list[str] = []
         self._tasks: set[asyncio.Future[str]] = set()
         self._late_offers: dict[str, float] = {}  # answered INVITEs without SDP -> answer time
+        self._registration: tuple[SipCredentials, tuple[str, int]] | None = None
 
     @classmethod
     async def open(
@@ -64,6 +65,8 @@ class SipPhone:
         return phone
 
     async def register(self, credentials: SipCredentials, registrar: tuple[str, int]) -> None:
+        """REGISTER with the SUT (digest auth); remembered for :meth:`refresh_registration`."""
+        self._registration = (credentials, registrar)
         host, port = registrar
         aor = f"sip:{credentials.username}@{host}:{port}"
         response = await self.sip.register(
@@ -80,6 +83,16 @@ class SipPhone:
         self.stage.journal.record(
             party_events.Registered(party=self.name, registrar=f"{host}:{port}", expires=3600)
         )
+
+    async def refresh_registration(self) -> None:
+        """REGISTER again with the same credentials, as a phone does before its binding ends.
+
+        A registrar that restarted and forgot its bindings reaches the phone again from then
+        on (RFC 3261 section 10.2.4).
+        """
+        if self._registration is None:
+            raise LookupError(f"the phone of {self.name} never registered")
+        await self.register(*self._registration)
 
     def _on_invite(self, call: IncomingCall) -> None:
         call.ring()

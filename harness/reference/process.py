@@ -71,6 +71,8 @@ async def start(
         group_commit=lambda commit: loop.call_later(GROUP_COMMIT_DELAY, commit),
     )
     center = ContactCenter(store, AccountClock(store), EventBus())
+    for call in center.close_interrupted_calls():
+        LOG.warning("call %s was cut by the restart: logged as %s", call.call_id, call.status)
     token = admin_token or secrets.token_hex(16)
     edge = await SipEdge.open(center, host=LOOPBACK, port=sip_port, lockout=lockout)
     app = build_app(center, token)

@@ -69,6 +69,7 @@ class ContactCenter:
         self.bus = bus
         self._monotonic = monotonic
         self._contacts = ContactBindings()
+        self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -88,6 +89,7 @@ class ContactCenter:
         for user in users:
             self._contacts.forget(user.id)
         self.clock.forget(account_id)
+        self._hangups_ignored.discard(account_id)
         self.bus.close_account(account_id)
 
     def account_for_token(self, token: str) -> Account | None:
@@ -299,6 +301,21 @@ class ContactCenter:
             team = self.get_team(account_id, team_id)
             self._save_team(team.desynchronised(user_id), "team.fault", user_id)
 
+    def ignore_hangups(self, account_id: str, ignored: bool) -> None:
+        """Fault (H-REL-2): the SIP edge drops the callers' BYEs on the account's calls.
+
+        Their calls never end for them: the harness must report the dialog it cannot end.
+        Kept in memory only, like any fault of a running process.
+        """
+        if ignored:
+            self._hangups_ignored.add(account_id)
+        else:
+            self._hangups_ignored.discard(account_id)
+
+    def hangups_ignored(self, account_id: str) -> bool:
+        """Whether the account is under the "ignore hang-ups" fault."""
+        return account_id in self._hangups_ignored
+
     # --- clock --------------------------------------------------------------------------------
 
     def set_clock(self, account_id: str, now: str, *, frozen: bool | None = None) -> None:
@@ -460,6 +477,23 @@ class ContactCenter:
         self.store.save_call(call)
         self._ended_event(call)
         return call
+
+    def close_interrupted_calls(self) -> list[CallRecord]:
+        """At start: end every call a crash left in progress (H-REL-1), in one transaction.
+
+        Nothing of such a call survives in this process (no dialog, no media), so it would
+        otherwise stay "in progress" for ever. Returns the calls closed.
+        """
+        closed = [
+            calls.close_interrupted(call, self.clock.now(call.account_id))
+            for call in self.store.calls_in_progress()
+        ]
+        with self.store.transaction():
+            for call in closed:
+                self.store.save_call(call)
+        for call in closed:
+            self._ended_event(call)
+        return closed
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord:
         """The account's call, or :class:`NotFound`."""

@@ -631,6 +631,15 @@ class Store:
         found = row.fetchone()
         return str(found[0]) if found else None
 
+    def calls_in_progress(self) -> list[CallRecord]:
+        """Cross-tenant: every call not ended yet, oldest first (at start: those a crash cut)."""
+        self._write_unwritten()
+        rows = self._db.execute(
+            "SELECT account_id, call_id FROM calls WHERE ended_at IS NULL ORDER BY rowid"
+        ).fetchall()
+        found = (self.get_call(account_id, call_id) for account_id, call_id in rows)
+        return [call for call in found if call is not None]
+
     def _save_call(self, call: CallRecord, before: CallRecord | None) -> None:
         """Write ``call``; ``before`` is the record as last saved, when known."""
         acc, cid = call.account_id, call.call_id

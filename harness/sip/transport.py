@@ -126,6 +126,9 @@ class SipEndpoint:
         self.on_call_event: Callable[[OutgoingCall | IncomingCall, ev.UaEvent], None] | None = None
         """Called on the loop for every event of a call: progress, answer, confirm, end,
         redirect, re-INVITE received or completed."""
+        self.inbound_filter: Callable[[bytes, Address], bool] | None = None
+        """When set, a datagram it returns False for is dropped before the core sees it, as
+        if lost on the way (the reference's injected faults use it)."""
         self.on_reinvite: (
             Callable[[OutgoingCall | IncomingCall, ev.ReinviteReceived], None] | None
         ) = None
@@ -363,6 +366,8 @@ class SipEndpoint:
 
     def _on_datagram(self, data: bytes, addr: Address) -> None:
         if self._closed:
+            return
+        if self.inbound_filter is not None and not self.inbound_filter(data, addr):
             return
         self.ua.receive(data, (addr[0], addr[1]), self._now())
         self._pump()

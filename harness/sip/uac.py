@@ -104,15 +104,24 @@ class ClientInviteSession(InviteSession):
     def handle_timer(self, now: float) -> None:
         """Give up on an INVITE that never answered our CANCEL."""
         if self._cancel_deadline is not None and self._cancel_deadline <= now:
-            self._cancel_deadline = None
-            if self._move("timeout", now):
-                self._ua._drop_invite_transaction(self)
-                self.outcome = Cancelled()
-                self._end("network", "no final response after CANCEL", now)
+            self._give_up(now, "no final response after CANCEL")
+
+    def _give_up(self, now: float, reason: str) -> None:
+        """Consider the INVITE cancelled without its final response (9.1)."""
+        self._cancel_deadline = None
+        if self._move("timeout", now):
+            self._ua._drop_invite_transaction(self)
+            self.outcome = Cancelled()
+            self._end("network", reason, now)
 
     # --- inputs from the core -----------------------------------------------------------
 
     def _on_response(self, response: SipResponse, now: float) -> None:
+        if response.cseq.method == "CANCEL" and response.status == 481 and self.pre_answer:
+            # The peer knows no such INVITE (it restarted, or lost it): no final response
+            # will ever come, so waiting 64*T1 for one (9.1) would only hold the call open.
+            self._give_up(now, "481 to CANCEL: the peer has no such call")
+            return
         if response.cseq.method != "INVITE":
             return  # answers to our CANCEL or BYE only matter to the trace
         if response.status < 200:

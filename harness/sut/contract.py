@@ -6,7 +6,7 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access.
+faults, access, lifecycle.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ CAPABILITIES = (
     "clock",
     "faults",
     "access",
+    "lifecycle",
 )
 
 
@@ -97,6 +98,41 @@ class Faults(Protocol):
     async def desynchronise_assignment(
         self, agent: Agent, *, number: Number | None = None, team: Team | None = None
     ) -> None: ...
+    async def ignore_hangups(self, ignored: bool = True) -> None:
+        """Drop the callers' BYEs on the tenant's calls, so the calls never end (H-REL-2)."""
+        ...
+
+
+class TenantSource(Protocol):
+    """Whatever hands out tenants: the shared SUT, or a scenario's own instance."""
+
+    async def open_tenant(self, label: str) -> Tenant: ...
+
+
+@runtime_checkable
+class OwnInstance(Protocol):
+    """An instance of the SUT that one scenario owns, on its own data, and may crash.
+
+    ``kill`` ends it at once, as a power cut would (SIGKILL: nothing of it runs afterwards);
+    ``restart`` starts it again on the same data and the same addresses, so tenants opened
+    before keep working; ``stop`` ends it cleanly and removes its data.
+    ``commit_window_s`` is what the SUT promises a crash can lose: changes older than that
+    survive it.
+    """
+
+    commit_window_s: float
+
+    async def open_tenant(self, label: str) -> Tenant: ...
+    async def kill(self) -> None: ...
+    async def restart(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Lifecycle(Protocol):
+    """Starting instances a scenario owns: needed to crash a SUT without disturbing others."""
+
+    async def start_own(self) -> OwnInstance: ...
 
 
 @runtime_checkable

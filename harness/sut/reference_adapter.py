@@ -265,6 +265,9 @@ class ReferenceFaults:
             body["team_id"] = team.id
         await self._api.request("POST", "/faults/assignment-out-of-sync", body)
 
+    async def ignore_hangups(self, ignored: bool = True) -> None:
+        await self._api.request("POST", "/faults/ignore-hangups", {"ignored": ignored})
+
 
 class ReferenceAccess:
     """Routes, roles and tokens of the reference's API (capability ``access``)."""
@@ -345,10 +348,23 @@ class ReferenceAdapter:
 
     name = "reference"
     capabilities = frozenset(
-        {"directory", "routing", "telephony", "observation", "clock", "faults", "access"}
+        {
+            "directory",
+            "routing",
+            "telephony",
+            "observation",
+            "clock",
+            "faults",
+            "access",
+            "lifecycle",
+        }
     )
 
     def __init__(self, url: str | None = None) -> None:
+        # Imported here: that module builds on this one's tenant and API client.
+        from harness.sut.reference_lifecycle import ReferenceLifecycle
+
+        self.lifecycle = ReferenceLifecycle()
         self._url = url
         self._process: ReferenceProcess | None = None
         self._session: aiohttp.ClientSession | None = None

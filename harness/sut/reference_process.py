@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,16 +54,19 @@ class ReferenceProcess:
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
-    def start(self) -> ReferenceAddress:
-        token = os.urandom(16).hex()
+    def start(
+        self, *, http_port: int = 0, sip_port: int = 0, admin_token: str | None = None
+    ) -> ReferenceAddress:
+        """Start it and wait for its ready line; ports 0 are chosen by the system."""
+        token = admin_token or os.urandom(16).hex()
         cmd = [
             sys.executable,
             "-m",
             "harness.reference",
             "--http-port",
-            "0",
+            str(http_port),
             "--sip-port",
-            "0",
+            str(sip_port),
             "--no-demo",
             "--ready-json",
             "--data-dir",
@@ -113,6 +117,20 @@ class ReferenceProcess:
     @property
     def stderr_tail(self) -> list[str]:
         return list(self._stderr_tail)
+
+    def kill(self) -> int:
+        """Crash it: SIGKILL by PID, then wait for the exit (no clean-up of any kind runs).
+
+        Returns the exit status; the data directory is left as the crash left it.
+        """
+        proc = self.process
+        if proc is None:
+            raise RuntimeError("the reference is not running")
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        status = proc.wait(self.startup_timeout)
+        self.process = None
+        return status
 
     def stop(self) -> None:
         proc = self.process

@@ -27,3 +27,10 @@ class ReferenceWithoutAccess(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.access = None
         return tenant
+
+
+class ReferenceWithoutLifecycle(ReferenceAdapter):
+    """The reference seen through an adapter that cannot start, kill or restart instances."""
+
+    name = "reference-without-lifecycle"
+    capabilities = ReferenceAdapter.capabilities - {"lifecycle"}

@@ -7,6 +7,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,12 +49,21 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_the_authorisation_matrix_is_skipped_on_an_adapter_without_access(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("feature", "adapter", "capability", "count"),
+    [
+        ("features/security/http_authorisation.feature", "ReferenceWithoutAccess", "access", 7),
+        ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 3),
+    ],
+)
+def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(
+    tmp_path: Path, feature: str, adapter: str, capability: str, count: int
+) -> None:
     junit = tmp_path / "junit.xml"
     result = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "features/security/http_authorisation.feature",
-            "-p", "no:cacheprovider", "--sut", "tests.integration.adapters:ReferenceWithoutAccess",
+            sys.executable, "-m", "pytest", feature, "-p", "no:cacheprovider",
+            "--sut", f"tests.integration.adapters:{adapter}",
             f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
             "--callproof-reports", str(tmp_path / "reports"), "-q",
         ],
@@ -60,8 +71,8 @@ def test_the_authorisation_matrix_is_skipped_on_an_adapter_without_access(tmp_pa
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     cases = list(ET.parse(junit).getroot().iter("testcase"))
-    assert len(cases) == 7
+    assert len(cases) == count
     for case in cases:
         skipped = case.find("skipped")
         assert skipped is not None, case.get("name")
-        assert "lacks the capability 'access'" in (skipped.get("message") or "")
+        assert f"lacks the capability '{capability}'" in (skipped.get("message") or "")

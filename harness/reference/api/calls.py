@@ -12,6 +12,7 @@ from ..domain.permissions import Permission
 from ..events import EventsLost
 from . import body
 from .context import account_id, center, requires, websocket
+from .errors import bad_field
 from .shapes import call_shape
 
 
@@ -67,6 +68,17 @@ async def assignment_out_of_sync(request: web.Request) -> web.Response:
     return web.json_response({"user_id": user_id, **scope, "in_sync": False})
 
 
+@requires(Permission.FAULTS_INJECT)
+async def ignore_hangups(request: web.Request) -> web.Response:
+    """POST /faults/ignore-hangups {ignored: bool}: drop the callers' BYEs (H-REL-2)."""
+    data = await body.json_object(request, allowed=("ignored",))
+    ignored = body.optional_bool(data, "ignored")
+    if ignored is None:
+        raise bad_field("ignored", "is required: true or false")
+    center(request).ignore_hangups(account_id(request), ignored)
+    return web.json_response({"ignored": ignored})
+
+
 @websocket
 @requires(Permission.EVENTS_READ)
 async def events(request: web.Request) -> web.WebSocketResponse:
@@ -119,4 +131,5 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_put("/clock", put_clock)
     router.add_post("/clock/advance", advance_clock)
     router.add_post("/faults/assignment-out-of-sync", assignment_out_of_sync)
+    router.add_post("/faults/ignore-hangups", ignore_hangups)
     router.add_get("/events", events)

@@ -322,6 +322,23 @@ def end(call: CallRecord, at: datetime, ended_by: EndedBy, reason: str) -> CallR
     return _log(ended, TimelineEntry(at, TimelineKind.ENDED, None, text))
 
 
+SERVICE_RESTART = "service restart"
+
+
+def close_interrupted(call: CallRecord, at: datetime) -> CallRecord:
+    """End a call that a crash left in progress, when the contact center starts again.
+
+    Its media and signalling died with the process, so it cannot go on. It ends as any call
+    does (ended by the system, reason ``service restart``): answered if an answer had been
+    registered, else missed, and its timeline says it was cut by the restart. A ringing call
+    thus becomes a missed call. An ended call is returned unchanged.
+    """
+    if call.ended_at is not None:
+        return call
+    # A clock set back after the call started must not give the call a negative duration.
+    return end(call, max(at, call.started_at), EndedBy.SYSTEM, SERVICE_RESTART)
+
+
 def hold(call: CallRecord, at: datetime, by: str) -> CallRecord:
     """The call is put on hold (RFC 3264 sendonly/inactive); a repeated hold changes nothing."""
     state = next_state(call.state, CallEvent.HOLD)

@@ -32,6 +32,7 @@ from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
+from harness.sip.message import parse_message
 from harness.sip.offer import OfferReview, warning_value
 from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
@@ -79,6 +80,7 @@ class SipEdge:
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
         sip.on_call_event = edge._on_call_event
+        sip.inbound_filter = edge._let_in
         return edge
 
     @property
@@ -113,6 +115,17 @@ class SipEdge:
         if request.request.method == "REGISTER":
             self.registrar.handle(request, asyncio.get_running_loop().time())
             self._arm_guard_timer()
+
+    def _let_in(self, data: bytes, _peer: Address) -> bool:
+        """False for a caller's BYE on a call of an account under the "ignore hang-ups" fault."""
+        if not data.startswith(b"BYE "):
+            return True
+        try:
+            call_id = parse_message(data).call_id
+        except SipParseError:
+            return True  # the core answers malformed messages itself
+        call = self._calls.get(call_id)
+        return call is None or not self.center.hangups_ignored(call.plan.account_id)
 
     # -- lockouts --------------------------------------------------------------------------
     def _lockout_started(self, lockout: Lockout) -> None:

@@ -321,3 +321,26 @@ def test_websocket_needs_a_token_and_accepts_query_token(center):
             assert message.json()["type"] == "directory.changed"
 
     run(center, scenario)
+
+
+def test_ignore_hangups_fault_is_per_account_checked_and_forgotten_with_the_account(center):
+    async def scenario(client, center):
+        accounts = {}
+        for name in ("Acme", "Globex"):
+            status, body = await call(client, "POST", "/accounts", ADMIN, {"name": name})
+            accounts[name] = (body["id"], body["token"])
+        acme, token = accounts["Acme"]
+        for bad, why in (({}, "ignored: is required"), ({"ignored": "yes"}, "ignored: must be")):
+            status, body = await call(client, "POST", "/faults/ignore-hangups", token, bad)
+            assert status == 400 and why in body["error"]["message"], body
+            assert not center.hangups_ignored(acme)
+        status, body = await call(
+            client, "POST", "/faults/ignore-hangups", token, {"ignored": True}
+        )
+        assert (status, body) == (200, {"ignored": True})
+        assert center.hangups_ignored(acme)
+        assert not center.hangups_ignored(accounts["Globex"][0])
+        await call(client, "DELETE", f"/accounts/{acme}", ADMIN)
+        assert not center.hangups_ignored(acme)
+
+    run(center, scenario)

@@ -24,6 +24,7 @@ from harness.sip.message import SipMessage, SipRequest, SipResponse, parse_messa
 from harness.sip.session import CallState
 from harness.sip.uac import ClientInviteSession
 from harness.sip.uas import ServerInviteSession
+from harness.sip.useragent import UserAgent
 
 from .pair import UAS_ADDR, Pair, is_response
 
@@ -153,6 +154,24 @@ def test_cancel_of_a_ringing_call() -> None:
     assert not call.cancel(pair.now)  # too late now
     pair.advance(100.0)
     assert pair.uac.open_transactions() == 0 and pair.uas.open_transactions() == 0
+
+
+def test_a_481_to_cancel_ends_the_ringing_call_at_once() -> None:
+    """The callee restarted while the call rang: it knows no such INVITE and never will."""
+    pair = Pair()
+    call, callee = start_call(pair)
+    callee.ring(pair.now)
+    pair.pump()
+    pair.uas = UserAgent(UAS_ADDR, on_trace=pair.traces.append)  # the restarted callee
+    pair.now = 3.0
+    assert call.cancel(pair.now)
+    pair.pump()
+    assert pair.labels()[-2:] == ["CANCEL", "481/CANCEL"]
+    assert isinstance(call.outcome, Cancelled) and call.state is CallState.TERMINATED
+    assert call.end_reason == "481 to CANCEL: the peer has no such call"
+    assert pair.now == 3.0 and pair.uac.open_dialogs() == []
+    pair.advance(100.0)
+    assert pair.uac.open_transactions() == 0
 
 
 def test_cancel_waits_for_a_provisional_response() -> None:
