@@ -30,6 +30,7 @@ from harness.runtime.cleanup import Cleanup
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
 from harness.runtime.portal import Portal, PortalTimeout
+from harness.runtime.refusals import RefusalVerdicts
 from harness.sut.contract import Adapter, Lifecycle, Tenant, TenantSource
 from harness.sut.loader import AdapterNotFound, declared_capabilities, resolve
 from harness.sut.reference_process import ReferenceProcess, SutUnavailable
@@ -72,6 +73,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 # -- choosing and sharing the SUT ------------------------------------------------------------
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(StepEvidence(), "callproof-step-evidence")
+    config.pluginmanager.register(RefusalVerdicts(), "callproof-refusal-verdicts")
     spec = config.getoption("sut")
     try:
         factory = resolve(spec)

@@ -20,6 +20,12 @@ from harness.scenario.distribution import DistributionAdmin, WidgetSpec
 from harness.sut.model import MemberType
 from steps.common import names
 
+
+def party_name(text: str) -> str:
+    """'the customer' -> the customer's cast name; '"Alice"' -> 'Alice'."""
+    return CUSTOMER if text == "the customer" else text.strip('"')
+
+
 SILENCE_WINDOW = 1.0  # s of listening, after the answer, before "hears nothing" is concluded
 #: Once one phone rang for a call, how long another ring would have to come: simultaneous
 #: ringing offers the call to every phone at once, so a second offer comes within milliseconds.
@@ -161,8 +167,32 @@ def sustained_audio(flows: CallFlows, agent: str, seconds: int) -> None:
     problems = flows.drop_outs(flows.last, agent, seconds)
     if problems:
         raise ConformanceFailure(
-            (), f"two-way audio for {seconds} s after the answer", "; ".join(problems)
+            (), f"two-way audio for {seconds} s without a break", "; ".join(problems)
         )
+
+
+@when(parsers.re(r"(?P<party>the customer|\"[^\"]+\") puts the call on hold$"))
+def puts_on_hold(flows: CallFlows, party: str) -> None:
+    flows.hold(flows.last, party_name(party), held=True)
+
+
+@when(parsers.re(r"(?P<party>the customer|\"[^\"]+\") takes the call off hold$"))
+def takes_off_hold(flows: CallFlows, party: str) -> None:
+    flows.hold(flows.last, party_name(party), held=False)
+
+
+@then(parsers.parse('the customer and "{agent}" no longer hear each other within {bound:d} ms'))
+def silenced(flows: CallFlows, agent: str, bound: int) -> None:
+    problem = flows.silenced(flows.last, agent, bound / 1000)
+    if problem:
+        raise ConformanceFailure((), f"silence both ways within {bound} ms of the hold", problem)
+
+
+@then(parsers.parse('the customer and "{agent}" hear each other again within {bound:d} ms'))
+def heard_again(flows: CallFlows, agent: str, bound: int) -> None:
+    problem = flows.heard_again(flows.last, agent, bound)
+    if problem:
+        raise ConformanceFailure((), f"two-way audio within {bound} ms of the resume", problem)
 
 
 @then(parsers.parse('the phone of "{agent}" does not ring'))

@@ -20,6 +20,25 @@ Feature: An answered call really connects
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
 
+  @AC-ANS-1
+  Scenario Outline: Two-way audio comes back and stays after <holder> puts the call on hold and takes it back
+    Given "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When <holder> puts the call on hold
+    Then the customer and "Alice" no longer hear each other within 1000 ms
+    When <holder> takes the call off hold
+    Then the customer and "Alice" hear each other again within 500 ms
+    And the customer and "Alice" keep hearing each other for 2 seconds
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"
+
+    Examples:
+      | holder       |
+      | the customer |
+      | "Alice"      |
+
   @AC-ANS-2
   Scenario: The call log names the agent who answered, not the first one the call was offered to
     Given a team "Front desk" with "Alice" and "Bruno"

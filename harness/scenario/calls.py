@@ -36,6 +36,8 @@ class PlacedCall:
     latency_ms: dict[str, float | None] = field(default_factory=dict)  # "<a> hears <b>" -> ms
     entry: CallLogEntry | None = None
     answered_at: int | None = None  # journal position when the first agent picked up
+    held_at: int | None = None  # journal position when the call was last put on hold
+    resumed_at: int | None = None  # journal position when the call last came off hold
 
 
 class CallFlows:
@@ -93,6 +95,19 @@ class CallFlows:
         self.cast.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
         call.answered_by.append(agent)
 
+    def hold(self, call: PlacedCall, party: str, *, held: bool) -> None:
+        """``party`` (the customer or an agent) puts the call on hold, or takes it off."""
+        cast = self.cast
+        position = cast.journal.position  # armed before the re-INVITE: nothing it causes is missed
+        if party == CUSTOMER:
+            cast.portal.run(cast.customer.hold(call.sip_call_id, held=held))
+        else:
+            cast.portal.run(cast.phone(party).hold(call.agent_legs[party], held=held))
+        if held:
+            call.held_at = position
+        else:
+            call.resumed_at = position
+
     def hang_up(self, call: PlacedCall) -> None:
         self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))
 
@@ -120,6 +135,49 @@ class CallFlows:
         ]
         return "late audio: " + "; ".join(late) if late else None
 
+    def silenced(self, call: PlacedCall, agent: str, within: float) -> str | None:
+        """None when each side stops hearing the other within ``within`` s (a hold); otherwise
+        the direction that still carries audio."""
+        journal = self.cast.journal
+        since = call.held_at if call.held_at is not None else call.dialled_at
+        problems = []
+        for listener, speaker, leg in (
+            (CUSTOMER, agent, call.sip_call_id),
+            (agent, CUSTOMER, call.agent_legs[agent]),
+        ):
+            match = Match(AudioLost, party=listener, heard=speaker, sip_call_id=leg)
+            try:
+                journal.wait_for(match, within, after=since)
+            except WaitTimeout:
+                problems.append(f"{listener} still hears {speaker}")
+        return "; ".join(problems) or None
+
+    def heard_again(self, call: PlacedCall, agent: str, bound_ms: float) -> str | None:
+        """None when both directions are heard again within ``bound_ms`` of the resume;
+        otherwise which direction stayed silent or came late."""
+        since = call.resumed_at if call.resumed_at is not None else call.dialled_at
+        journal = self.cast.journal
+        problems = []
+        for listener, speaker, leg in (
+            (CUSTOMER, agent, call.sip_call_id),
+            (agent, CUSTOMER, call.agent_legs[agent]),
+        ):
+            match = Match(AudioHeard, party=listener, heard=speaker, sip_call_id=leg)
+            try:
+                journal.wait_for(match, bound_ms / 1000 + AUDIO_GRACE, after=since)
+            except WaitTimeout:
+                problems.append(f"{listener} does not hear {speaker} again")
+                continue
+            record = next(
+                r
+                for r in reversed(journal.records(AudioHeard))
+                if r.seq >= since and match(r.event)
+            )
+            late_ms = (record.at - journal.records()[since].at) * 1000
+            if late_ms > bound_ms:
+                problems.append(f"{listener} hears {speaker} again after {late_ms:.0f} ms")
+        return "; ".join(problems) or None
+
     def drop_outs(self, call: PlacedCall, agent: str, seconds: float) -> list[str]:
         """Listen to both directions at once for ``seconds``; each lost direction, described.
 
@@ -130,13 +188,17 @@ class CallFlows:
         legs = {call.sip_call_id: CUSTOMER, call.agent_legs[agent]: agent}
         speaker_of = {CUSTOMER: agent, agent: CUSTOMER}
         match = Match(AudioLost, sip_call_id=lambda leg: leg in legs)
-        start = call.answered_at if call.answered_at is not None else call.dialled_at
+        # From the last resume (a hold's silence is wanted), else from the answer.
+        start = next(
+            p for p in (call.resumed_at, call.answered_at, call.dialled_at) if p is not None
+        )
         journal = self.cast.journal
         try:
             journal.expect_absent(match, within=seconds, after=start)
         except UnexpectedEvent:
             pass
         problems = []
+        since = "the resume" if start == call.resumed_at else "the answer"
         answered = journal.records()[start].at if start < journal.position else None
         for record in journal.records(AudioLost)[:]:
             event = record.event
@@ -145,7 +207,7 @@ class CallFlows:
             listener = legs[event.sip_call_id]
             if event.heard != speaker_of[listener]:
                 continue
-            when = f" {record.at - answered:.1f} s after the answer" if answered else ""
+            when = f" {record.at - answered:.1f} s after {since}" if answered else ""
             problems.append(f"{listener} stopped hearing {speaker_of[listener]}{when}")
         return problems
 

@@ -27,6 +27,16 @@ from harness.sut.model import (
     Team,
 )
 
+
+class SutRefused(RuntimeError):
+    """The SUT refused an action the harness asked of it (an API answered 4xx, say).
+
+    Adapters raise it, or a subclass, so that the harness can tell the verdict apart: in a
+    step that exercises a rule it is a conformance failure of that rule; while setting up a
+    scenario it is a set-up error, not a verdict on any rule.
+    """
+
+
 CAPABILITIES = (
     "directory",
     "routing",

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
+from harness.sut.contract import SutRefused
 from harness.sut.events import SutEvent
 from harness.sut.model import (
     Agent,
@@ -33,7 +34,7 @@ from harness.sut.model import (
 from harness.sut.reference_process import ReferenceProcess, SutUnavailable
 
 
-class SutApiError(RuntimeError):
+class SutApiError(SutRefused):
     """The SUT's API refused a request the harness made (status, code and message kept)."""
 
     def __init__(self, method: str, path: str, status: int, body: Any) -> None:
