@@ -69,6 +69,20 @@ Feature: Offers the service cannot use are refused before anyone rings
     When "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
 
+  @AC-ANS-1
+  Scenario Outline: The audio of a customer who offers <direction> flows only in the directions her offer allows
+    When a customer calls "Support" offering <direction> audio
+    Then the phone of "Alice" rings
+    When "Alice" answers the call
+    Then the answer to the customer's offer says "<answer>"
+    And for 2 seconds from the answer, "Alice" <agent hears> the customer and the customer <customer hears> "Alice"
+
+    Examples:
+      | direction | answer   | agent hears   | customer hears |
+      | sendonly  | recvonly | hears         | does not hear  |
+      | recvonly  | sendonly | does not hear | hears          |
+      | inactive  | inactive | does not hear | does not hear  |
+
   @AC-ANS-2
   Scenario: A call whose customer was never connected is not logged as Answered
     When a customer whose phone never acknowledges an answer calls "Support"

@@ -170,9 +170,7 @@ class RelayCore:
         """The party on ``leg`` now sends and receives as ``direction`` says (its SDP offer or
         answer: ``sendrecv``, ``sendonly``, ``recvonly`` or ``inactive``)."""
         if direction not in DIRECTIONS:
-            raise ValueError(
-                f"unknown SDP direction {direction!r}; known: {', '.join(DIRECTIONS)}"
-            )
+            raise ValueError(f"unknown SDP direction {direction!r}; known: {', '.join(DIRECTIONS)}")
         before = self._open_directions()
         self._directions[leg] = direction
         self._rebase_opened(before)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.endpoints.events import CallConnected, CallFailed, PhoneRinging
+from harness.endpoints.events import AudioHeard, CallConnected, CallFailed, PhoneRinging
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, WaitTimeout
+from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.sip.grammar import SipParseError
@@ -127,6 +127,55 @@ class OfferFlows:
         return self.flows.dial(
             number, shape=lambda offer: unusable_stream_first(offer, part, value)
         )
+
+    def call_offering(self, number: str, direction: str) -> PlacedCall:
+        """The customer calls ``number`` offering audio in ``direction`` (RFC 3264 section 6.1);
+        her phone sends and listens whatever it offered, so what each side hears is what the
+        SUT forwards."""
+        return self.flows.dial(number, direction=direction)
+
+    def answered_direction(self, call: PlacedCall) -> str:
+        """The direction of the audio stream in the SUT's answer to the customer."""
+        self.answered_streams(call)  # waits for the answer, checks it parses
+        body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
+        assert body is not None
+        return SessionDescription.parse(body).direction()
+
+    def expect_heard_as_offered(
+        self,
+        call: PlacedCall,
+        agent: str,
+        *,
+        agent_hears: bool,
+        customer_hears: bool,
+        window: float,
+    ) -> None:
+        """Within ``window`` s of the answer, each side hears the other exactly as expected.
+
+        Hearing is the journal's AudioHeard (the speaker's signature detected); not hearing is
+        proven by no such event from the answer to ``window`` s after the last check.
+        """
+        legs = {CUSTOMER: call.sip_call_id, agent: call.agent_legs[agent]}
+        checks = ((agent, CUSTOMER, agent_hears), (CUSTOMER, agent, customer_hears))
+        problems = []
+        for listener, speaker, expected in checks:
+            if expected and self.flows.heard(call, listener, speaker, window) is None:
+                problems.append(f"{listener} did not hear {speaker} within {window:g} s")
+        silent_legs = {legs[listener] for listener, _, expected in checks if not expected}
+        if silent_legs:
+            match = Match(AudioHeard, sip_call_id=lambda leg: leg in silent_legs)
+            start = call.answered_at if call.answered_at is not None else call.dialled_at
+            try:
+                self.cast.journal.expect_absent(match, within=window, after=start)
+            except UnexpectedEvent:
+                heard = self.cast.journal.events(match)
+                problems.extend(f"{ev.party} heard {ev.heard}" for ev in heard[:2])
+        if problems:
+            wanted = ", ".join(
+                f"{listener} {'hears' if hears else 'does not hear'} {speaker}"
+                for listener, speaker, hears in checks
+            )
+            raise ConformanceFailure(("AC-ANS-1",), wanted, "; ".join(problems))
 
     def call_with_late_offer(self, number: str) -> PlacedCall:
         """The customer calls ``number`` with an INVITE without SDP (RFC 3261 section 13.2.1)."""
