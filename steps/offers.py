@@ -89,6 +89,11 @@ def refused_with_warning(
     offers.expect_refused(flows.last, status, code, mention)
 
 
+@then(parsers.parse('the call log has the call as refused, with a reason naming "{mention}"'))
+def logged_refused(offers: OfferFlows, flows: CallFlows, mention: str) -> None:
+    offers.expect_logged_refused(flows.last, mention)
+
+
 @then("no phone rang")
 def no_phone_rang(offers: OfferFlows, flows: CallFlows) -> None:
     offers.expect_no_phone_rang(flows.last)

@@ -17,6 +17,7 @@ Feature: Offers the service cannot use are refused before anyone rings
     When a customer calls "Support" with an offer whose <part> is "<value>"
     Then the customer's call is refused with 488 and a Warning <code> naming "<mention>"
     And no phone rang
+    And the call log has the call as refused, with a reason naming "<mention>"
 
     Examples:
       | part            | value               | code | mention                  |

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from harness.endpoints.events import AudioHeard, CallConnected, CallFailed, PhoneRinging
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.calls import CallFlows, PlacedCall
+from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.sip.grammar import SipParseError
 from harness.sip.sdp import SessionDescription
 from harness.sut.events import SutEvent
+from harness.sut.model import CallLogEntry
 
 __all__ = ["PARTS", "OfferFlows", "reshape", "unusable_stream_first"]
 
@@ -219,6 +220,43 @@ class OfferFlows:
         return self.cast.journal.events(
             Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id)
         )
+
+    def expect_logged_refused(self, call: PlacedCall, mention: str) -> CallLogEntry:
+        """The call log has this call as ``refused``, its reason naming ``mention``, with no
+        agent attempt and nobody credited with an answer.
+
+        The reason is the entry's end reason; an adapter whose SUT gives none is checked on
+        the timeline's texts instead.
+        """
+        journal, observation = self.cast.journal, self.cast.observation
+        entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+        if entry is None:  # not logged yet: wait for the SUT to say something about the call
+            try:
+                journal.wait_for(
+                    Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id),
+                    LOG_TIMEOUT,
+                    after=call.dialled_at,
+                )
+            except WaitTimeout:
+                pass
+            entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+        expected = f"a call log entry refused, its reason naming {mention!r}, no attempt"
+        if entry is None:
+            raise ConformanceFailure(("H-SEC-3",), expected, "no call log entry for the call")
+        said = [entry.end_reason] if entry.end_reason else [t.text for t in entry.timeline]
+        problems = []
+        if entry.status != "refused":
+            problems.append(f"status {entry.status!r}")
+        if not any(mention.lower() in text.lower() for text in said):
+            problems.append(f"reason {entry.end_reason!r}")
+        if entry.attempts or entry.answered_by is not None:
+            problems.append(
+                f"{len(entry.attempts)} answer attempts, answered by {entry.answered_by}"
+            )
+        if problems:
+            raise ConformanceFailure(("H-SEC-3",), expected, "; ".join(problems))
+        call.entry = entry
+        return entry
 
     def expect_no_phone_rang(self, call: PlacedCall) -> None:
         """No agent's phone rang for this call, up to a moment after its refusal."""
