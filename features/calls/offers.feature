@@ -4,8 +4,11 @@ Feature: Offers the service cannot use are refused before anyone rings
   SDP syntax of RFC 4566. A customer's phone may offer media the contact center cannot use: an
   address that is no address, a transport it does not speak, no codec in common. Everything the
   answer depends on is checked before an agent's phone rings; what cannot be used is refused with
-  488 Not Acceptable Here and a Warning naming the problem, and a stream that cannot be used beside
-  one that can is rejected on its own (port 0) while the call goes through.
+  488 Not Acceptable Here and a Warning naming the problem, and logged as refused with that reason;
+  a stream that cannot be used beside one that can is rejected on its own (port 0) while the call
+  goes through. The direction a customer offers (RFC 3264 section 6.1: sendonly, recvonly,
+  inactive) is mirrored in the answer and obeyed by the media path: the audio it excludes never
+  reaches her, or never leaves her, even though her phone keeps sending and listening.
 
   Background:
     Given a number "Support" in the account
