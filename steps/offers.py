@@ -25,6 +25,42 @@ def customer_calls_with(offers: OfferFlows, number: str, part: str, value: str) 
     offers.call_with(number, part, value)
 
 
+@when(parsers.parse('a customer calls "{number}" offering {direction} audio'))
+def customer_calls_offering(offers: OfferFlows, number: str, direction: str) -> None:
+    offers.call_offering(number, direction)
+
+
+@then(parsers.parse('the answer to the customer\'s offer says "{direction}"'))
+def answer_direction(offers: OfferFlows, flows: CallFlows, direction: str) -> None:
+    seen = offers.answered_direction(flows.last)
+    if seen != direction:
+        raise ConformanceFailure(("AC-ANS-1",), f"an answer saying {direction}", seen)
+
+
+@then(
+    parsers.re(
+        r'for (?P<seconds>\d+) seconds from the answer, "(?P<agent>[^"]+)" '
+        r"(?P<agent_hears>hears|does not hear) the customer and the customer "
+        r'(?P<customer_hears>hears|does not hear) "(?P=agent)"$'
+    )
+)
+def heard_as_offered(
+    offers: OfferFlows,
+    flows: CallFlows,
+    seconds: str,
+    agent: str,
+    agent_hears: str,
+    customer_hears: str,
+) -> None:
+    offers.expect_heard_as_offered(
+        flows.last,
+        agent,
+        agent_hears=agent_hears == "hears",
+        customer_hears=customer_hears == "hears",
+        window=float(seconds),
+    )
+
+
 @when(parsers.parse('a customer calls "{number}" with no offer in the INVITE'))
 def customer_calls_with_late_offer(offers: OfferFlows, number: str) -> None:
     offers.call_with_late_offer(number)
@@ -51,6 +87,11 @@ def refused_with_warning(
     offers: OfferFlows, flows: CallFlows, status: int, code: int, mention: str
 ) -> None:
     offers.expect_refused(flows.last, status, code, mention)
+
+
+@then(parsers.parse('the call log has the call as refused, with a reason naming "{mention}"'))
+def logged_refused(offers: OfferFlows, flows: CallFlows, mention: str) -> None:
+    offers.expect_logged_refused(flows.last, mention)
 
 
 @then("no phone rang")

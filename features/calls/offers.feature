@@ -4,8 +4,11 @@ Feature: Offers the service cannot use are refused before anyone rings
   SDP syntax of RFC 4566. A customer's phone may offer media the contact center cannot use: an
   address that is no address, a transport it does not speak, no codec in common. Everything the
   answer depends on is checked before an agent's phone rings; what cannot be used is refused with
-  488 Not Acceptable Here and a Warning naming the problem, and a stream that cannot be used beside
-  one that can is rejected on its own (port 0) while the call goes through.
+  488 Not Acceptable Here and a Warning naming the problem, and logged as refused with that reason;
+  a stream that cannot be used beside one that can is rejected on its own (port 0) while the call
+  goes through. The direction a customer offers (RFC 3264 section 6.1: sendonly, recvonly,
+  inactive) is mirrored in the answer and obeyed by the media path: the audio it excludes never
+  reaches her, or never leaves her, even though her phone keeps sending and listening.
 
   Background:
     Given a number "Support" in the account
@@ -17,6 +20,7 @@ Feature: Offers the service cannot use are refused before anyone rings
     When a customer calls "Support" with an offer whose <part> is "<value>"
     Then the customer's call is refused with 488 and a Warning <code> naming "<mention>"
     And no phone rang
+    And the call log has the call as refused, with a reason naming "<mention>"
 
     Examples:
       | part            | value               | code | mention                  |
@@ -68,6 +72,20 @@ Feature: Offers the service cannot use are refused before anyone rings
     Then the phone of "Alice" rings
     When "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
+
+  @AC-ANS-1
+  Scenario Outline: The audio of a customer who offers <direction> flows only in the directions her offer allows
+    When a customer calls "Support" offering <direction> audio
+    Then the phone of "Alice" rings
+    When "Alice" answers the call
+    Then the answer to the customer's offer says "<answer>"
+    And for 2 seconds from the answer, "Alice" <agent hears> the customer and the customer <customer hears> "Alice"
+
+    Examples:
+      | direction | answer   | agent hears   | customer hears |
+      | sendonly  | recvonly | hears         | does not hear  |
+      | recvonly  | sendonly | does not hear | hears          |
+      | inactive  | inactive | does not hear | does not hear  |
 
   @AC-ANS-2
   Scenario: A call whose customer was never connected is not logged as Answered

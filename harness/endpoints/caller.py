@@ -63,6 +63,7 @@ class SyntheticCaller:
         shape: Callable[[bytes], bytes] | None = None,
         acknowledge: bool = True,
         late_offer: bool = False,
+        direction: str = "sendrecv",
     ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
@@ -70,11 +71,15 @@ class SyntheticCaller:
         see: another address, transport, several streams...). With ``acknowledge=False`` the
         answer is never acknowledged: the SUT sees a customer whose ACK is lost. With
         ``late_offer`` the INVITE carries no SDP: the SUT offers in its 200 and our answer
-        goes in the ACK (RFC 3261 section 13.2.1).
+        goes in the ACK (RFC 3261 section 13.2.1). ``direction`` is the offer's SDP direction
+        (``sendonly``, ``recvonly``, ``inactive``); whatever it says, our RTP leg keeps sending
+        and listening, so that what each side hears shows what the SUT forwards.
         """
+        if direction not in sdp.DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(sdp.DIRECTIONS)}: {direction!r}")
         leg = await MediaLeg.open(self.stage, self.name)
         host, port = self.sip.local_address
-        offer = bytes(sdp.make_offer(leg.host, leg.port))
+        offer = bytes(sdp.make_offer(leg.host, leg.port, direction=direction))
         if shape is not None:
             offer = shape(offer)
         call = self.sip.invite(

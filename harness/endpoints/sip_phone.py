@@ -115,8 +115,13 @@ class SipPhone:
             if call.state.value in ("incoming", "ringing")
         ]
 
-    async def answer(self, sip_call_id: str | None = None) -> str:
-        """Pick up ``sip_call_id`` (default: the oldest ringing call); returns its SIP Call-ID."""
+    async def answer(self, sip_call_id: str | None = None, *, direction: str | None = None) -> str:
+        """Pick up ``sip_call_id`` (default: the oldest ringing call); returns its SIP Call-ID.
+
+        ``direction`` narrows the answer's SDP direction (e.g. ``recvonly``: the agent is not
+        to be heard); the phone's RTP leg still sends and listens, so what each side hears is
+        what the SUT forwards.
+        """
         if sip_call_id is None:
             ringing = self.ringing()
             if not ringing:
@@ -130,7 +135,7 @@ class SipPhone:
             call.answer(bytes(sdp.make_offer(leg.host, leg.port)))
         else:
             offer = sdp.SessionDescription.parse(call.remote_sdp)
-            answer = sdp.make_answer(offer, leg.host, leg.port)
+            answer = sdp.make_answer(offer, leg.host, leg.port, direction=direction)
             call.answer(bytes(answer))
             leg.start(bytes(offer), now)
         self.stage.journal.record(party_events.AnswerSent(party=self.name, sip_call_id=sip_call_id))

@@ -8,6 +8,11 @@ number goes on from the last one sent, the timestamp advances by the time that p
 section 5.1), and the marker bit flags the new talkspurt (RFC 3551 section 4.1).
 
 G.711 payloads are transcoded when the legs negotiated different laws.
+
+Each direction is gated on its own: the party on each leg declares, as an SDP direction
+(RFC 3264 section 6.1), whether it sends and whether it receives, and packets go from one leg to
+the other only while the bridge is connected, the sender's side sends and the receiver's side
+receives. A customer who offered ``sendonly`` is heard but hears nothing.
 """
 
 from __future__ import annotations
@@ -38,11 +43,20 @@ class RelayCounters:
     received: int = 0
     forwarded: int = 0
     dropped: int = 0
-    """Valid RTP received while the relay was disconnected."""
+    """Valid RTP received while the relay was disconnected or this direction was closed."""
     transcoded: int = 0
     malformed: int = 0
     rtcp: int = 0
     """RTCP is terminated by the relay, as a B2BUA does, not forwarded."""
+
+
+# Whether a party with this SDP direction sends, and whether it receives (RFC 3264 section 6.1).
+DIRECTIONS: dict[str, tuple[bool, bool]] = {
+    "sendrecv": (True, True),
+    "sendonly": (True, False),
+    "recvonly": (False, True),
+    "inactive": (False, False),
+}
 
 
 class _Renumbering:
@@ -91,7 +105,11 @@ class _Renumbering:
 
 
 class RelayCore:
-    """Forwards RTP between leg A and leg B while connected; drops it while disconnected."""
+    """Forwards RTP between leg A and leg B while connected; drops it while disconnected.
+
+    While connected, each direction is open only as far as the two parties' SDP directions
+    allow (see :meth:`set_direction`); both start as ``sendrecv``.
+    """
 
     def __init__(
         self,
@@ -108,6 +126,7 @@ class RelayCore:
         self.a_to_b = RelayCounters()
         self.b_to_a = RelayCounters()
         self.connected = False
+        self._directions = {leg: "sendrecv" for leg in Leg}
 
     def counters(self, from_leg: Leg) -> RelayCounters:
         """The counters of packets received on ``from_leg``."""
@@ -127,12 +146,40 @@ class RelayCore:
         """The SSRC of the stream the relay sends on ``leg``."""
         return self._outgoing[leg].ssrc
 
+    def direction(self, leg: Leg) -> str:
+        """The SDP direction the party on ``leg`` declared."""
+        return self._directions[leg]
+
+    def forwarding(self, from_leg: Leg) -> bool:
+        """Whether packets received on ``from_leg`` are forwarded to the other leg now."""
+        sends = DIRECTIONS[self._directions[from_leg]][0]
+        receives = DIRECTIONS[self._directions[from_leg.other]][1]
+        return self.connected and sends and receives
+
+    def _open_directions(self) -> dict[Leg, bool]:
+        return {leg: self.forwarding(leg) for leg in Leg}
+
+    def _rebase_opened(self, before: dict[Leg, bool]) -> None:
+        # A direction that opens starts a new incoming stream on its outgoing leg: re-based so
+        # the dropped packets do not look like loss downstream.
+        for from_leg, was_open in before.items():
+            if not was_open and self.forwarding(from_leg):
+                self._outgoing[from_leg.other].rebase()
+
+    def set_direction(self, leg: Leg, direction: str) -> None:
+        """The party on ``leg`` now sends and receives as ``direction`` says (its SDP offer or
+        answer: ``sendrecv``, ``sendonly``, ``recvonly`` or ``inactive``)."""
+        if direction not in DIRECTIONS:
+            raise ValueError(f"unknown SDP direction {direction!r}; known: {', '.join(DIRECTIONS)}")
+        before = self._open_directions()
+        self._directions[leg] = direction
+        self._rebase_opened(before)
+
     def connect(self) -> None:
-        """Start forwarding media between the legs."""
-        if not self.connected:
-            self.connected = True
-            for renumbering in self._outgoing.values():
-                renumbering.rebase()
+        """Start forwarding media between the legs, in the directions the parties allow."""
+        before = self._open_directions()
+        self.connected = True
+        self._rebase_opened(before)
 
     def disconnect(self) -> None:
         """Stop forwarding: packets are counted and dropped, as for legs not bridged."""
@@ -150,7 +197,7 @@ class RelayCore:
         except RtpParseError:
             counters.malformed += 1
             return None
-        if not self.connected:
+        if not self.forwarding(from_leg):
             counters.dropped += 1
             return None
         out_leg = from_leg.other

@@ -535,6 +535,11 @@ class RtpRelay:
         """Drop media (counted per direction) until `connect`."""
         self.core.disconnect()
 
+    def set_direction(self, leg: Leg, direction: str) -> None:
+        """The party on ``leg`` sends and receives as the SDP ``direction`` says; the relay
+        forwards only what one side sends and the other receives (`RelayCore.set_direction`)."""
+        self.core.set_direction(leg, direction)
+
     async def wait_received(self, from_leg: Leg, count: int) -> None:
         """Return once ``count`` datagrams in total have arrived on ``from_leg``."""
         await self._waiters[from_leg].wait(self.core.counters(from_leg).received, count)

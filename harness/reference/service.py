@@ -386,6 +386,43 @@ class ContactCenter:
             call.call_id, account_id, number.id, plan, names, self.registered_contacts
         )
 
+    def refuse_inbound_call(
+        self, called_e164: str, caller: str, sip_call_id: str, reason: str
+    ) -> CallRecord | None:
+        """Log a call refused before anyone rang (its offer could not be used; 488 sent).
+
+        The call log gets an entry with status ``refused`` and ``reason`` (what the caller was
+        told); the number's account gets a ``call.refused`` event (nobody else: that would tell
+        outsiders which numbers exist). A number nobody owns logs nothing: None.
+        """
+        number = self.store.number_by_e164(called_e164)
+        if number is None:
+            return None
+        blank = CallRecord(
+            self._new_call_id(),
+            number.account_id,
+            number.id,
+            caller,
+            number.e164,
+            started_at=self.clock.now(number.account_id),
+        )
+        call = calls.refuse(
+            blank,
+            number_label=f"{number.name} ({number.e164})",
+            sip_call_id=sip_call_id,
+            reason=reason,
+        )
+        self.store.save_call(call)
+        self._call_event(
+            call,
+            "call.refused",
+            sip_call_id=sip_call_id,
+            status=488,
+            reason=reason,
+            **{"from": caller},
+        )
+        return call
+
     def record_sip_call_id(self, call_id: str, sip_call_id: str) -> None:
         """Remember the SIP Call-ID of another leg (an agent's) of this call."""
         call = self._call(call_id)

@@ -61,15 +61,23 @@ class CallFlows:
         shape: Callable[[bytes], bytes] | None = None,
         acknowledge: bool = True,
         late_offer: bool = False,
+        direction: str = "sendrecv",
     ) -> PlacedCall:
         """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first,
-        ``acknowledge=False`` makes the customer's phone never acknowledge the answer, and
-        ``late_offer`` sends the INVITE without SDP."""
+        ``acknowledge=False`` makes the customer's phone never acknowledge the answer,
+        ``late_offer`` sends the INVITE without SDP and ``direction`` is the offer's SDP
+        direction (RFC 3264 section 6.1)."""
         cast = self.cast
         uri = cast.telephony.number_uri(cast.number(number_name))
         position = cast.journal.position
         sip_call_id = cast.portal.run(
-            cast.customer.dial(uri, shape=shape, acknowledge=acknowledge, late_offer=late_offer)
+            cast.customer.dial(
+                uri,
+                shape=shape,
+                acknowledge=acknowledge,
+                late_offer=late_offer,
+                direction=direction,
+            )
         )
         call = PlacedCall(number_name, sip_call_id, position)
         self.placed.append(call)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.endpoints.events import CallConnected, CallFailed, PhoneRinging
+from harness.endpoints.events import AudioHeard, CallConnected, CallFailed, PhoneRinging
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, WaitTimeout
-from harness.scenario.calls import CallFlows, PlacedCall
+from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
+from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.sip.grammar import SipParseError
 from harness.sip.sdp import SessionDescription
 from harness.sut.events import SutEvent
+from harness.sut.model import CallLogEntry
 
 __all__ = ["PARTS", "OfferFlows", "reshape", "unusable_stream_first"]
 
@@ -128,6 +129,55 @@ class OfferFlows:
             number, shape=lambda offer: unusable_stream_first(offer, part, value)
         )
 
+    def call_offering(self, number: str, direction: str) -> PlacedCall:
+        """The customer calls ``number`` offering audio in ``direction`` (RFC 3264 section 6.1);
+        her phone sends and listens whatever it offered, so what each side hears is what the
+        SUT forwards."""
+        return self.flows.dial(number, direction=direction)
+
+    def answered_direction(self, call: PlacedCall) -> str:
+        """The direction of the audio stream in the SUT's answer to the customer."""
+        self.answered_streams(call)  # waits for the answer, checks it parses
+        body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
+        assert body is not None
+        return SessionDescription.parse(body).direction()
+
+    def expect_heard_as_offered(
+        self,
+        call: PlacedCall,
+        agent: str,
+        *,
+        agent_hears: bool,
+        customer_hears: bool,
+        window: float,
+    ) -> None:
+        """Within ``window`` s of the answer, each side hears the other exactly as expected.
+
+        Hearing is the journal's AudioHeard (the speaker's signature detected); not hearing is
+        proven by no such event from the answer to ``window`` s after the last check.
+        """
+        legs = {CUSTOMER: call.sip_call_id, agent: call.agent_legs[agent]}
+        checks = ((agent, CUSTOMER, agent_hears), (CUSTOMER, agent, customer_hears))
+        problems = []
+        for listener, speaker, expected in checks:
+            if expected and self.flows.heard(call, listener, speaker, window) is None:
+                problems.append(f"{listener} did not hear {speaker} within {window:g} s")
+        silent_legs = {legs[listener] for listener, _, expected in checks if not expected}
+        if silent_legs:
+            match = Match(AudioHeard, sip_call_id=lambda leg: leg in silent_legs)
+            start = call.answered_at if call.answered_at is not None else call.dialled_at
+            try:
+                self.cast.journal.expect_absent(match, within=window, after=start)
+            except UnexpectedEvent:
+                heard = self.cast.journal.events(match)
+                problems.extend(f"{ev.party} heard {ev.heard}" for ev in heard[:2])
+        if problems:
+            wanted = ", ".join(
+                f"{listener} {'hears' if hears else 'does not hear'} {speaker}"
+                for listener, speaker, hears in checks
+            )
+            raise ConformanceFailure(("AC-ANS-1",), wanted, "; ".join(problems))
+
     def call_with_late_offer(self, number: str) -> PlacedCall:
         """The customer calls ``number`` with an INVITE without SDP (RFC 3261 section 13.2.1)."""
         return self.flows.dial(number, late_offer=True)
@@ -170,6 +220,43 @@ class OfferFlows:
         return self.cast.journal.events(
             Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id)
         )
+
+    def expect_logged_refused(self, call: PlacedCall, mention: str) -> CallLogEntry:
+        """The call log has this call as ``refused``, its reason naming ``mention``, with no
+        agent attempt and nobody credited with an answer.
+
+        The reason is the entry's end reason; an adapter whose SUT gives none is checked on
+        the timeline's texts instead.
+        """
+        journal, observation = self.cast.journal, self.cast.observation
+        entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+        if entry is None:  # not logged yet: wait for the SUT to say something about the call
+            try:
+                journal.wait_for(
+                    Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id),
+                    LOG_TIMEOUT,
+                    after=call.dialled_at,
+                )
+            except WaitTimeout:
+                pass
+            entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+        expected = f"a call log entry refused, its reason naming {mention!r}, no attempt"
+        if entry is None:
+            raise ConformanceFailure(("H-SEC-3",), expected, "no call log entry for the call")
+        said = [entry.end_reason] if entry.end_reason else [t.text for t in entry.timeline]
+        problems = []
+        if entry.status != "refused":
+            problems.append(f"status {entry.status!r}")
+        if not any(mention.lower() in text.lower() for text in said):
+            problems.append(f"reason {entry.end_reason!r}")
+        if entry.attempts or entry.answered_by is not None:
+            problems.append(
+                f"{len(entry.attempts)} answer attempts, answered by {entry.answered_by}"
+            )
+        if problems:
+            raise ConformanceFailure(("H-SEC-3",), expected, "; ".join(problems))
+        call.entry = entry
+        return entry
 
     def expect_no_phone_rang(self, call: PlacedCall) -> None:
         """No agent's phone rang for this call, up to a moment after its refusal."""

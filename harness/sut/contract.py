@@ -84,7 +84,9 @@ class Telephony(Protocol):
 
 @runtime_checkable
 class Observation(Protocol):
-    """What the dashboard shows: the call log with statuses and timelines."""
+    """What the dashboard shows: the call log with statuses and timelines (a call refused
+    before anyone rang, e.g. with 488 for an unusable offer, is an entry of status
+    ``refused``)."""
 
     async def call_log(self) -> list[CallLogEntry]: ...
     async def call(self, call_id: str) -> CallLogEntry: ...

@@ -88,7 +88,7 @@ class CallLogEntry:
     """A call as the SUT's dashboard shows it. ``call_id`` is the SUT's Call ID (for support)."""
 
     call_id: str
-    status: str  # "answered", "missed", "ringing", "in_progress", ...
+    status: str  # "answered", "missed", "refused", "ringing", "in_progress", ...
     from_number: str
     to_number: str
     sip_call_ids: tuple[str, ...] = ()
@@ -100,6 +100,9 @@ class CallLogEntry:
     hold_s: float = 0.0
     attempts: tuple[AnswerAttempt, ...] = ()
     timeline: tuple[TimelineEntry, ...] = field(default=())
+    end_reason: str | None = None
+    """Why the call ended, in the SUT's words (for ``refused``: what the caller was told);
+    optional, an adapter whose SUT does not say leaves it None."""
 
     @property
     def is_final(self) -> bool:

@@ -51,3 +51,31 @@ def test_hold_silences_the_bridge_and_is_logged(cast: Cast, flows: CallFlows, ho
     assert kinds.index("held") < kinds.index("resumed")
     who = "agent" if holder == "Alice" else "caller"
     assert any(t.kind == "held" and who in t.text for t in entry.timeline), entry.timeline
+
+
+def test_resume_keeps_the_direction_the_customer_offered(cast: Cast, flows: CallFlows) -> None:
+    """A customer who offered sendonly is heard, never hears: not before the hold, not after."""
+    cast.add_number("Support")
+    cast.add_agent_with_phone("Alice")
+    DistributionAdmin(cast).add("Support", "user", "Alice")
+    call = flows.dial("Support", direction="sendonly")
+    flows.answer(call, "Alice")
+    leg = call.agent_legs["Alice"]
+    journal = cast.journal
+    assert flows.heard(call, "Alice", CUSTOMER, 3) is not None
+
+    cast.portal.run(cast.phone("Alice").hold(leg))
+    journal.wait_for(Match(AudioLost, party="Alice", heard=CUSTOMER, sip_call_id=leg), 3)
+    resumed_at = journal.position
+    cast.portal.run(cast.phone("Alice").hold(leg, held=False))
+    journal.wait_for(
+        Match(AudioHeard, party="Alice", heard=CUSTOMER, sip_call_id=leg), 3, after=resumed_at
+    )
+    # The customer's own offer still says she receives nothing, hold or no hold.
+    journal.expect_absent(
+        Match(AudioHeard, party=CUSTOMER, sip_call_id=call.sip_call_id),
+        within=2,
+        after=call.dialled_at,
+    )
+    flows.hang_up(call)
+    assert flows.log_entry(call, final=True).status == "answered"

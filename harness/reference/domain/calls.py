@@ -4,13 +4,16 @@ The state machine is a transition table (one place, like h11's ``_state.py``)::
 
     ringing --answer--> answered --end--> ended
     ringing --end-----> ended
+    ringing --refuse--> ended   (before anyone rang: the offer could not be used)
     answered --hold--> held --resume--> answered;  held --end--> ended
 
 ``ring``, ``no_answer`` and an unregistered answer attempt keep a ringing call ringing. Every
 other (state, event) pair is an :class:`IllegalTransition`.
 
 When a call ends its status is logged: ``answered`` if an answer was registered, else
-``missed``. The telephony edge registers an answer only once the customer's leg is connected
+``missed``; a call refused before anyone rang (an SDP offer the service cannot use, answered
+with 488) is logged ``refused``, with the reason the caller was given and no answer attempt.
+The telephony edge registers an answer only once the customer's leg is connected
 (the 200 sent to the caller and acknowledged); an agent who answered a call that never reached
 the customer is kept as an attempt, with a timeline entry saying why (``answer_not_connected``).
 An answer is registered only when the assignment that routed the call to the user
@@ -48,6 +51,7 @@ class CallEvent(enum.StrEnum):
     HOLD = "hold"
     RESUME = "resume"
     END = "end"
+    REFUSE = "refuse"
 
 
 TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
@@ -62,6 +66,7 @@ TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
     (CallState.HELD, CallEvent.RESUME): CallState.ANSWERED,
     (CallState.ANSWERED, CallEvent.RESUME): CallState.ANSWERED,
     (CallState.HELD, CallEvent.END): CallState.ENDED,
+    (CallState.RINGING, CallEvent.REFUSE): CallState.ENDED,
 }
 
 
@@ -78,6 +83,7 @@ class CallStatus(enum.StrEnum):
 
     ANSWERED = "answered"
     MISSED = "missed"
+    REFUSED = "refused"
 
 
 class EndedBy(enum.StrEnum):
@@ -99,6 +105,7 @@ class TimelineKind(enum.StrEnum):
     HELD = "held"
     RESUMED = "resumed"
     NOT_CONNECTED = "not_connected"
+    REFUSED = "refused"
     ENDED = "ended"
 
 
@@ -231,6 +238,36 @@ def open_call(
         ),
     )
     return end(opened, at, EndedBy.SYSTEM, "no user assigned")
+
+
+def refuse(call: CallRecord, *, number_label: str, sip_call_id: str, reason: str) -> CallRecord:
+    """Log a call refused before anyone rang: status ``refused``, ``reason`` as its end reason.
+
+    The reason is what the caller was told (the Warning text of the 488). Only a call that has
+    not been routed, rung or answered can be refused: an agent who was disturbed would make it
+    an ordinary missed or answered call, so refusing such a call is an
+    :class:`IllegalTransition`.
+    """
+    if call.timeline or call.offers or call.attempts:
+        raise IllegalTransition(f"call {call.call_id} was already routed: it cannot be refused")
+    if not reason.strip():
+        raise ValueError("a refused call needs the reason the caller was given")
+    at = call.started_at
+    state = next_state(call.state, CallEvent.REFUSE)
+    incoming = TimelineEntry(
+        at, TimelineKind.INCOMING, None, f"Incoming call from {call.caller} to {number_label}"
+    )
+    refused = TimelineEntry(at, TimelineKind.REFUSED, None, f"Refused before anyone rang: {reason}")
+    return replace(
+        call,
+        state=state,
+        status=CallStatus.REFUSED,
+        sip_call_ids=(sip_call_id,),
+        timeline=(incoming, refused),
+        ended_at=at,
+        ended_by=EndedBy.SYSTEM,
+        end_reason=reason,
+    )
 
 
 def add_sip_call_id(call: CallRecord, sip_call_id: str) -> CallRecord:

@@ -219,27 +219,27 @@ class SipEdge:
         self._guarded(call, "start", call.start)
 
     def _refuse_offer(self, incoming: IncomingCall, warning: int, reason: str) -> None:
-        """488 with a Warning naming the problem (RFC 3261 sections 13.3.1.3 and 20.43)."""
+        """488 with a Warning naming the problem (RFC 3261 sections 13.3.1.3 and 20.43).
+
+        The call log keeps the refused call, with the reason the caller is given; it is
+        logged before the 488 leaves, so a caller who looks at the log once refused finds it.
+        """
         LOG.info("INVITE %s refused before ringing: %s", incoming.call_id, reason)
         host, port = self.local_address
         agent = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        incoming.reject(
-            488, "Not Acceptable Here", extra=[("Warning", warning_value(warning, agent, reason))]
-        )
-        # The number's account learns of the refused call (nobody else: that would tell
-        # outsiders which numbers exist). No call log entry: no call was set up.
-        number = self.center.number_by_e164(unquote(incoming.request.uri.user or ""))
-        if number is not None:
-            event = {
-                "type": "call.refused",
-                "at": iso_utc(self.center.clock.now(number.account_id)),
-                "number_id": number.id,
-                "from": unquote(incoming.request.from_.uri.user or ""),
-                "sip_call_id": incoming.call_id,
-                "status": 488,
-                "reason": reason,
-            }
-            self.center.bus.publish(number.account_id, event)
+        try:
+            self.center.refuse_inbound_call(
+                unquote(incoming.request.uri.user or "", errors="replace"),
+                unquote(incoming.request.from_.uri.user or "", errors="replace") or "anonymous",
+                incoming.call_id,
+                reason,
+            )
+        finally:  # the caller gets the 488 even if the log could not be written
+            incoming.reject(
+                488,
+                "Not Acceptable Here",
+                extra=[("Warning", warning_value(warning, agent, reason))],
+            )
 
     def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
         if isinstance(call, OutgoingCall):

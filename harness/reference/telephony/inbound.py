@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
@@ -184,6 +185,8 @@ class InboundCall:
         if (":" in host) != (":" in self.relay.leg_a.local_address[0]):
             return f"the answer in the ACK puts media on {host}, another family than our offer's"
         self.relay.leg_a.set_remote(host, port)
+        assert review.accepted is not None
+        self.relay.set_direction(Leg.A, answer.direction(review.accepted.media))
         return None
 
     def register_answer(self, leg: AgentLeg) -> None:
@@ -201,8 +204,10 @@ class InboundCall:
             return
         leg.registered = True
         self.bridged = leg
-        host, port = sdp.remote_rtp_address(sdp.SessionDescription.parse(leg.sdp))
+        agent_answer = sdp.SessionDescription.parse(leg.sdp)
+        host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
+        self.relay.set_direction(Leg.B, agent_answer.direction())
         self.relay.connect()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
@@ -222,6 +227,10 @@ class InboundCall:
             self.caller.answer(bytes(sdp.make_offer(a_host, a_port, codecs=(self.codec,))))
         else:
             self.relay.leg_a.set_remote(*self.review.remote)
+            # RFC 3264 section 6.1: a customer who offered sendonly is heard but hears nothing
+            # (recvonly the reverse, inactive neither); the answer mirrors it, the relay obeys it.
+            accepted = self.review.require()
+            self.relay.set_direction(Leg.A, self.review.offer.direction(accepted.media))
             self.caller.answer(bytes(self.review.answer(a_host, a_port)))
         self.caller_answered = True
 
@@ -256,17 +265,24 @@ class InboundCall:
         """A re-INVITE from a bridged party: sendonly/inactive holds the call, sendrecv resumes.
 
         The re-INVITE itself is answered by the SIP layer (its direction mirrored, RFC 3264
-        section 6.1); here the bridge stops or restarts forwarding and the call log learns it.
+        section 6.1); here the relay learns the party's new direction and the call log learns
+        of the hold. Holding silences the call both ways, as a contact center's hold does (the
+        holder is not heard either), so a hold closes that party's side of the relay; a resume
+        reopens it, and any direction the other party declared still applies. A recvonly
+        re-offer is no hold: that party just stops being heard.
         """
         if offer is None or self.bridged is None:
             return  # an offerless re-INVITE changes nothing we track
         direction = sdp.SessionDescription.parse(offer).direction()
+        leg = Leg.A if by == "caller" else Leg.B
         if direction in ("sendonly", "inactive"):
-            self.relay.disconnect()
+            self.relay.set_direction(leg, "inactive")
             self.center.call_held(self.call_id, by)
         elif direction == "sendrecv":
-            self.relay.connect()
+            self.relay.set_direction(leg, "sendrecv")
             self.center.call_resumed(self.call_id, by)
+        else:
+            self.relay.set_direction(leg, direction)
 
     def on_caller_event(self, event: sip_events.UaEvent) -> None:
         if isinstance(event, sip_events.ReinviteReceived):

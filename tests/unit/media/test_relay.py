@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from harness.media import g711
 from harness.media.relay import Leg, RelayCore
@@ -115,3 +116,70 @@ def test_payload_type_can_change_after_renegotiation():
     out = _out(core, Leg.A, _stream(1, 1)[0], 0.0)
     assert out.payload_type == g711.PCMA
     assert core.payload_type(Leg.B) == g711.PCMA
+
+
+def _passes(core: RelayCore, from_leg: Leg, now: float) -> bool:
+    return core.handle(from_leg, _stream(7, 1, seq0=int(now * 50))[0], now) is not None
+
+
+def test_each_direction_follows_both_parties_sdp_directions():
+    core = RelayCore(rng=random.Random(8))
+    core.connect()
+    expected = {  # caller's direction on leg A -> (A to B forwarded, B to A forwarded)
+        "sendrecv": (True, True),
+        "sendonly": (True, False),
+        "recvonly": (False, True),
+        "inactive": (False, False),
+    }
+    for i, (direction, (a_to_b, b_to_a)) in enumerate(expected.items()):
+        core.set_direction(Leg.A, direction)
+        assert core.direction(Leg.A) == direction
+        assert (core.forwarding(Leg.A), core.forwarding(Leg.B)) == (a_to_b, b_to_a)
+        assert _passes(core, Leg.A, i) is a_to_b, direction
+        assert _passes(core, Leg.B, i) is b_to_a, direction
+
+
+def test_a_direction_needs_the_sender_to_send_and_the_receiver_to_receive():
+    core = RelayCore(rng=random.Random(9))
+    core.connect()
+    core.set_direction(Leg.A, "sendonly")  # the caller only sends...
+    core.set_direction(Leg.B, "sendonly")  # ...and the agent only sends: nobody receives
+    assert not core.forwarding(Leg.A) and not core.forwarding(Leg.B)
+    core.set_direction(Leg.B, "recvonly")
+    assert core.forwarding(Leg.A) and not core.forwarding(Leg.B)
+
+
+def test_closed_direction_counts_drops_and_disconnect_closes_both():
+    core = RelayCore(rng=random.Random(10))
+    core.set_direction(Leg.A, "sendonly")
+    assert not core.forwarding(Leg.A)  # not bridged yet
+    core.connect()
+    for i, packet in enumerate(_stream(3, 4)):
+        core.handle(Leg.A, packet, 0.02 * i)
+        core.handle(Leg.B, packet, 0.02 * i)
+    assert (core.a_to_b.forwarded, core.a_to_b.dropped) == (4, 0)
+    assert (core.b_to_a.forwarded, core.b_to_a.dropped) == (0, 4)
+    core.disconnect()
+    assert not core.forwarding(Leg.A) and not core.forwarding(Leg.B)
+    core.connect()
+    assert core.direction(Leg.A) == "sendonly"  # reconnecting keeps what the parties declared
+    assert core.forwarding(Leg.A) and not core.forwarding(Leg.B)
+
+
+def test_a_direction_that_opens_continues_its_outgoing_stream():
+    core = RelayCore(rng=random.Random(11))
+    core.connect()
+    packets = _stream(1, 30)
+    before = [_out(core, Leg.A, p, 0.02 * i) for i, p in enumerate(packets[:5])]
+    core.set_direction(Leg.A, "recvonly")  # the caller stops being heard (say, a hold)
+    assert all(core.handle(Leg.A, p, 0.02 * i) is None for i, p in enumerate(packets[5:15], 5))
+    core.set_direction(Leg.A, "sendrecv")
+    resumed = _out(core, Leg.A, packets[15], 0.3)
+    assert resumed.sequence_number == (before[-1].sequence_number + 1) & 0xFFFF
+    assert resumed.marker
+
+
+def test_unknown_direction_is_refused_by_name():
+    core = RelayCore(rng=random.Random(12))
+    with pytest.raises(ValueError, match="'sendrcv'; known: sendrecv"):
+        core.set_direction(Leg.A, "sendrcv")

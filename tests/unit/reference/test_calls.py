@@ -38,6 +38,7 @@ ALLOWED = {
     (CallState.HELD, CallEvent.HOLD): CallState.HELD,
     (CallState.HELD, CallEvent.RESUME): CallState.ANSWERED,
     (CallState.HELD, CallEvent.END): CallState.ENDED,
+    (CallState.RINGING, CallEvent.REFUSE): CallState.ENDED,
 }
 
 
@@ -179,3 +180,33 @@ def test_call_with_nobody_assigned_is_missed_at_once_with_the_reason():
 def test_sip_call_ids_accumulate_without_repeats():
     call = calls.add_sip_call_id(new_call(offer("u1", "Ana")), "leg-2@x")
     assert calls.add_sip_call_id(call, "leg-2@x").sip_call_ids == ("sip-1@x", "leg-2@x")
+
+
+def blank_call() -> CallRecord:
+    return CallRecord("CALL-0000000002", "a1", "n1", "+33612345678", "+33123456789", T0)
+
+
+def test_refused_call_is_logged_refused_with_its_reason_and_no_attempt():
+    reason = "stream 1: the connection address '10.10.10.256' is not an address"
+    call = calls.refuse(blank_call(), number_label="Sales", sip_call_id="sip-9@x", reason=reason)
+    assert (call.state, call.status) == (CallState.ENDED, CallStatus.REFUSED)
+    assert (call.ended_by, call.end_reason) == (EndedBy.SYSTEM, reason)
+    assert call.ended_at == call.started_at and call.duration_s == 0.0
+    assert call.offers == () and call.attempts == () and call.answered_by is None
+    assert call.sip_call_ids == ("sip-9@x",)
+    assert [e.kind for e in call.timeline] == [TimelineKind.INCOMING, TimelineKind.REFUSED]
+    assert call.timeline[1].text == f"Refused before anyone rang: {reason}"
+
+
+def test_only_a_call_nobody_was_offered_can_be_refused():
+    routed = new_call(offer("u1", "Ana"))
+    with pytest.raises(IllegalTransition, match="already routed"):
+        calls.refuse(routed, number_label="Sales", sip_call_id="sip-1@x", reason="too late")
+    unrouted = new_call()  # opened and ended at once: it has a history already
+    with pytest.raises(IllegalTransition):
+        calls.refuse(unrouted, number_label="Sales", sip_call_id="sip-1@x", reason="too late")
+
+
+def test_a_refused_call_needs_a_reason():
+    with pytest.raises(ValueError, match="reason"):
+        calls.refuse(blank_call(), number_label="Sales", sip_call_id="s@x", reason=" ")

@@ -55,6 +55,35 @@ def test_call_to_number_with_nobody_assigned_is_missed_with_reason(center):
     )
 
 
+def test_refused_call_is_in_the_call_log_with_its_reason(center, setup):
+    account, *_, number = setup
+    events = center.bus.subscribe(account.id)
+    reason = "stream 1: transport 'RTP/SAVP' is not supported"
+    call = center.refuse_inbound_call("+33123456789", "+33611111111", "r@127.0.0.1", reason)
+    assert call is not None
+    logged = center.get_call(account.id, call.call_id)
+    assert (logged.status, logged.end_reason, logged.attempts) == ("refused", reason, ())
+    assert [c.call_id for c in center.list_calls(account.id, number.id)] == [call.call_id]
+    (event,) = drain(center, events)
+    assert (event["type"], event["call_id"], event["sip_call_id"], event["status"]) == (
+        "call.refused",
+        call.call_id,
+        "r@127.0.0.1",
+        488,
+    )
+    assert (event["reason"], event["from"], event["number_id"]) == (
+        reason,
+        "+33611111111",
+        number.id,
+    )
+
+
+def test_refused_call_to_a_number_nobody_owns_logs_nothing(center, setup):
+    account, *_ = setup
+    assert center.refuse_inbound_call("+33100000000", "+33611111111", "x@y", "no codec") is None
+    assert center.list_calls(account.id) == []
+
+
 def test_unknown_number_is_not_found(center):
     with pytest.raises(NotFound):
         center.start_inbound_call("+33100000000", "+33611111111", "x@y")

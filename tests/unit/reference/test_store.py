@@ -19,6 +19,7 @@ from harness.reference.domain.calls import (
     answer_attempt,
     end,
     open_call,
+    refuse,
     ringing,
 )
 from harness.reference.domain.directory import Role, Team, TeamMember, User
@@ -199,6 +200,20 @@ def test_a_call_saved_step_by_step_reads_back_exactly_after_reopen(tmp_path):
     assert third.get_call("acc_a", "CALL-acc_a") == expected
     assert [c.call_id for c in third.list_calls("acc_a")] == ["CALL-acc_a"]
     third.close()
+
+
+def test_a_refused_call_reads_back_exactly_after_reopen(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    first = Store(path)
+    seed(first, "acc_a")
+    blank = CallRecord("CALL-refused", "acc_a", "acc_a-n1", "+33611111111", "+33123456780", T0)
+    refused = refuse(blank, number_label="Sales", sip_call_id="r@x", reason="no codec in common")
+    first.save_call(refused)
+    first.close()
+    second = Store(path)
+    assert second.get_call("acc_a", "CALL-refused") == refused
+    assert "CALL-refused" not in [c.call_id for c in second.calls_in_progress()]
+    second.close()
 
 
 def test_a_deleted_account_takes_its_calls_in_progress_with_it(store):
