@@ -69,7 +69,7 @@ def test_refusals_are_reported_by_the_kind_of_step(pytester: pytest.Pytester) ->
     result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(
         [
-            '*set-up error (not a verdict on any rule): the SUT refused an action while setting '
+            "*set-up error (not a verdict on any rule): the SUT refused an action while setting "
             'up, in step "Given a team the SUT refuses to create": POST /teams -> 409*',
         ]
     )
