@@ -1,4 +1,4 @@
-"""Faker-backed factories: locale-aware E.164 numbers that never collide between scenarios."""
+"""Locale-aware E.164 numbers that never collide between scenarios."""
 
 from __future__ import annotations
 
@@ -28,9 +28,3 @@ def e164(locale: str = "fr_FR", rng: random.Random | None = None) -> str:
     head_len = length - len(tail)
     head = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(head_len - 1))
     return f"+{cc}{head}{tail}"
-
-
-def person_name(locale: str = "fr_FR") -> str:
-    from faker import Faker
-
-    return str(Faker(locale).name())

@@ -192,10 +192,6 @@ class SippRun:
     output: str
     """The end of SIPp's output (its final screen)."""
 
-    @property
-    def succeeded(self) -> bool:
-        return self.returncode == 0 and self.stats is not None and self.stats.failed_calls == 0
-
     def describe(self) -> str:
         meaning = EXIT_STATUS.get(self.returncode, "unknown")
         stats = repr(self.stats) if self.stats is not None else "no statistics file"

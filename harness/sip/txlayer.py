@@ -284,10 +284,6 @@ class TransactionLayer(Generic[OwnerT]):
             tx.transport_error(now, f"refused: {refusal}")  # fail at once, not after Timer B
             self._drain_client(tx, owner, now)
 
-    def _add_server(self, tx: ServerTx, owner: OwnerT | None, now: float) -> None:
-        self._server[tx.key] = (tx, owner)
-        self._drain_server(tx, now)
-
     def _drain_client(self, tx: ClientTx, owner: OwnerT, now: float) -> None:
         for event in tx.events():
             if isinstance(event, Transmit):
