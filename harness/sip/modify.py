@@ -44,6 +44,7 @@ __all__ = [
     "GLARE_OWNER",
     "MAX_GLARE_RETRIES",
     "ClientReinvite",
+    "Refusable",
     "ServerReinvite",
     "glare_delay",
     "restamp_offer",
@@ -181,8 +182,42 @@ class ClientReinvite:
         self._finish(Failed("the call ended before the re-INVITE completed"), now)
 
 
+class Refusable:
+    """The one ``reject`` of an INVITE we received, a new call's or a re-INVITE's.
+
+    A subclass checks that it may still refuse and builds the response (`_refusal`), then
+    sends it and does what follows (`_refused`).
+    """
+
+    def reject(
+        self,
+        status: int,
+        now: float,
+        *,
+        reason: str | None = None,
+        extra: Iterable[tuple[str, str]] = (),
+    ) -> SipResponse:
+        """Refuse the INVITE with a 3xx-6xx final response; a refused re-INVITE leaves the
+        session as it was (14.2)."""
+        if status < 300:
+            raise ValueError("reject needs a 3xx-6xx status")
+        response = self._refusal(status, reason, extra, now)
+        self._refused(response, now)
+        return response
+
+    def _refusal(
+        self, status: int, reason: str | None, extra: Iterable[tuple[str, str]], now: float
+    ) -> SipResponse:
+        """The final response, once checked that the INVITE may still be refused."""
+        raise NotImplementedError
+
+    def _refused(self, response: SipResponse, now: float) -> None:
+        """Send ``response`` and end what it refuses."""
+        raise NotImplementedError
+
+
 @dataclass(eq=False)
-class ServerReinvite:
+class ServerReinvite(Refusable):
     """A re-INVITE we received: answer, reject, or let :meth:`answer_automatically` do it."""
 
     session: InviteSession
@@ -242,24 +277,18 @@ class ServerReinvite:
         ua._schedule(self)
         return response
 
-    def reject(
-        self,
-        status: int,
-        now: float,
-        *,
-        reason: str | None = None,
-        extra: Iterable[tuple[str, str]] = (),
+    def _refusal(
+        self, status: int, reason: str | None, extra: Iterable[tuple[str, str]], now: float
     ) -> SipResponse:
-        """Refuse the modification; the session stays as it was (14.2)."""
-        if status < 300:
-            raise ValueError("reject needs a 3xx-6xx status")
         if self.answered:
             raise ValueError("this re-INVITE is already answered")
-        response = build_response(self.request, status, reason, extra=extra)
+        return build_response(self.request, status, reason, extra=extra)
+
+    def _refused(self, response: SipResponse, now: float) -> None:
+        # 14.2: the session stays as it was.
         self.response = response
         self.session._ua._respond_to(self.request, self.peer, response, now)
         self.session._dialog_freed(now)
-        return response
 
     def answer_automatically(self, now: float) -> SipResponse:
         """Answer with our last SDP, direction mirrored (RFC 3264 6.1); 488 if impossible.

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from harness.sip.dialog import Dialog
 from harness.sip.events import CallConfirmed
 from harness.sip.message import SipRequest, SipResponse, build_response
+from harness.sip.modify import Refusable
 from harness.sip.session import CallState, InviteSession
 
 __all__ = ["ServerInviteSession"]
 
 
 @dataclass(eq=False)
-class ServerInviteSession(InviteSession):
+class ServerInviteSession(InviteSession, Refusable):
     """A call we received."""
 
     local_tag: str = ""
@@ -55,23 +56,17 @@ class ServerInviteSession(InviteSession):
         self._give_up = now + 64 * self._ua.timers.t1
         self._ua._schedule(self)
 
-    def reject(
-        self,
-        status: int,
-        now: float,
-        *,
-        reason: str | None = None,
-        extra: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        """Refuse the call with a 3xx-6xx final response."""
-        if status < 300:
-            raise ValueError("reject needs a 3xx-6xx status")
+    def _refusal(
+        self, status: int, reason: str | None, extra: Iterable[tuple[str, str]], now: float
+    ) -> SipResponse:
         if not self._move("reject", now):
             raise ValueError(f"cannot reject a call in state {self.state.value}")
-        response = build_response(self.invite, status, reason, to_tag=self.local_tag, extra=extra)
+        return build_response(self.invite, status, reason, to_tag=self.local_tag, extra=extra)
+
+    def _refused(self, response: SipResponse, now: float) -> None:
         self.final_response = response
         self._ua._respond_invite(self, response, now)
-        self._end("local", f"{status} {response.reason}", now)
+        self._end("local", f"{response.status} {response.reason}", now)
 
     def hangup(self, now: float, *, reason: str = "hangup") -> None:
         """Decline (603) before answering, BYE after; the BYE waits for the ACK (15)."""
