@@ -43,7 +43,7 @@ from harness.benchmarks.stability import MAX_RUNS, bench_stability, render_stabi
 from harness.benchmarks.suite import RUN_TIMEOUT, bench_suite, render_suite
 from harness.cli import values
 from harness.cli.errors import CliError, report
-from harness.cli.main import Parser
+from harness.cli.parser import Parser
 from harness.cli.project import project_root, resolve_user_path
 from harness.sut.reference_process import SutUnavailable
 

@@ -16,20 +16,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from harness import __version__
-from harness.cli.errors import CliError, format_error, report
+from harness.cli.errors import CliError, report
+from harness.cli.parser import Parser
 
 Executor = Callable[[argparse.Namespace, list[str]], int]
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with its errors in the CLI's one-line form."""
-
-    def error(self, message: str) -> NoReturn:
-        print(format_error(message, f"see '{self.prog} --help'"), file=sys.stderr)
-        raise SystemExit(2)
 
 
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
