@@ -1,10 +1,10 @@
 """SIPp as a load generator: one of its built-in scenarios (``-sn uac``, ``-sn uas``) at a rate.
 
-:class:`harness.interop.sipp.Sipp` runs a scenario file at SIPp's default rate and traces every
-message, which suits a conformance check but would slow a load down: here SIPp runs a built-in
-scenario at ``-r`` calls per second with only its statistics, its errors and (for a UAC) each
-call's response time traced. The statistics format and the process handling are the interop
-module's; every run has its own working directory, so its files cannot be mixed up with another's.
+The process is the interop tests' :class:`harness.interop.sipp.Sipp` (its ports, command line,
+statistics and process handling), here running a built-in scenario at ``-r`` calls per second
+without its trace of every message, which would slow a load down: only its statistics, its
+errors and (for a UAC) each call's response time are traced. Every run has its own working
+directory, so its files cannot be mixed up with another's.
 
 What SIPp 3.6.1 writes, found by running it here:
 
@@ -26,18 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.benchmarks import stats
-from harness.interop.ports import UDP, free_port
-from harness.interop.process import PeerProcess, PeerTimeout, describe_exit
-from harness.interop.sipp import EXIT_STATUS, SippReportError, SippStats
+from harness.interop.process import PeerTimeout, describe_exit
+from harness.interop.sipp import EXIT_STATUS, Sipp, SippReportError, SippStats
 
 SOCKET_BUFFER = 4 * 1024 * 1024
 """SIPp's socket buffers, as large as ours (`harness.sip.transport.RECEIVE_BUFFER`): a burst
 must not be lost in a small kernel buffer on one side only."""
-RTT_FREQ = 1  # every call: at exit SIPp does not write the rows still buffered
 _ERRORS_KEPT = 2000  # characters of SIPp's error log kept in a result
-#: Trace options -> whether a value follows them.
-_FILE_OPTIONS = {"-trace_stat": False, "-stf": True, "-trace_err": False, "-error_file": True,
-                 "-trace_rtt": False, "-rtt_freq": True}  # fmt: skip
 
 
 def parse_response_times(text: str) -> list[float]:
@@ -139,7 +134,8 @@ class SippLoad:
 
     ``remote`` is the peer a UAC calls and ``service`` the user part of its request URI. SIPp
     gives up by itself after ``time_limit`` seconds (exit status 255), so a load whose peer
-    stops answering still ends.
+    stops answering still ends. The process is a :class:`~harness.interop.sipp.Sipp` without
+    its message trace; what this adds is the rate, the timing and each call's response time.
     """
 
     def __init__(
@@ -158,96 +154,49 @@ class SippLoad:
         host: str = "127.0.0.1",
         program: str = "sipp",
     ) -> None:
-        if calls < 1:
-            raise ValueError("calls must be at least 1")
-        if rate is not None and rate <= 0:
-            raise ValueError("rate must be positive")
-        if time_limit <= 0:
-            raise ValueError("time_limit must be positive")
+        self.sipp = Sipp(
+            scenario, workdir, remote=remote, service=service, calls=calls, rtp_echo=rtp_echo,
+            host=host, time_limit=time_limit, recv_timeout=recv_timeout, program=program,
+            rate=rate, buffer_size=SOCKET_BUFFER, trace_messages=False, trace_rtt=trace_rtt,
+        )  # fmt: skip
         workdir.mkdir(parents=True, exist_ok=True)
         self.scenario = scenario
         self.workdir = workdir
         self.calls = calls
         self.rate = rate
-        self.time_limit = time_limit
         self.host = host
-        self.sip_port = free_port(host, ((UDP, 0),))
-        self.media_port = free_port(host, ((UDP, 0), (UDP, 1), (UDP, 2), (UDP, 3)))
-        control_port = free_port(host, ((UDP, 0),))
-        argv = [program]
-        if remote is not None:
-            argv.append(f"{remote[0]}:{remote[1]}")
-        argv += [
-            "-sn", scenario,
-            "-m", str(calls),
-            "-i", host, "-p", str(self.sip_port),
-            "-mi", host, "-mp", str(self.media_port),
-            "-ci", host, "-cp", str(control_port),
-            "-timeout", f"{max(1, round(time_limit))}s", "-timeout_error",
-            "-buff_size", str(SOCKET_BUFFER),
-            "-nostdin",
-            "-trace_stat", "-stf", str(self.stats_path),
-            "-trace_err", "-error_file", str(self.errors_path),
-        ]  # fmt: skip
-        if rate is not None:
-            argv += ["-r", f"{rate:g}", "-rp", "1000"]
-        if recv_timeout is not None:
-            argv += ["-recv_timeout", str(round(recv_timeout * 1000))]
-        if service is not None:
-            argv += ["-s", service]
-        if rtp_echo:
-            argv.append("-rtp_echo")
-        if trace_rtt:
-            argv += ["-trace_rtt", "-rtt_freq", str(RTT_FREQ)]
-        self.argv = tuple(argv)
-        self.process = PeerProcess(
-            f"sipp -sn {scenario}", argv, cwd=workdir, log_path=workdir / "sipp-output.txt"
-        )
+        self.sip_port = self.sipp.sip_port
         self._started = 0.0
 
     @property
     def sip_address(self) -> tuple[str, int]:
         """Where SIPp receives SIP (a UAS's address)."""
-        return self.host, self.sip_port
+        return self.sipp.sip_address
 
     @property
-    def stats_path(self) -> Path:
-        return self.workdir / "sipp-stats.csv"
-
-    @property
-    def errors_path(self) -> Path:
-        return self.workdir / "sipp-errors.log"
+    def argv(self) -> tuple[str, ...]:
+        return self.sipp.argv
 
     @property
     def command(self) -> str:
         """The command line, as a person would type it."""
-        return " ".join(self.argv)
+        return self.sipp.command
 
     @property
     def load_command(self) -> str:
         """The command line without the options naming trace files: what shapes the load."""
-        kept: list[str] = []
-        skip = False
-        for arg in self.argv:
-            if skip:
-                skip = False
-            elif arg in _FILE_OPTIONS:
-                skip = _FILE_OPTIONS[arg]
-            else:
-                kept.append(arg)
-        return " ".join(kept)
+        return self.sipp.load_command
 
     async def start(self) -> None:
         self._started = time.monotonic()
-        await self.process.start()
+        await self.sipp.start()
 
     async def wait(self, timeout: float | None = None) -> LoadRun:
         """SIPp's report once it ends by itself (by default a little after its time limit).
 
         Raises :class:`~harness.interop.process.PeerTimeout` when it is still running then.
         """
-        limit = self.time_limit + 5.0 if timeout is None else timeout
-        return self.result(await self.process.wait(limit))
+        return self.result(await self.sipp.ended(timeout))
 
     async def finish(self, grace: float) -> LoadRun:
         """SIPp's report once it ends within ``grace`` seconds, or once it is stopped (PID)."""
@@ -258,23 +207,16 @@ class SippLoad:
 
     async def abort(self) -> LoadRun:
         """End SIPp now (by its PID) and return what it reported."""
-        code = await self.process.stop()
-        return self.result(-1 if code is None else code)
+        return self.result(await self.sipp.stopped())
 
     async def stop(self) -> None:
         """End SIPp if it still runs (by its PID)."""
-        await self.process.stop()
+        await self.sipp.stop()
 
     def result(self, code: int) -> LoadRun:
         """What SIPp reported, once it has ended with status ``code``."""
         seconds = time.monotonic() - self._started if self._started else 0.0
-        errors = self.errors_path.read_text(errors="replace") if self.errors_path.exists() else ""
-        run_stats = None
-        if self.stats_path.exists():
-            try:
-                run_stats = SippStats.parse(self.stats_path.read_text())
-            except SippReportError as exc:
-                errors = f"{errors}\n(statistics unreadable: {exc})"
+        run_stats, errors = self.sipp.reports()
         times: list[float] = []
         for path in sorted(self.workdir.glob("*_rtt.csv")):
             try:
@@ -282,14 +224,14 @@ class SippLoad:
             except SippReportError as exc:
                 errors = f"{errors}\n(response times unreadable: {exc})"
         if run_stats is None:
-            errors = f"{errors}\n{self.process.log_tail(5)}"
+            errors = f"{errors}\n{self.sipp.process.log_tail(5)}"
         return LoadRun(
             self.scenario, self.calls, self.rate, code, seconds, run_stats, tuple(times),
             errors.strip()[-_ERRORS_KEPT:],
         )  # fmt: skip
 
     def leaks(self) -> list[str]:
-        return self.process.leaks()
+        return self.sipp.leaks()
 
 
 # -- stepping a rate up ------------------------------------------------------------------------

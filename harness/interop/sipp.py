@@ -199,16 +199,33 @@ class SippRun:
                 f"errors:\n{self.errors or '(none)'}\noutput:\n{self.output}")  # fmt: skip
 
 
+BUILT_IN_SCENARIOS = frozenset({"uac", "uas", "uac_pcap", "regexp", "branchc", "branchs",
+                                 "3pcc-C-A", "3pcc-C-B", "3pcc-A", "3pcc-B"})  # fmt: skip
+"""SIPp 3.6's own scenarios (``-sn``): a scenario given by one of these names is not a file."""
+RTT_FREQ = 1  # every call: at exit SIPp does not write the rows still buffered
+#: Options naming trace files or how often they are written -> whether a value follows them.
+_FILE_OPTIONS = {"-trace_stat": False, "-stf": True, "-trace_err": False, "-error_file": True,
+                 "-trace_msg": False, "-message_file": True, "-trace_rtt": False,
+                 "-rtt_freq": True, "-inf": True}  # fmt: skip
+
+
 class Sipp:
     """One SIPp process running ``scenario`` on loopback, its traces kept in ``workdir``.
 
-    ``remote`` is the peer to call (UAC scenarios) and ``service`` the user part SIPp puts in
-    its request URI (``-s``). The SIP, media and control ports are chosen free at construction.
+    ``scenario`` is a scenario file, or the name of a built-in one (`BUILT_IN_SCENARIOS`, run
+    with ``-sn``). ``remote`` is the peer to call (UAC scenarios) and ``service`` the user part
+    SIPp puts in its request URI (``-s``). The SIP, media and control ports are chosen free at
+    construction. SIPp gives up by itself after ``time_limit`` seconds (exit status 255).
+
+    A conformance check keeps SIPp's default rate and traces every message; a load sets
+    ``rate`` (calls per second), turns ``trace_messages`` off (tracing every message slows a
+    load down), may ask for each call's response time (``trace_rtt``) and for socket buffers
+    of ``buffer_size`` bytes.
     """
 
     def __init__(
         self,
-        scenario: Path,
+        scenario: Path | str,
         workdir: Path,
         *,
         remote: tuple[str, int] | None = None,
@@ -217,14 +234,28 @@ class Sipp:
         rtp_echo: bool = False,
         host: str = "127.0.0.1",
         time_limit: float = 20.0,
-        recv_timeout: float = 10.0,
+        recv_timeout: float | None = 10.0,
         program: str = "sipp",
         injection: Path | None = None,
+        rate: float | None = None,
+        buffer_size: int | None = None,
+        trace_messages: bool = True,
+        trace_rtt: bool = False,
     ) -> None:
-        if not scenario.is_file():
+        if isinstance(scenario, str):
+            if scenario not in BUILT_IN_SCENARIOS:
+                raise ValueError(f"SIPp has no built-in scenario {scenario!r}")
+            source, self.name = ["-sn", scenario], f"sipp -sn {scenario}"
+        elif scenario.is_file():
+            source, self.name = ["-sf", str(scenario)], "sipp"
+        else:
             raise ValueError(f"no SIPp scenario at {scenario}")
         if calls < 1:
             raise ValueError("calls must be at least 1")
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be positive")
+        if time_limit <= 0:
+            raise ValueError("time_limit must be positive")
         self.scenario = scenario
         self.workdir = workdir
         self.host = host
@@ -236,25 +267,38 @@ class Sipp:
         if remote is not None:
             argv.append(f"{remote[0]}:{remote[1]}")
         argv += [
-            "-sf", str(scenario),
+            *source,
             "-m", str(calls),
             "-i", host, "-p", str(self.sip_port),
             "-mi", host, "-mp", str(self.media_port),
             "-ci", host, "-cp", str(self.control_port),
             "-timeout", f"{max(1, round(time_limit))}s", "-timeout_error",
-            "-recv_timeout", str(round(recv_timeout * 1000)),
+        ]  # fmt: skip
+        if buffer_size is not None:
+            argv += ["-buff_size", str(buffer_size)]
+        argv += [
             "-nostdin",
             "-trace_stat", "-stf", str(self.stats_path),
             "-trace_err", "-error_file", str(self.errors_path),
-            "-trace_msg", "-message_file", str(self.messages_path),
         ]  # fmt: skip
+        if trace_messages:
+            argv += ["-trace_msg", "-message_file", str(self.messages_path)]
+        if rate is not None:
+            argv += ["-r", f"{rate:g}", "-rp", "1000"]
+        if recv_timeout is not None:
+            argv += ["-recv_timeout", str(round(recv_timeout * 1000))]
         if service is not None:
             argv += ["-s", service]
         if rtp_echo:
             argv.append("-rtp_echo")
         if injection is not None:
             argv += ["-inf", str(injection)]
-        self.process = PeerProcess("sipp", argv, cwd=workdir, log_path=workdir / "sipp-output.txt")
+        if trace_rtt:
+            argv += ["-trace_rtt", "-rtt_freq", str(RTT_FREQ)]
+        self.argv = tuple(argv)
+        self.process = PeerProcess(
+            self.name, argv, cwd=workdir, log_path=workdir / "sipp-output.txt"
+        )
 
     @property
     def sip_address(self) -> tuple[str, int]:
@@ -274,16 +318,41 @@ class Sipp:
         """Every SIP message SIPp sent and received (its side of the ladder)."""
         return self.workdir / "sipp-messages.log"
 
+    @property
+    def command(self) -> str:
+        """The command line, as a person would type it."""
+        return " ".join(self.argv)
+
+    @property
+    def load_command(self) -> str:
+        """The command line without the options naming trace files: what shapes the calls."""
+        kept: list[str] = []
+        skip = False
+        for arg in self.argv:
+            if skip:
+                skip = False
+            elif arg in _FILE_OPTIONS:
+                skip = _FILE_OPTIONS[arg]
+            else:
+                kept.append(arg)
+        return " ".join(kept)
+
     async def start(self) -> None:
         await self.process.start()
 
     async def wait(self, timeout: float | None = None) -> SippRun:
         """Wait for SIPp to end by itself (by default a little after its own time limit)."""
-        code = await self.process.wait(self.time_limit + 5.0 if timeout is None else timeout)
-        return self.result(code)
+        return self.result(await self.ended(timeout))
 
-    def result(self, code: int) -> SippRun:
-        """What SIPp reported, once it has exited with status ``code``."""
+    async def ended(self, timeout: float | None = None) -> int:
+        """SIPp's exit status once it ends by itself (by default a little after its time limit).
+
+        Raises :class:`~harness.interop.process.PeerTimeout` when it is still running then.
+        """
+        return await self.process.wait(self.time_limit + 5.0 if timeout is None else timeout)
+
+    def reports(self) -> tuple[SippStats | None, str]:
+        """SIPp's statistics (None when it wrote none that can be read) and its error log."""
         errors = self.errors_path.read_text(errors="replace") if self.errors_path.exists() else ""
         stats = None
         if self.stats_path.exists():
@@ -291,12 +360,21 @@ class Sipp:
                 stats = SippStats.parse(self.stats_path.read_text())
             except SippReportError as exc:  # e.g. ended before its first dump: say so, go on
                 errors = f"{errors}\n(statistics unreadable: {exc})"
+        return stats, errors
+
+    def result(self, code: int) -> SippRun:
+        """What SIPp reported, once it has exited with status ``code``."""
+        stats, errors = self.reports()
         return SippRun(code, stats, errors.strip(), self.process.log_tail())
 
     async def abort(self) -> SippRun:
         """End SIPp now (something else already went wrong) and return what it reported."""
+        return self.result(await self.stopped())
+
+    async def stopped(self) -> int:
+        """End SIPp now (by its PID) and return its exit status (-1 when there is none)."""
         code = await self.process.stop()
-        return self.result(-1 if code is None else code)
+        return -1 if code is None else code
 
     async def stop(self) -> None:
         """End SIPp if it is still running (by its PID)."""

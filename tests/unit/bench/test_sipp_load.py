@@ -23,6 +23,7 @@ from harness.benchmarks.sipp_load import (
     step_calls,
     with_fresh_ports,
 )
+from harness.interop import sipp
 from harness.interop.sipp import SippReportError, SippStats
 
 HEADER = "SuccessfulCall(C);FailedCall(C);Retransmissions(C);CallRate(C);ResponseTime1(C)"
@@ -126,7 +127,7 @@ def test_the_steps_table() -> None:
 
 def fixed_ports(monkeypatch: pytest.MonkeyPatch) -> None:
     ports = iter([21000, 21010, 21020, 21030, 21040, 21050])
-    monkeypatch.setattr(sipp_load, "free_port", lambda *args, **kwargs: next(ports))
+    monkeypatch.setattr(sipp, "free_port", lambda *args, **kwargs: next(ports))
 
 
 def test_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -154,6 +155,15 @@ def test_a_load_without_calls_rate_or_time_is_a_bug(
     arguments: dict[str, float] = {"calls": 1, "time_limit": 1.0, **bad}
     with pytest.raises(ValueError):
         SippLoad("uac", tmp_path, **arguments)  # type: ignore[arg-type]
+
+
+def test_a_scenario_sipp_has_not_built_in_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fixed_ports(monkeypatch)
+    with pytest.raises(ValueError, match="no built-in scenario 'uacx'"):
+        SippLoad("uacx", tmp_path / "run", calls=1, time_limit=1.0)
+    assert not (tmp_path / "run").exists()
 
 
 FAKE_SIPP = """
