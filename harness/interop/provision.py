@@ -1,9 +1,12 @@
-"""Set-ups interop tests share: a number ringing one agent's phone; a caller on a SIPp echo."""
+"""Set-ups interop tests share: a foreign peer stopped after the test, a number ringing one
+agent's phone, a caller on a SIPp echo."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from harness.data.numbers import e164
 from harness.endpoints.caller import SyntheticCaller
@@ -12,10 +15,28 @@ from harness.endpoints.sip_phone import SipPhone
 from harness.endpoints.stage import Stage
 from harness.interop.sipp import Sipp
 from harness.runtime.cleanup import Cleanup
-from harness.runtime.journal import Journal, Match, WaitTimeout
+from harness.runtime.journal import Journal, Match
 from harness.sip.uri import SipUri
 from harness.sut.contract import Tenant
 from harness.sut.model import Agent, Number
+
+
+class Peer(Protocol):
+    """A foreign program a test runs: it can be stopped and say what it left behind."""
+
+    def stop(self) -> Awaitable[None]: ...
+
+    def leaks(self) -> list[str]: ...
+
+
+P = TypeVar("P", bound=Peer)
+
+
+def watched(cleanup: Cleanup, name: str, peer: P) -> P:
+    """``peer``, stopped after the test (by its PID); anything it leaves running fails the test."""
+    cleanup.push(name, peer.stop)
+    cleanup.check(name, peer.leaks)
+    return peer
 
 
 @dataclass(frozen=True)
@@ -64,16 +85,14 @@ async def caller_connected_to_sipp_echo(
 
     When the call does not connect, the failure carries SIPp's own account of what it saw.
     """
-    sipp = Sipp(scenario, workdir, rtp_echo=True)
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
+    sipp = watched(cleanup, "SIPp", Sipp(scenario, workdir, rtp_echo=True))
     await sipp.start()
     caller = await SyntheticCaller.open(name, stage, e164())
     cleanup.push("caller", caller.close)
     host, port = sipp.sip_address
     call_id = await caller.dial(f"sip:echo@{host}:{port}")
-    try:
-        await journal.wait_for_async(Match(CallConnected, party=name, sip_call_id=call_id), timeout)
-    except WaitTimeout as exc:
-        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    connected = journal.wait_for_async(
+        Match(CallConnected, party=name, sip_call_id=call_id), timeout
+    )
+    await sipp.explaining(connected)
     return EchoCall(sipp, caller, call_id)

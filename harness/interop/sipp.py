@@ -44,9 +44,10 @@ binding a socket.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,8 @@ import numpy.typing as npt
 from harness.interop.ports import UDP, free_port
 from harness.interop.process import PeerProcess, describe_exit
 from harness.media import g711
+
+T = TypeVar("T")
 
 EXIT_STATUS = {
     0: "every call succeeded",
@@ -366,6 +369,14 @@ class Sipp:
         """What SIPp reported, once it has exited with status ``code``."""
         stats, errors = self.reports()
         return SippRun(code, stats, errors.strip(), self.process.log_tail())
+
+    async def explaining(self, waiting: Awaitable[T]) -> T:
+        """What ``waiting`` returns; should it fail (a journal wait that timed out, an
+        assertion), SIPp is ended and the failure carries SIPp's own account of the call."""
+        try:
+            return await waiting
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{(await self.abort()).describe()}") from None
 
     async def abort(self) -> SippRun:
         """End SIPp now (something else already went wrong) and return what it reported."""

@@ -3,11 +3,17 @@ and a stage for our own parties on the harness's loop.
 
 The harness plugin (loaded by the root conftest) provides ``portal``, ``journal``, ``cleanup``,
 ``sut`` and ``tenant``: the SUT runs once per session and each test gets its own tenant.
+``peers`` bundles what a test of foreign peers drives them with, ``sut_peers`` adds the tenant.
+A test that needs a program asks for it first (``@pytest.mark.usefixtures("sipp_program")``),
+so that a missing program skips before anything of the test starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,8 +21,15 @@ from harness.endpoints.stage import Stage
 from harness.interop.baresip import find_baresip, module_dir
 from harness.interop.sipp import find_sipp
 from harness.runtime.cleanup import Cleanup
-from harness.runtime.journal import Journal
+from harness.runtime.journal import Event, Journal, Match
 from harness.runtime.portal import Portal
+from harness.sut.contract import Tenant
+
+T = TypeVar("T")
+E = TypeVar("E", bound=Event)
+
+PEER_TEST_TIMEOUT = 60.0
+"""Seconds an interop test's work on the loop may take, foreign programs included."""
 
 
 @pytest.fixture
@@ -54,3 +67,66 @@ def measure(request: pytest.FixtureRequest) -> Callable[[str, object], None]:
         request.node.user_properties.append((name, value))
 
     return keep
+
+
+@dataclass(frozen=True)
+class Peers:
+    """What an interop test drives the parties with: the harness's loop, our parties' stage,
+    the journal, the finalizers, the test's own folder and the report's measurements."""
+
+    portal: Portal
+    stage: Stage
+    journal: Journal
+    cleanup: Cleanup
+    workdir: Path
+    measure: Callable[[str, object], None]
+
+    def run(self, work: Coroutine[Any, Any, T], timeout: float = PEER_TEST_TIMEOUT) -> T:
+        """Run ``work`` on the harness's loop and return what it returns."""
+        return self.portal.run(work, timeout)
+
+
+@dataclass(frozen=True)
+class SutPeers(Peers):
+    """`Peers` and this test's own tenant of the SUT."""
+
+    tenant: Tenant
+
+
+@pytest.fixture
+def peers(
+    portal: Portal,
+    stage: Stage,
+    journal: Journal,
+    cleanup: Cleanup,
+    tmp_path: Path,
+    measure: Callable[[str, object], None],
+) -> Peers:
+    return Peers(portal, stage, journal, cleanup, tmp_path, measure)
+
+
+@pytest.fixture
+def sut_peers(tenant: Tenant, peers: Peers) -> SutPeers:
+    """`peers` with the tenant, which is set up first (before the stage)."""
+    return SutPeers(**{f.name: getattr(peers, f.name) for f in fields(peers)}, tenant=tenant)
+
+
+async def or_none(waiting: Awaitable[T]) -> T | None:
+    """What ``waiting`` returns, or None when it fails (a wait that timed out): the test's
+    assertion then reports the absence, with the peer's own verdict beside it."""
+    try:
+        return await waiting
+    except AssertionError:
+        return None
+
+
+async def in_turn(journal: Journal, match: Match[E], count: int, timeout: float) -> list[E]:
+    """Up to ``count`` events matching ``match``, one after another, each within ``timeout``;
+    fewer when one does not come (the test reports what did)."""
+    found: list[E] = []
+    while len(found) < count:
+        event = await or_none(journal.wait_for_async(match, timeout))
+        if event is None:
+            break
+        found.append(event)
+    return found

@@ -21,24 +21,24 @@ does not accept. So the suite places two calls: one per direction, each checked 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from harness.endpoints.events import AudioHeard, CallEnded, PhoneRinging
-from harness.endpoints.stage import Stage
-from harness.interop.provision import caller_connected_to_sipp_echo, number_ringing_one_agent
+from harness.interop.provision import (
+    caller_connected_to_sipp_echo,
+    number_ringing_one_agent,
+    watched,
+)
 from harness.interop.sipp import Sipp, SippRun, write_g711_file
-from harness.runtime.cleanup import Cleanup
-from harness.runtime.journal import Journal, Match
-from harness.runtime.portal import Portal
-from harness.sut.contract import Tenant
+from harness.runtime.journal import Match
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
+from tests.interop.conftest import Peers, SutPeers, or_none
 
-pytestmark = pytest.mark.interop
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("sipp_program")]
 
 SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
 AGENT = "Alice"
@@ -64,20 +64,13 @@ class SippCallOutcome:
 
 
 async def sipp_calls_agent(
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    workdir: Path,
-    *,
-    scenario: str,
-    stream: bool,
-    expect_heard: str,
+    peers: SutPeers, *, scenario: str, stream: bool, expect_heard: str
 ) -> SippCallOutcome:
     """Provision a number ringing one agent's SIP phone (auto-answer), let SIPp call it."""
+    tenant, stage, journal, workdir = peers.tenant, peers.stage, peers.journal, peers.workdir
     observation = tenant.observation
     assert observation is not None
-    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT)
+    line = await number_ringing_one_agent(tenant, stage, peers.cleanup, AGENT)
     agent = line.agent
 
     signature = stage.signature(CUSTOMER)
@@ -88,24 +81,20 @@ async def sipp_calls_agent(
         SIPP_SCENARIOS / scenario, workdir, remote=(target.host, target.port or 5060),
         service=target.user, rtp_echo=not stream,
     )  # fmt: skip
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
+    watched(peers.cleanup, "SIPp", sipp)
 
     start = journal.position
     await sipp.start()
-    try:
-        ring = await journal.wait_for_async(
-            Match(PhoneRinging, party=AGENT), RING_TIMEOUT, after=start
-        )
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
-    try:
-        heard: AudioHeard | None = await journal.wait_for_async(
+    ring = await sipp.explaining(
+        journal.wait_for_async(Match(PhoneRinging, party=AGENT), RING_TIMEOUT, after=start)
+    )
+    # When not heard, the caller's assertion reports it with SIPp's verdict beside it.
+    heard = await or_none(
+        journal.wait_for_async(
             Match(AudioHeard, party=AGENT, heard=expect_heard, sip_call_id=ring.sip_call_id),
             HEAR_TIMEOUT,
         )
-    except AssertionError:
-        heard = None  # reported by the caller's assertion, with SIPp's verdict beside it
+    )
     run = await sipp.wait()
     entry = None
     if run.returncode == 0:
@@ -133,72 +122,53 @@ def check_sipp_call(outcome: SippCallOutcome) -> None:
     assert outcome.entry.answered_by == outcome.agent_id, outcome.entry
 
 
-def test_reference_answers_sipp_and_the_agent_hears_sipp_stream(
-    sipp_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
-    outcome = portal.run(
-        sipp_calls_agent(tenant, stage, journal, cleanup, tmp_path,
-                         scenario="uac_rtp.xml", stream=True, expect_heard=CUSTOMER),
-        timeout=60,
-    )  # fmt: skip
-    check_sipp_call(outcome)
+def agent_heard(outcome: SippCallOutcome, what: str, not_heard: str, why: str) -> AudioHeard:
+    """The agent heard ``what`` and never ``not_heard`` (``why``): the proof of one direction."""
     assert outcome.heard is not None, (
-        f"{AGENT} never heard the customer's signature streamed by SIPp; "
-        f"heard {outcome.agent_heard or 'nothing'}\n{outcome.run.describe()}"
+        f"{AGENT} never heard {what}; heard {outcome.agent_heard or 'nothing'}\n"
+        f"{outcome.run.describe()}"
     )
-    assert AGENT not in outcome.agent_heard, "without -rtp_echo the agent must not hear itself"
-    assert outcome.run.stats is not None
-    measure("sipp_call_length_s", outcome.run.stats.call_length_s)
-    measure("sipp_invite_to_200_s", outcome.run.stats.response_time_s)
-    measure("agent_hears_sipp_after_answer_ms", outcome.heard.latency_ms)
+    assert not_heard not in outcome.agent_heard, why
+    return outcome.heard
 
 
-def test_sipp_receives_the_agent_and_echoes_it_back(
-    sipp_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
-    outcome = portal.run(
-        sipp_calls_agent(tenant, stage, journal, cleanup, tmp_path,
-                         scenario="uac_echo.xml", stream=False, expect_heard=AGENT),
-        timeout=60,
-    )  # fmt: skip
+def test_reference_answers_sipp_and_the_agent_hears_sipp_stream(sut_peers: SutPeers) -> None:
+    outcome = sut_peers.run(
+        sipp_calls_agent(sut_peers, scenario="uac_rtp.xml", stream=True, expect_heard=CUSTOMER)
+    )
     check_sipp_call(outcome)
-    assert outcome.heard is not None, (
-        f"{AGENT} never heard its own signature back from SIPp's echo; "
-        f"heard {outcome.agent_heard or 'nothing'}\n{outcome.run.describe()}"
-    )
-    assert CUSTOMER not in outcome.agent_heard, "SIPp streamed nothing in the echo call"
+    heard = agent_heard(outcome, "the customer's signature streamed by SIPp", AGENT,
+                        "without -rtp_echo the agent must not hear itself")  # fmt: skip
     assert outcome.run.stats is not None
-    measure("sipp_call_length_s", outcome.run.stats.call_length_s)
-    measure("agent_hears_itself_after_answer_ms", outcome.heard.latency_ms)
+    sut_peers.measure("sipp_call_length_s", outcome.run.stats.call_length_s)
+    sut_peers.measure("sipp_invite_to_200_s", outcome.run.stats.response_time_s)
+    sut_peers.measure("agent_hears_sipp_after_answer_ms", heard.latency_ms)
 
 
-async def caller_calls_sipp_uas(
-    stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
-) -> tuple[SippRun, AudioHeard | None, list[str]]:
+def test_sipp_receives_the_agent_and_echoes_it_back(sut_peers: SutPeers) -> None:
+    outcome = sut_peers.run(
+        sipp_calls_agent(sut_peers, scenario="uac_echo.xml", stream=False, expect_heard=AGENT)
+    )
+    check_sipp_call(outcome)
+    heard = agent_heard(outcome, "its own signature back from SIPp's echo", CUSTOMER,
+                        "SIPp streamed nothing in the echo call")  # fmt: skip
+    assert outcome.run.stats is not None
+    sut_peers.measure("sipp_call_length_s", outcome.run.stats.call_length_s)
+    sut_peers.measure("agent_hears_itself_after_answer_ms", heard.latency_ms)
+
+
+async def caller_calls_sipp_uas(peers: Peers) -> tuple[SippRun, AudioHeard | None, list[str]]:
+    journal = peers.journal
     echo = await caller_connected_to_sipp_echo(
-        SIPP_SCENARIOS / "uas_echo.xml", workdir, stage, journal, cleanup, CUSTOMER, CONNECT_TIMEOUT
-    )
+        SIPP_SCENARIOS / "uas_echo.xml", peers.workdir, peers.stage, journal, peers.cleanup,
+        CUSTOMER, CONNECT_TIMEOUT,
+    )  # fmt: skip
     sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
-    try:
-        heard: AudioHeard | None = await journal.wait_for_async(
+    heard = await or_none(
+        journal.wait_for_async(
             Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id), HEAR_TIMEOUT
         )
-    except AssertionError:
-        heard = None
+    )
     await caller.hangup(call_id)
     run = await sipp.wait()
     everything_heard = [
@@ -207,18 +177,8 @@ async def caller_calls_sipp_uas(
     return run, heard, everything_heard
 
 
-def test_synthetic_caller_hears_itself_through_a_sipp_uas(
-    sipp_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
-    run, heard, everything = portal.run(
-        caller_calls_sipp_uas(stage, journal, cleanup, tmp_path), 60
-    )
+def test_synthetic_caller_hears_itself_through_a_sipp_uas(peers: Peers) -> None:
+    run, heard, everything = peers.run(caller_calls_sipp_uas(peers))
     assert heard is not None, (
         f"the caller never heard its signature echoed by SIPp; heard {everything or 'nothing'}\n"
         f"{run.describe()}"
@@ -226,4 +186,4 @@ def test_synthetic_caller_hears_itself_through_a_sipp_uas(
     assert run.returncode == 0, run.describe()
     assert run.stats is not None, run.describe()
     assert (run.stats.successful_calls, run.stats.failed_calls) == (1, 0), run.describe()
-    measure("caller_hears_echo_after_answer_ms", heard.latency_ms)
+    peers.measure("caller_hears_echo_after_answer_ms", heard.latency_ms)
