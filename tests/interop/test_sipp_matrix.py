@@ -38,8 +38,11 @@ from harness.endpoints.events import (
     SipTraced,
 )
 from harness.endpoints.sip_phone import SipPhone
-from harness.endpoints.stage import Stage
-from harness.interop.provision import caller_connected_to_sipp_echo, number_ringing_one_agent
+from harness.interop.provision import (
+    caller_connected_to_sipp_echo,
+    number_ringing_one_agent,
+    watched,
+)
 from harness.interop.sipp import (
     DTMF_PCAP_DIR,
     Sipp,
@@ -59,8 +62,10 @@ from harness.sip.useragent import DEFAULT_ALLOW
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
+from tests.interop.conftest import Peers, SutPeers, in_turn, or_none
 
 pytestmark = pytest.mark.interop
+needs_sipp = pytest.mark.usefixtures("sipp_program")
 
 SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
 AGENT = "Alice"
@@ -127,8 +132,7 @@ async def sipp_registers(
     row = (username, authentication_field(username, password))
     credentials = write_injection_file(workdir / "credentials.csv", [row])
     sipp = Sipp(SIPP_SCENARIOS / scenario, workdir, remote=registrar, injection=credentials)
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
+    watched(cleanup, "SIPp", sipp)
     await sipp.start()
     run = await sipp.wait()
     log = sipp.messages_path.read_text(errors="replace") if sipp.messages_path.exists() else ""
@@ -148,9 +152,9 @@ async def sipp_registers_as_agent(
     return await sipp_registers(cleanup, workdir, scenario, registrar, agent.sip.username, password)
 
 
+@needs_sipp
 @pytest.mark.parametrize(("scenario", "wrong_password"), REGISTRATIONS)
 def test_sipp_registers_to_the_sut_with_digest_authentication(
-    sipp_program: str,  # first: a missing program skips before anything starts
     portal: Portal,
     tenant: Tenant,
     cleanup: Cleanup,
@@ -231,14 +235,10 @@ async def sipp_registers_to_md5_registrar(
     return run, offered, registrar.verdicts
 
 
+@needs_sipp
 @pytest.mark.parametrize(("scenario", "wrong_password"), REGISTRATIONS)
 def test_sipp_md5_answers_check_out_against_our_digest_challenger(
-    sipp_program: str,
-    portal: Portal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    scenario: str,
-    wrong_password: bool,
+    portal: Portal, cleanup: Cleanup, tmp_path: Path, scenario: str, wrong_password: bool
 ) -> None:
     run, offered, verdicts = portal.run(
         sipp_registers_to_md5_registrar(cleanup, tmp_path, scenario, wrong_password), 60
@@ -262,33 +262,24 @@ class AgentLine:
     sipp: Sipp
 
 
-async def agent_line(
-    tenant: Tenant,
-    stage: Stage,
-    cleanup: Cleanup,
-    workdir: Path,
-    scenario: Path,
-    *,
-    auto_answer: bool,
-) -> AgentLine:
+async def agent_line(peers: SutPeers, scenario: Path, *, auto_answer: bool) -> AgentLine:
     """Provision a number ringing one agent's SIP phone and a SIPp calling it (not started)."""
-    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT, auto_answer=auto_answer)
+    line = await number_ringing_one_agent(
+        peers.tenant, peers.stage, peers.cleanup, AGENT, auto_answer=auto_answer
+    )
     target = line.uri
-    sipp = Sipp(scenario, workdir, remote=(target.host, target.port or 5060), service=target.user)
-    cleanup.push("SIPp", sipp.stop)
-    cleanup.check("SIPp", sipp.leaks)
-    return AgentLine(line.agent.id, line.phone, sipp)
+    sipp = Sipp(
+        scenario, peers.workdir, remote=(target.host, target.port or 5060), service=target.user
+    )
+    return AgentLine(line.agent.id, line.phone, watched(peers.cleanup, "SIPp", sipp))
 
 
 async def ringing(journal: Journal, sipp: Sipp, start: int) -> PhoneRinging:
     """Start SIPp and wait for the agent's phone to ring (SIPp's report if it never does)."""
     await sipp.start()
-    try:
-        return await journal.wait_for_async(
-            Match(PhoneRinging, party=AGENT), EVENT_TIMEOUT, after=start
-        )
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{(await sipp.abort()).describe()}") from None
+    return await sipp.explaining(
+        journal.wait_for_async(Match(PhoneRinging, party=AGENT), EVENT_TIMEOUT, after=start)
+    )
 
 
 def seen_at(journal: Journal, event: Event) -> float:
@@ -315,11 +306,10 @@ class CancelOutcome:
     ring_to_cancel_ms: float
 
 
-async def sipp_cancels_ringing_call(
-    tenant: Tenant, stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
-) -> CancelOutcome:
+async def sipp_cancels_ringing_call(peers: SutPeers) -> CancelOutcome:
+    tenant, journal = peers.tenant, peers.journal
     scenario = SIPP_SCENARIOS / "uac_cancel.xml"
-    line = await agent_line(tenant, stage, cleanup, workdir, scenario, auto_answer=False)
+    line = await agent_line(peers, scenario, auto_answer=False)
     start = journal.position
     ring = await ringing(journal, line.sipp, start)
     run = await line.sipp.wait()
@@ -336,17 +326,9 @@ async def sipp_cancels_ringing_call(
     return CancelOutcome(run, ring.sip_call_id, ended, len(cancels), entry, lasted * 1000)
 
 
-def test_sipp_cancels_a_ringing_call_and_the_sut_logs_it_missed(
-    sipp_program: str,
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
-    outcome = portal.run(sipp_cancels_ringing_call(tenant, stage, journal, cleanup, tmp_path), 60)
+@needs_sipp
+def test_sipp_cancels_a_ringing_call_and_the_sut_logs_it_missed(sut_peers: SutPeers) -> None:
+    outcome = sut_peers.run(sipp_cancels_ringing_call(sut_peers))
     # 200 for the CANCEL, 487 for the INVITE: the scenario fails on anything else.
     check_run(outcome.run)
     assert outcome.ended.by == "remote", outcome.ended
@@ -354,7 +336,7 @@ def test_sipp_cancels_a_ringing_call_and_the_sut_logs_it_missed(
     assert outcome.entry is not None, f"no call log entry lists {outcome.leg}"
     assert outcome.entry.status == "missed", outcome.entry
     assert outcome.entry.answered_by is None, outcome.entry
-    measure("agent_leg_ended_after_ringing_ms", round(outcome.ring_to_cancel_ms, 1))
+    sut_peers.measure("agent_leg_ended_after_ringing_ms", round(outcome.ring_to_cancel_ms, 1))
 
 
 @dataclass
@@ -365,43 +347,30 @@ class DtmfOutcome:
     agent_id: str
 
 
-async def sipp_keys_digits(
-    tenant: Tenant, stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
-) -> DtmfOutcome:
+async def sipp_keys_digits(peers: SutPeers) -> DtmfOutcome:
+    tenant, journal, workdir = peers.tenant, peers.journal, peers.workdir
     # SIPp looks for the captures next to the scenario: put both in the working folder.
     scenario = Path(shutil.copy(SIPP_SCENARIOS / "uac_dtmf.xml", workdir))
     for digit in SIPP_DIGITS:
         capture = dtmf_pcap(digit)
         assert capture is not None
         shutil.copy(capture, workdir)
-    line = await agent_line(tenant, stage, cleanup, workdir, scenario, auto_answer=True)
+    line = await agent_line(peers, scenario, auto_answer=True)
     start = journal.position
     ring = await ringing(journal, line.sipp, start)
-    heard: list[DtmfHeard] = []
     key = Match(DtmfHeard, party=AGENT, sip_call_id=ring.sip_call_id)
-    try:
-        for _ in SIPP_DIGITS:
-            heard.append(await journal.wait_for_async(key, EVENT_TIMEOUT))
-    except AssertionError:
-        pass  # reported with what was heard, beside SIPp's verdict
+    # What was heard is reported beside SIPp's verdict.
+    heard = await in_turn(journal, key, len(SIPP_DIGITS), EVENT_TIMEOUT)
     run = await line.sipp.wait()
     entry = await logged(tenant, journal, ring.sip_call_id, start) if run.returncode == 0 else None
     return DtmfOutcome(run, heard, entry, line.agent_id)
 
 
-def test_agent_hears_the_digits_sipp_keys_through_the_sut(
-    sipp_program: str,
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
+@needs_sipp
+def test_agent_hears_the_digits_sipp_keys_through_the_sut(sut_peers: SutPeers) -> None:
     if any(dtmf_pcap(d) is None for d in SIPP_DIGITS):
         pytest.skip(f"sip-tester's DTMF captures are not in {DTMF_PCAP_DIR}")
-    outcome = portal.run(sipp_keys_digits(tenant, stage, journal, cleanup, tmp_path), 60)
+    outcome = sut_peers.run(sipp_keys_digits(sut_peers))
     keyed = "".join(h.digit for h in outcome.heard)
     assert keyed == SIPP_DIGITS, f"{AGENT} heard {keyed!r}\n{outcome.run.describe()}"
     assert {h.mode for h in outcome.heard} == {"rfc4733"}, outcome.heard
@@ -413,7 +382,7 @@ def test_agent_hears_the_digits_sipp_keys_through_the_sut(
     assert outcome.entry.status == "answered", outcome.entry
     assert outcome.entry.answered_by == outcome.agent_id, outcome.entry
     assert outcome.run.stats is not None
-    measure("sipp_dtmf_call_length_s", outcome.run.stats.call_length_s)
+    sut_peers.measure("sipp_dtmf_call_length_s", outcome.run.stats.call_length_s)
 
 
 # -- our caller's digits echoed by a SIPp UAS --------------------------------------------------
@@ -427,50 +396,29 @@ class EchoOutcome:
     keyed_to_heard_ms: float | None
 
 
-async def caller_keys_digits_to_sipp_echo(
-    stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
-) -> EchoOutcome:
+async def caller_keys_digits_to_sipp_echo(peers: Peers) -> EchoOutcome:
+    journal = peers.journal
     echo = await caller_connected_to_sipp_echo(
-        SIPP_SCENARIOS / "uas_echo_dtmf.xml",
-        workdir,
-        stage,
-        journal,
-        cleanup,
-        CUSTOMER,
-        EVENT_TIMEOUT,
-    )
+        SIPP_SCENARIOS / "uas_echo_dtmf.xml", peers.workdir, peers.stage, journal, peers.cleanup,
+        CUSTOMER, EVENT_TIMEOUT,
+    )  # fmt: skip
     sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
-    try:  # the echo path works for audio before any digit is keyed
-        await journal.wait_for_async(
-            Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id), EVENT_TIMEOUT
-        )
-        heard_itself = True
-    except AssertionError:
-        heard_itself = False
+    # The echo path works for audio before any digit is keyed.
+    itself = Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id)
+    heard_itself = await or_none(journal.wait_for_async(itself, EVENT_TIMEOUT)) is not None
     keyed_at = asyncio.get_running_loop().time()
     await caller.send_dtmf(call_id, CALLER_DIGITS)
-    heard: list[DtmfHeard] = []
     key = Match(DtmfHeard, party=CUSTOMER, sip_call_id=call_id)
-    try:
-        for _ in CALLER_DIGITS:
-            heard.append(await journal.wait_for_async(key, EVENT_TIMEOUT))
-    except AssertionError:
-        pass  # reported with what was heard, beside SIPp's verdict
+    # What was heard is reported beside SIPp's verdict.
+    heard = await in_turn(journal, key, len(CALLER_DIGITS), EVENT_TIMEOUT)
     latency = (seen_at(journal, heard[0]) - keyed_at) * 1000 if heard else None
     await caller.hangup(call_id)
     return EchoOutcome(await sipp.wait(), heard_itself, heard, latency)
 
 
-def test_synthetic_caller_hears_its_digits_echoed_by_a_sipp_uas(
-    sipp_program: str,
-    portal: Portal,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
-    outcome = portal.run(caller_keys_digits_to_sipp_echo(stage, journal, cleanup, tmp_path), 60)
+@needs_sipp
+def test_synthetic_caller_hears_its_digits_echoed_by_a_sipp_uas(peers: Peers) -> None:
+    outcome = peers.run(caller_keys_digits_to_sipp_echo(peers))
     assert outcome.heard_itself, f"SIPp's echo returned no audio\n{outcome.run.describe()}"
     keyed = "".join(h.digit for h in outcome.heard)
     assert keyed == CALLER_DIGITS, f"the caller heard {keyed!r}\n{outcome.run.describe()}"
@@ -479,4 +427,4 @@ def test_synthetic_caller_hears_its_digits_echoed_by_a_sipp_uas(
     durations = [h.duration_ms for h in outcome.heard]
     assert all(d == pytest.approx(DEFAULT_DURATION_MS) for d in durations), durations
     check_run(outcome.run)
-    measure("caller_hears_first_echoed_digit_after_keying_ms", outcome.keyed_to_heard_ms)
+    peers.measure("caller_hears_first_echoed_digit_after_keying_ms", outcome.keyed_to_heard_ms)
