@@ -19,6 +19,7 @@ import pytest
 
 from harness.endpoints.stage import Stage
 from harness.interop.baresip import find_baresip, module_dir
+from harness.interop.kamailio import find_kamailio
 from harness.interop.sipp import find_sipp
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Event, Journal, Match
@@ -47,6 +48,14 @@ def baresip_program() -> str:
         pytest.skip("baresip is not installed (Debian package baresip-core); CI installs it")
     if module_dir() is None:
         pytest.skip("baresip is installed without its modules (g711.so not found)")
+    return path
+
+
+@pytest.fixture
+def kamailio_program() -> str:
+    path = find_kamailio()
+    if path is None:
+        pytest.skip("kamailio is not installed (Debian package kamailio); CI installs it")
     return path
 
 
@@ -109,6 +118,11 @@ def peers(
 def sut_peers(tenant: Tenant, peers: Peers) -> SutPeers:
     """`peers` with the tenant, which is set up first (before the stage)."""
     return SutPeers(**{f.name: getattr(peers, f.name) for f in fields(peers)}, tenant=tenant)
+
+
+def seen_at(journal: Journal, event: Event) -> float:
+    """When ``event`` was recorded (the loop's clock)."""
+    return next(r.at for r in journal.records(type(event)) if r.event is event)
 
 
 async def or_none(waiting: Awaitable[T]) -> T | None:

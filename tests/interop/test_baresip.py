@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,16 +28,16 @@ import pytest
 from harness.data.numbers import e164
 from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import AudioHeard, CallConnected
-from harness.endpoints.stage import Stage
 from harness.interop.baresip import Baresip, BaresipEvent
 from harness.interop.netns import IN_NAMESPACE, namespace_unavailable, run_in_private_namespace
+from harness.interop.provision import watched
 from harness.media.tones import Signature, SignatureDetector
 from harness.media.wav import read_wav, write_wav
-from harness.runtime.cleanup import Cleanup
-from harness.runtime.journal import Journal, Match
-from harness.runtime.portal import Portal
+from harness.runtime.journal import Match
+from tests.interop.conftest import Peers, or_none
 
-pytestmark = pytest.mark.interop
+# A missing baresip skips before anything of a test starts.
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("baresip_program")]
 
 CUSTOMER = "customer"
 BARESIP = "baresip"
@@ -74,16 +73,13 @@ def signature_frames(
     return counts, total
 
 
-async def caller_calls_baresip(
-    stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path
-) -> BaresipCallOutcome:
+async def caller_calls_baresip(peers: Peers) -> BaresipCallOutcome:
+    stage, journal, cleanup, workdir = peers.stage, peers.journal, peers.cleanup, peers.workdir
     tone = stage.signature(BARESIP)
     source = write_wav(
         workdir / "baresip-signature.wav", tone.samples(round(8000 * SOURCE_SECONDS))
     )
-    peer = Baresip(workdir, journal, source, name=BARESIP)
-    cleanup.push("baresip", peer.stop)
-    cleanup.check("baresip", peer.leaks)
+    peer = watched(cleanup, "baresip", Baresip(workdir, journal, source, name=BARESIP))
     await peer.start()
 
     caller = await SyntheticCaller.open(CUSTOMER, stage, e164())
@@ -96,12 +92,11 @@ async def caller_calls_baresip(
         Match(BaresipEvent, party=BARESIP, kind="CALL_ESTABLISHED", sip_call_id=call_id),
         EVENT_TIMEOUT,
     )
-    try:
-        heard: AudioHeard | None = await journal.wait_for_async(
+    heard = await or_none(
+        journal.wait_for_async(
             Match(AudioHeard, party=CUSTOMER, heard=BARESIP, sip_call_id=call_id), HEAR_TIMEOUT
         )
-    except AssertionError:
-        heard = None
+    )
     # Give baresip a known amount of the caller's audio before hanging up.
     rtp = caller.calls[call_id][1].rtp
     assert rtp is not None
@@ -120,7 +115,7 @@ async def caller_calls_baresip(
     return BaresipCallOutcome(heard, caller_heard, status, frames, total)
 
 
-def test_baresip_runs_in_a_network_namespace_of_its_own(baresip_program: str) -> None:
+def test_baresip_runs_in_a_network_namespace_of_its_own() -> None:
     """Runs the two-way audio test below inside ``unshare -n`` and reports its outcome."""
     reason = namespace_unavailable()
     if reason is not None:
@@ -132,18 +127,11 @@ def test_baresip_runs_in_a_network_namespace_of_its_own(baresip_program: str) ->
     assert "1 passed" in result.stdout, result.stdout[-3000:]
 
 
-def test_synthetic_caller_has_two_way_audio_with_baresip(
-    baresip_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-) -> None:
+def test_synthetic_caller_has_two_way_audio_with_baresip(peers: Peers) -> None:
     if not os.environ.get(IN_NAMESPACE):
         pytest.skip("runs inside a private network namespace (see the test above)")
-    outcome = portal.run(caller_calls_baresip(stage, journal, cleanup, tmp_path), timeout=60)
+    stage = peers.stage
+    outcome = peers.run(caller_calls_baresip(peers))
     assert outcome.heard is not None, (
         f"the caller never heard baresip's signature; heard {outcome.caller_heard or 'nothing'}"
     )
@@ -154,5 +142,5 @@ def test_synthetic_caller_has_two_way_audio_with_baresip(
         f"{outcome.frames_total} frames (at least {MIN_FRAMES_RECEIVED} expected); found {found}"
     )
     assert outcome.exit_status == 0, f"baresip ended with status {outcome.exit_status} on quit"
-    measure("caller_hears_baresip_after_answer_ms", outcome.heard.latency_ms)
-    measure("baresip_frames_with_caller_signature", outcome.frames[customer])
+    peers.measure("caller_hears_baresip_after_answer_ms", outcome.heard.latency_ms)
+    peers.measure("baresip_frames_with_caller_signature", outcome.frames[customer])

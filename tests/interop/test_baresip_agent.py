@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,19 +45,20 @@ from harness.interop.baresip import (
     BaresipRegistrationFailed,
 )
 from harness.interop.netns import IN_NAMESPACE, namespace_unavailable, run_in_private_namespace
+from harness.interop.provision import watched
 from harness.media.tones import Signature
 from harness.media.wav import write_wav
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Journal, Match
-from harness.runtime.portal import Portal
 from harness.sip.auth import Credentials, parse_auth_params
 from harness.sip.transport import SipEndpoint
-from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry, SipCredentials
+from tests.interop.conftest import SutPeers, or_none, seen_at
 from tests.interop.test_baresip import signature_frames
 
 pytestmark = pytest.mark.interop
+needs_baresip = pytest.mark.usefixtures("baresip_program")  # first: a missing one skips at once
 
 CUSTOMER = "customer"
 AGENT = "baresip"
@@ -141,8 +141,7 @@ async def baresip_phone(
         registrar=registrar if by_baresip else None,
         password=credentials.password if by_baresip else None, regint=REGINT,
     )  # fmt: skip
-    cleanup.push("baresip", peer.stop)
-    cleanup.check("baresip", peer.leaks)
+    watched(cleanup, "baresip", peer)
     await peer.start()
     if not by_baresip:
         await register_for(credentials, registrar, peer.uri)
@@ -157,14 +156,9 @@ async def baresip_phone(
     return peer
 
 
-async def caller_reaches_baresip_agent(
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    workdir: Path,
-    registration: str,
-) -> AgentCallOutcome:
+async def caller_reaches_baresip_agent(peers: SutPeers, registration: str) -> AgentCallOutcome:
+    tenant, stage, journal, cleanup = peers.tenant, peers.stage, peers.journal, peers.cleanup
+    workdir = peers.workdir
     directory, telephony = tenant.directory, tenant.telephony
     assert directory is not None and telephony is not None and tenant.observation is not None
     agent = await directory.create_agent(f"Baresip {tenant.label}")
@@ -196,12 +190,11 @@ async def caller_reaches_baresip_agent(
         Match(CallConnected, party=CUSTOMER, sip_call_id=call_id), EVENT_TIMEOUT
     )
     ring_to_answer = seen_at(journal, established) - seen_at(journal, rang)
-    try:
-        heard: AudioHeard | None = await journal.wait_for_async(
+    heard = await or_none(
+        journal.wait_for_async(
             Match(AudioHeard, party=CUSTOMER, heard=AGENT, sip_call_id=call_id), EVENT_TIMEOUT
         )
-    except AssertionError:
-        heard = None
+    )
 
     # One digit at a time, each heard before the next: a press and its release per sndcode.
     digits: list[DtmfHeard] = []
@@ -245,11 +238,6 @@ class BaresipCannotAnswer(Exception):
         self.offered = offered
 
 
-def seen_at(journal: Journal, event: object) -> float:
-    """When ``event`` was recorded (the loop's clock)."""
-    return next(r.at for r in journal.records() if r.event is event)
-
-
 REGISTRATIONS = ["by-baresip", "by-third-party"]
 
 
@@ -269,10 +257,9 @@ def test_a_registering_baresip_account_is_created_over_its_control_connection(
         BaresipConfig(tmp_path, tmp_path, registrar="127.0.0.1:5080", password="a;b").account_line()
 
 
+@needs_baresip
 @pytest.mark.parametrize("registration", REGISTRATIONS)
-def test_baresip_agent_in_a_network_namespace_of_its_own(
-    baresip_program: str, registration: str
-) -> None:
+def test_baresip_agent_in_a_network_namespace_of_its_own(registration: str) -> None:
     """Runs the agent test below, and the SUT it talks to, inside ``unshare -n``.
 
     The inner test's outcome is this test's: passed, failed, or skipped for the same reason.
@@ -289,25 +276,16 @@ def test_baresip_agent_in_a_network_namespace_of_its_own(
     assert "1 passed" in result.stdout, result.stdout[-4000:]
 
 
+@needs_baresip
 @pytest.mark.parametrize("registration", REGISTRATIONS)
 def test_baresip_agent_answers_a_caller_through_the_sut(
-    baresip_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
-    registration: str,
+    sut_peers: SutPeers, registration: str
 ) -> None:
     if not os.environ.get(IN_NAMESPACE):
         pytest.skip("runs inside a private network namespace (see the test above)")
+    stage, measure = sut_peers.stage, sut_peers.measure
     try:
-        outcome = portal.run(
-            caller_reaches_baresip_agent(tenant, stage, journal, cleanup, tmp_path, registration),
-            timeout=90,
-        )
+        outcome = sut_peers.run(caller_reaches_baresip_agent(sut_peers, registration), timeout=90)
     except BaresipCannotAnswer as exc:
         pytest.skip(
             f"baresip 1.0 answers only MD5 and gives up on a 401 that also offers another "

@@ -21,7 +21,6 @@ import asyncio
 import os
 import signal
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,24 +35,21 @@ from harness.endpoints.events import (
     PhoneRinging,
     SipTraced,
 )
-from harness.endpoints.stage import Stage
 from harness.interop.kamailio import (
     Kamailio,
     KamailioStartFailed,
     ProxyLogEntry,
-    find_kamailio,
     parse_proxy_log,
     render_config,
 )
-from harness.interop.provision import number_ringing_one_agent
-from harness.runtime.cleanup import Cleanup
+from harness.interop.provision import number_ringing_one_agent, watched
 from harness.runtime.journal import Journal, Match
-from harness.runtime.portal import Portal
 from harness.sip.message import SipRequest, SipResponse, parse_message
 from harness.sip.uri import NameAddr, SipUri
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
+from tests.interop.conftest import SutPeers
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "fixtures" / "kamailio" / "proxy.cfg"
 AGENT = "Alice"
@@ -68,14 +64,6 @@ FIELDS = {
     "UPSTREAM_HOST": "127.0.0.1",
     "UPSTREAM_PORT": 25070,
 }
-
-
-@pytest.fixture
-def kamailio_program() -> str:
-    path = find_kamailio()
-    if path is None:
-        pytest.skip("kamailio is not installed (Debian package kamailio); CI installs it")
-    return path
 
 
 # --- the template and the log, without Kamailio -------------------------------------------
@@ -274,28 +262,28 @@ async def one_call(
 
 
 async def calls_through_kamailio(
-    tenant: Tenant, stage: Stage, journal: Journal, cleanup: Cleanup, workdir: Path, program: str
+    peers: SutPeers, program: str
 ) -> tuple[Kamailio, str, list[ProxiedCall], list[CallLogEntry]]:
     """Provision a number ringing one auto-answering agent; call it CALLS times via Kamailio.
 
     Returns the proxy (stopped, its log complete), the agent's ID, the calls, and the SUT's
     call log once they are all over.
     """
+    tenant, cleanup = peers.tenant, peers.cleanup
     observation = tenant.observation
     assert observation is not None
-    line = await number_ringing_one_agent(tenant, stage, cleanup, AGENT)
+    line = await number_ringing_one_agent(tenant, peers.stage, cleanup, AGENT)
     agent, target = line.agent, str(line.uri)
-    proxy = Kamailio(TEMPLATE, workdir, upstream=line.uri.address, program=program)
-    cleanup.push("kamailio", proxy.stop)
-    cleanup.check("kamailio", proxy.leaks)
+    proxy = Kamailio(TEMPLATE, peers.workdir, upstream=line.uri.address, program=program)
+    watched(cleanup, "kamailio", proxy)
     await proxy.start()
-    caller = await SyntheticCaller.open(CUSTOMER, stage, e164(), outbound_proxy=proxy.address)
+    caller = await SyntheticCaller.open(CUSTOMER, peers.stage, e164(), outbound_proxy=proxy.address)
     cleanup.push("caller", caller.close)
 
     calls = []
     try:
         for _ in range(CALLS):
-            calls.append(await one_call(caller, target, tenant, journal))
+            calls.append(await one_call(caller, target, tenant, peers.journal))
     except (AssertionError, TimeoutError) as exc:
         await proxy.stop()
         raise AssertionError(
@@ -312,17 +300,10 @@ def record_route_of(response: SipResponse) -> list[SipUri]:
 @pytest.mark.interop
 def test_ten_calls_through_kamailio_connect_with_audio_both_ways(
     kamailio_program: str,  # first: a missing program skips before anything starts
-    portal: Portal,
-    tenant: Tenant,
-    stage: Stage,
-    journal: Journal,
-    cleanup: Cleanup,
-    tmp_path: Path,
-    measure: Callable[[str, object], None],
+    sut_peers: SutPeers,
 ) -> None:
-    proxy, agent_id, calls, call_log = portal.run(
-        calls_through_kamailio(tenant, stage, journal, cleanup, tmp_path, kamailio_program),
-        timeout=BUDGET,
+    proxy, agent_id, calls, call_log = sut_peers.run(
+        calls_through_kamailio(sut_peers, kamailio_program), timeout=BUDGET
     )
     proxy_peer = f"{proxy.host}:{proxy.port}"
     seen = proxy.log()
@@ -355,10 +336,10 @@ def test_ten_calls_through_kamailio_connect_with_audio_both_ways(
 
     reordered = sum(call.ringing_after_answer for call in calls)
     workers = {e.worker for e in seen if e.kind == "reply"}
-    measure("calls_through_kamailio", CALLS)
-    measure("ringing_relayed_after_answer", reordered)
-    measure("kamailio_workers_relaying_replies", len(workers))
-    measure(
+    sut_peers.measure("calls_through_kamailio", CALLS)
+    sut_peers.measure("ringing_relayed_after_answer", reordered)
+    sut_peers.measure("kamailio_workers_relaying_replies", len(workers))
+    sut_peers.measure(
         "caller_hears_agent_after_answer_ms_max",
         max(c.heard_by_caller.latency_ms or 0.0 for c in calls),
     )

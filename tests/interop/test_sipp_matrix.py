@@ -53,7 +53,7 @@ from harness.interop.sipp import (
 )
 from harness.media.dtmf import DEFAULT_DURATION_MS
 from harness.runtime.cleanup import Cleanup
-from harness.runtime.journal import Event, Journal, Match
+from harness.runtime.journal import Journal, Match
 from harness.runtime.portal import Portal
 from harness.sip.auth import AuthStatus, DigestChallenger
 from harness.sip.calls import IncomingSipRequest
@@ -62,7 +62,7 @@ from harness.sip.useragent import DEFAULT_ALLOW
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
-from tests.interop.conftest import Peers, SutPeers, in_turn, or_none
+from tests.interop.conftest import Peers, SutPeers, in_turn, or_none, seen_at
 
 pytestmark = pytest.mark.interop
 needs_sipp = pytest.mark.usefixtures("sipp_program")
@@ -280,11 +280,6 @@ async def ringing(journal: Journal, sipp: Sipp, start: int) -> PhoneRinging:
     return await sipp.explaining(
         journal.wait_for_async(Match(PhoneRinging, party=AGENT), EVENT_TIMEOUT, after=start)
     )
-
-
-def seen_at(journal: Journal, event: Event) -> float:
-    """When ``event`` was recorded (the loop's clock)."""
-    return next(r.at for r in journal.records(type(event)) if r.event is event)
 
 
 async def logged(
