@@ -33,19 +33,21 @@ PEER_TEST_TIMEOUT = 60.0
 """Seconds an interop test's work on the loop may take, foreign programs included."""
 
 
-@pytest.fixture
-def sipp_program() -> str:
-    path = find_sipp()
+def installed(path: str | None, name: str, package: str) -> str:
+    """``path``, the program ``name``; the test skips, naming the package, when it is None."""
     if path is None:
-        pytest.skip("sipp is not installed (Debian package sip-tester); CI installs it")
+        pytest.skip(f"{name} is not installed (Debian package {package}); CI installs it")
     return path
 
 
 @pytest.fixture
+def sipp_program() -> str:
+    return installed(find_sipp(), "sipp", "sip-tester")
+
+
+@pytest.fixture
 def baresip_program() -> str:
-    path = find_baresip()
-    if path is None:
-        pytest.skip("baresip is not installed (Debian package baresip-core); CI installs it")
+    path = installed(find_baresip(), "baresip", "baresip-core")
     if module_dir() is None:
         pytest.skip("baresip is installed without its modules (g711.so not found)")
     return path
@@ -53,10 +55,7 @@ def baresip_program() -> str:
 
 @pytest.fixture
 def kamailio_program() -> str:
-    path = find_kamailio()
-    if path is None:
-        pytest.skip("kamailio is not installed (Debian package kamailio); CI installs it")
-    return path
+    return installed(find_kamailio(), "kamailio", "kamailio")
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from harness.interop.provision import (
     number_ringing_one_agent,
     watched,
 )
-from harness.interop.sipp import Sipp, SippRun, write_g711_file
+from harness.interop.sipp import Sipp, SippRun, SippStats, write_g711_file
 from harness.runtime.journal import Match
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
@@ -122,38 +122,55 @@ def check_sipp_call(outcome: SippCallOutcome) -> None:
     assert outcome.entry.answered_by == outcome.agent_id, outcome.entry
 
 
-def agent_heard(outcome: SippCallOutcome, what: str, not_heard: str, why: str) -> AudioHeard:
-    """The agent heard ``what`` and never ``not_heard`` (``why``): the proof of one direction."""
+@dataclass(frozen=True)
+class Direction:
+    """One direction of a SIPp call's audio, proven by what the agent hears."""
+
+    scenario: str
+    stream: bool
+    """SIPp streams the customer's signature (else it echoes what it receives)."""
+    heard: str
+    """The party whose signature the agent must hear."""
+    what: str
+    """What that is, for the failure message."""
+    never: str
+    """The party the agent must never hear in this call..."""
+    why: str
+    """...and why."""
+
+
+def agent_hears(peers: SutPeers, direction: Direction) -> tuple[SippStats, AudioHeard]:
+    """SIPp calls the agent; the call succeeded and the agent heard the direction's signature."""
+    outcome = peers.run(
+        sipp_calls_agent(peers, scenario=direction.scenario, stream=direction.stream,
+                         expect_heard=direction.heard)
+    )  # fmt: skip
+    check_sipp_call(outcome)
     assert outcome.heard is not None, (
-        f"{AGENT} never heard {what}; heard {outcome.agent_heard or 'nothing'}\n"
+        f"{AGENT} never heard {direction.what}; heard {outcome.agent_heard or 'nothing'}\n"
         f"{outcome.run.describe()}"
     )
-    assert not_heard not in outcome.agent_heard, why
-    return outcome.heard
+    assert direction.never not in outcome.agent_heard, direction.why
+    assert outcome.run.stats is not None
+    return outcome.run.stats, outcome.heard
+
+
+STREAM = Direction("uac_rtp.xml", True, CUSTOMER, "the customer's signature streamed by SIPp",
+                   AGENT, "without -rtp_echo the agent must not hear itself")  # fmt: skip
+ECHO = Direction("uac_echo.xml", False, AGENT, "its own signature back from SIPp's echo",
+                 CUSTOMER, "SIPp streamed nothing in the echo call")  # fmt: skip
 
 
 def test_reference_answers_sipp_and_the_agent_hears_sipp_stream(sut_peers: SutPeers) -> None:
-    outcome = sut_peers.run(
-        sipp_calls_agent(sut_peers, scenario="uac_rtp.xml", stream=True, expect_heard=CUSTOMER)
-    )
-    check_sipp_call(outcome)
-    heard = agent_heard(outcome, "the customer's signature streamed by SIPp", AGENT,
-                        "without -rtp_echo the agent must not hear itself")  # fmt: skip
-    assert outcome.run.stats is not None
-    sut_peers.measure("sipp_call_length_s", outcome.run.stats.call_length_s)
-    sut_peers.measure("sipp_invite_to_200_s", outcome.run.stats.response_time_s)
+    stats, heard = agent_hears(sut_peers, STREAM)
+    sut_peers.measure("sipp_call_length_s", stats.call_length_s)
+    sut_peers.measure("sipp_invite_to_200_s", stats.response_time_s)
     sut_peers.measure("agent_hears_sipp_after_answer_ms", heard.latency_ms)
 
 
 def test_sipp_receives_the_agent_and_echoes_it_back(sut_peers: SutPeers) -> None:
-    outcome = sut_peers.run(
-        sipp_calls_agent(sut_peers, scenario="uac_echo.xml", stream=False, expect_heard=AGENT)
-    )
-    check_sipp_call(outcome)
-    heard = agent_heard(outcome, "its own signature back from SIPp's echo", CUSTOMER,
-                        "SIPp streamed nothing in the echo call")  # fmt: skip
-    assert outcome.run.stats is not None
-    sut_peers.measure("sipp_call_length_s", outcome.run.stats.call_length_s)
+    stats, heard = agent_hears(sut_peers, ECHO)
+    sut_peers.measure("sipp_call_length_s", stats.call_length_s)
     sut_peers.measure("agent_hears_itself_after_answer_ms", heard.latency_ms)
 
 
