@@ -20,6 +20,7 @@ import pytest
 from harness.endpoints.stage import Stage
 from harness.interop.baresip import find_baresip, module_dir
 from harness.interop.kamailio import find_kamailio
+from harness.interop.provision import EchoCall, caller_connected_to_sipp_echo
 from harness.interop.sipp import find_sipp
 from harness.runtime.cleanup import Cleanup
 from harness.runtime.journal import Event, Journal, Match
@@ -117,6 +118,17 @@ def peers(
 def sut_peers(tenant: Tenant, peers: Peers) -> SutPeers:
     """`peers` with the tenant, which is set up first (before the stage)."""
     return SutPeers(**{f.name: getattr(peers, f.name) for f in fields(peers)}, tenant=tenant)
+
+
+SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
+
+
+async def caller_on_sipp_echo(peers: Peers, scenario: str, caller: str, timeout: float) -> EchoCall:
+    """Our synthetic caller ``caller``, connected to a SIPp UAS that echoes (``-rtp_echo``)."""
+    return await caller_connected_to_sipp_echo(
+        SIPP_SCENARIOS / scenario, peers.workdir, peers.stage, peers.journal, peers.cleanup,
+        caller, timeout,
+    )  # fmt: skip
 
 
 def seen_at(journal: Journal, event: Event) -> float:

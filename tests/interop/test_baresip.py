@@ -28,6 +28,7 @@ import pytest
 from harness.data.numbers import e164
 from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.events import AudioHeard, CallConnected
+from harness.endpoints.stage import Stage
 from harness.interop.baresip import Baresip, BaresipEvent
 from harness.interop.netns import IN_NAMESPACE, namespace_unavailable, run_in_private_namespace
 from harness.interop.provision import watched
@@ -115,6 +116,27 @@ async def caller_calls_baresip(peers: Peers) -> BaresipCallOutcome:
     return BaresipCallOutcome(heard, caller_heard, status, frames, total)
 
 
+def check_two_way_audio(
+    stage: Stage,
+    heard: AudioHeard | None,
+    caller_heard: list[str],
+    frames: dict[Signature, int],
+    frames_total: int,
+) -> AudioHeard:
+    """The caller heard baresip (``heard``), and baresip's recording of what it received holds
+    the caller's signature in enough frames; returns what the caller heard."""
+    assert heard is not None, (
+        f"the caller never heard baresip's signature; heard {caller_heard or 'nothing'}"
+    )
+    customer = stage.signature(CUSTOMER)
+    found = {stage.whose(s): n for s, n in frames.items() if n}
+    assert frames[customer] >= MIN_FRAMES_RECEIVED, (
+        f"baresip recorded the caller's signature in {frames[customer]} of "
+        f"{frames_total} frames (at least {MIN_FRAMES_RECEIVED} expected); found {found}"
+    )
+    return heard
+
+
 def test_baresip_runs_in_a_network_namespace_of_its_own() -> None:
     """Runs the two-way audio test below inside ``unshare -n`` and reports its outcome."""
     reason = namespace_unavailable()
@@ -130,17 +152,10 @@ def test_baresip_runs_in_a_network_namespace_of_its_own() -> None:
 def test_synthetic_caller_has_two_way_audio_with_baresip(peers: Peers) -> None:
     if not os.environ.get(IN_NAMESPACE):
         pytest.skip("runs inside a private network namespace (see the test above)")
-    stage = peers.stage
     outcome = peers.run(caller_calls_baresip(peers))
-    assert outcome.heard is not None, (
-        f"the caller never heard baresip's signature; heard {outcome.caller_heard or 'nothing'}"
-    )
-    customer = stage.signature(CUSTOMER)
-    found = {stage.whose(s): n for s, n in outcome.frames.items() if n}
-    assert outcome.frames[customer] >= MIN_FRAMES_RECEIVED, (
-        f"baresip recorded the caller's signature in {outcome.frames[customer]} of "
-        f"{outcome.frames_total} frames (at least {MIN_FRAMES_RECEIVED} expected); found {found}"
-    )
+    heard = check_two_way_audio(peers.stage, outcome.heard, outcome.caller_heard, outcome.frames,
+                                outcome.frames_total)  # fmt: skip
     assert outcome.exit_status == 0, f"baresip ended with status {outcome.exit_status} on quit"
-    peers.measure("caller_hears_baresip_after_answer_ms", outcome.heard.latency_ms)
-    peers.measure("baresip_frames_with_caller_signature", outcome.frames[customer])
+    peers.measure("caller_hears_baresip_after_answer_ms", heard.latency_ms)
+    frames = outcome.frames[peers.stage.signature(CUSTOMER)]
+    peers.measure("baresip_frames_with_caller_signature", frames)

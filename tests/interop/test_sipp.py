@@ -22,13 +22,11 @@ does not accept. So the suite places two calls: one per direction, each checked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from harness.endpoints.events import AudioHeard, CallEnded, PhoneRinging
 from harness.interop.provision import (
-    caller_connected_to_sipp_echo,
     number_ringing_one_agent,
     watched,
 )
@@ -36,11 +34,10 @@ from harness.interop.sipp import Sipp, SippRun, SippStats, write_g711_file
 from harness.runtime.journal import Match
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
-from tests.interop.conftest import Peers, SutPeers, or_none
+from tests.interop.conftest import SIPP_SCENARIOS, Peers, SutPeers, caller_on_sipp_echo, or_none
 
 pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("sipp_program")]
 
-SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
 AGENT = "Alice"
 CUSTOMER = "customer"  # the party SIPp plays when it calls in
 STREAM_FILE = "caller-signature.pcmu"  # the name uac_rtp.xml streams from its working directory
@@ -176,10 +173,7 @@ def test_sipp_receives_the_agent_and_echoes_it_back(sut_peers: SutPeers) -> None
 
 async def caller_calls_sipp_uas(peers: Peers) -> tuple[SippRun, AudioHeard | None, list[str]]:
     journal = peers.journal
-    echo = await caller_connected_to_sipp_echo(
-        SIPP_SCENARIOS / "uas_echo.xml", peers.workdir, peers.stage, journal, peers.cleanup,
-        CUSTOMER, CONNECT_TIMEOUT,
-    )  # fmt: skip
+    echo = await caller_on_sipp_echo(peers, "uas_echo.xml", CUSTOMER, CONNECT_TIMEOUT)
     sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
     heard = await or_none(
         journal.wait_for_async(

@@ -39,7 +39,6 @@ from harness.endpoints.events import (
 )
 from harness.endpoints.sip_phone import SipPhone
 from harness.interop.provision import (
-    caller_connected_to_sipp_echo,
     number_ringing_one_agent,
     watched,
 )
@@ -62,12 +61,19 @@ from harness.sip.useragent import DEFAULT_ALLOW
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
-from tests.interop.conftest import Peers, SutPeers, in_turn, or_none, seen_at
+from tests.interop.conftest import (
+    SIPP_SCENARIOS,
+    Peers,
+    SutPeers,
+    caller_on_sipp_echo,
+    in_turn,
+    or_none,
+    seen_at,
+)
 
 pytestmark = pytest.mark.interop
 needs_sipp = pytest.mark.usefixtures("sipp_program")
 
-SIPP_SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "sipp"
 AGENT = "Alice"
 CUSTOMER = "customer"
 SIPP_DIGITS = "159*#"  # what uac_dtmf.xml keys, in the order its captures must be replayed
@@ -82,6 +88,19 @@ def check_run(run: SippRun, calls: int = 1) -> None:
     assert run.stats is not None, run.describe()
     assert (run.stats.successful_calls, run.stats.failed_calls) == (calls, 0), run.describe()
     assert run.errors == "", run.describe()
+
+
+def check_digits(
+    run: SippRun, heard: list[DtmfHeard], who: str, digits: str, duration_ms: float
+) -> None:
+    """``who`` heard ``digits`` in order as RFC 4733 events of ``duration_ms``, and SIPp's
+    scenario succeeded."""
+    keyed = "".join(h.digit for h in heard)
+    assert keyed == digits, f"{who} heard {keyed!r}\n{run.describe()}"
+    assert {h.mode for h in heard} == {"rfc4733"}, heard
+    durations = [h.duration_ms for h in heard]
+    assert all(d == pytest.approx(duration_ms) for d in durations), durations
+    check_run(run)
 
 
 def test_credentials_reach_sipp_through_its_injection_file(tmp_path: Path) -> None:
@@ -366,13 +385,8 @@ def test_agent_hears_the_digits_sipp_keys_through_the_sut(sut_peers: SutPeers) -
     if any(dtmf_pcap(d) is None for d in SIPP_DIGITS):
         pytest.skip(f"sip-tester's DTMF captures are not in {DTMF_PCAP_DIR}")
     outcome = sut_peers.run(sipp_keys_digits(sut_peers))
-    keyed = "".join(h.digit for h in outcome.heard)
-    assert keyed == SIPP_DIGITS, f"{AGENT} heard {keyed!r}\n{outcome.run.describe()}"
-    assert {h.mode for h in outcome.heard} == {"rfc4733"}, outcome.heard
     # Each capture's end packet reports 2240 timestamp units: 280 ms at 8 kHz.
-    durations = [h.duration_ms for h in outcome.heard]
-    assert all(d == pytest.approx(CAPTURED_DURATION_MS) for d in durations), durations
-    check_run(outcome.run)
+    check_digits(outcome.run, outcome.heard, AGENT, SIPP_DIGITS, CAPTURED_DURATION_MS)
     assert outcome.entry is not None, "the SUT's call log has no entry for the call"
     assert outcome.entry.status == "answered", outcome.entry
     assert outcome.entry.answered_by == outcome.agent_id, outcome.entry
@@ -393,10 +407,7 @@ class EchoOutcome:
 
 async def caller_keys_digits_to_sipp_echo(peers: Peers) -> EchoOutcome:
     journal = peers.journal
-    echo = await caller_connected_to_sipp_echo(
-        SIPP_SCENARIOS / "uas_echo_dtmf.xml", peers.workdir, peers.stage, journal, peers.cleanup,
-        CUSTOMER, EVENT_TIMEOUT,
-    )  # fmt: skip
+    echo = await caller_on_sipp_echo(peers, "uas_echo_dtmf.xml", CUSTOMER, EVENT_TIMEOUT)
     sipp, caller, call_id = echo.sipp, echo.caller, echo.sip_call_id
     # The echo path works for audio before any digit is keyed.
     itself = Match(AudioHeard, party=CUSTOMER, heard=CUSTOMER, sip_call_id=call_id)
@@ -415,11 +426,6 @@ async def caller_keys_digits_to_sipp_echo(peers: Peers) -> EchoOutcome:
 def test_synthetic_caller_hears_its_digits_echoed_by_a_sipp_uas(peers: Peers) -> None:
     outcome = peers.run(caller_keys_digits_to_sipp_echo(peers))
     assert outcome.heard_itself, f"SIPp's echo returned no audio\n{outcome.run.describe()}"
-    keyed = "".join(h.digit for h in outcome.heard)
-    assert keyed == CALLER_DIGITS, f"the caller heard {keyed!r}\n{outcome.run.describe()}"
-    assert {h.mode for h in outcome.heard} == {"rfc4733"}, outcome.heard
     # The echo returns the caller's own event packets, durations included.
-    durations = [h.duration_ms for h in outcome.heard]
-    assert all(d == pytest.approx(DEFAULT_DURATION_MS) for d in durations), durations
-    check_run(outcome.run)
+    check_digits(outcome.run, outcome.heard, "the caller", CALLER_DIGITS, DEFAULT_DURATION_MS)
     peers.measure("caller_hears_first_echoed_digit_after_keying_ms", outcome.keyed_to_heard_ms)
