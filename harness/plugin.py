@@ -36,7 +36,6 @@ from harness.sut.loader import AdapterNotFound, declared_capabilities, resolve
 from harness.sut.reference_process import ReferenceProcess, SutUnavailable
 
 NEEDS = re.compile(r"^needs:(\w+)$")
-REQUIREMENT = re.compile(r"^(AC|ZT|SG|CC|H)-[A-Z]+-\d+$")
 URL_KEY = "callproof_sut_url"
 
 

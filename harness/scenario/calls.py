@@ -90,7 +90,7 @@ class CallFlows:
             )
         except WaitTimeout as exc:
             raise ConformanceFailure(
-                ("AC-ANS-9",), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
+                (), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
             ) from None
         call.agent_legs[agent] = ev.sip_call_id
         return ev.sip_call_id

@@ -176,7 +176,7 @@ class OfferFlows:
                 f"{listener} {'hears' if hears else 'does not hear'} {speaker}"
                 for listener, speaker, hears in checks
             )
-            raise ConformanceFailure(("AC-ANS-1",), wanted, "; ".join(problems))
+            raise ConformanceFailure((), wanted, "; ".join(problems))
 
     def call_with_late_offer(self, number: str) -> PlacedCall:
         """The customer calls ``number`` with an INVITE without SDP (RFC 3261 section 13.2.1)."""
@@ -196,9 +196,7 @@ class OfferFlows:
                 Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id)
             )
             seen = "the call was answered" if connected else "no final response"
-            raise ConformanceFailure(
-                ("H-SEC-3",), f"a refusal within {OUTCOME_TIMEOUT:g} s", seen
-            ) from None
+            raise ConformanceFailure((), f"a refusal within {OUTCOME_TIMEOUT:g} s", seen) from None
         return Refusal(failed.status, failed.reason, failed.warning)
 
     def expect_refused(self, call: PlacedCall, status: int, code: int, mention: str) -> None:
@@ -211,9 +209,7 @@ class OfferFlows:
             or warning_code != str(code)
             or mention.lower() not in refusal.warning.lower()
         ):
-            raise ConformanceFailure(
-                ("H-SEC-3",), f"{status} with a Warning {code} naming {mention!r}", seen
-            )
+            raise ConformanceFailure((), f"{status} with a Warning {code} naming {mention!r}", seen)
 
     def refused_events(self, call: PlacedCall) -> list[SutEvent]:
         """The SUT's own events about this refused call (the reference says ``call.refused``)."""
@@ -242,7 +238,7 @@ class OfferFlows:
             entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
         expected = f"a call log entry refused, its reason naming {mention!r}, no attempt"
         if entry is None:
-            raise ConformanceFailure(("H-SEC-3",), expected, "no call log entry for the call")
+            raise ConformanceFailure((), expected, "no call log entry for the call")
         said = [entry.end_reason] if entry.end_reason else [t.text for t in entry.timeline]
         problems = []
         if entry.status != "refused":
@@ -254,7 +250,7 @@ class OfferFlows:
                 f"{len(entry.attempts)} answer attempts, answered by {entry.answered_by}"
             )
         if problems:
-            raise ConformanceFailure(("H-SEC-3",), expected, "; ".join(problems))
+            raise ConformanceFailure((), expected, "; ".join(problems))
         call.entry = entry
         return entry
 
@@ -274,15 +270,15 @@ class OfferFlows:
             )
         except WaitTimeout:
             raise ConformanceFailure(
-                ("H-SEC-3",), f"the customer's call answered within {OUTCOME_TIMEOUT:g} s", "no"
+                (), f"the customer's call answered within {OUTCOME_TIMEOUT:g} s", "no"
             ) from None
         body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
         if not body:
-            raise ConformanceFailure(("H-SEC-3",), "an SDP answer to the customer", "none")
+            raise ConformanceFailure((), "an SDP answer to the customer", "none")
         try:
             answer = SessionDescription.parse(body)
         except SipParseError as exc:
-            raise ConformanceFailure(("H-SEC-3",), "a valid SDP answer", exc.reason) from None
+            raise ConformanceFailure((), "a valid SDP answer", exc.reason) from None
         return [(m.media, m.port, m.proto) for m in answer.media]
 
 
