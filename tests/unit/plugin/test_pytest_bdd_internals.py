@@ -97,8 +97,9 @@ def test_pytest_builds_a_module_object_through_getobj() -> None:
 
 
 def test_pytest_bdd_scenarios_fills_the_calling_module(project: pytest.Pytester) -> None:
-    items = _scenario_items(project)
-    module = items[0].module
+    item = _scenario_items(project)[0]
+    assert isinstance(item, pytest.Function)
+    module = item.module
     tests = [name for name in vars(module) if name.startswith("test_")]
     assert len(tests) == 2, _internal(
         "pytest_bdd.scenarios",
@@ -186,8 +187,9 @@ def test_each_report_of_a_scenario_has_its_context(project: pytest.Pytester) -> 
         assert context.scenario.get("name") in {"A plain scenario", "An outline for 2 things"}, (
             _internal("ReportContext.scenario['name']", repr(context.scenario.get("name")))
         )
+    scenario: Any = {"name": "x"}  # the record as it travels between xdist workers
     try:
-        rebuilt = ReportContext(scenario={"name": "x"}, name="x")
+        rebuilt = ReportContext(scenario=scenario, name="x")
     except TypeError as exc:
         pytest.fail(_internal("pytest_bdd.reporting.ReportContext(scenario=, name=)", str(exc)))
     assert (rebuilt.scenario, rebuilt.name) == ({"name": "x"}, "x")
