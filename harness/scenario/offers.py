@@ -142,6 +142,12 @@ class OfferFlows:
         assert body is not None
         return SessionDescription.parse(body).direction()
 
+    def expect_answer_direction(self, call: PlacedCall, direction: str) -> None:
+        """The SUT's answer to the customer's offer says ``direction`` (RFC 3264 section 6.1)."""
+        seen = self.answered_direction(call)
+        if seen != direction:
+            raise ConformanceFailure((), f"an answer saying {direction}", seen)
+
     def expect_heard_as_offered(
         self,
         call: PlacedCall,
@@ -281,7 +287,21 @@ class OfferFlows:
             raise ConformanceFailure((), "a valid SDP answer", exc.reason) from None
         return [(m.media, m.port, m.proto) for m in answer.media]
 
+    def expect_first_rejected_second_accepted(self, call: PlacedCall) -> None:
+        """The answer rejects the first stream with port 0 and accepts the second over RTP/AVP
+        (RFC 3264 section 6)."""
+        streams = self.answered_streams(call)
+        if not _first_rejected_second_accepted(streams):
+            raise ConformanceFailure(
+                (), "m= lines: first port 0, second RTP/AVP on a port", f"{streams}"
+            )
+
 
 def _check_part(part: str) -> None:
     if part not in PARTS:
         raise ValueError(f"unknown part of an offer {part!r}; known: {', '.join(PARTS)}")
+
+
+def _first_rejected_second_accepted(streams: list[tuple[str, int, str]]) -> bool:
+    ports = [port for _, port, _ in streams]
+    return len(streams) == 2 and ports[0] == 0 and ports[1] != 0 and streams[1][2] == "RTP/AVP"
