@@ -23,6 +23,8 @@ from harness.sut.model import CallLogEntry
 class TestCallOutcome:
     """What one test call showed: whether the phone rang, each direction's latency, the log."""
 
+    __test__ = False  # a record, not a pytest test class, whatever its name
+
     call: PlacedCall
     rang: bool
     caller_hears_agent_ms: float | None
@@ -63,7 +65,15 @@ def expect_each_verified(
 ) -> None:
     """Every test call rang ``agent``, had two-way audio within ``bound_ms`` of the answer and
     is logged as answered by ``agent``; otherwise each call's problems, numbered."""
-    agent_id = flows.cast.agent(agent).id
+    problems = verification_problems(outcomes, agent, flows.cast.agent(agent).id, bound_ms)
+    if problems:
+        raise ConformanceFailure((), "every test call verified", "; ".join(problems))
+
+
+def verification_problems(
+    outcomes: list[TestCallOutcome], agent: str, agent_id: str, bound_ms: int
+) -> list[str]:
+    """What went wrong on each test call, numbered from 1; empty when every call passed."""
     problems = []
     for n, outcome in enumerate(outcomes, 1):
         entry = outcome.entry
@@ -81,8 +91,7 @@ def expect_each_verified(
         if entry is None or entry.status != "answered" or entry.answered_by != agent_id:
             status = entry.status if entry else "no log entry"
             problems.append(f"call {n}: logged as {status!r}, expected answered by {agent}")
-    if problems:
-        raise ConformanceFailure((), "every test call verified", "; ".join(problems))
+    return problems
 
 
 def expect_each_stuck(outcomes: list[TestCallOutcome]) -> None:
