@@ -35,8 +35,10 @@ from harness.sut.contract import Adapter, Lifecycle, Tenant, TenantSource
 from harness.sut.loader import AdapterNotFound, declared_capabilities, resolve
 from harness.sut.reference_process import ReferenceProcess, SutUnavailable
 
+#: The scenario fixtures (cast, flows, each domain's helper) that steps and integration tests use.
+pytest_plugins = ["harness.scenario.fixtures"]
+
 NEEDS = re.compile(r"^needs:(\w+)$")
-REQUIREMENT = re.compile(r"^(AC|ZT|SG|CC|H)-[A-Z]+-\d+$")
 URL_KEY = "callproof_sut_url"
 
 

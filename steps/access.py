@@ -6,17 +6,9 @@ which owns the requests, the waiting and the verdicts.
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.access import AccessAudit
-from harness.scenario.cast import Cast
-from harness.sut.contract import Adapter
-
-
-@pytest.fixture
-def access_audit(cast: Cast, sut: Adapter) -> AccessAudit:
-    return AccessAudit(cast, sut)
 
 
 @when("the routes are read from the contact center's own route table")

@@ -5,36 +5,16 @@ Thin by design: each step parses its arguments and calls one helper in ``harness
 
 from __future__ import annotations
 
-import json
-
-import pytest
 from pytest_bdd import given, parsers, then, when
 
-from harness.endpoints.events import AudioHeard
-from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match
-from harness.scenario.calls import CallFlows, TestCallOutcome, run_test_call
+from harness.scenario import stuck, verification
+from harness.scenario.calls import RING_SETTLE, CallFlows
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.diagnosis import Diagnosis
 from harness.scenario.distribution import DistributionAdmin, WidgetSpec
+from harness.scenario.phrases import names, party_name
+from harness.scenario.verification import TestCallOutcome
 from harness.sut.model import MemberType
-from steps.common import names
-
-
-def party_name(text: str) -> str:
-    """'the customer' -> the customer's cast name; '"Alice"' -> 'Alice'."""
-    return CUSTOMER if text == "the customer" else text.strip('"')
-
-
-SILENCE_WINDOW = 1.0  # s of listening, after the answer, before "hears nothing" is concluded
-#: Once one phone rang for a call, how long another ring would have to come: simultaneous
-#: ringing offers the call to every phone at once, so a second offer comes within milliseconds.
-RING_SETTLE = 1.0
-
-
-@pytest.fixture
-def admin(cast: Cast) -> DistributionAdmin:
-    return DistributionAdmin(cast)
 
 
 # -- the account's set-up -----------------------------------------------------------------------
@@ -67,27 +47,18 @@ def distribution_is(admin: DistributionAdmin, number: str, datatable: list[list[
 
 
 @given(parsers.parse('the assignment of "{agent}" to "{number}" is out of sync'))
-def number_assignment_out_of_sync(cast: Cast, agent: str, number: str) -> None:
-    faults = cast.tenant.faults
-    assert faults is not None, "scenario needs @needs:faults"
-    cast.portal.run(faults.desynchronise_assignment(cast.agent(agent), number=cast.number(number)))
+def number_assignment_out_of_sync(admin: DistributionAdmin, agent: str, number: str) -> None:
+    admin.desynchronise(agent, number=number)
 
 
 @given(parsers.parse('the assignment of "{agent}" to the team "{team}" is out of sync'))
-def team_assignment_out_of_sync(cast: Cast, agent: str, team: str) -> None:
-    faults = cast.tenant.faults
-    assert faults is not None, "scenario needs @needs:faults"
-    cast.portal.run(faults.desynchronise_assignment(cast.agent(agent), team=cast.team(team)))
+def team_assignment_out_of_sync(admin: DistributionAdmin, agent: str, team: str) -> None:
+    admin.desynchronise(agent, team=team)
 
 
 @given(parsers.parse('a call to "{number}" answered by "{agent}" is a stuck answered call'))
 def a_stuck_call(flows: CallFlows, number: str, agent: str) -> None:
-    call = flows.dial(number)
-    flows.answer(call, agent)
-    diagnosis = flows.diagnose(call, silence_window=SILENCE_WINDOW)
-    assert diagnosis.stuck, f"the fault did not show: {diagnosis.describe()}"
-    flows.hang_up(call)
-    flows.log_entry(call, final=True)
+    stuck.make_stuck_call(flows, number, agent)
 
 
 # -- actions ---------------------------------------------------------------------------------------
@@ -131,13 +102,13 @@ def admin_readds_to_ring_to(
 
 
 @when(parsers.parse('the admin removes "{agent}" from the team "{team}"'))
-def admin_removes_from_team(cast: Cast, agent: str, team: str) -> None:
-    cast.portal.run(cast.directory.remove_from_team(cast.team(team), cast.agent(agent)))
+def admin_removes_from_team(admin: DistributionAdmin, agent: str, team: str) -> None:
+    admin.remove_from_team(agent, team)
 
 
 @when(parsers.parse('the admin adds "{agent}" back to the team "{team}" at once'))
-def admin_readds_to_team(cast: Cast, agent: str, team: str) -> None:
-    cast.portal.run(cast.directory.add_to_team(cast.team(team), cast.agent(agent)))
+def admin_readds_to_team(admin: DistributionAdmin, agent: str, team: str) -> None:
+    admin.add_to_team(agent, team)
 
 
 @when(
@@ -145,7 +116,7 @@ def admin_readds_to_team(cast: Cast, agent: str, team: str) -> None:
     target_fixture="test_calls",
 )
 def make_test_calls(flows: CallFlows, count: int, number: str, agent: str) -> list[TestCallOutcome]:
-    return [run_test_call(flows, number, agent, bound_ms=500) for _ in range(count)]
+    return verification.run_test_calls(flows, count, number, agent, bound_ms=500)
 
 
 # -- outcomes ----------------------------------------------------------------------------------
@@ -157,18 +128,12 @@ def phones_ring(flows: CallFlows, agents: str) -> None:
 
 @then(parsers.parse('the customer and "{agent}" hear each other within {bound:d} ms of the answer'))
 def two_way_audio(flows: CallFlows, agent: str, bound: int) -> None:
-    problem = flows.two_way_audio(flows.last, agent, bound)
-    if problem:
-        raise ConformanceFailure((), f"two-way audio within {bound} ms of the answer", problem)
+    flows.expect_two_way_audio(flows.last, agent, bound)
 
 
 @then(parsers.parse('the customer and "{agent}" keep hearing each other for {seconds:d} seconds'))
 def sustained_audio(flows: CallFlows, agent: str, seconds: int) -> None:
-    problems = flows.drop_outs(flows.last, agent, seconds)
-    if problems:
-        raise ConformanceFailure(
-            (), f"two-way audio for {seconds} s without a break", "; ".join(problems)
-        )
+    flows.expect_sustained_audio(flows.last, agent, seconds)
 
 
 @when(parsers.re(r"(?P<party>the customer|\"[^\"]+\") puts the call on hold$"))
@@ -183,16 +148,12 @@ def takes_off_hold(flows: CallFlows, party: str) -> None:
 
 @then(parsers.parse('the customer and "{agent}" no longer hear each other within {bound:d} ms'))
 def silenced(flows: CallFlows, agent: str, bound: int) -> None:
-    problem = flows.silenced(flows.last, agent, bound / 1000)
-    if problem:
-        raise ConformanceFailure((), f"silence both ways within {bound} ms of the hold", problem)
+    flows.expect_silenced(flows.last, agent, bound)
 
 
 @then(parsers.parse('the customer and "{agent}" hear each other again within {bound:d} ms'))
 def heard_again(flows: CallFlows, agent: str, bound: int) -> None:
-    problem = flows.heard_again(flows.last, agent, bound)
-    if problem:
-        raise ConformanceFailure((), f"two-way audio within {bound} ms of the resume", problem)
+    flows.expect_heard_again(flows.last, agent, bound)
 
 
 @then(parsers.parse('the phone of "{agent}" does not ring'))
@@ -202,49 +163,32 @@ def phone_does_not_ring(flows: CallFlows, agent: str) -> None:
 
 @then(parsers.parse('the phone of "{agent}" rings once'))
 def phone_rings_once(flows: CallFlows, agent: str) -> None:
-    count = flows.ring_count(flows.last, agent, settle=RING_SETTLE)
-    if count != 1:
-        raise ConformanceFailure((), f"one call offered to {agent}'s phone", f"{count} calls")
+    flows.expect_rings_once(flows.last, agent)
 
 
 @then(parsers.parse('the call is logged as Answered by "{agent}"'))
-def logged_answered(flows: CallFlows, cast: Cast, agent: str) -> None:
-    entry = flows.log_entry(flows.last, final=True)
-    if entry.status != "answered" or entry.answered_by != cast.agent(agent).id:
-        credited = cast.agent_names().get(entry.answered_by or "", entry.answered_by)
-        raise ConformanceFailure(
-            (),
-            f"status answered by {agent}",
-            f"status {entry.status!r}, answered by {credited or 'nobody'}",
-        )
+def logged_answered(flows: CallFlows, agent: str) -> None:
+    flows.expect_logged_answered(flows.last, agent)
 
 
 @then("the call is logged as Missed")
 def logged_missed(flows: CallFlows) -> None:
-    entry = flows.log_entry(flows.last, final=True)
-    if entry.status != "missed":
-        raise ConformanceFailure(("AC-ANS-5",), "status missed", f"status {entry.status!r}")
+    flows.expect_logged_missed(flows.last)
 
 
 @then("the call is recognised as a stuck answered call", target_fixture="diagnosis")
 def recognised_stuck(flows: CallFlows) -> Diagnosis:
-    diagnosis = flows.diagnose(flows.last, silence_window=SILENCE_WINDOW)
-    assert diagnosis.stuck, f"the harness did not recognise the signature: {diagnosis.describe()}"
-    return diagnosis
+    return stuck.expect_recognised_stuck(flows, flows.last)
 
 
 @then("the customer hears silence")
-def customer_hears_silence(flows: CallFlows, cast: Cast) -> None:
-    call = flows.last
-    match = Match(AudioHeard, party=CUSTOMER, sip_call_id=call.sip_call_id)
-    cast.journal.expect_absent(match, within=SILENCE_WINDOW, after=call.dialled_at)
+def customer_hears_silence(flows: CallFlows) -> None:
+    stuck.expect_hears_nothing(flows, flows.last, CUSTOMER)
 
 
 @then(parsers.parse('"{agent}" hears nothing from the customer'))
-def agent_hears_nothing(flows: CallFlows, cast: Cast, agent: str) -> None:
-    call = flows.last
-    match = Match(AudioHeard, party=agent, heard=CUSTOMER, sip_call_id=call.agent_legs[agent])
-    cast.journal.expect_absent(match, within=SILENCE_WINDOW, after=call.dialled_at)
+def agent_hears_nothing(flows: CallFlows, agent: str) -> None:
+    stuck.expect_hears_nothing(flows, flows.last, agent)
 
 
 @then(
@@ -253,24 +197,12 @@ def agent_hears_nothing(flows: CallFlows, cast: Cast, agent: str) -> None:
     )
 )
 def diagnosis_attempts(diagnosis: Diagnosis, agents: str) -> None:
-    seen = {a.agent: a.registered for a in diagnosis.attempts}
-    for agent in names(agents):
-        assert agent in seen, f"no answer attempt by {agent} in {diagnosis.describe()}"
-        assert seen[agent] is False, (
-            f"the attempt by {agent} is not reported as unregistered: {diagnosis.describe()}"
-        )
+    stuck.expect_unregistered_attempts(diagnosis, names(agents))
 
 
 @then(parsers.re(r"the call timeline says that (?P<agents>.+) did not answer$"))
 def timeline_did_not_answer(flows: CallFlows, agents: str) -> None:
-    diagnosis = flows.diagnose(flows.last, silence_window=0.0)
-    missing = [a for a in names(agents) if a not in diagnosis.did_not_answer]
-    if missing:
-        raise ConformanceFailure(
-            (),
-            f"a timeline entry saying {' and '.join(missing)} did not answer",
-            diagnosis.describe(),
-        )
+    stuck.expect_timeline_did_not_answer(flows, flows.last, names(agents))
 
 
 @then(
@@ -280,69 +212,25 @@ def timeline_did_not_answer(flows: CallFlows, agents: str) -> None:
         "and is logged as Answered"
     )
 )
-def each_verified(test_calls: list[TestCallOutcome], cast: Cast, agent: str, bound: int) -> None:
-    problems = []
-    for n, outcome in enumerate(test_calls, 1):
-        entry = outcome.entry
-        if not outcome.rang:
-            problems.append(f"call {n}: the phone of {agent} did not ring")
-        elif outcome.diagnosis is not None:
-            problems.append(f"call {n}: {outcome.diagnosis.describe()}")
-        else:
-            for what, ms in (
-                ("the customer hears the agent", outcome.caller_hears_agent_ms),
-                ("the agent hears the customer", outcome.agent_hears_caller_ms),
-            ):
-                if ms is None or ms > bound:
-                    problems.append(f"call {n}: {what} after {ms} ms (bound {bound} ms)")
-        if entry is None or entry.status != "answered" or entry.answered_by != cast.agent(agent).id:
-            status = entry.status if entry else "no log entry"
-            problems.append(f"call {n}: logged as {status!r}, expected answered by {agent}")
-    if problems:
-        raise ConformanceFailure(("AC-ANS-9",), "every test call verified", "; ".join(problems))
+def each_verified(
+    test_calls: list[TestCallOutcome], flows: CallFlows, agent: str, bound: int
+) -> None:
+    verification.expect_each_verified(flows, test_calls, agent, bound)
 
 
 @then("each of them is recognised as a stuck answered call")
 def each_stuck(test_calls: list[TestCallOutcome]) -> None:
-    for n, outcome in enumerate(test_calls, 1):
-        assert outcome.diagnosis is not None and outcome.diagnosis.stuck, (
-            f"call {n} was not recognised as stuck: "
-            f"{outcome.diagnosis.describe() if outcome.diagnosis else 'it had two-way audio'}"
-        )
+    verification.expect_each_stuck(test_calls)
 
 
 @then(parsers.parse("the Call IDs of the {count:d} failing calls are collected for support"))
-def call_ids_for_support(test_calls: list[TestCallOutcome], cast: Cast, count: int) -> None:
-    from harness.evidence.collector import SupportCase
-
-    failing = [o for o in test_calls if o.diagnosis is not None and o.diagnosis.stuck]
-    assert len(failing) == count, f"{len(failing)} failing calls, expected {count}"
-    cases = [
-        SupportCase(
-            o.entry.call_id if o.entry else "?",
-            [o.call.sip_call_id],
-            o.diagnosis.describe() if o.diagnosis else "",
-        )
-        for o in failing
-    ]
-    bundle = cast.evidence.collect_for_support(cases)
-    written = json.loads(bundle.read_text())
-    ids = [c["call_id"] for c in written["calls"]]
-    for o in failing:
-        assert o.entry is not None and o.entry.call_id in ids, (
-            f"{o.call.sip_call_id} missing from {bundle}"
-        )
-        known = cast.portal.run(cast.observation.call(o.entry.call_id))  # support can look it up
-        assert o.call.sip_call_id in known.sip_call_ids
+def call_ids_for_support(test_calls: list[TestCallOutcome], flows: CallFlows, count: int) -> None:
+    verification.collect_failing_for_support(flows, test_calls, count)
 
 
 @then(parsers.parse('the call distribution of "{number}" has not drifted'))
 def no_drift(admin: DistributionAdmin, number: str) -> None:
-    drift = admin.drift(number)
-    if drift:
-        raise ConformanceFailure(
-            ("AC-ANS-8",), "the same Ring to widgets and settings", "; ".join(drift)
-        )
+    admin.expect_no_drift(number)
 
 
 @then(
@@ -352,11 +240,6 @@ def no_drift(admin: DistributionAdmin, number: str) -> None:
     )
 )
 def agent_in_widget(
-    admin: DistributionAdmin, cast: Cast, agent: str, widget: int, number: str, ring_time: int
+    admin: DistributionAdmin, agent: str, widget: int, number: str, ring_time: int
 ) -> None:
-    dist = admin.read(number)
-    where = dist.widgets_with("user", cast.agent(agent).id)
-    assert where == [widget - 1], (
-        f"{agent} is in widget(s) {[w + 1 for w in where]}, expected {widget}"
-    )
-    assert dist.widgets[widget - 1].ring_time == ring_time, dist.widgets[widget - 1]
+    admin.expect_in_widget(number, agent, widget, ring_time)

@@ -1,56 +1,15 @@
-"""Fixtures and steps every domain shares: the account's numbers, agents and their phones."""
+"""Steps every domain shares: the account's numbers, agents and their phones.
+
+The fixtures these steps use (``cast``, ``flows``, ``stage``, ...) live in
+:mod:`harness.scenario.fixtures`, which the harness plugin loads.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
-import pytest
 from pytest_bdd import given, parsers
 
-from harness.endpoints.stage import Stage
-from harness.evidence.collector import Evidence
-from harness.runtime.cleanup import Cleanup
-from harness.runtime.ids import ScenarioIds
-from harness.runtime.journal import Journal
-from harness.runtime.portal import Portal
-from harness.scenario.calls import CallFlows
 from harness.scenario.cast import Cast
-from harness.sut.contract import Tenant
-
-
-@pytest.fixture
-def stage(portal: Portal, journal: Journal, cleanup: Cleanup) -> Iterator[Stage]:
-    s = portal.run(Stage.open(journal))
-    cleanup.check("media and signalling", s.leaks)
-    cleanup.push("stage", s.close)
-    yield s
-
-
-@pytest.fixture
-def cast(
-    portal: Portal,
-    tenant: Tenant,
-    journal: Journal,
-    cleanup: Cleanup,
-    ids: ScenarioIds,
-    evidence: Evidence,
-    stage: Stage,
-) -> Cast:
-    return Cast(portal, tenant, journal, cleanup, ids, evidence, stage)
-
-
-@pytest.fixture
-def flows(cast: Cast) -> CallFlows:
-    return CallFlows(cast)
-
-
-def names(text: str) -> list[str]:
-    """'"Alice" and "Bruno"' or 'Alice, Bruno' -> ['Alice', 'Bruno']."""
-    quoted = re.findall(r'"([^"]+)"', text)
-    if quoted:
-        return quoted
-    return [n.strip() for n in re.split(r",|\band\b", text) if n.strip()]
+from harness.scenario.phrases import names
 
 
 @given(parsers.parse('a number "{number}" in the account'))

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import parsers, then, when
 
-from harness.scenario.calls import CallFlows
-from harness.scenario.cast import CUSTOMER, Cast
+from harness.scenario.cast import CUSTOMER
 from harness.scenario.evidence import EvidenceCheck
-
-
-@pytest.fixture
-def evidence_check(cast: Cast, flows: CallFlows) -> EvidenceCheck:
-    return EvidenceCheck(cast, flows)
 
 
 @when("the scenario's evidence is kept as if it had failed")

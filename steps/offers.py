@@ -6,18 +6,11 @@ Thin by design: each step parses its arguments and calls one helper in ``harness
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import parsers, then, when
 
-from harness.errors import ConformanceFailure
 from harness.scenario.calls import CallFlows
 from harness.scenario.integrity import ConnectionChecks
 from harness.scenario.offers import OfferFlows
-
-
-@pytest.fixture
-def offers(flows: CallFlows) -> OfferFlows:
-    return OfferFlows(flows)
 
 
 @when(parsers.parse('a customer calls "{number}" with an offer whose {part} is "{value}"'))
@@ -32,9 +25,7 @@ def customer_calls_offering(offers: OfferFlows, number: str, direction: str) -> 
 
 @then(parsers.parse('the answer to the customer\'s offer says "{direction}"'))
 def answer_direction(offers: OfferFlows, flows: CallFlows, direction: str) -> None:
-    seen = offers.answered_direction(flows.last)
-    if seen != direction:
-        raise ConformanceFailure(("AC-ANS-1",), f"an answer saying {direction}", seen)
+    offers.expect_answer_direction(flows.last, direction)
 
 
 @then(
@@ -101,20 +92,10 @@ def no_phone_rang(offers: OfferFlows, flows: CallFlows) -> None:
 
 @then("the answer to the customer rejects the first stream with port 0 and accepts the second")
 def first_rejected_second_accepted(offers: OfferFlows, flows: CallFlows) -> None:
-    streams = offers.answered_streams(flows.last)
-    ports = [port for _, port, _ in streams]
-    if len(streams) != 2 or ports[0] != 0 or ports[1] == 0 or streams[1][2] != "RTP/AVP":
-        raise ConformanceFailure(
-            ("H-SEC-3",), "m= lines: first port 0, second RTP/AVP on a port", f"{streams}"
-        )
+    offers.expect_first_rejected_second_accepted(flows.last)
 
 
 # -- the call log's integrity rule (AC-ANS-2) ------------------------------------------------------
-@pytest.fixture
-def connection(flows: CallFlows) -> ConnectionChecks:
-    return ConnectionChecks(flows)
-
-
 @when(parsers.parse('a customer whose phone never acknowledges an answer calls "{number}"'))
 def customer_without_ack_calls(connection: ConnectionChecks, number: str) -> None:
     connection.call_without_acknowledging(number)

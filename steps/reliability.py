@@ -5,19 +5,12 @@ Thin by design: each step parses its arguments and calls one helper in ``harness
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario import leaks
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import Cast
 from harness.scenario.crash import CrashDrill
-from harness.sut.contract import TenantSource
-
-
-@pytest.fixture
-def drill(cast: Cast, flows: CallFlows, sut_instance: TenantSource) -> CrashDrill:
-    return CrashDrill.of(cast, flows, sut_instance)
 
 
 # -- H-REL-1: crash safety ---------------------------------------------------------------------
@@ -70,5 +63,4 @@ def contact_center_ignores_hangups(cast: Cast) -> None:
 
 @then("the post-conditions fail H-REL-2, naming the customer's call that never ended")
 def post_conditions_name_the_leak(cast: Cast, flows: CallFlows) -> None:
-    report = leaks.customer_leak_report(cast, flows)
-    leaks.check_names(report, f"customer: call {flows.last.sip_call_id} did not end")
+    leaks.expect_customer_leak_named(cast, flows)

@@ -6,19 +6,13 @@ Thin by design: each step parses its arguments and calls one helper of
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import parsers, then, when
 
 from harness.audit.attacker import Attacker
 from harness.audit.rfc4475 import RFC4475_INVALID
-from harness.scenario.cast import Cast
+from harness.scenario import attacks
 
 FUZZ_SEED = 4475  # fixed, so a failure can be replayed
-
-
-@pytest.fixture
-def attacker(cast: Cast) -> Attacker:
-    return Attacker(cast)
 
 
 # -- H-SEC-1: enumeration ----------------------------------------------------------------------
@@ -34,8 +28,7 @@ def scan_with_svwar(attacker: Attacker, method: str, first: int, last: int) -> N
 
 @then("svwar tried every name and found no extension")
 def svwar_found_nothing(attacker: Attacker) -> None:
-    for method in attacker.sweeps:
-        attacker.expect_no_extension_found(method)
+    attacks.expect_no_extension_found(attacker)
 
 
 @then(
@@ -45,7 +38,7 @@ def svwar_found_nothing(attacker: Attacker) -> None:
     )
 )
 def answers_alike(attacker: Attacker, method: str) -> None:
-    attacker.expect_alike(method, next(iter(attacker.cast.agents)))
+    attacks.expect_alike_for_an_agent(attacker, method)
 
 
 # -- H-SEC-2: password guessing ----------------------------------------------------------------

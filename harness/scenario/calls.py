@@ -6,7 +6,6 @@ events after it count for that action.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +20,9 @@ from harness.sut.model import CallLogEntry
 RING_TIMEOUT = 10.0  # how long a phone may take to ring once the customer has dialled
 LOG_TIMEOUT = 10.0  # how long the SUT may take to log a call once it has ended
 AUDIO_GRACE = 2.0  # extra wait before declaring silence, beyond the bound under test
+#: Once one phone rang for a call, how long another ring would have to come: simultaneous
+#: ringing offers the call to every phone at once, so a second offer comes within milliseconds.
+RING_SETTLE = 1.0
 
 
 @dataclass
@@ -90,7 +92,7 @@ class CallFlows:
             )
         except WaitTimeout as exc:
             raise ConformanceFailure(
-                ("AC-ANS-9",), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
+                (), f"the phone of {agent} to ring within {timeout:g} s", str(exc)
             ) from None
         call.agent_legs[agent] = ev.sip_call_id
         return ev.sip_call_id
@@ -295,6 +297,63 @@ class CallFlows:
         call.entry = self.cast.portal.run(self.cast.observation.call(call_id))
         return call.entry
 
+    # -- verdicts: each raises ConformanceFailure naming what the rule wanted -------------------
+    def expect_two_way_audio(self, call: PlacedCall, agent: str, bound_ms: int) -> None:
+        """The customer and ``agent`` hear each other within ``bound_ms`` of the answer."""
+        problem = self.two_way_audio(call, agent, bound_ms)
+        if problem:
+            raise ConformanceFailure(
+                (), f"two-way audio within {bound_ms} ms of the answer", problem
+            )
+
+    def expect_sustained_audio(self, call: PlacedCall, agent: str, seconds: int) -> None:
+        """Neither direction between the customer and ``agent`` drops for ``seconds``."""
+        problems = self.drop_outs(call, agent, seconds)
+        if problems:
+            raise ConformanceFailure(
+                (), f"two-way audio for {seconds} s without a break", "; ".join(problems)
+            )
+
+    def expect_silenced(self, call: PlacedCall, agent: str, bound_ms: int) -> None:
+        """After a hold, the customer and ``agent`` stop hearing each other within ``bound_ms``."""
+        problem = self.silenced(call, agent, bound_ms / 1000)
+        if problem:
+            raise ConformanceFailure(
+                (), f"silence both ways within {bound_ms} ms of the hold", problem
+            )
+
+    def expect_heard_again(self, call: PlacedCall, agent: str, bound_ms: int) -> None:
+        """After the resume, the customer and ``agent`` hear each other within ``bound_ms``."""
+        problem = self.heard_again(call, agent, bound_ms)
+        if problem:
+            raise ConformanceFailure(
+                (), f"two-way audio within {bound_ms} ms of the resume", problem
+            )
+
+    def expect_rings_once(self, call: PlacedCall, agent: str) -> None:
+        """The call reached ``agent``'s phone exactly once."""
+        count = self.ring_count(call, agent, settle=RING_SETTLE)
+        if count != 1:
+            raise ConformanceFailure((), f"one call offered to {agent}'s phone", f"{count} calls")
+
+    def expect_logged_answered(self, call: PlacedCall, agent: str) -> None:
+        """Once ended, the call is logged as answered, credited to ``agent``."""
+        entry = self.log_entry(call, final=True)
+        if entry.status != "answered" or entry.answered_by != self.cast.agent(agent).id:
+            credited = self.cast.agent_names().get(entry.answered_by or "", entry.answered_by)
+            raise ConformanceFailure(
+                (),
+                f"status answered by {agent}",
+                f"status {entry.status!r}, answered by {credited or 'nobody'}",
+            )
+
+    def expect_logged_missed(self, call: PlacedCall) -> None:
+        """Once ended, the call is logged as missed."""
+        entry = self.log_entry(call, final=True)
+        if entry.status != "missed":
+            raise ConformanceFailure((), "status missed", f"status {entry.status!r}")
+
+    # -- the stuck answered call ---------------------------------------------------------------
     def diagnose(self, call: PlacedCall, *, silence_window: float) -> Diagnosis:
         """Gather every party's view of the call and match it against the stuck signature."""
         journal = self.cast.journal
@@ -321,37 +380,3 @@ class CallFlows:
         if result.stuck:
             self.cast.evidence.add_verdict(result.describe())
         return result
-
-
-@dataclass
-class TestCallOutcome:
-    call: PlacedCall
-    rang: bool
-    caller_hears_agent_ms: float | None
-    agent_hears_caller_ms: float | None
-    entry: CallLogEntry | None
-    diagnosis: Diagnosis | None
-
-
-def run_test_call(flows: CallFlows, number: str, agent: str, bound_ms: float) -> TestCallOutcome:
-    """One call of the verification procedure (AC-ANS-9): ring, answer, listen, hang up, log.
-
-    It records what happened and never asserts: the Then steps judge, so a failing call still
-    yields its evidence and its diagnosis.
-    """
-    call = flows.dial(number)
-    try:
-        flows.wait_ringing(call, agent)
-    except ConformanceFailure:
-        flows.hang_up(call)
-        return TestCallOutcome(call, False, None, None, flows.log_entry(call, final=True), None)
-    flows.answer(call, agent)
-    deadline = time.monotonic() + bound_ms / 1000 + AUDIO_GRACE  # one window for both directions
-    to_agent = flows.heard(call, CUSTOMER, agent, max(0.0, deadline - time.monotonic()))
-    to_caller = flows.heard(call, agent, CUSTOMER, max(0.0, deadline - time.monotonic()))
-    flows.hang_up(call)
-    entry = flows.log_entry(call, final=True)
-    diagnosis = None
-    if to_agent is None or to_caller is None:  # judged with the final status known
-        diagnosis = flows.diagnose(call, silence_window=0.0)
-    return TestCallOutcome(call, True, to_agent, to_caller, entry, diagnosis)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.sut.model import CallLogEntry
+from harness.sut.model import CallLogEntry, TimelineKind
 
 SIGNATURE_NAME = "stuck answered call (AC-ANS-3)"
-# Timeline kinds meaning "the user did not answer" (the reference says no_answer).
-DID_NOT_ANSWER = frozenset({"no_answer", "did_not_answer", "missed_by_user"})
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def diagnose(
         for attempt in entry.attempts:
             registered[agent_names.get(attempt.user_id, attempt.user_id)] = attempt.registered
         for item in entry.timeline:
-            if item.kind in DID_NOT_ANSWER and item.user_id is not None:
+            if item.kind == TimelineKind.NO_ANSWER and item.user_id is not None:
                 name = agent_names.get(item.user_id, item.user_id)
                 if name not in did_not_answer:
                     did_not_answer.append(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from harness.errors import ConformanceFailure
 from harness.sut.model import Distribution, MemberType, Number
 
 if TYPE_CHECKING:
@@ -87,3 +88,49 @@ class DistributionAdmin:
         if number not in self.before:
             raise LookupError(f"nothing was changed on {number!r} to compare against")
         return describe_drift(self.before[number], self.read(number))
+
+    def remove_from_team(self, agent: str, team: str) -> None:
+        self.cast.portal.run(
+            self.cast.directory.remove_from_team(self.cast.team(team), self.cast.agent(agent))
+        )
+
+    def add_to_team(self, agent: str, team: str) -> None:
+        self.cast.portal.run(
+            self.cast.directory.add_to_team(self.cast.team(team), self.cast.agent(agent))
+        )
+
+    def desynchronise(
+        self, agent: str, *, number: str | None = None, team: str | None = None
+    ) -> None:
+        """Fault: the SUT's assignment of ``agent`` to ``number`` or ``team`` goes out of sync."""
+        faults = self.cast.tenant.faults
+        if faults is None:
+            raise LookupError("the scenario needs @needs:faults")
+        self.cast.portal.run(
+            faults.desynchronise_assignment(
+                self.cast.agent(agent),
+                number=self.cast.number(number) if number is not None else None,
+                team=self.cast.team(team) if team is not None else None,
+            )
+        )
+
+    def expect_no_drift(self, number: str) -> None:
+        """The distribution of ``number`` is as it was before the admin's remedy."""
+        drift = self.drift(number)
+        if drift:
+            raise ConformanceFailure((), "the same Ring to widgets and settings", "; ".join(drift))
+
+    def expect_in_widget(self, number: str, agent: str, widget: int, ring_time: int) -> None:
+        """``agent`` is in widget ``widget`` (counted from 1) of ``number``, and only there,
+        and that widget rings for ``ring_time`` seconds."""
+        dist = self.read(number)
+        where = dist.widgets_with("user", self.cast.agent(agent).id)
+        if where != [widget - 1]:
+            raise ConformanceFailure(
+                (), f"{agent} in widget {widget}", f"in widget(s) {[w + 1 for w in where]}"
+            )
+        seen = dist.widgets[widget - 1]
+        if seen.ring_time != ring_time:
+            raise ConformanceFailure(
+                (), f"widget {widget} with a ring time of {ring_time} s", f"{seen}"
+            )

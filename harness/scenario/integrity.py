@@ -39,7 +39,7 @@ class ConnectionChecks:
             )
         except WaitTimeout:
             raise ConformanceFailure(
-                ("AC-ANS-1",), f"the customer's call answered within {ANSWER_TIMEOUT:g} s", "no"
+                (), f"the customer's call answered within {ANSWER_TIMEOUT:g} s", "no"
             ) from None
         self.flows.hang_up(call)
 
@@ -55,7 +55,7 @@ class ConnectionChecks:
             problems.append(f"attempts of {agent}: {attempts or 'none'}")
         if problems:
             raise ConformanceFailure(
-                ("AC-ANS-2",),
+                (),
                 f"status missed within {LOG_TIMEOUT:g} s, and the answer by {agent} kept as an "
                 "attempt that did not count (the customer was never connected)",
                 "; ".join(problems),

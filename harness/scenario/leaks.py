@@ -52,3 +52,9 @@ def check_names(report: str, *needles: str) -> None:
     missing = [n for n in (postconditions.REQUIREMENT, *needles) if n not in report]
     if missing:
         raise LeakNotReported(f"{DETECTOR} did not name {missing}: {report}")
+
+
+def expect_customer_leak_named(cast: Cast, flows: CallFlows) -> None:
+    """The post-conditions fail H-REL-2 naming the customer's call that never ended."""
+    report = customer_leak_report(cast, flows)
+    check_names(report, f"customer: call {flows.last.sip_call_id} did not end")

@@ -142,6 +142,12 @@ class OfferFlows:
         assert body is not None
         return SessionDescription.parse(body).direction()
 
+    def expect_answer_direction(self, call: PlacedCall, direction: str) -> None:
+        """The SUT's answer to the customer's offer says ``direction`` (RFC 3264 section 6.1)."""
+        seen = self.answered_direction(call)
+        if seen != direction:
+            raise ConformanceFailure((), f"an answer saying {direction}", seen)
+
     def expect_heard_as_offered(
         self,
         call: PlacedCall,
@@ -176,7 +182,7 @@ class OfferFlows:
                 f"{listener} {'hears' if hears else 'does not hear'} {speaker}"
                 for listener, speaker, hears in checks
             )
-            raise ConformanceFailure(("AC-ANS-1",), wanted, "; ".join(problems))
+            raise ConformanceFailure((), wanted, "; ".join(problems))
 
     def call_with_late_offer(self, number: str) -> PlacedCall:
         """The customer calls ``number`` with an INVITE without SDP (RFC 3261 section 13.2.1)."""
@@ -196,9 +202,7 @@ class OfferFlows:
                 Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id)
             )
             seen = "the call was answered" if connected else "no final response"
-            raise ConformanceFailure(
-                ("H-SEC-3",), f"a refusal within {OUTCOME_TIMEOUT:g} s", seen
-            ) from None
+            raise ConformanceFailure((), f"a refusal within {OUTCOME_TIMEOUT:g} s", seen) from None
         return Refusal(failed.status, failed.reason, failed.warning)
 
     def expect_refused(self, call: PlacedCall, status: int, code: int, mention: str) -> None:
@@ -211,9 +215,7 @@ class OfferFlows:
             or warning_code != str(code)
             or mention.lower() not in refusal.warning.lower()
         ):
-            raise ConformanceFailure(
-                ("H-SEC-3",), f"{status} with a Warning {code} naming {mention!r}", seen
-            )
+            raise ConformanceFailure((), f"{status} with a Warning {code} naming {mention!r}", seen)
 
     def refused_events(self, call: PlacedCall) -> list[SutEvent]:
         """The SUT's own events about this refused call (the reference says ``call.refused``)."""
@@ -242,7 +244,7 @@ class OfferFlows:
             entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
         expected = f"a call log entry refused, its reason naming {mention!r}, no attempt"
         if entry is None:
-            raise ConformanceFailure(("H-SEC-3",), expected, "no call log entry for the call")
+            raise ConformanceFailure((), expected, "no call log entry for the call")
         said = [entry.end_reason] if entry.end_reason else [t.text for t in entry.timeline]
         problems = []
         if entry.status != "refused":
@@ -254,7 +256,7 @@ class OfferFlows:
                 f"{len(entry.attempts)} answer attempts, answered by {entry.answered_by}"
             )
         if problems:
-            raise ConformanceFailure(("H-SEC-3",), expected, "; ".join(problems))
+            raise ConformanceFailure((), expected, "; ".join(problems))
         call.entry = entry
         return entry
 
@@ -274,18 +276,32 @@ class OfferFlows:
             )
         except WaitTimeout:
             raise ConformanceFailure(
-                ("H-SEC-3",), f"the customer's call answered within {OUTCOME_TIMEOUT:g} s", "no"
+                (), f"the customer's call answered within {OUTCOME_TIMEOUT:g} s", "no"
             ) from None
         body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
         if not body:
-            raise ConformanceFailure(("H-SEC-3",), "an SDP answer to the customer", "none")
+            raise ConformanceFailure((), "an SDP answer to the customer", "none")
         try:
             answer = SessionDescription.parse(body)
         except SipParseError as exc:
-            raise ConformanceFailure(("H-SEC-3",), "a valid SDP answer", exc.reason) from None
+            raise ConformanceFailure((), "a valid SDP answer", exc.reason) from None
         return [(m.media, m.port, m.proto) for m in answer.media]
+
+    def expect_first_rejected_second_accepted(self, call: PlacedCall) -> None:
+        """The answer rejects the first stream with port 0 and accepts the second over RTP/AVP
+        (RFC 3264 section 6)."""
+        streams = self.answered_streams(call)
+        if not _first_rejected_second_accepted(streams):
+            raise ConformanceFailure(
+                (), "m= lines: first port 0, second RTP/AVP on a port", f"{streams}"
+            )
 
 
 def _check_part(part: str) -> None:
     if part not in PARTS:
         raise ValueError(f"unknown part of an offer {part!r}; known: {', '.join(PARTS)}")
+
+
+def _first_rejected_second_accepted(streams: list[tuple[str, int, str]]) -> bool:
+    ports = [port for _, port, _ in streams]
+    return len(streams) == 2 and ports[0] == 0 and ports[1] != 0 and streams[1][2] == "RTP/AVP"

@@ -211,6 +211,9 @@ class ClientInviteSession(InviteSession):
                 else Rejected(status, response.reason, response, tuple(self.redirects))
             )
             self._cancel_deadline = None
+            if self.dialog is not None:
+                # RFC 3261 section 12.3: a non-2xx final response ends every early dialog.
+                self.dialog.terminate()
             self._end("remote", f"{status} {response.reason}", now)
 
     def _follow_redirect(self, response: SipResponse, now: float) -> bool:

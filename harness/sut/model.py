@@ -5,6 +5,7 @@ These are the SUT's things as a user sees them, not the reference's internals.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -68,10 +69,28 @@ class Distribution:
         return [w.index for w in self.widgets if w.has(member_type, member_id)]
 
 
+class TimelineKind(enum.StrEnum):
+    """The kinds of call-timeline entry an adapter reports (``TimelineEntry.kind``).
+
+    An adapter translates its platform's own words into these; the checks read only these.
+    """
+
+    INCOMING = "incoming"
+    UNROUTED = "unrouted"
+    RINGING = "ringing"
+    NO_ANSWER = "no_answer"
+    ANSWERED = "answered"
+    HELD = "held"
+    RESUMED = "resumed"
+    NOT_CONNECTED = "not_connected"
+    REFUSED = "refused"
+    ENDED = "ended"
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: str
-    kind: str
+    kind: str  # a TimelineKind value
     text: str
     user_id: str | None = None
 

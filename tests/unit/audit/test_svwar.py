@@ -85,8 +85,3 @@ def test_a_sweep_knows_which_candidates_were_never_tried() -> None:
 def test_a_sweep_refuses_nonsense(method: str, candidates: list[str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         sweep(("127.0.0.1", 5060), method, candidates)
-
-
-def test_a_sweep_refuses_a_target_off_loopback() -> None:
-    with pytest.raises(ValueError, match="loopback"):
-        sweep(("192.0.2.1", 5060), "OPTIONS", ["100"], parallel=1)

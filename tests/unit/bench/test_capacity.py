@@ -11,18 +11,11 @@ from harness.benchmarks import capacity
 from harness.benchmarks.capacity import (
     AIM,
     CapacityResult,
-    RegistrationRefused,
-    Target,
     contact_headers,
-    point_agent_at,
     render_capacity,
 )
 from harness.benchmarks.sipp_load import LoadRun, LoadStep
 from harness.interop.sipp import SippStats
-from harness.sip.transport import IncomingSipRequest, SipEndpoint
-from harness.sip.uri import NameAddr
-from harness.sip.useragent import DEFAULT_ALLOW
-from harness.sut.model import SipCredentials
 
 HEADER = "SuccessfulCall(C);FailedCall(C);Retransmissions(C);CallRate(C)"
 
@@ -87,42 +80,3 @@ def test_without_sipp_nothing_is_measured(monkeypatch: pytest.MonkeyPatch) -> No
     assert not result.measured
     with pytest.raises(ValueError):
         asyncio.run(capacity.bench_capacity(lambda _: None, rates=(50, 0)))
-
-
-def register_with(status: int) -> list[str]:
-    """Point an agent at port 27000 through a registrar answering ``status``; its Contacts."""
-    seen: list[str] = []
-
-    async def main() -> None:
-        allow = (*DEFAULT_ALLOW, "REGISTER")
-        async with await SipEndpoint.open("127.0.0.1", 0, allow=allow) as registrar, \
-                await SipEndpoint.open("127.0.0.1", 0) as ours:  # fmt: skip
-
-            def answer(request: IncomingSipRequest) -> None:
-                seen.extend(str(NameAddr.parse(v)) for v in request.request.headers.get_all(
-                    "Contact"))  # fmt: skip
-                seen.append(f"Expires: {request.request.headers.get('Expires')}")
-                request.respond(status)
-
-            registrar.on_request = answer
-            target = Target(registrar.local_address, "+33100",
-                            SipCredentials("agent.1", "secret", "x"))  # fmt: skip
-            await point_agent_at(ours, target, 27000, 26000)
-
-    asyncio.run(main())
-    return seen
-
-
-def test_the_register_carries_the_contacts() -> None:
-    seen = register_with(200)
-    assert seen[1:] == [
-        "<sip:agent.1@127.0.0.1:27000>;expires=600",
-        "<sip:agent.1@127.0.0.1:26000>;expires=0",
-        "Expires: 0",
-    ]
-    assert seen[0].startswith("<sip:agent.1@127.0.0.1:")  # the endpoint's own, expiring at once
-
-
-def test_a_refused_register_is_reported() -> None:
-    with pytest.raises(RegistrationRefused, match="403"):
-        register_with(403)

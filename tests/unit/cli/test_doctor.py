@@ -20,14 +20,6 @@ def test_check_lines() -> None:
     )
 
 
-def test_python_and_dependencies_pass_here() -> None:
-    assert doctor.check_python().ok
-    checks = {c.name: c for c in doctor.check_dependencies()}
-    assert {"pytest", "pytest-bdd", "pyyaml", "numpy"} <= set(checks)
-    assert all(c.ok for c in checks.values()), [c.line() for c in checks.values() if not c.ok]
-    assert checks["pyyaml"].detail[0].isdigit()
-
-
 def test_debian_tools_say_what_installs_them() -> None:
     lines = {c.name: c for c in doctor.check_debian_tools(which=lambda name: None)}
     assert not lines["sipp"].ok and not lines["sipp"].required
@@ -35,13 +27,6 @@ def test_debian_tools_say_what_installs_them() -> None:
     assert "apt-get install -y --no-install-recommends sip-tester" in lines["sipp"].detail
     present = {c.name: c for c in doctor.check_debian_tools(which=lambda name: f"/bin/{name}")}
     assert present["baresip"].ok and present["baresip"].detail == "/bin/baresip"
-
-
-def test_loopback_ipv4_binds() -> None:
-    checks = {c.name: c for c in doctor.check_loopback()}
-    assert checks["UDP on 127.0.0.1"].ok and checks["UDP on 127.0.0.1"].required
-    assert checks["TCP on 127.0.0.1"].ok
-    assert not checks["UDP on ::1"].required
 
 
 def test_receive_buffer(tmp_path: Path) -> None:

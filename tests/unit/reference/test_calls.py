@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,35 +10,18 @@ from harness.reference.domain import calls
 from harness.reference.domain.calls import (
     AnswerDecision,
     AnswerRefusal,
-    CallEvent,
     CallRecord,
     CallState,
     CallStatus,
     EndedBy,
     Offer,
     TimelineKind,
-    next_state,
 )
 from harness.reference.domain.distribution import Assignment, AssignmentKind
 from harness.reference.domain.errors import IllegalTransition, NotFound
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 VIA_NUMBER = Assignment(AssignmentKind.NUMBER, "n1")
-
-ALLOWED = {
-    (CallState.RINGING, CallEvent.RING): CallState.RINGING,
-    (CallState.RINGING, CallEvent.NO_ANSWER): CallState.RINGING,
-    (CallState.RINGING, CallEvent.UNREGISTERED_ATTEMPT): CallState.RINGING,
-    (CallState.RINGING, CallEvent.ANSWER): CallState.ANSWERED,
-    (CallState.RINGING, CallEvent.END): CallState.ENDED,
-    (CallState.ANSWERED, CallEvent.END): CallState.ENDED,
-    (CallState.ANSWERED, CallEvent.HOLD): CallState.HELD,
-    (CallState.ANSWERED, CallEvent.RESUME): CallState.ANSWERED,
-    (CallState.HELD, CallEvent.HOLD): CallState.HELD,
-    (CallState.HELD, CallEvent.RESUME): CallState.ANSWERED,
-    (CallState.HELD, CallEvent.END): CallState.ENDED,
-    (CallState.RINGING, CallEvent.REFUSE): CallState.ENDED,
-}
 
 
 def at(seconds: float) -> datetime:
@@ -55,18 +37,109 @@ def offer(user_id: str, name: str, in_sync: bool = True) -> Offer:
     return Offer(user_id, name, 0, VIA_NUMBER, in_sync)
 
 
-@pytest.mark.parametrize(("state", "event"), sorted(ALLOWED))
-def test_allowed_transitions(state, event):
-    assert next_state(state, event) is ALLOWED[(state, event)]
+# The consequences of each step of a call's life, through the operations the service calls.
+# Each state is reached the way a real call reaches it; each test says what a user of the call
+# log would see after the step, or that the step is refused.
 
 
-@pytest.mark.parametrize(
-    ("state", "event"),
-    [p for p in itertools.product(CallState, CallEvent) if p not in ALLOWED],
-)
-def test_forbidden_transitions(state, event):
-    with pytest.raises(IllegalTransition):
-        next_state(state, event)
+def ringing_call() -> CallRecord:
+    return calls.ringing(new_call(offer("u1", "Ana"), offer("u2", "Bob")), "u1", at(1))
+
+
+def answered_call() -> CallRecord:
+    call, _ = calls.answer_attempt(ringing_call(), "u1", at(2))
+    return call
+
+
+def held_call() -> CallRecord:
+    return calls.hold(answered_call(), at(3), "agent")
+
+
+def ended_call() -> CallRecord:
+    return calls.end(answered_call(), at(9), EndedBy.CALLER, "")
+
+
+def kinds(call: CallRecord) -> list[TimelineKind]:
+    return [e.kind for e in call.timeline]
+
+
+def test_a_ringing_call_keeps_ringing_through_rings_timeouts_and_refused_answers():
+    rung = calls.no_answer(calls.ringing(ringing_call(), "u2", at(2)), "u1", at(21))
+    assert rung.state is CallState.RINGING
+    assert kinds(rung)[-2:] == [TimelineKind.RINGING, TimelineKind.NO_ANSWER]
+    stuck = calls.ringing(new_call(offer("u3", "Cy", in_sync=False)), "u3", at(1))
+    stuck, decision = calls.answer_attempt(stuck, "u3", at(2))
+    assert stuck.state is CallState.RINGING and not decision.registered
+    unconnected = calls.answer_not_connected(ringing_call(), "u2", at(2), "no ACK")
+    assert unconnected.state is CallState.RINGING
+    assert kinds(unconnected)[-1] is TimelineKind.NOT_CONNECTED
+
+
+def test_a_ringing_call_is_answered_or_ends_missed():
+    answered = answered_call()
+    assert (answered.state, answered.answered_by) == (CallState.ANSWERED, "u1")
+    missed = calls.end(ringing_call(), at(30), EndedBy.CALLER, "caller hung up")
+    assert (missed.state, missed.status) == (CallState.ENDED, CallStatus.MISSED)
+
+
+def test_a_ringing_call_cannot_be_held_or_resumed():
+    for act in (calls.hold, calls.resume):
+        with pytest.raises(IllegalTransition):
+            act(ringing_call(), at(2), "agent")
+
+
+def test_an_answered_call_is_held_resumes_as_no_change_and_ends_answered():
+    held = calls.hold(answered_call(), at(3), "agent")
+    assert held.state is CallState.HELD and kinds(held)[-1] is TimelineKind.HELD
+    assert calls.resume(answered_call(), at(3), "agent") == answered_call()
+    ended = calls.end(answered_call(), at(9), EndedBy.AGENT, "hangup")
+    assert (ended.state, ended.status) == (CallState.ENDED, CallStatus.ANSWERED)
+
+
+def test_an_answered_call_cannot_ring_time_out_or_be_left_unconnected():
+    for act in (
+        lambda: calls.ringing(answered_call(), "u2", at(3)),
+        lambda: calls.no_answer(answered_call(), "u2", at(3)),
+        lambda: calls.answer_not_connected(answered_call(), "u2", at(3), "no ACK"),
+    ):
+        with pytest.raises(IllegalTransition):
+            act()
+
+
+def test_a_held_call_resumes_repeats_hold_as_no_change_and_ends_answered():
+    resumed = calls.resume(held_call(), at(5), "agent")
+    assert resumed.state is CallState.ANSWERED and kinds(resumed)[-1] is TimelineKind.RESUMED
+    assert calls.hold(held_call(), at(4), "agent") == held_call()
+    ended = calls.end(held_call(), at(9), EndedBy.CALLER, "")
+    assert (ended.state, ended.status, ended.hold_s) == (CallState.ENDED, CallStatus.ANSWERED, 6.0)
+
+
+def test_a_held_call_cannot_ring_time_out_or_be_answered_again():
+    for act in (
+        lambda: calls.ringing(held_call(), "u2", at(4)),
+        lambda: calls.no_answer(held_call(), "u2", at(4)),
+        lambda: calls.answer_attempt(held_call(), "u2", at(4)),
+        lambda: calls.answer_not_connected(held_call(), "u2", at(4), "no ACK"),
+    ):
+        with pytest.raises(IllegalTransition):
+            act()
+
+
+def test_an_ended_call_refuses_every_further_step():
+    for act in (
+        lambda: calls.ringing(ended_call(), "u2", at(10)),
+        lambda: calls.no_answer(ended_call(), "u2", at(10)),
+        lambda: calls.answer_not_connected(ended_call(), "u2", at(10), "no ACK"),
+        lambda: calls.hold(ended_call(), at(10), "agent"),
+        lambda: calls.resume(ended_call(), at(10), "agent"),
+        lambda: calls.end(ended_call(), at(10), EndedBy.SYSTEM, ""),
+        lambda: calls.refuse(ended_call(), number_label="Sales", sip_call_id="s", reason="x"),
+    ):
+        with pytest.raises(IllegalTransition):
+            act()
+    unchanged, refused = calls.answer_attempt(ended_call(), "u2", at(10))
+    assert refused == AnswerDecision(False, AnswerRefusal.CALL_ENDED)
+    assert unchanged == ended_call()
 
 
 def test_registered_answer_then_hangup_is_logged_answered():

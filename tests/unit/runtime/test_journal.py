@@ -39,19 +39,45 @@ def test_match_filters_and_predicates() -> None:
         Match(Other, nope=1)
 
 
-def test_wait_for_sees_event_from_another_thread() -> None:
-    j = Journal()
-    started = threading.Event()
+class _SignallingCondition(threading.Condition):
+    """A condition that tells the test when a waiter sleeps and how each sleep ended.
+
+    ``wait`` returns True when a notification woke the waiter and False when its timeout ran
+    out; a journal that forgot to notify would still find the event after the timeout, so the
+    tests check how the sleep ended, not only what was found.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sleeping = threading.Event()
+        self.endings: list[bool] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.sleeping.set()
+        woken = super().wait(timeout)
+        self.endings.append(woken)
+        return woken
+
+
+def _record_once_asleep(j: Journal, cond: _SignallingCondition, event: Event) -> threading.Thread:
+    """Record ``event`` from another thread once the waiter sleeps on the journal."""
 
     def producer() -> None:
-        started.wait()
-        j.record(Rang(party="bob", call="c9"))
+        if cond.sleeping.wait(5):
+            j.record(event)
 
-    t = threading.Thread(target=producer)
-    t.start()
-    started.set()
+    thread = threading.Thread(target=producer)
+    thread.start()
+    return thread
+
+
+def test_wait_for_is_woken_by_an_event_from_another_thread() -> None:
+    cond = _SignallingCondition()
+    j = Journal(_cond=cond)
+    producer = _record_once_asleep(j, cond, Rang(party="bob", call="c9"))
     assert j.wait_for(Rang, 5).call == "c9"
-    t.join()
+    producer.join()
+    assert cond.endings == [True], "the waiter was not woken by the new record"
 
 
 def test_after_ignores_older_events() -> None:
@@ -68,6 +94,16 @@ def test_expect_absent_passes_and_fails() -> None:
     j.expect_absent(Rang, within=0.02)  # history before the call does not count by default
     with pytest.raises(UnexpectedEvent):
         j.expect_absent(Rang, within=0.02, after=0)
+
+
+def test_expect_absent_is_woken_by_an_event_during_the_window() -> None:
+    cond = _SignallingCondition()
+    j = Journal(_cond=cond)
+    producer = _record_once_asleep(j, cond, Rang(party="a", call="during"))
+    with pytest.raises(UnexpectedEvent, match="during"):
+        j.expect_absent(Rang, within=5)
+    producer.join()
+    assert cond.endings == [True], "the window was not cut short by the new record"
 
 
 def test_expect_context_arms_before_the_action() -> None:
@@ -88,6 +124,8 @@ def test_async_wait_for() -> None:
         return ev.call
 
     assert asyncio.run(main()) == "x"
+    with pytest.raises(WaitTimeout):  # the asynchronous wait consumed the event
+        j.wait_for(Rang, 0.01)
 
 
 def test_async_wait_times_out() -> None:

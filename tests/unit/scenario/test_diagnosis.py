@@ -9,6 +9,7 @@ from harness.sut.model import (
     RingToMember,
     RingToWidget,
     TimelineEntry,
+    TimelineKind,
 )
 
 NAMES = {"u1": "Alice", "u2": "Bruno"}
@@ -23,7 +24,7 @@ def entry(status: str, *, registered: bool, ended: bool = True) -> CallLogEntry:
         sip_call_ids=("sip-1",),
         ended_at="2026-01-01T00:00:00+00:00" if ended else None,
         attempts=(AnswerAttempt("u1", "t", registered),),
-        timeline=(TimelineEntry("t", "did_not_answer", "Alice did not answer", "u1"),)
+        timeline=(TimelineEntry("t", TimelineKind.NO_ANSWER, "Alice did not answer", "u1"),)
         if not registered
         else (),
     )

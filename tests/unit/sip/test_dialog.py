@@ -66,6 +66,17 @@ def test_early_dialog_then_confirmed() -> None:
         Dialog.from_uac(request, build_response(request, 200, to_tag="b1"))  # 2xx without Contact
 
 
+def test_an_early_dialog_that_fails_is_terminated_for_good() -> None:
+    request = invite()
+    dialog = Dialog.from_uac(request, build_response(request, 180, to_tag="b1"))
+    dialog.terminate()  # a non-2xx final response ends the early dialog (section 12.3)
+    assert dialog.state is DialogState.TERMINATED
+    with pytest.raises(ValueError):
+        dialog.confirm()
+    with pytest.raises(ValueError):
+        dialog.create_request("INFO")
+
+
 def test_uas_dialog_keeps_record_route_order_and_checks_cseq() -> None:
     request = invite(ROUTES)
     dialog = Dialog.from_uas(

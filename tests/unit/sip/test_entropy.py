@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from harness.sip import entropy
 from harness.sip.entropy import EntropyPool
 from harness.sip.message import make_branch, make_call_id, make_tag
 
@@ -35,19 +32,3 @@ def test_below_stays_in_range_and_reaches_every_value():
     assert pool.below(1) == 0
     with pytest.raises(ValueError):
         pool.below(0)
-
-
-def test_a_forked_child_does_not_repeat_its_parent_bytes():
-    entropy.random_hex(1)  # the pool holds unused bytes the child would otherwise copy
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report its next draw and leave at once
-        os.write(write, entropy.random_hex(16).encode())
-        os._exit(0)
-    os.close(write)
-    try:
-        child = os.read(read, 64).decode()
-    finally:
-        os.close(read)
-        os.waitpid(pid, 0)
-    assert len(child) == 32 and child != entropy.random_hex(16)

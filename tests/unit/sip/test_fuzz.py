@@ -14,7 +14,7 @@ seconds; the seeds are derandomised so a failure reproduces.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from harness.sip.events import IncomingCall, ReinviteReceived
@@ -97,6 +97,16 @@ def _after_top_via(data: bytes) -> int:
     return data.index(b"\r\n", start) + 3
 
 
+def _parses(data: bytes) -> bool:
+    from harness.sip.grammar import SipParseError
+
+    try:
+        parse_message(data)
+    except SipParseError:
+        return False
+    return True
+
+
 def touch(message: SipRequest | SipResponse) -> None:
     """Read everything a user agent might read; only SipParseError may come out."""
     _ = (message.call_id, message.cseq, message.from_, message.to, message.via)
@@ -160,14 +170,7 @@ def test_a_user_agent_in_a_call_never_raises(batch: list[bytes], side: str) -> N
 @settings(FUZZ, max_examples=200)
 @given(mutated(REQUESTS, start=-1))
 def test_a_damaged_request_with_a_readable_via_gets_one_answer(data: bytes) -> None:
-    from harness.sip.grammar import SipParseError
-
-    try:
-        parse_message(data)
-    except SipParseError:
-        pass
-    else:
-        return  # still valid: it is processed like any request
+    assume(not _parses(data))  # one that still parses is processed like any request
     pair, _ = established()
     pair.uas.receive(data, UAC_ADDR, 1.0)
     sent = pair.uas.datagrams()

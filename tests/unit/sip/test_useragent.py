@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.sip.auth import Credentials, DigestChallenger
+from harness.sip.dialog import DialogState
 from harness.sip.events import (
     Answered,
     CallAnswered,
@@ -288,6 +289,18 @@ def test_rejected_call_and_timeout() -> None:
     silent.advance(40.0)
     assert lost.outcome == TimedOut("timer B fired") and lost.ended_by == "network"
     assert silent.labels("uac").count("INVITE") == 7
+
+
+def test_a_refusal_after_ringing_ends_the_early_dialog() -> None:
+    pair = Pair()
+    call, callee = start_call(pair)
+    callee.ring(pair.now)
+    pair.pump()
+    assert call.dialog is not None and call.dialog.state is DialogState.EARLY
+    callee.reject(486, pair.now)
+    pair.pump()
+    # RFC 3261 section 12.3: the non-2xx final response terminates the early dialog.
+    assert call.dialog.state is DialogState.TERMINATED
 
 
 def test_callee_hangs_up_and_waits_for_ack_before_bye() -> None:

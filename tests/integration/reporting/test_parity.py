@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.reporting.test_plugin import _args, project  # noqa: F401  (fixture)
+from tests.integration.reporting.test_plugin import _args, project  # noqa: F401  (fixture)
 
 pytest_plugins = ["pytester"]
 

@@ -20,8 +20,7 @@ from harness.sip.transport import (
     SipPortInUse,
 )
 from harness.sip.useragent import DEFAULT_ALLOW, SipTrace
-
-from .pair import label
+from tests.unit.sip.pair import label
 
 
 def test_two_endpoints_complete_a_call_and_close_cleanly() -> None:

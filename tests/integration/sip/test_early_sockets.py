@@ -11,8 +11,7 @@ from harness.sip.message import SipRequest, SipResponse
 from harness.sip.session import CallState
 from harness.sip.transport import IncomingCall, OutgoingCall, SipEndpoint
 from harness.sip.useragent import SipTrace
-
-from .pair import label
+from tests.unit.sip.pair import label
 
 
 def ladder(traces: list[SipTrace], local: tuple[str, int]) -> list[str]:

@@ -1,0 +1,100 @@
+"""The scenario fixtures every feature and integration test shares, loaded by :mod:`harness.plugin`.
+
+The step modules hold steps only; what a step needs (the stage, the cast, the call flows and the
+helper of each domain) is built here, so a test outside the features uses the same objects
+without loading any step module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.audit.attacker import Attacker
+from harness.endpoints.stage import Stage
+from harness.evidence.collector import Evidence
+from harness.runtime.cleanup import Cleanup
+from harness.runtime.ids import ScenarioIds
+from harness.runtime.journal import Journal
+from harness.runtime.portal import Portal
+from harness.scenario.access import AccessAudit
+from harness.scenario.calls import CallFlows
+from harness.scenario.cast import Cast
+from harness.scenario.crash import CrashDrill
+from harness.scenario.distribution import DistributionAdmin
+from harness.scenario.evidence import EvidenceCheck
+from harness.scenario.integrity import ConnectionChecks
+from harness.scenario.offers import OfferFlows
+from harness.sut.contract import Adapter, Tenant, TenantSource
+
+
+@pytest.fixture
+def stage(portal: Portal, journal: Journal, cleanup: Cleanup) -> Iterator[Stage]:
+    """The scenario's network of parties; what it leaves open fails the scenario."""
+    s = portal.run(Stage.open(journal))
+    cleanup.check("media and signalling", s.leaks)
+    cleanup.push("stage", s.close)
+    yield s
+
+
+@pytest.fixture
+def cast(
+    portal: Portal,
+    tenant: Tenant,
+    journal: Journal,
+    cleanup: Cleanup,
+    ids: ScenarioIds,
+    evidence: Evidence,
+    stage: Stage,
+) -> Cast:
+    """The names the scenario uses, bound to the SUT's objects and to the parties we play."""
+    return Cast(portal, tenant, journal, cleanup, ids, evidence, stage)
+
+
+@pytest.fixture
+def flows(cast: Cast) -> CallFlows:
+    """The calls of the scenario."""
+    return CallFlows(cast)
+
+
+@pytest.fixture
+def admin(cast: Cast) -> DistributionAdmin:
+    """An admin editing the numbers' call distribution."""
+    return DistributionAdmin(cast)
+
+
+@pytest.fixture
+def offers(flows: CallFlows) -> OfferFlows:
+    """Calls whose SDP offer the scenario shapes."""
+    return OfferFlows(flows)
+
+
+@pytest.fixture
+def connection(flows: CallFlows) -> ConnectionChecks:
+    """Calls whose customer is never connected."""
+    return ConnectionChecks(flows)
+
+
+@pytest.fixture
+def evidence_check(cast: Cast, flows: CallFlows) -> EvidenceCheck:
+    """The evidence a failing scenario keeps, read back."""
+    return EvidenceCheck(cast, flows)
+
+
+@pytest.fixture
+def access_audit(cast: Cast, sut: Adapter) -> AccessAudit:
+    """The HTTP access audit (H-SEC-4)."""
+    return AccessAudit(cast, sut)
+
+
+@pytest.fixture
+def drill(cast: Cast, flows: CallFlows, sut_instance: TenantSource) -> CrashDrill:
+    """Crashing the scenario's own SUT and checking what survived (H-REL-1)."""
+    return CrashDrill.of(cast, flows, sut_instance)
+
+
+@pytest.fixture
+def attacker(cast: Cast) -> Attacker:
+    """An attacker on the SIP port (H-SEC-1 to H-SEC-3)."""
+    return Attacker(cast)
