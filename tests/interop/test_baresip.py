@@ -74,6 +74,40 @@ def signature_frames(
     return counts, total
 
 
+async def hang_up_after_audio(caller: SyntheticCaller, call_id: str, timeout: float) -> None:
+    """Give baresip a known amount of the caller's audio, then hang up."""
+    rtp = caller.calls[call_id][1].rtp
+    assert rtp is not None
+    await asyncio.wait_for(rtp.wait_sent(rtp.packets_sent + PACKETS_AFTER_HEARD), timeout)
+    await caller.hangup(call_id)
+
+
+@dataclass
+class Received:
+    """What baresip recorded of the call, and what our caller heard in it."""
+
+    exit_status: int
+    frames: dict[Signature, int]
+    """Frames of baresip's received-audio recording in which each signature was found."""
+    frames_total: int
+    caller_heard: list[str]
+
+
+async def quit_and_read(peer: Baresip, peers: Peers, call_id: str) -> Received:
+    """Quit baresip (its recordings are complete once it has exited) and read them."""
+    status = await peer.quit()
+    received = peer.recording("dec")
+    assert received is not None, (
+        f"baresip wrote no recording of what it received in {peers.workdir}"
+    )
+    frames, total = signature_frames(received, peers.stage.all_signatures)
+    caller_heard = [
+        e.heard
+        for e in peers.journal.events(Match(AudioHeard, party=CUSTOMER, sip_call_id=call_id))
+    ]
+    return Received(status, frames, total, caller_heard)
+
+
 async def caller_calls_baresip(peers: Peers) -> BaresipCallOutcome:
     stage, journal, cleanup, workdir = peers.stage, peers.journal, peers.cleanup, peers.workdir
     tone = stage.signature(BARESIP)
@@ -98,22 +132,13 @@ async def caller_calls_baresip(peers: Peers) -> BaresipCallOutcome:
             Match(AudioHeard, party=CUSTOMER, heard=BARESIP, sip_call_id=call_id), HEAR_TIMEOUT
         )
     )
-    # Give baresip a known amount of the caller's audio before hanging up.
-    rtp = caller.calls[call_id][1].rtp
-    assert rtp is not None
-    await asyncio.wait_for(rtp.wait_sent(rtp.packets_sent + PACKETS_AFTER_HEARD), HEAR_TIMEOUT)
-    await caller.hangup(call_id)
+    await hang_up_after_audio(caller, call_id, HEAR_TIMEOUT)
     await journal.wait_for_async(
         Match(BaresipEvent, party=BARESIP, kind="CALL_CLOSED", sip_call_id=call_id), EVENT_TIMEOUT
     )
-    status = await peer.quit()  # its recordings are complete once it has exited
-    received = peer.recording("dec")
-    assert received is not None, f"baresip wrote no recording of what it received in {workdir}"
-    frames, total = signature_frames(received, stage.all_signatures)
-    caller_heard = [
-        e.heard for e in journal.events(Match(AudioHeard, party=CUSTOMER, sip_call_id=call_id))
-    ]
-    return BaresipCallOutcome(heard, caller_heard, status, frames, total)
+    got = await quit_and_read(peer, peers, call_id)
+    return BaresipCallOutcome(heard, got.caller_heard, got.exit_status, got.frames,
+                              got.frames_total)  # fmt: skip
 
 
 def check_two_way_audio(

@@ -55,7 +55,7 @@ from harness.sip.transport import SipEndpoint
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry, SipCredentials
 from tests.interop.conftest import SutPeers, or_none, seen_at
-from tests.interop.test_baresip import check_two_way_audio, signature_frames
+from tests.interop.test_baresip import check_two_way_audio, hang_up_after_audio, quit_and_read
 
 pytestmark = pytest.mark.interop
 needs_baresip = pytest.mark.usefixtures("baresip_program")  # first: a missing one skips at once
@@ -64,7 +64,6 @@ CUSTOMER = "customer"
 AGENT = "baresip"
 DIGITS = "73#"
 SOURCE_SECONDS = 20.0  # longer than the call: baresip ends a call when its aufile source ends
-PACKETS_AFTER_HEARD = 50  # 1 s of the caller's audio sent once the caller hears baresip
 REGINT = 600  # one registration for the whole test
 EVENT_TIMEOUT = 10.0
 UNSUPPORTED = "Function not implemented"
@@ -205,26 +204,16 @@ async def caller_reaches_baresip_agent(peers: SutPeers, registration: str) -> Ag
     except AssertionError:
         pass  # reported with what was heard
 
-    # Give baresip a known amount of the caller's audio before hanging up.
-    rtp = caller.calls[call_id][1].rtp
-    assert rtp is not None
-    await asyncio.wait_for(rtp.wait_sent(rtp.packets_sent + PACKETS_AFTER_HEARD), EVENT_TIMEOUT)
-    await caller.hangup(call_id)
+    await hang_up_after_audio(caller, call_id, EVENT_TIMEOUT)
     await journal.wait_for_async(
         Match(BaresipEvent, party=AGENT, kind="CALL_CLOSED", sip_call_id=leg), EVENT_TIMEOUT
     )
     await journal.wait_for_async(Match(SutEvent, kind="call.ended"), EVENT_TIMEOUT, after=start)
     entry = await tenant.observation.call_for_sip_call_id(call_id)
-    status = await peer.quit()  # its recordings are complete once it has exited
-    received = peer.recording("dec")
-    assert received is not None, f"baresip wrote no recording of what it received in {workdir}"
-    frames, total = signature_frames(received, stage.all_signatures)
-    caller_heard = [
-        e.heard for e in journal.events(Match(AudioHeard, party=CUSTOMER, sip_call_id=call_id))
-    ]
+    got = await quit_and_read(peer, peers, call_id)
     return AgentCallOutcome(
-        heard, caller_heard, digits, entry, agent.id, status, frames, total,
-        register_s, ring_to_answer * 1000,
+        heard, got.caller_heard, digits, entry, agent.id, got.exit_status, got.frames,
+        got.frames_total, register_s, ring_to_answer * 1000,
     )  # fmt: skip
 
 
