@@ -357,3 +357,21 @@ def test_a_reinvite_for_an_unknown_body_type_is_refused_415() -> None:
     pair.uas.receive(bytes(odd), UAC_ADDR, pair.now)
     (reply,) = answers(pair, "uas")
     assert reply.status == 415 and reply.headers.get("Accept") == "application/sdp"
+
+
+@pytest.mark.parametrize("status", [100, 180, 200, 299])
+def test_only_a_3xx_to_6xx_refuses_a_call_or_a_reinvite(status: int) -> None:
+    pair = Pair()
+    call, callee = established(pair)
+    call.reinvite(hold_offer(OFFER), pair.now)
+    pair.pump()
+    assert callee.incoming_reinvite is not None
+    with pytest.raises(ValueError, match="3xx-6xx"):
+        callee.incoming_reinvite.reject(status, pair.now)
+    fresh = Pair()
+    fresh.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, fresh.now)
+    fresh.pump()
+    ringing = next(e.session for e in fresh.uas_events if hasattr(e, "session"))
+    assert isinstance(ringing, ServerInviteSession)
+    with pytest.raises(ValueError, match="3xx-6xx"):
+        ringing.reject(status, fresh.now)
