@@ -41,7 +41,7 @@ class FakeSystem:
         lists_dir.mkdir(exist_ok=True)
         if lists:
             (
-                lists_dir / "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
+                lists_dir / "mirror_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
             ).touch()
         return Apt(
             run=self.run,
