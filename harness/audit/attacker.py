@@ -87,13 +87,13 @@ class Attacker:
         result = self.sweeps[method]
         if result.untried:
             raise ConformanceFailure(
-                "H-SEC-1",
+                (),
                 f"svwar -m {method} to try every name",
                 f"it never tried {result.untried} ({self._stops(result)})",
             )
         if result.found:
             found = ", ".join(f"{f.name} ({f.classification})" for f in result.found)
-            raise ConformanceFailure("H-SEC-1", f"svwar -m {method} to find nothing", found)
+            raise ConformanceFailure((), f"svwar -m {method} to find nothing", found)
 
     def expect_alike(self, method: str, agent: str) -> None:
         """An existing and an unknown user get indistinguishable answers to ``method``."""
@@ -112,7 +112,7 @@ class Attacker:
             )
         if problems:
             raise ConformanceFailure(
-                "H-SEC-1",
+                (),
                 "the same answers for an existing and an unknown user",
                 " | ".join(problems),
             )
@@ -149,16 +149,16 @@ class Attacker:
         accepted = [str(o) for o in outcomes if o.accepted]
         self._record(f"{count} wrong passwords for {agent}", f"accepted: {accepted or 'none'}")
         if accepted:
-            raise ConformanceFailure("H-SEC-2", "every wrong password refused", "; ".join(accepted))
+            raise ConformanceFailure((), "every wrong password refused", "; ".join(accepted))
         return outcomes
 
     def expect_nothing_cracked(self) -> None:
         assert self.cracked is not None, "svcrack has not run in this scenario"
         if self.cracked.passwords:
-            raise ConformanceFailure("H-SEC-2", "no password found", str(self.cracked.passwords))
+            raise ConformanceFailure((), "no password found", str(self.cracked.passwords))
         if not self.cracked.guesses:
             raise ConformanceFailure(
-                "H-SEC-2", "svcrack to make its guesses", self.cracked.stop or "no guess made"
+                (), "svcrack to make its guesses", self.cracked.stop or "no guess made"
             )
 
     def register(self, agent: str, *, from_attacker: bool) -> registration.RegisterOutcome:
@@ -179,7 +179,7 @@ class Attacker:
         outcome = self.register(agent, from_attacker=True)
         if outcome.status not in (403, None):
             raise ConformanceFailure(
-                "H-SEC-2", f"{agent} locked out at the attacker's address", str(outcome)
+                (), f"{agent} locked out at the attacker's address", str(outcome)
             )
 
     def expect_accepted(self, agent: str, *, from_attacker: bool, meanwhile: str | None) -> None:
@@ -188,7 +188,7 @@ class Attacker:
         if not outcome.accepted:
             where = "the attacker's address" if from_attacker else "another address"
             raise ConformanceFailure(
-                "H-SEC-2", f"{agent} registers from {where}, not locked out", str(outcome)
+                (), f"{agent} registers from {where}, not locked out", str(outcome)
             )
         if meanwhile is not None:  # proves the check above ran while the lockout was on
             self.expect_refused(meanwhile)
@@ -206,7 +206,7 @@ class Attacker:
             self.cast.journal.wait_for(match, within)
         except AssertionError as exc:
             raise ConformanceFailure(
-                "H-SEC-2",
+                (),
                 f"the lockout of {agent} at {source} to end within {within:g} s",
                 str(exc),
             ) from None
@@ -224,7 +224,7 @@ class Attacker:
         assert self.malformed, "no malformed message was sent in this scenario"
         bad = [str(o) for o in self.malformed if not o.acceptable]
         if bad:
-            raise ConformanceFailure("H-SEC-3", "a 400 or no answer to each", "; ".join(bad))
+            raise ConformanceFailure((), "a 400 or no answer to each", "; ".join(bad))
 
     def fuzz(self, count: int, seed: int) -> None:
         sent = self.cast.portal.run(sender.fuzz(self.target, seed=seed, count=count))
@@ -232,7 +232,7 @@ class Attacker:
         answer = self.cast.portal.run(sender.still_answers(self.target))
         self._record("OPTIONS after the fuzzing", answer or "no answer")
         if answer is None:
-            raise ConformanceFailure("H-SEC-3", "the SIP service still answers", "silence")
+            raise ConformanceFailure((), "the SIP service still answers", "silence")
 
     # -- internals -----------------------------------------------------------------------
     def _sip(self, agent: Agent) -> SipCredentials:

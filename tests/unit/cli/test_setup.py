@@ -40,9 +40,7 @@ class FakeSystem:
         lists_dir = tmp_path / "lists"
         lists_dir.mkdir(exist_ok=True)
         if lists:
-            (
-                lists_dir / "mirror_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
-            ).touch()
+            (lists_dir / "mirror_debian_dists_bookworm_main_binary-amd64_Packages.lz4").touch()
         return Apt(
             run=self.run,
             which=self.which,

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-SOURCES = sorted([*(ROOT / "harness" / "scenario").glob("*.py"), *(ROOT / "steps").glob("*.py")])
+SOURCES = sorted(
+    [
+        *(ROOT / "harness" / "scenario").glob("*.py"),
+        *(ROOT / "harness" / "audit").glob("*.py"),
+        *(ROOT / "steps").glob("*.py"),
+    ]
+)
 
 
 def _failures(tree: ast.AST) -> list[ast.Call]:
