@@ -52,7 +52,7 @@ class ServerRequest:
         )
         self._tx.send_response(response, now)
         self.response = response
-        self._ua._drain_server(self._tx, now)
+        self._ua.flush_server_transaction(self._tx, now)
         return response
 
 

@@ -36,10 +36,10 @@ def receive_request(
     ua: UserAgent, request: SipRequest, now: float, source: Address | None = None
 ) -> None:
     """Route a request that parsed: its transaction, an ACK, CANCEL, a dialog or a new call."""
-    entry = ua._server.get(server_key(request))
+    entry = ua.server_transaction(server_key(request))
     if entry is not None:
         entry[0].receive(request, now)  # a retransmission, or the ACK of a non-2xx
-        ua._drain_server(entry[0], now)
+        ua.flush_server_transaction(entry[0], now)
         return
     if request.method == "ACK":
         route_ack(ua, request, now)
@@ -61,7 +61,7 @@ def receive_request(
 
 def route_ack(ua: UserAgent, ack: SipRequest, now: float) -> None:
     """Give an ACK to the INVITE (or re-INVITE) of its dialog; stray ACKs are dropped."""
-    s = ua._dialogs.get((ack.call_id, ack.to.tag or "", ack.from_.tag or ""))
+    s = ua.dialog_session((ack.call_id, ack.to.tag or "", ack.from_.tag or ""))
     if s is None:
         return  # an ACK is never answered (17.2.3): a stray one is dropped
     incoming = s.incoming_reinvite
@@ -75,15 +75,16 @@ def route_ack(ua: UserAgent, ack: SipRequest, now: float) -> None:
 def receive_invite(ua: UserAgent, request: SipRequest, dest: Address, now: float) -> None:
     """A new INVITE: refuse it (482, 400, 415, 420) or start a call (13.3.1)."""
     merged_key = (request.call_id, request.from_.tag or "", request.cseq.seq)
-    if merged_key in ua._merged:
-        if ua._merged[merged_key] != request.branch:  # same request, another path
+    first_branch = ua.merged_branch(merged_key)
+    if first_branch is not None:
+        if first_branch != request.branch:  # same request, another path
             reply(ua, request, dest, 482, now)  # 8.2.2.2
         return  # else a late retransmission after Timer L: already handled
     problem = _invite_problem(request)
     if problem is not None:
         reply(ua, request, dest, problem[0], now, reason=problem[1], extra=problem[2])
         return
-    tx = ServerInviteTransaction(request, dest, now, ua._timers_for(request))
+    tx = ServerInviteTransaction(request, dest, now, ua.timers_for(request))
     s = ServerInviteSession(
         ua,
         "uas",
@@ -94,16 +95,15 @@ def receive_invite(ua: UserAgent, request: SipRequest, dest: Address, now: float
         local_tag=make_tag(),
     )
     s.history.append((now, CallState.INCOMING))
-    ua._server[tx.key] = (tx, s)
-    ua._sessions[s] = None
-    ua._merged[merged_key] = request.branch or ""
-    ua._drain_server(tx, now)
-    ua._events.append(IncomingCall(s))
+    ua.add_server_transaction(tx, s)
+    ua.add_incoming_call(s, merged_key, request.branch or "")
+    ua.flush_server_transaction(tx, now)
+    ua.report(IncomingCall(s))
 
 
 def receive_cancel(ua: UserAgent, cancel: SipRequest, dest: Address, now: float) -> None:
     """CANCEL (9.2): 200 to it, then 487 to the INVITE it names if still unanswered."""
-    entry = ua._server.get((*server_key(cancel)[:3], "INVITE"))
+    entry = ua.server_transaction((*server_key(cancel)[:3], "INVITE"))
     if entry is None:
         reply(ua, cancel, dest, 481, now)  # 9.2: no matching INVITE transaction
         return
@@ -117,7 +117,7 @@ def receive_cancel(ua: UserAgent, cancel: SipRequest, dest: Address, now: float)
 
 def receive_in_dialog(ua: UserAgent, request: SipRequest, dest: Address, now: float) -> None:
     """A request with a To tag: 481 without its dialog, 500 out of CSeq order (12.2.2)."""
-    s = ua._dialogs.get((request.call_id, request.to.tag or "", request.from_.tag or ""))
+    s = ua.dialog_session((request.call_id, request.to.tag or "", request.from_.tag or ""))
     if s is None or s.dialog is None or not s.live:
         reply(ua, request, dest, 481, now)
         return
@@ -154,20 +154,20 @@ def receive_reinvite(
     if incoming is not None:
         incoming._supersede()
     handle = ServerReinvite(s, request, dest)
-    tx = ServerInviteTransaction(request, dest, now, ua._timers_for(request))
-    ua._server[tx.key] = (tx, handle)
+    tx = ServerInviteTransaction(request, dest, now, ua.timers_for(request))
+    ua.add_server_transaction(tx, handle)
     s.incoming_reinvite = handle
-    ua._drain_server(tx, now)
-    ua._events.append(ReinviteReceived(s, request, request.body or None))
+    ua.flush_server_transaction(tx, now)
+    ua.report(ReinviteReceived(s, request, request.body or None))
 
 
 def deliver(
     ua: UserAgent, request: SipRequest, dest: Address, s: InviteSession | None, now: float
 ) -> None:
     """Hand a non-INVITE request to the application in a server transaction."""
-    tx = ServerNonInviteTransaction(request, dest, now, ua._timers_for(request))
-    ua._server[tx.key] = (tx, s)
-    ua._events.append(IncomingRequest(ServerRequest(request, dest, ua, tx), s))
+    tx = ServerNonInviteTransaction(request, dest, now, ua.timers_for(request))
+    ua.add_server_transaction(tx, s)
+    ua.report(IncomingRequest(ServerRequest(request, dest, ua, tx), s))
 
 
 def reply(
@@ -182,15 +182,15 @@ def reply(
 ) -> None:
     """Answer ``request`` at once with ``status``, through a transaction of its own."""
     tx: ServerTx
-    timers = ua._timers_for(request)
+    timers = ua.timers_for(request)
     if request.method == "INVITE":
         tx = ServerInviteTransaction(request, dest, now, timers, send_trying=False)
     else:
         tx = ServerNonInviteTransaction(request, dest, now, timers)
-    ua._server[tx.key] = (tx, None)
+    ua.add_server_transaction(tx, None)
     tag = make_tag() if request.to.tag is None else None
     tx.send_response(build_response(request, status, reason, to_tag=tag, extra=extra), now)
-    ua._drain_server(tx, now)
+    ua.flush_server_transaction(tx, now)
 
 
 def mark_received(request: SipRequest, peer: Address) -> SipRequest:

@@ -120,9 +120,9 @@ class ClientReinvite:
         ua = s._ua
         self.offer = restamp_offer(self.offer, s.local_sdp)
         hop = s.dialog.next_hop()
-        request = ua._stamp(s.dialog.create_reinvite(self.offer), hop)
+        request = ua.stamp(s.dialog.create_reinvite(self.offer), hop)
         self.request, self.state = request, "sent"
-        ua._start_client(request, hop, self, now)
+        ua.start_transaction(request, hop, self, now)
 
     # --- inputs from the core -----------------------------------------------------------
 
@@ -133,12 +133,12 @@ class ClientReinvite:
         if response.status >= 300:
             self._on_failure(response, now)
         elif self.ack is not None:  # a 2xx retransmission: our ACK was lost (13.2.2.4)
-            s._ua._emit(bytes(self.ack), self.ack, s.dialog.next_hop(), now)
+            s._ua.send_stateless(self.ack, s.dialog.next_hop(), now)
         else:
             assert self.request is not None
             s.dialog.refresh_target(response)  # 12.2.1.2: a target refresh
-            self.ack = s._ua._stamp(s.dialog.create_ack(self.request.cseq.seq))
-            s._ua._emit(bytes(self.ack), self.ack, s.dialog.next_hop(), now)
+            self.ack = s._ua.stamp(s.dialog.create_ack(self.request.cseq.seq))
+            s._ua.send_stateless(self.ack, s.dialog.next_hop(), now)
             self.response = response
             if response.body:
                 s.local_sdp, s.remote_sdp = self.offer, response.body
@@ -150,18 +150,18 @@ class ClientReinvite:
         s, status = self.session, response.status
         assert self.request is not None
         self.response = response
-        retry = s._ua._auth_retry(self.request, response, self.credentials, self.auth_attempts)
+        retry = s._ua.auth_retry(self.request, response, self.credentials, self.auth_attempts)
         if retry is not None and s.dialog is not None:
             self.auth_attempts += 1
             s.dialog.local_cseq = retry.cseq.seq
             self.request = retry
-            s._ua._start_client(retry, s.dialog.next_hop(), self, now)
+            s._ua.start_transaction(retry, s.dialog.next_hop(), self, now)
             return
         if status == 491 and self.glare_retries < MAX_GLARE_RETRIES and s.live:
             self.glare_retries += 1
             self.state = "waiting"
             self.retry_at = now + glare_delay(owner=s.role == "uac", rng=s._ua.rng)
-            s._ua._schedule(self)
+            s._ua.reschedule(self)
             return
         self._finish(ReinviteRejected(status, response.reason, response), now)
         if status in (408, 481):  # 12.2.1.2: the dialog is gone
@@ -175,7 +175,7 @@ class ClientReinvite:
         if self.outcome is not None:
             return
         self.outcome, self.state, self.retry_at = outcome, "done", None
-        self.session._ua._event(ReinviteCompleted(self.session, outcome))
+        self.session._ua.report(ReinviteCompleted(self.session, outcome))
 
     def _abandon(self, now: float) -> None:
         """The call ended first."""
@@ -269,12 +269,12 @@ class ServerReinvite(Refusable):
         s.local_sdp = sdp
         if self.offer is not None:
             s.remote_sdp = self.offer
-        ua._respond_to(self.request, self.peer, response, now)
+        ua.respond_to(self.request, self.peer, response, now)
         # 13.3.1.4 applies to every 2xx to an INVITE: retransmit until the ACK arrives.
         self._interval = ua.timers.t1
         self._retransmit_at = now + self._interval
         self._give_up = now + 64 * ua.timers.t1
-        ua._schedule(self)
+        ua.reschedule(self)
         return response
 
     def _refusal(
@@ -287,7 +287,7 @@ class ServerReinvite(Refusable):
     def _refused(self, response: SipResponse, now: float) -> None:
         # 14.2: the session stays as it was.
         self.response = response
-        self.session._ua._respond_to(self.request, self.peer, response, now)
+        self.session._ua.respond_to(self.request, self.peer, response, now)
         self.session._dialog_freed(now)
 
     def answer_automatically(self, now: float) -> SipResponse:
@@ -326,7 +326,7 @@ class ServerReinvite(Refusable):
                 s._lose_dialog("no ACK for 2xx to re-INVITE", now, by="network", send_bye=True)
             return
         assert self.response is not None
-        s._ua._respond_to(self.request, self.peer, self.response, now)
+        s._ua.respond_to(self.request, self.peer, self.response, now)
         self._interval = min(2 * self._interval, s._ua.timers.t2)
         self._retransmit_at = now + self._interval
 
@@ -344,7 +344,7 @@ class ServerReinvite(Refusable):
         """The call ended with this re-INVITE unanswered: 487 (RFC 3261 section 15.1.2)."""
         if self.response is None:
             self.response = build_response(self.request, 487)
-            self.session._ua._respond_to(self.request, self.peer, self.response, now)
+            self.session._ua.respond_to(self.request, self.peer, self.response, now)
         self._retransmit_at = None
 
     def _supersede(self) -> None:

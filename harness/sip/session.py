@@ -210,13 +210,13 @@ class InviteSession:
 
     def _end(self, by: EndedBy, reason: str, now: float) -> None:
         self.ended_by, self.end_reason = by, reason
-        self._ua._session_ended(self, by, reason, now)
+        self._ua.session_ended(self, by, reason, now)
 
     def _send_bye(self, now: float) -> None:
         assert self.dialog is not None
-        bye = self._ua._stamp(self.dialog.create_bye())
+        bye = self._ua.stamp(self.dialog.create_bye())
         self.dialog.terminate()
-        self._ua._start_client(bye, self.dialog.next_hop(), self, now)
+        self._ua.start_transaction(bye, self.dialog.next_hop(), self, now)
 
     def _on_bye(self, now: float) -> None:
         if self._move("bye", now):

@@ -222,7 +222,7 @@ class SipEndpoint:
 
     def _on_udp_error(self, exc: OSError) -> None:
         # ICMP errors on an unconnected UDP socket carry no peer: the transactions time out.
-        self.ua._trace(self._now(), "in", ("", 0), b"", None, repr(exc))
+        self.ua.trace(self._now(), "in", ("", 0), b"", None, repr(exc))
 
     async def __aenter__(self) -> SipEndpoint:
         return self
@@ -385,7 +385,7 @@ class SipEndpoint:
         self._pump()
 
     def _on_tcp_error(self, peer: Address, reason: str) -> None:
-        self.ua._trace(self._now(), "in", peer, b"", None, reason, transport="TCP")
+        self.ua.trace(self._now(), "in", peer, b"", None, reason, transport="TCP")
 
     def _on_timer(self) -> None:
         assert self._timer is not None
@@ -480,7 +480,7 @@ class SipEndpoint:
         if now < self._next_prune:
             return
         self._next_prune = now + PRUNE_INTERVAL
-        known = set(self.ua._sessions)
+        known = set(self.ua.known_sessions())
         for session in [s for s in self._calls if not s.live and s not in known]:
             del self._calls[session]
 

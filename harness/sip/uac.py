@@ -92,10 +92,10 @@ class ClientInviteSession(InviteSession):
         items += [("Route", r) for r in invite.headers.get_all("Route")]
         cancel = SipRequest("CANCEL", invite.uri, Headers(items))
         self.cancel_sent = True
-        self._ua._start_client(cancel, self.peer, self, now)
+        self._ua.start_transaction(cancel, self.peer, self, now)
         # 9.1: no final response within 64*T1 of the CANCEL: consider the INVITE cancelled.
         self._cancel_deadline = now + 64 * self._ua.timers.t1
-        self._ua._schedule(self)
+        self._ua.reschedule(self)
 
     def next_timer(self) -> float | None:
         """The CANCEL guard, while one runs."""
@@ -110,7 +110,7 @@ class ClientInviteSession(InviteSession):
         """Consider the INVITE cancelled without its final response (9.1)."""
         self._cancel_deadline = None
         if self._move("timeout", now):
-            self._ua._drop_invite_transaction(self)
+            self._ua.drop_invite_transaction(self)
             self.outcome = Cancelled()
             self._end("network", reason, now)
 
@@ -137,8 +137,8 @@ class ClientInviteSession(InviteSession):
             return
         self.provisional.append(response)
         if tagged and self.dialog is None:
-            self.dialog = self._ua._bind(Dialog.from_uac(self.invite, response), self)
-        self._ua._event(CallProgress(self, response))
+            self.dialog = self._ua.bind_dialog(Dialog.from_uac(self.invite, response), self)
+        self._ua.report(CallProgress(self, response))
         if self.cancel_requested and not self.cancel_sent:
             self._send_cancel(now)
 
@@ -153,8 +153,8 @@ class ClientInviteSession(InviteSession):
                     self._end("remote", self.outcome.reason, now)
                 return
             if self.dialog is not None:
-                ua._unbind(self.dialog)
-            self.dialog = ua._bind(dialog, self)
+                ua.unbind_dialog(self.dialog)
+            self.dialog = ua.bind_dialog(dialog, self)
             self.remote_sdp = response.body or None
             self._move("2xx", now)
             self._cancel_deadline = None
@@ -164,10 +164,10 @@ class ClientInviteSession(InviteSession):
                 body = self.answer_offer(response.body) or b""
                 self.local_sdp = body or None
             content_type = "application/sdp" if body else None
-            self.ack = ua._stamp(dialog.create_ack(self.invite.cseq.seq, body, content_type))
+            self.ack = ua.stamp(dialog.create_ack(self.invite.cseq.seq, body, content_type))
             if not self.withhold_ack:
-                ua._emit(bytes(self.ack), self.ack, dialog.next_hop(), now)
-            ua._event(CallAnswered(self, response))
+                ua.send_stateless(self.ack, dialog.next_hop(), now)
+            ua.report(CallAnswered(self, response))
             if self.cancel_requested:  # our CANCEL crossed the 200: end the unwanted call
                 self.hangup(now, reason="answered after CANCEL")
             return
@@ -175,18 +175,18 @@ class ClientInviteSession(InviteSession):
         if current is not None and response.to.tag == current.remote_tag and self.ack is not None:
             if self.withhold_ack:
                 return
-            ua._emit(bytes(self.ack), self.ack, current.next_hop(), now)  # 13.2.2.4 re-ACK
+            ua.send_stateless(self.ack, current.next_hop(), now)  # 13.2.2.4 re-ACK
             return
         # A 2xx from another fork: acknowledge it, then end that dialog at once (13.2.2.4).
         try:
             other = Dialog.from_uac(self.invite, response, local_contact=ua.contact())
         except SipParseError:
             return
-        ack = ua._stamp(other.create_ack(self.invite.cseq.seq))
-        ua._emit(bytes(ack), ack, other.next_hop(), now)
-        bye = ua._stamp(other.create_bye())
+        ack = ua.stamp(other.create_ack(self.invite.cseq.seq))
+        ua.send_stateless(ack, other.next_hop(), now)
+        bye = ua.stamp(other.create_bye())
         other.terminate()
-        ua._send_unreported(bye, other.next_hop(), now)
+        ua.send_unreported(bye, other.next_hop(), now)
 
     def _on_failure_response(self, response: SipResponse, now: float) -> None:
         redirect = response.status in REDIRECT_STATUSES and not self.cancel_requested
@@ -194,13 +194,11 @@ class ClientInviteSession(InviteSession):
             return
         retry = None
         if not self.cancel_requested:
-            retry = self._ua._auth_retry(
-                self.invite, response, self.credentials, self.auth_attempts
-            )
+            retry = self._ua.auth_retry(self.invite, response, self.credentials, self.auth_attempts)
         if retry is not None:
             self.auth_attempts += 1
             self.invite = retry
-            self._ua._start_client(retry, self.peer, self, now)
+            self._ua.start_transaction(retry, self.peer, self, now)
             return
         if self._move("failure", now):
             status = response.status
@@ -227,15 +225,15 @@ class ClientInviteSession(InviteSession):
         if not self._move("redirect", now):
             return False
         if self.dialog is not None:  # an early dialog of the redirected attempt
-            ua._unbind(self.dialog)
+            ua.unbind_dialog(self.dialog)
             self.dialog.terminate()
             self.dialog = None
         self.redirects.append(str(self.invite.uri))
         self.peer = ua.outbound_proxy or target.address
-        self.invite = ua._stamp(redirected_request(self.invite, target), self.peer)
+        self.invite = ua.stamp(redirected_request(self.invite, target), self.peer)
         self.auth_attempts, self.cancel_sent = 0, False
-        ua._event(Redirected(self, response, str(target)))
-        ua._start_client(self.invite, self.peer, self, now)
+        ua.report(Redirected(self, response, str(target)))
+        ua.start_transaction(self.invite, self.peer, self, now)
         return True
 
     def _on_transaction_failure(

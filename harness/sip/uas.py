@@ -39,7 +39,7 @@ class ServerInviteSession(InviteSession, Refusable):
             raise ValueError("ring sends a 101-199 response")
         if not self._move("ring", now):
             raise ValueError(f"cannot ring a call in state {self.state.value}")
-        self._ua._respond_invite(self, self._response(status, sdp), now)
+        self._ua.respond_invite(self, self._response(status, sdp), now)
 
     def answer(self, sdp: bytes | None, now: float) -> None:
         """Send 200 OK and keep retransmitting it until the ACK arrives (13.3.1.4)."""
@@ -49,12 +49,12 @@ class ServerInviteSession(InviteSession, Refusable):
         self.local_sdp, self.final_response = sdp, response
         dialog = Dialog.from_uas(self.invite, self.local_tag, local_contact=self._ua.contact())
         dialog.confirm()  # 12.1.1: the UAS dialog is confirmed when the 2xx is sent
-        self.dialog = self._ua._bind(dialog, self)
-        self._ua._respond_invite(self, response, now)
+        self.dialog = self._ua.bind_dialog(dialog, self)
+        self._ua.respond_invite(self, response, now)
         self._interval = self._ua.timers.t1
         self._retransmit_at = now + self._interval
         self._give_up = now + 64 * self._ua.timers.t1
-        self._ua._schedule(self)
+        self._ua.reschedule(self)
 
     def _refusal(
         self, status: int, reason: str | None, extra: Iterable[tuple[str, str]], now: float
@@ -65,7 +65,7 @@ class ServerInviteSession(InviteSession, Refusable):
 
     def _refused(self, response: SipResponse, now: float) -> None:
         self.final_response = response
-        self._ua._respond_invite(self, response, now)
+        self._ua.respond_invite(self, response, now)
         self._end("local", f"{response.status} {response.reason}", now)
 
     def hangup(self, now: float, *, reason: str = "hangup") -> None:
@@ -106,7 +106,7 @@ class ServerInviteSession(InviteSession, Refusable):
                 self._end("network", "no ACK for 2xx", now)
             return
         assert self.final_response is not None
-        self._ua._respond_invite(self, self.final_response, now)
+        self._ua.respond_invite(self, self.final_response, now)
         self._interval = min(2 * self._interval, self._ua.timers.t2)
         self._retransmit_at = now + self._interval
 
@@ -119,7 +119,7 @@ class ServerInviteSession(InviteSession, Refusable):
         if not self.invite.body and ack.body and self.state is CallState.ANSWERED:
             self.remote_sdp = ack.body  # late offer: the answer to our 2xx's offer (13.3.1.4)
         if self._move("ack", now):
-            self._ua._event(CallConfirmed(self))
+            self._ua.report(CallConfirmed(self))
             if self.bye_pending:
                 self.hangup(now)
 
@@ -129,7 +129,7 @@ class ServerInviteSession(InviteSession, Refusable):
             return False
         response = build_response(self.invite, 487, to_tag=self.local_tag)
         self.final_response = response
-        self._ua._respond_invite(self, response, now)
+        self._ua.respond_invite(self, response, now)
         self._end("remote", "cancelled", now)
         return True
 

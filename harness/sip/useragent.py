@@ -38,6 +38,7 @@ from harness.sip.handles import ClientRequest, ServerRequest
 from harness.sip.headers import Headers
 from harness.sip.message import (
     MAX_MESSAGE_SIZE,
+    SipMessage,
     SipRequest,
     SipResponse,
     SipUri,
@@ -53,7 +54,7 @@ from harness.sip.transaction import (
     TimerConfig,
     server_key,
 )
-from harness.sip.txlayer import ClientTx, SipTrace, TransactionLayer
+from harness.sip.txlayer import ClientTx, ServerTx, SipTrace, Timed, TransactionLayer
 from harness.sip.uac import ClientInviteSession
 from harness.sip.uas import ServerInviteSession
 from harness.sip.uri import NameAddr
@@ -255,7 +256,11 @@ class UserAgent(TransactionLayer[_Owner]):
             items.append(("Content-Type", content_type or "application/sdp"))
         return self._stamp(SipRequest(method, uri, Headers(items), body or b""), dest)
 
-    # --- primitives the sessions use ------------------------------------------------------
+    # --- the core the sessions, handles and the inbound router use ------------------------
+    #
+    # Everything below is public so that the call objects (session, uac, uas, modify,
+    # handles), the inbound router and the asyncio transport never reach into this class.
+    # Applications drive the agent with the methods above; these are for the SIP stack.
 
     def contact(self, user: str | None = None) -> str:
         """A Contact value for this user agent (``;transport=tcp`` when it prefers TCP)."""
@@ -263,21 +268,62 @@ class UserAgent(TransactionLayer[_Owner]):
         param = ";transport=tcp" if self.transport == "TCP" else ""
         return f"<sip:{who}{self.contact_host}:{self.local[1]}{param}>"
 
-    def _event(self, event: UaEvent) -> None:
+    def stamp(self, request: SipRequest, peer: Address | None = None) -> SipRequest:
+        """Return ``request`` with our Via on top (a new branch); see ``TransactionLayer``."""
+        return self._stamp(request, peer)
+
+    def start_transaction(
+        self, request: SipRequest, peer: Address, owner: _Owner, now: float
+    ) -> None:
+        """Send ``request`` to ``peer`` in a new client transaction reporting to ``owner``."""
+        self._start_client(request, peer, owner, now)
+
+    def send_stateless(self, message: SipMessage, peer: Address, now: float) -> bool:
+        """Send ``message`` outside any transaction (an ACK to a 2xx, a late 2xx).
+
+        Returns False when the destination filter refused ``peer`` (nothing was sent).
+        """
+        return self._emit(bytes(message), message, peer, now)
+
+    def reschedule(self, owner: Timed) -> None:
+        """Note that ``owner``'s next timer may have changed."""
+        self._schedule(owner)
+
+    def report(self, event: UaEvent) -> None:
+        """Queue ``event`` for the next :meth:`events`."""
         self._events.append(event)
 
-    def _send_unreported(self, request: SipRequest, peer: Address, now: float) -> None:
+    def trace(
+        self,
+        now: float,
+        direction: str,
+        peer: Address,
+        raw: bytes,
+        message: SipMessage | None,
+        error: str | None = None,
+        *,
+        transport: str = "UDP",
+    ) -> None:
+        """Report one message (or a failure to read or send one) through ``on_trace``."""
+        self._trace(now, direction, peer, raw, message, error, transport=transport)
+
+    def timers_for(self, request: SipRequest) -> TimerConfig:
+        """The timers a transaction for ``request`` runs with (reliable ones over TCP)."""
+        return self._timers_for(request)
+
+    def send_unreported(self, request: SipRequest, peer: Address, now: float) -> None:
         """Send a request the application never asked for (a BYE to an extra fork)."""
         self._start_client(request, peer, ClientRequest(request, peer, report=False), now)
 
-    def _drop_invite_transaction(self, session: ClientInviteSession) -> None:
+    def drop_invite_transaction(self, session: ClientInviteSession) -> None:
+        """Forget the client transaction of ``session``'s INVITE; later 2xx go to the dialog."""
         self._client.pop((session.invite.branch or "", "INVITE"), None)
 
-    def _respond_invite(self, s: ServerInviteSession, response: SipResponse, now: float) -> None:
+    def respond_invite(self, s: ServerInviteSession, response: SipResponse, now: float) -> None:
         """Send a response to ``s``'s INVITE through its transaction while it lives."""
-        self._respond_to(s.invite, s.peer, response, now)
+        self.respond_to(s.invite, s.peer, response, now)
 
-    def _respond_to(
+    def respond_to(
         self, request: SipRequest, peer: Address, response: SipResponse, now: float
     ) -> None:
         """Send a response to an INVITE through its transaction while it lives."""
@@ -288,15 +334,51 @@ class UserAgent(TransactionLayer[_Owner]):
         entry[0].send_response(response, now)
         self._drain_server(entry[0], now)
 
-    def _bind(self, dialog: Dialog, s: InviteSession) -> Dialog:
+    def server_transaction(
+        self, key: tuple[str, str, int, str]
+    ) -> tuple[ServerTx, _Owner | None] | None:
+        """The live server transaction with ``key`` (17.2.3) and its owner, if any."""
+        return self._server.get(key)
+
+    def add_server_transaction(self, tx: ServerTx, owner: _Owner | None) -> None:
+        """Keep ``tx`` so that retransmissions and CANCEL find it; ``owner`` hears of it."""
+        self._server[tx.key] = (tx, owner)
+
+    def flush_server_transaction(self, tx: ServerTx, now: float) -> None:
+        """Send what ``tx`` wants sent and act on what it reported."""
+        self._drain_server(tx, now)
+
+    def bind_dialog(self, dialog: Dialog, s: InviteSession) -> Dialog:
+        """Route in-dialog requests for ``dialog`` to ``s``; returns ``dialog``."""
         dialog.user_agent = self.user_agent
         self._dialogs[dialog.id] = s
         return dialog
 
-    def _unbind(self, dialog: Dialog) -> None:
+    def unbind_dialog(self, dialog: Dialog) -> None:
+        """Stop routing requests for ``dialog`` (a fork replaced it, or the call is gone)."""
         self._dialogs.pop(dialog.id, None)
 
-    def _session_ended(self, s: InviteSession, by: EndedBy, reason: str, now: float) -> None:
+    def dialog_session(self, dialog_id: tuple[str, str, str]) -> InviteSession | None:
+        """The call whose dialog is ``(call_id, local_tag, remote_tag)``, if still known."""
+        return self._dialogs.get(dialog_id)
+
+    def merged_branch(self, key: tuple[str, str, int]) -> str | None:
+        """The branch of the INVITE first seen with ``(call_id, from_tag, cseq)`` (8.2.2.2)."""
+        return self._merged.get(key)
+
+    def add_incoming_call(
+        self, s: ServerInviteSession, merged_key: tuple[str, str, int], branch: str
+    ) -> None:
+        """Track a new incoming call; later copies of its INVITE by another path get 482."""
+        self._sessions[s] = None
+        self._merged[merged_key] = branch
+
+    def known_sessions(self) -> list[InviteSession]:
+        """Every call the core still tracks, ended ones included until they are forgotten."""
+        return list(self._sessions)
+
+    def session_ended(self, s: InviteSession, by: EndedBy, reason: str, now: float) -> None:
+        """``s`` ended: settle its re-INVITEs, report it, and forget it after 64*T1."""
         if s.outgoing_reinvite is not None:
             s.outgoing_reinvite._abandon(now)
         if s.incoming_reinvite is not None:
@@ -307,14 +389,15 @@ class UserAgent(TransactionLayer[_Owner]):
 
     def _forget(self, s: InviteSession) -> None:
         if s.dialog is not None:
-            self._unbind(s.dialog)
+            self.unbind_dialog(s.dialog)
         if isinstance(s, ServerInviteSession):
             self._merged.pop((s.call_id, s.invite.from_.tag or "", s.invite.cseq.seq), None)
         self._sessions.pop(s, None)
 
-    def _auth_retry(
+    def auth_retry(
         self, request: SipRequest, response: SipResponse, creds: Credentials | None, attempts: int
     ) -> SipRequest | None:
+        """The request to send again with credentials after a 401/407, or None (22.2)."""
         if creds is None or response.status not in (401, 407) or attempts >= 2:
             return None
         retry = authorize_retry(request, response, creds, stale_only=attempts > 0)
@@ -360,7 +443,7 @@ class UserAgent(TransactionLayer[_Owner]):
         if response.status < 200:
             handle.provisional.append(response)
             return
-        retry = self._auth_retry(handle.request, response, handle.credentials, handle.auth_attempts)
+        retry = self.auth_retry(handle.request, response, handle.credentials, handle.auth_attempts)
         if retry is not None:
             handle.auth_attempts += 1
             handle.request = retry

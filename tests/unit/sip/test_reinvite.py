@@ -195,7 +195,7 @@ def raw_reinvite(call: ClientInviteSession, body: bytes = b"") -> bytes:
     """A re-INVITE for ``call`` built by hand, as a misbehaving peer would send it."""
     assert call.dialog is not None
     request = call.dialog.create_request("INVITE", body, "application/sdp" if body else None)
-    return bytes(call._ua._stamp(request))
+    return bytes(call._ua.stamp(request))
 
 
 def answers(pair: Pair, who: str) -> list[SipResponse]:
@@ -231,7 +231,7 @@ def test_offerless_reinvite_gets_our_sdp_as_offer_and_the_answer_in_the_ack() ->
     pair.uas.datagrams()
     assert callee.dialog is not None
     answer = hold_offer(OFFER, "sendrecv")
-    ack = call._ua._stamp(callee_dialog_ack(call, response.cseq.seq, answer))
+    ack = call._ua.stamp(callee_dialog_ack(call, response.cseq.seq, answer))
     pair.uas.receive(bytes(ack), UAC_ADDR, pair.now)
     assert callee.incoming_reinvite is not None and callee.incoming_reinvite.confirmed
     assert callee.remote_sdp == answer

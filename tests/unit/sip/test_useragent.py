@@ -326,7 +326,7 @@ def test_unknown_dialog_unknown_method_and_out_of_dialog_requests() -> None:
     assert call.dialog is not None
     stray = call.dialog.create_request("INFO")
     bogus = SipRequest("INFO", stray.uri, stray.headers.replace("To", "<sip:bob@h>;tag=nope"))
-    pair.uac._start_client(pair.uac._stamp(bogus), UAS_ADDR, call, pair.now)
+    pair.uac.start_transaction(pair.uac.stamp(bogus), UAS_ADDR, call, pair.now)
     pair.pump()
     assert pair.labels()[-1] == "481/INFO"
     handle = pair.uac.request("PUBLISH", TARGET, pair.now, from_uri="sip:alice@127.0.0.1")

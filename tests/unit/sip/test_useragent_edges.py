@@ -118,7 +118,7 @@ def test_many_concurrent_calls_share_one_timer_heap() -> None:
     pair.advance(200.0)
     assert pair.uac.next_timer() is None and pair.uas.next_timer() is None
     assert pair.uac.open_transactions() == 0 and pair.uas._heap == []
-    assert pair.uas.open_dialogs() == [] and not pair.uas._sessions
+    assert pair.uas.open_dialogs() == [] and not pair.uas.known_sessions()
     assert pair.labels().count("200/INVITE") == 50  # no spurious retransmission
 
 
