@@ -6,9 +6,16 @@ Load it with ``-p harness.reporting.plugin``. It works with and without pytest-x
   its requirement IDs, reference-choice flag and scenario identity in ``user_properties``;
   scenarios and fixtures may add ``("call_ids", [...])``, ``("verdict", text)``,
   ``("sut", {"name", "version"})`` and ``("evidence", [paths])`` themselves;
-- ``user_properties`` travel with each phase report (xdist serialises them), so the
-  controller alone prints progress and writes ``conformance.json`` and ``report.html``
-  into ``--callproof-reports DIR``, whose previous content first moves to ``previous/``.
+- ``user_properties`` travel with each phase report (xdist serialises them), and so does
+  pytest-bdd's record of each scenario's steps (:mod:`harness.reporting.gherkin`), so the
+  controller alone prints progress and writes ``conformance.json``, ``cucumber.json`` and
+  ``report.html`` into ``--callproof-reports DIR``, whose previous content first moves to
+  ``previous/``;
+- the run has one seed (``--callproof-seed``, or a fresh one the controller hands to its
+  workers): before each item, Python's ``random`` and Faker are reseeded from it and the
+  item's node ID; ``--callproof-repeat N`` runs each item N times (an ``rIofN`` parameter);
+  ``--callproof-require-coverage`` turns untested requirements of the named groups into a
+  failed run.
 """
 
 from __future__ import annotations
