@@ -43,8 +43,8 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
 
 #: Debian tools each subcommand needs before it starts.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "run": (),
-    "test": ("sipp", "baresip", "kamailio", "tshark"),
+    "run": ("chromium",),
+    "test": ("sipp", "baresip", "kamailio", "tshark", "chromium"),
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}

@@ -350,6 +350,23 @@ class Store:
                 raise
             raise Conflict(f"SIP username {user.sip_username!r} is taken") from error
 
+    def availability(self, account_id: str, user_id: str) -> str | None:
+        """The user's stored availability, or None when she never switched it."""
+        row = self._db.execute(
+            "SELECT availability FROM user_availability WHERE account_id = ? AND user_id = ?",
+            (account_id, user_id),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_availability(self, account_id: str, user_id: str, availability: str) -> None:
+        """Store the user's availability, replacing the previous one."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO user_availability (account_id, user_id, availability)"
+                " VALUES (?, ?, ?)",
+                (account_id, user_id, availability),
+            )
+
     def sip_username_taken(self, username: str) -> bool:
         """Cross-tenant check: SIP usernames are unique across accounts."""
         row = self._db.execute("SELECT 1 FROM users WHERE sip_username = ?", (username,))
@@ -906,5 +923,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " token_sha256 TEXT NOT NULL UNIQUE, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
         " revoked_at TEXT)",
         "CREATE INDEX user_tokens_user ON user_tokens (user_id)",
+    ),
+    (
+        # A user without a row is available (the default of the agent app's switch).
+        f"CREATE TABLE user_availability ({_ACCOUNT},"
+        " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+        " availability TEXT NOT NULL)",
     ),
 )

@@ -33,7 +33,7 @@ class FakeSystem:
         self.calls.append(list(argv))
         answer = self.answers.pop(0) if self.answers else Completed(0, "")
         if answer.returncode == 0 and "install" in argv:
-            self.present.update({"sipp", "baresip", "kamailio", "tshark"})
+            self.present.update({"sipp", "baresip", "kamailio", "tshark", "chromium"})
         return answer
 
     def apt(self, tmp_path: Path, *, is_root: bool = True, lists: bool = True) -> Apt:
@@ -54,14 +54,14 @@ class FakeSystem:
 
 
 def test_nothing_missing_runs_nothing(tmp_path: Path) -> None:
-    system = FakeSystem({"sipp", "baresip", "kamailio", "tshark"})
+    system = FakeSystem({"sipp", "baresip", "kamailio", "tshark", "chromium"})
     assert ensure_debian_tools("test", system.apt(tmp_path)) == []
     assert system.calls == []
     assert system.lines == []
 
 
-def test_run_needs_no_debian_package(tmp_path: Path) -> None:
-    system = FakeSystem(set())
+def test_run_needs_only_the_browser(tmp_path: Path) -> None:
+    system = FakeSystem({"chromium"})
     assert ensure_debian_tools("run", system.apt(tmp_path)) == []
     assert system.calls == []
 
@@ -70,7 +70,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
     system = FakeSystem({"sipp"})
     system.present.discard("sipp")
     installed = ensure_debian_tools("test", system.apt(tmp_path))
-    assert installed == ["sip-tester", "baresip-core", "kamailio", "tshark"]
+    assert installed == ["sip-tester", "baresip-core", "kamailio", "tshark", "chromium"]
     assert system.calls == [
         [
             "env",
@@ -85,6 +85,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
             "baresip-core",
             "kamailio",
             "tshark",
+            "chromium",
         ]
     ]
     assert system.lines[1:] == [
@@ -92,6 +93,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
         "installed Debian package baresip-core (provides baresip)",
         "installed Debian package kamailio (provides kamailio)",
         "installed Debian package tshark (provides tshark)",
+        "installed Debian package chromium (provides chromium)",
     ]
 
 
@@ -131,9 +133,9 @@ def test_non_root_without_sudo_names_the_command(tmp_path: Path) -> None:
     with pytest.raises(CliError) as caught:
         ensure_debian_tools("test", system.apt(tmp_path, is_root=False))
     assert caught.value.line() == (
-        "callproof: error: sipp, baresip, kamailio, tshark missing and installing it needs root "
-        "(hint: run 'sudo apt-get install -y --no-install-recommends sip-tester baresip-core "
-        "kamailio tshark')"
+        "callproof: error: sipp, baresip, kamailio, tshark, chromium missing and installing it "
+        "needs root (hint: run 'sudo apt-get install -y --no-install-recommends sip-tester "
+        "baresip-core kamailio tshark chromium')"
     )
     assert system.calls == []
 
