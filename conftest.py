@@ -10,4 +10,6 @@ pytest_plugins = [
     "steps.evidence",
     "steps.access",
     "steps.reliability",
+    "harness.scenario.desktop",
+    "steps.desktop",
 ]

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from playwright.async_api import BrowserContext
+
 from harness.sut.events import SutEvent
 from harness.sut.model import (
     Agent,
@@ -192,6 +194,56 @@ class AccessControl(Protocol):
         ...
 
 
+@runtime_checkable
+class AgentApp(Protocol):
+    """The agent app open in one browser context, as page objects: what an agent does and sees.
+
+    Each method waits for the page (web-first) and fails with the page's state when the
+    expected thing does not show up in time.
+    """
+
+    async def sign_in(self, secret: str) -> None:
+        """Fill in and submit the sign-in form with ``secret`` (what the SUT signs in with)."""
+        ...
+
+    async def signed_in_as(self) -> str:
+        """The name the app shows for whoever is signed in (waits for the signed-in view)."""
+        ...
+
+    async def refusal(self) -> str:
+        """The message the sign-in form shows after a refused sign-in (waits for it)."""
+        ...
+
+    async def set_availability(self, available: bool) -> None:
+        """Flip the availability switch and wait until the app shows the SUT accepted it."""
+        ...
+
+    async def availability(self) -> str:
+        """What the app shows: ``available`` or ``away``."""
+        ...
+
+
+@runtime_checkable
+class Desktop(Protocol):
+    """The agent app in a real browser. An adapter without it lacks the capability ``desktop``."""
+
+    def app_url(self) -> str:
+        """Where the agent app is served."""
+        ...
+
+    async def open_agent_app(self, context: BrowserContext) -> AgentApp:
+        """A new page of ``context`` showing the app's sign-in."""
+        ...
+
+    async def sign_in_secret(self, agent: Agent) -> str:
+        """What ``agent`` signs in with (a password or a token, as the SUT has it)."""
+        ...
+
+    async def availability(self, agent: Agent) -> str:
+        """``agent``'s availability as the SUT reports it (not as a page shows it)."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -201,6 +253,7 @@ class Tenant(Protocol):
     observation: Observation | None
     clock: Clock | None
     faults: Faults | None
+    desktop: Desktop | None
 
     async def close(self) -> None: ...
 

@@ -48,6 +48,7 @@ class SutApiError(SutRefused):
 class _Api:
     def __init__(self, session: aiohttp.ClientSession, base: str, token: str) -> None:
         self._session = session
+        self.session = session
         self._base = base.rstrip("/")
         self.base = self._base
         self.token = token
@@ -340,6 +341,10 @@ class ReferenceTenant:
         self.observation = ReferenceObservation(api)
         self.clock = ReferenceClock(api)
         self.faults = ReferenceFaults(api)
+        # Imported here: the page objects build on this module's API client.
+        from harness.sut.reference_desktop import ReferenceDesktop
+
+        self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -359,6 +364,7 @@ class ReferenceAdapter:
             "faults",
             "access",
             "lifecycle",
+            "desktop",
         }
     )
 

@@ -34,3 +34,15 @@ class ReferenceWithoutLifecycle(ReferenceAdapter):
 
     name = "reference-without-lifecycle"
     capabilities = ReferenceAdapter.capabilities - {"lifecycle"}
+
+
+class ReferenceWithoutDesktop(ReferenceAdapter):
+    """The reference seen through an adapter that has no agent app for a browser."""
+
+    name = "reference-without-desktop"
+    capabilities = ReferenceAdapter.capabilities - {"desktop"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.desktop = None
+        return tenant

@@ -97,7 +97,7 @@ def test_pragmas_and_schema_version(tmp_path):
     Store(path).close()
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
+    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 4
     raw.close()
     reopened = Store(path)  # a second open must not re-run the migration
     reopened.close()

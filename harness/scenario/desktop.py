@@ -1,0 +1,174 @@
+"""Agents at the agent app in a real browser: Debian's Chromium driven by Playwright.
+
+One browser per pytest process (per xdist worker), started the first time a scenario needs it;
+one browser context per agent, closed by the scenario's cleanup. A context still open after the
+cleanup is a leak (H-REL-2). Playwright's own browser download is never used: the harness's setup
+installs Debian's ``chromium``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+
+from harness.runtime.portal import Portal
+from harness.scenario.cast import CapabilityMissing, Cast
+from harness.sut.contract import AgentApp, Desktop
+
+# The binary itself: the /usr/bin/chromium wrapper starts slower and prints a shell error.
+CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
+# Headless as root on a machine without a display or a network beyond loopback.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+# Playwright's default is 5 s; a loaded 2-core machine starts a page slower than that.
+EXPECT_TIMEOUT_MS = 10_000
+
+
+def chromium_path() -> str:
+    """Debian's Chromium binary, or a clear error naming how to get it."""
+    if CHROMIUM_BINARY.exists():
+        return str(CHROMIUM_BINARY)
+    found = shutil.which("chromium")
+    if found is None:
+        raise RuntimeError(
+            "chromium is not installed; './callproof run' installs Debian's chromium package"
+        )
+    return found
+
+
+@dataclass
+class BrowserHost:
+    """The Playwright driver and the one browser of this process."""
+
+    playwright: Playwright
+    browser: Browser
+
+    @classmethod
+    async def launch(cls) -> BrowserHost:
+        from playwright.async_api import expect
+
+        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+        driver = await async_playwright().start()
+        try:
+            browser = await driver.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=list(CHROMIUM_FLAGS)
+            )
+        except BaseException:
+            await driver.stop()
+            raise
+        return cls(driver, browser)
+
+    async def close(self) -> None:
+        await self.browser.close()
+        await self.playwright.stop()
+
+
+@dataclass
+class DesktopAgents:
+    """The scenario's agents at the agent app, one browser context each."""
+
+    cast: Cast
+    host: BrowserHost
+    apps: dict[str, AgentApp] = field(default_factory=dict)
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.cast.cleanup.push("browser contexts", self._close_all)
+        self.cast.cleanup.check("browser contexts", self._open_contexts)
+
+    @property
+    def desktop(self) -> Desktop:
+        found = getattr(self.cast.tenant, "desktop", None)
+        if found is None:
+            raise CapabilityMissing("this adapter lacks the capability 'desktop'")
+        desktop: Desktop = found
+        return desktop
+
+    def open(self, name: str) -> AgentApp:
+        """``name``'s own browser context with the agent app on its sign-in page."""
+        return self.cast.portal.run(self._open(name))
+
+    async def _open(self, name: str) -> AgentApp:
+        context = await self.host.browser.new_context()
+        self.contexts.append(context)
+        app = await self.desktop.open_agent_app(context)
+        self.apps[name] = app
+        return app
+
+    def app(self, name: str) -> AgentApp:
+        """The app ``name`` opened in this scenario."""
+        if name not in self.apps:
+            raise LookupError(f"{name} has not opened the agent app in this scenario")
+        return self.apps[name]
+
+    def sign_in(self, name: str, *, secret: str | None = None) -> None:
+        """Open the app for ``name`` and sign in, with her own secret unless one is given."""
+        agent = self.cast.agent(name)
+        app = self.open(name)
+
+        async def go() -> None:
+            used = secret if secret is not None else await self.desktop.sign_in_secret(agent)
+            await app.sign_in(used)
+
+        self.cast.portal.run(go())
+
+    def expect_signed_in(self, name: str) -> None:
+        """``name``'s app shows her signed in under her own name."""
+        expected = self.cast.agent(name).name  # the name the SUT holds (made unique per run)
+        shown = self.cast.portal.run(self.app(name).signed_in_as())
+        assert shown == expected, f"the agent app of {name} shows {shown!r} signed in"
+
+    def expect_refused(self, name: str, words: str) -> None:
+        """``name``'s sign-in form shows a refusal that contains ``words``."""
+        message = self.cast.portal.run(self.app(name).refusal())
+        assert words in message, f"the agent app's refusal {message!r} does not say {words!r}"
+
+    def set_availability(self, name: str, state: str) -> None:
+        """``name`` flips her switch to ``state`` (available or away) in the app."""
+        if state not in ("available", "away"):
+            raise ValueError(f"availability must be 'available' or 'away', got {state!r}")
+        self.cast.portal.run(self.app(name).set_availability(state == "available"))
+
+    def expect_shown_availability(self, name: str, state: str) -> None:
+        """``name``'s app shows her ``state``."""
+        shown = self.cast.portal.run(self.app(name).availability())
+        assert shown == state, f"the agent app of {name} shows her {shown}, not {state}"
+
+    def expect_reported_availability(self, name: str, state: str) -> None:
+        """The SUT, asked through the adapter, reports ``name`` as ``state``."""
+        reported = self.cast.portal.run(self.desktop.availability(self.cast.agent(name)))
+        assert reported == state, f"the contact center reports {name} {reported}, not {state}"
+
+    async def _close_all(self) -> None:
+        for context in self.contexts:
+            await context.close()
+
+    def _open_contexts(self) -> list[str]:
+        still = [c for c in self.contexts if c in self.host.browser.contexts]
+        return [f"{len(still)} browser context(s) still open"] if still else []
+
+
+@pytest.fixture(scope="session")
+def browser_host(portal: Portal) -> Iterator[BrowserHost]:
+    """This process's browser, launched when a scenario first needs it."""
+    host = portal.run(BrowserHost.launch(), timeout=60)
+    yield host
+    portal.run(host.close(), timeout=30)
+
+
+@pytest.fixture
+def desktop_agents(cast: Cast, browser_host: BrowserHost) -> DesktopAgents:
+    """The scenario's agents at the agent app."""
+    return DesktopAgents(cast, browser_host)
