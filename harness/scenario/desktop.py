@@ -9,10 +9,11 @@ installs Debian's ``chromium``.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import allure
 import pytest
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
@@ -81,12 +82,14 @@ class DesktopAgents:
 
     cast: Cast
     host: BrowserHost
+    failed: Callable[[], bool] = lambda: False
     apps: dict[str, AgentApp] = field(default_factory=dict)
-    contexts: list[BrowserContext] = field(default_factory=list)
+    contexts: dict[str, BrowserContext] = field(default_factory=dict)
+    opened: dict[str, BrowserContext] = field(default_factory=dict)  # not closed yet
 
     def __post_init__(self) -> None:
-        self.cast.cleanup.push("browser contexts", self._close_all)
-        self.cast.cleanup.check("browser contexts", self._open_contexts)
+        self.cast.cleanup.push("browser contexts", self.close)
+        self.cast.cleanup.check("browser contexts", self.leaks)
 
     @property
     def desktop(self) -> Desktop:
@@ -102,7 +105,10 @@ class DesktopAgents:
 
     async def _open(self, name: str) -> AgentApp:
         context = await self.host.browser.new_context()
-        self.contexts.append(context)
+        self.contexts[name] = context
+        self.opened[name] = context
+        # Recorded in memory; written to the evidence folder only if the scenario fails.
+        await context.tracing.start(screenshots=True, snapshots=True)
         app = await self.desktop.open_agent_app(context)
         self.apps[name] = app
         return app
@@ -151,12 +157,41 @@ class DesktopAgents:
         reported = self.cast.portal.run(self.desktop.availability(self.cast.agent(name)))
         assert reported == state, f"the contact center reports {name} {reported}, not {state}"
 
-    async def _close_all(self) -> None:
-        for context in self.contexts:
-            await context.close()
+    async def close(self) -> None:
+        """Close every context of the scenario, keeping evidence first if it failed."""
+        keep = self.failed()
+        while self.opened:
+            name, context = self.opened.popitem()
+            try:
+                if keep:
+                    await self._keep_evidence(name, context)
+                else:
+                    await context.tracing.stop()
+            finally:
+                await context.close()
 
-    def _open_contexts(self) -> list[str]:
-        still = [c for c in self.contexts if c in self.host.browser.contexts]
+    async def _keep_evidence(self, name: str, context: BrowserContext) -> None:
+        """A screenshot of each of ``name``'s pages and her context's Playwright trace."""
+        folder = self.cast.evidence.directory
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, page in enumerate(context.pages):
+            shot = folder / f"browser-{slug_name(name)}-{index}.png"
+            await page.screenshot(path=shot, full_page=True)
+            self._attach(shot, f"Screenshot of {name}'s agent app", allure.attachment_type.PNG)
+        trace = folder / f"browser-{slug_name(name)}-trace.zip"
+        await context.tracing.stop(path=trace)
+        self._attach(trace, f"Playwright trace of {name} (npx playwright show-trace)", None)
+
+    def _attach(self, path: Path, title: str, kind: allure.attachment_type | None) -> None:
+        self.cast.evidence.files.append(path)
+        if kind is None:
+            allure.attach.file(str(path), title, extension="zip")
+        else:
+            allure.attach.file(str(path), title, kind)
+
+    def leaks(self) -> list[str]:
+        """The scenario's contexts the browser still has open (H-REL-2 post-condition)."""
+        still = [c for c in self.contexts.values() if c in self.host.browser.contexts]
         return [f"{len(still)} browser context(s) still open"] if still else []
 
 
@@ -168,7 +203,22 @@ def browser_host(portal: Portal) -> Iterator[BrowserHost]:
     portal.run(host.close(), timeout=30)
 
 
+def slug_name(name: str) -> str:
+    """``name`` as a file-name part."""
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-").lower() or "agent"
+
+
 @pytest.fixture
-def desktop_agents(cast: Cast, browser_host: BrowserHost) -> DesktopAgents:
-    """The scenario's agents at the agent app."""
-    return DesktopAgents(cast, browser_host)
+def desktop_agents(
+    request: pytest.FixtureRequest, cast: Cast, browser_host: BrowserHost
+) -> DesktopAgents:
+    """The scenario's agents at the agent app; a failing scenario keeps their screenshots and
+    Playwright traces in its evidence folder."""
+
+    def failed() -> bool:
+        return any(
+            (report := getattr(request.node, f"rep_{when}", None)) is not None and report.failed
+            for when in ("setup", "call")
+        )
+
+    return DesktopAgents(cast, browser_host, failed)
