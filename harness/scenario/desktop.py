@@ -17,6 +17,7 @@ import allure
 import pytest
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
+from harness.evidence.attach import has_allure_result
 from harness.runtime.portal import Portal
 from harness.scenario.cast import CapabilityMissing, Cast
 from harness.sut.contract import AgentApp, Desktop
@@ -83,6 +84,9 @@ class DesktopAgents:
     cast: Cast
     host: BrowserHost
     failed: Callable[[], bool] = lambda: False
+    #: Whether the item has an Allure result to attach to (Gherkin scenarios do, plain tests
+    #: that borrow these fixtures do not).
+    to_allure: bool = False
     apps: dict[str, AgentApp] = field(default_factory=dict)
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
     opened: dict[str, BrowserContext] = field(default_factory=dict)  # not closed yet
@@ -184,6 +188,8 @@ class DesktopAgents:
 
     def _attach(self, path: Path, title: str, kind: allure.attachment_type | None) -> None:
         self.cast.evidence.files.append(path)
+        if not self.to_allure:
+            return
         if kind is None:
             allure.attach.file(str(path), title, extension="zip")
         else:
@@ -221,4 +227,4 @@ def desktop_agents(
             for when in ("setup", "call")
         )
 
-    return DesktopAgents(cast, browser_host, failed)
+    return DesktopAgents(cast, browser_host, failed, has_allure_result(request.node))
