@@ -2,7 +2,8 @@ Feature: An agent signs in to the agent app in a real browser and sets her avail
   Source: issue 12, first slice. The reference serves its agent app from its own HTTP server;
   the harness drives it in Debian's Chromium. Agents sign in with a token of the API. No
   requirement ID of REQUIREMENTS.md covers sign-in or availability on its own (AC-IN-1 is about
-  numbers and assignments), so these scenarios carry none yet.
+  numbers and assignments), so the first two carry none yet; the refused sign-in is H-SEC-4
+  (an endpoint refuses a request it cannot authenticate) as a user meets it.
 
   @needs:desktop
   Scenario: An agent signs in and sees her own name
@@ -19,7 +20,7 @@ Feature: An agent signs in to the agent app in a real browser and sets her avail
     Then the agent app of "Alice" shows her away
     And the contact center reports "Alice" away
 
-  @needs:desktop
+  @H-SEC-4 @needs:desktop
   Scenario: A wrong token is refused with a message on the page
     Given an agent "Alice" in the account
     When "Alice" signs in to the agent app with a wrong token

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, PhoneRinging
+from harness.endpoints.events import (
+    AnswerSent,
+    AudioHeard,
+    AudioLost,
+    CallConnected,
+    PhoneRinging,
+)
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.cast import CUSTOMER, Cast
@@ -117,6 +123,19 @@ class CallFlows:
             call.held_at = position
         else:
             call.resumed_at = position
+
+    def wait_connected(self, call: PlacedCall, timeout: float) -> None:
+        """Wait for the SUT's 200 to reach the customer (her dialog confirmed)."""
+        try:
+            self.cast.journal.wait_for(
+                Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
+                timeout,
+                after=call.dialled_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                (), f"the customer's call answered within {timeout:g} s", "no"
+            ) from None
 
     def hang_up(self, call: PlacedCall) -> None:
         self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))

@@ -7,11 +7,8 @@ answered by an agent, but it was never an answered call: the log must not say An
 
 from __future__ import annotations
 
-from harness.endpoints.events import CallConnected
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, WaitTimeout
 from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
-from harness.scenario.cast import CUSTOMER
 
 __all__ = ["ConnectionChecks"]
 
@@ -31,16 +28,7 @@ class ConnectionChecks:
 
     def hang_up_once_answered(self, call: PlacedCall) -> None:
         """Wait for the SUT's 200 at the customer, then hang up (BYE) without an ACK."""
-        try:
-            self.cast.journal.wait_for(
-                Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
-                ANSWER_TIMEOUT,
-                after=call.dialled_at,
-            )
-        except WaitTimeout:
-            raise ConformanceFailure(
-                (), f"the customer's call answered within {ANSWER_TIMEOUT:g} s", "no"
-            ) from None
+        self.flows.wait_connected(call, ANSWER_TIMEOUT)
         self.flows.hang_up(call)
 
     def expect_not_answered(self, call: PlacedCall, agent: str) -> None:

@@ -268,16 +268,7 @@ class OfferFlows:
 
     def answered_streams(self, call: PlacedCall) -> list[tuple[str, int, str]]:
         """(media, port, transport) of every m= line of the SUT's answer to the customer."""
-        try:
-            self.cast.journal.wait_for(
-                Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
-                OUTCOME_TIMEOUT,
-                after=call.dialled_at,
-            )
-        except WaitTimeout:
-            raise ConformanceFailure(
-                (), f"the customer's call answered within {OUTCOME_TIMEOUT:g} s", "no"
-            ) from None
+        self.flows.wait_connected(call, OUTCOME_TIMEOUT)
         body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
         if not body:
             raise ConformanceFailure((), "an SDP answer to the customer", "none")
