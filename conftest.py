@@ -13,5 +13,6 @@ pytest_plugins = [
     "harness.scenario.desktop",
     "steps.desktop",
     "harness.scenario.routing",
+    "harness.scenario.ivr",
     "steps.routing",
 ]

@@ -61,6 +61,8 @@ class RoutingAdmin:
 
     cast: Cast
     queues: dict[str, QueueRef] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)  # queue name -> its menu's
+    overrides_with_text: set[str] = field(default_factory=set)  # queues whose override speaks
     hours: dict[tuple[str, str | None], WeeklyHours] = field(default_factory=dict)
     refusal: SutRefused | None = None
     before_refusal: Any = None
@@ -112,7 +114,31 @@ class RoutingAdmin:
             )
         )
         self.queues[name] = queue
+        self.parents[name] = parent
         return queue
+
+    def build_tree(self, number: str, rows: list[list[str]]) -> None:
+        """Queues from a table (``queue | parent | digit | agents [| prompt]``, header first);
+        the first root queue becomes ``number``'s entry into the tree."""
+        header, *body = rows
+        columns = [h.strip() for h in header]
+        root: str | None = None
+        for row in body:
+            cell = dict(zip(columns, (c.strip() for c in row), strict=True))
+            parent = cell.get("parent") or None
+            agents = tuple(a.strip() for a in (cell.get("agents") or "").split(",") if a.strip())
+            self.add_queue(
+                cell["queue"],
+                parent=parent,
+                digit=cell.get("digit") or None,
+                prompt=cell.get("prompt") or None,
+                agents=agents,
+            )
+            if parent is None and root is None:
+                root = cell["queue"]
+        if root is None:
+            raise ValueError("the IVR table has no root queue (a row without a parent)")
+        self.enter_at(number, root)
 
     def enter_at(self, number: str, queue: str) -> None:
         self.run(self.routing.enter_at(self.cast.number(number), self.queue(queue)))
@@ -247,6 +273,10 @@ class RoutingAdmin:
 
     def set_override(self, queue: str, deflection: Deflection | None) -> None:
         self.run(self.routing.set_override(self.queue(queue), "ivr", deflection))
+        if deflection is not None and deflection.text:
+            self.overrides_with_text.add(queue)
+        else:
+            self.overrides_with_text.discard(queue)
 
     def set_messages(self, texts: Mapping[str, str]) -> None:
         self.run(self.routing.set_messages(texts))

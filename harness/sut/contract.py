@@ -33,6 +33,8 @@ from harness.sut.routing_model import (
     Deflection,
     HoursScope,
     OpenState,
+    PromptAudio,
+    PromptKind,
     QueueRef,
     VirtualAgentMode,
     WeeklyHours,
@@ -205,6 +207,13 @@ class Routing(Protocol):
 
     async def snapshot(self) -> object:
         """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def prompt_audio(
+        self, kind: PromptKind, *, queue: QueueRef | None = None, message: str | None = None
+    ) -> PromptAudio:
+        """A prompt as the SUT plays it: a queue's ``menu``, a configurable ``message`` (by
+        name), a queue ``override``'s own text, or the global call ``deflection``'s own text."""
         ...
 
 
