@@ -42,6 +42,7 @@ def channel_hours(routing_admin: RoutingAdmin, channel: str, hours: str, zone: s
     routing_admin.set_hours("channel", channel, hours, zone)
 
 
+@given(parsers.parse('the account\'s clock reads "{when}"'))
 @when(parsers.parse('the account\'s clock reads "{when}"'))
 def clock_reads(routing_admin: RoutingAdmin, when: str) -> None:
     routing_admin.set_clock(when)
@@ -121,3 +122,36 @@ def call_log_branch(ivr_calls: IvrCalls, branch: str) -> None:
 @then(parsers.parse('the customer and "{agent}" hear each other'))
 def hear_each_other(flows: CallFlows, agent: str) -> None:
     flows.expect_two_way_audio(flows.last, agent, IVR_AUDIO_BOUND_MS)
+
+
+# -- after-hours deflection ---------------------------------------------------------------------
+
+
+@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>.+)$"))
+def call_deflection_on(routing_admin: RoutingAdmin, option: str) -> None:
+    routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
+
+
+@given(parsers.re(r'the queue "(?P<queue>[^"]+)" overrides after-hours calls with (?P<option>.+)$'))
+def queue_override(routing_admin: RoutingAdmin, queue: str, option: str) -> None:
+    routing_admin.set_override(queue, routing_admin.deflection_from_words(option))
+
+
+@given(parsers.parse('the {message} is "{text}"'))
+def message_text(routing_admin: RoutingAdmin, message: str, text: str) -> None:
+    routing_admin.set_message(message, text)
+
+
+@then("the contact center ends the call after the message")
+def ended_after_message(ivr_calls: IvrCalls) -> None:
+    ivr_calls.expect_ended_after_message()
+
+
+@then(parsers.re(r'the call log shows the call deflected by the hours of "(?P<queue>[^"]+)"$'))
+def deflected_by(ivr_calls: IvrCalls, queue: str) -> None:
+    ivr_calls.expect_deflected_by(queue)
+
+
+@given(parsers.parse('the queue "{queue}" has the agent "{agent}"'))
+def queue_has_agent(routing_admin: RoutingAdmin, queue: str, agent: str) -> None:
+    routing_admin.set_agents(queue, [agent])

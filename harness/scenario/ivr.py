@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from harness.endpoints.events import CallEnded
 from harness.errors import ConformanceFailure
 from harness.media.events import DtmfMode
 from harness.media.prompts import RATE, Samples
+from harness.runtime.journal import Match, WaitTimeout
 from harness.scenario.calls import CallFlows, PlacedCall
+from harness.scenario.cast import CUSTOMER
 from harness.scenario.routing import RoutingAdmin
 from harness.sut.routing_model import PromptAudio, PromptKind
 
@@ -25,6 +28,7 @@ PROMPT_TIMEOUT = 8.0  # a prompt is heard within this of the previous action
 MESSAGES = {
     "the after-hours message": "after_hours",
     "the voicemail greeting": "voicemail_greeting",
+    "the voicemail prompt for a hidden number": "voicemail_blocked_number",
 }
 
 
@@ -68,6 +72,8 @@ class IvrCalls:
             wanted.append((label, "message", None, text_name))
         for name in self.admin.overrides_with_text:
             wanted.append((f'the message of "{name}"', "override", name, None))
+        if self.admin.call_deflection is not None and self.admin.call_deflection.text:
+            wanted.append(("the message of the call deflection", "deflection", None, None))
         for label, kind, queue, message_name in wanted:
             audio: PromptAudio = self.admin.run(
                 self.admin.routing.prompt_audio(
@@ -107,14 +113,33 @@ class IvrCalls:
                 (), f"the call's IVR branch {' > '.join(names)!r}", repr(shown or None)
             )
 
-    def expect_ended_by_system(self) -> str:
-        """The SUT ends the call itself (after a message); returns its end reason."""
+    def expect_ended_after_message(self) -> None:
+        """The SUT hangs up on the customer (a BYE from it) and logs the call missed."""
+        try:
+            self.flows.cast.journal.wait_for(
+                Match(CallEnded, party=CUSTOMER, sip_call_id=self.call.sip_call_id, by="remote"),
+                PROMPT_TIMEOUT,
+                after=self.call.dialled_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                (), "the contact center to hang up after the message", "the call went on"
+            ) from None
         entry = self.flows.log_entry(self.call, final=True)
         if entry.status != "missed":
             raise ConformanceFailure(
                 (), "the call logged as missed (no agent took it)", entry.status
             )
-        return entry.end_reason or ""
+
+    def expect_deflected_by(self, queue: str) -> None:
+        """The call's timeline says it was deflected by ``queue``'s own hours."""
+        entry = self.flows.log_entry(self.call, final=False)
+        name = f"{queue} {self.admin.cast.ids.prefix}"
+        texts = [t.text for t in entry.timeline if t.kind == "deflected"]
+        if not any(f"queue {name} (by its own hours)" in t for t in texts):
+            raise ConformanceFailure(
+                (), f"the call deflected by the hours of queue {queue!r}", repr(texts)
+            )
 
 
 @pytest.fixture

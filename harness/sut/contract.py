@@ -167,6 +167,10 @@ class Routing(Protocol):
         """A queue; with a parent, the entry of its menu that ``digit`` picks."""
         ...
 
+    async def set_queue_agents(self, queue: QueueRef, agents: Sequence[Agent]) -> None:
+        """The agents a leaf queue rings (replacing those it had)."""
+        ...
+
     async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
         """Turn after-hours deflection on or off for one queue."""
         ...

@@ -90,6 +90,10 @@ class ReferenceRouting:
         data = await self._api.request("POST", "/routing/queues", body)
         return QueueRef(str(data["id"]), str(data["name"]))
 
+    async def set_queue_agents(self, queue: QueueRef, agents: Sequence[Agent]) -> None:
+        members = [{"type": "user", "id": a.id} for a in agents]
+        await self._api.request("PATCH", f"/routing/queues/{queue.id}", {"members": members})
+
     async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
         await self._api.request(
             "PATCH", f"/routing/queues/{queue.id}", {"deflection_enabled": enabled}
