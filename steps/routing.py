@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
 from harness.scenario.ivr import IvrCalls
+from harness.scenario.phrases import names
 from harness.scenario.routing import RoutingAdmin
 
 # After an IVR the customer's leg was answered long before the agent: audio is checked for
@@ -155,3 +156,30 @@ def deflected_by(ivr_calls: IvrCalls, queue: str) -> None:
 @given(parsers.parse('the queue "{queue}" has the agent "{agent}"'))
 def queue_has_agent(routing_admin: RoutingAdmin, queue: str, agent: str) -> None:
     routing_admin.set_agents(queue, [agent])
+
+
+# -- voicemail ------------------------------------------------------------------------------------
+
+
+@when(parsers.parse("the customer leaves a {seconds:d}-second message and hangs up"))
+def leaves_message(ivr_calls: IvrCalls, seconds: int) -> None:
+    ivr_calls.leave_message(seconds)
+
+
+@then(
+    parsers.parse(
+        'a voicemail is kept for "{queue}" holding the customer\'s {seconds:d}-second message'
+    )
+)
+def voicemail_kept(ivr_calls: IvrCalls, queue: str, seconds: int) -> None:
+    ivr_calls.expect_voicemail(queue, seconds)
+
+
+@then(parsers.re(r"(?P<agents>.+) (?:is|are) notified of the voicemail$"))
+def notified(ivr_calls: IvrCalls, agents: str) -> None:
+    ivr_calls.expect_notified(names(agents))
+
+
+@then("the voicemail is available in the CRM")
+def in_crm(ivr_calls: IvrCalls) -> None:
+    ivr_calls.expect_crm_record()

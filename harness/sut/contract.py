@@ -37,6 +37,7 @@ from harness.sut.routing_model import (
     PromptKind,
     QueueRef,
     VirtualAgentMode,
+    Voicemail,
     WeeklyHours,
 )
 
@@ -211,6 +212,18 @@ class Routing(Protocol):
 
     async def snapshot(self) -> object:
         """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def voicemails(self) -> list[Voicemail]:
+        """The voicemails the SUT kept, newest first."""
+        ...
+
+    async def voicemail_audio(self, voicemail: Voicemail) -> PromptAudio:
+        """A voicemail's recorded message as audio."""
+        ...
+
+    async def crm_records(self) -> list[Voicemail]:
+        """The voicemails the SUT handed to the CRM (a root queue with no assignment)."""
         ...
 
     async def prompt_audio(

@@ -153,15 +153,7 @@ class ReferenceRouting:
             if queue is None:
                 raise ValueError(f"a {kind} prompt belongs to a queue")
             name = f"{kind}-{queue.id}"
-        path = f"/routing/prompts/{name}"
-        headers = {"Authorization": f"Bearer {self._api.token}"}
-        async with self._api.session.get(self._api.base + path, headers=headers) as resp:
-            if resp.status >= 400:
-                raise SutApiError("GET", path, resp.status, await resp.json(content_type=None))
-            raw = await resp.read()
-        with wave.open(io.BytesIO(raw)) as wav:
-            rate = wav.getframerate()
-            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
+        rate, samples = await self._wav(f"/routing/prompts/{name}")
         return PromptAudio(name, rate, samples)
 
     async def transfer_targets(
@@ -174,15 +166,37 @@ class ReferenceRouting:
     async def voicemails(self) -> list[Voicemail]:
         """The account's voicemails, newest first."""
         data = await self._api.request("GET", "/voicemails")
-        return [
-            Voicemail(
-                id=str(v["id"]),
-                call_id=str(v["call_id"]),
-                caller=str(v["caller"]),
-                queue_id=v.get("queue_id"),
-                notified_user_ids=tuple(v.get("notified_user_ids") or ()),
-                crm_record=bool(v.get("crm_record")),
-                duration_s=float(v.get("duration_s") or 0.0),
-            )
-            for v in data["voicemails"]
-        ]
+        return [_voicemail(v) for v in data["voicemails"]]
+
+    async def voicemail_audio(self, voicemail: Voicemail) -> PromptAudio:
+        path = f"/voicemails/{voicemail.id}/audio"
+        rate, samples = await self._wav(path)
+        return PromptAudio(f"voicemail {voicemail.id}", rate, samples)
+
+    async def crm_records(self) -> list[Voicemail]:
+        data = await self._api.request("GET", "/crm/records")
+        return [_voicemail(r) for r in data["records"] if r.get("type") == "voicemail"]
+
+    async def _wav(self, path: str) -> tuple[int, np.ndarray]:
+        headers = {"Authorization": f"Bearer {self._api.token}"}
+        async with self._api.session.get(self._api.base + path, headers=headers) as resp:
+            if resp.status >= 400:
+                raise SutApiError("GET", path, resp.status, await resp.json(content_type=None))
+            raw = await resp.read()
+        with wave.open(io.BytesIO(raw)) as wav:
+            rate = wav.getframerate()
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
+        return rate, samples
+
+
+def _voicemail(data: dict[str, Any]) -> Voicemail:
+    return Voicemail(
+        id=str(data["id"]),
+        call_id=str(data["call_id"]),
+        caller=str(data["caller"]),
+        queue_id=data.get("queue_id"),
+        notified_user_ids=tuple(data.get("notified_user_ids") or ()),
+        crm_record=bool(data.get("crm_record")),
+        duration_s=float(data.get("duration_s") or 0.0),
+        callback=data.get("callback"),
+    )
