@@ -183,3 +183,8 @@ def notified(ivr_calls: IvrCalls, agents: str) -> None:
 @then("the voicemail is available in the CRM")
 def in_crm(ivr_calls: IvrCalls) -> None:
     ivr_calls.expect_crm_record()
+
+
+@given(parsers.parse('a phone "{name}" outside the contact center, with a number of its own'))
+def outside_phone(routing_admin: RoutingAdmin, name: str) -> None:
+    routing_admin.add_outside_phone(name)

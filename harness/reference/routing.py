@@ -42,6 +42,7 @@ from .domain.routing import (
     RoutingConfig,
     VirtualAgent,
     config_from_json,
+    parse_carrier,
     validate_text,
 )
 from .domain.voicemail import Voicemail, recipients
@@ -222,6 +223,11 @@ class Routing:
         return self._save(
             account_id, replace(config, messages=replace(config.messages, **values)), "messages"
         )
+
+    def set_carrier(self, account_id: str, host: object, port: object) -> RoutingConfig:
+        """Where calls redirected to outside numbers go (a SIP address on loopback)."""
+        carrier = parse_carrier(host, port)
+        return self._save(account_id, replace(self.config(account_id), carrier=carrier), "carrier")
 
     # --- prompts ------------------------------------------------------------------------------
 

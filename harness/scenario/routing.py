@@ -15,6 +15,8 @@ from typing import Any, cast
 
 import pytest
 
+from harness.data.numbers import e164
+from harness.endpoints.sip_phone import SipPhone
 from harness.scenario.cast import CapabilityMissing, Cast
 from harness.sut.contract import Clock, Routing, SutRefused
 from harness.sut.routing_model import (
@@ -66,6 +68,7 @@ class RoutingAdmin:
     hours: dict[tuple[str, str | None], WeeklyHours] = field(default_factory=dict)
     refusal: SutRefused | None = None
     call_deflection: Deflection | None = None
+    outside: dict[str, str] = field(default_factory=dict)  # outside phone name -> its number
     before_refusal: Any = None
 
     @property
@@ -117,6 +120,18 @@ class RoutingAdmin:
         self.queues[name] = queue
         self.parents[name] = parent
         return queue
+
+    def add_outside_phone(self, name: str) -> str:
+        """A phone outside the contact center with a number of its own, reached through the
+        carrier the harness plays for the SUT; returns its number."""
+        cast = self.cast
+        phone = self.run(SipPhone.open_unregistered(name, cast.stage))
+        cast.cleanup.push(f"phone of {name}", phone.close)
+        cast.phones[name] = phone
+        host, port = phone.sip.local_address
+        self.run(self.routing.set_carrier(host, port))
+        self.outside[name] = e164()
+        return self.outside[name]
 
     def set_agents(self, queue: str, agents: list[str]) -> None:
         """The agents ``queue`` rings, by their scenario names."""
@@ -284,6 +299,8 @@ class RoutingAdmin:
         quoted = re.findall(r'"([^"]*)"', words)
         if words.startswith("the queue"):
             return self.deflection("queue", quoted[0])
+        if words.startswith("the number of"):
+            return self.deflection("phone", self.outside[quoted[0]])
         if words.startswith("the number"):
             return self.deflection("phone", quoted[0])
         if words.startswith("voicemail"):

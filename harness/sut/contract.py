@@ -202,6 +202,10 @@ class Routing(Protocol):
         """A leaf queue's own after-hours deflection for one channel (``None``: removed)."""
         ...
 
+    async def set_carrier(self, host: str, port: int) -> None:
+        """Where the SUT sends calls to numbers outside it (the harness plays that carrier)."""
+        ...
+
     async def set_messages(self, texts: Mapping[str, str]) -> None:
         """Change configurable messages (``after_hours``, ``voicemail_greeting``, ...)."""
         ...

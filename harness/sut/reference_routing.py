@@ -132,6 +132,9 @@ class ReferenceRouting:
         body = {"deflection": deflection_json(deflection) if deflection else None}
         await self._api.request("PUT", f"/routing/queues/{queue.id}/overrides/{channel}", body)
 
+    async def set_carrier(self, host: str, port: int) -> None:
+        await self._api.request("PUT", "/routing/carrier", {"host": host, "port": port})
+
     async def set_messages(self, texts: Mapping[str, str]) -> None:
         await self._api.request("PUT", "/routing/messages", dict(texts))
 

@@ -168,6 +168,16 @@ async def put_messages(request: web.Request) -> web.Response:
     return web.json_response(config.messages.to_json())
 
 
+@requires(Permission.ROUTING_WRITE)
+async def put_carrier(request: web.Request) -> web.Response:
+    """PUT /routing/carrier {host, port}: where calls to outside numbers go (loopback only)."""
+    data = await body.json_object(request, allowed=("host", "port"))
+    config = center(request).routing.set_carrier(
+        account_id(request), body.text(data, "host"), data.get("port")
+    )
+    return web.json_response({"carrier": config.carrier})
+
+
 @requires(Permission.ROUTING_READ)
 async def get_prompt(request: web.Request) -> web.Response:
     """GET /routing/prompts/{name} -> the prompt as the IVR plays it (WAV, 8 kHz mono).
@@ -194,3 +204,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_put("/routing/settings/{family}", put_settings)
     router.add_put("/routing/messages", put_messages)
     router.add_get("/routing/prompts/{name}", get_prompt)
+    router.add_put("/routing/carrier", put_carrier)

@@ -15,6 +15,7 @@ only after the whole change is validated, so a refused change leaves the stored 
 from __future__ import annotations
 
 import enum
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -151,6 +152,7 @@ class RoutingConfig:
     calls: ChannelSettings = field(default_factory=ChannelSettings)
     chats: ChannelSettings = field(default_factory=ChannelSettings)
     messages: Messages = field(default_factory=Messages)
+    carrier: str | None = None  # "host:port" where calls to outside numbers go (loopback only)
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class RoutingConfig:
             "calls": self.calls.to_json(),
             "chats": self.chats.to_json(),
             "messages": self.messages.to_json(),
+            "carrier": self.carrier,
         }
 
     # --- changes ------------------------------------------------------------------------------
@@ -316,6 +319,20 @@ class RoutingConfig:
         elif deflection.phone is not None:
             raise InvalidField(f"{where}.phone", "only the phone option takes a number")
         return replace(deflection, text=text)
+
+
+def parse_carrier(host: object, port: object) -> str:
+    """The carrier's SIP address as ``host:port``; only loopback addresses (the reference
+    never sends outside the machine)."""
+    try:
+        address = ipaddress.ip_address(str(host))
+    except ValueError:
+        raise InvalidField("host", f"{host!r} is not an IP address") from None
+    if not address.is_loopback:
+        raise InvalidField("host", f"{host} is not a loopback address (127.0.0.0/8 or ::1)")
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise InvalidField("port", "must be a port number, 1 to 65535")
+    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
 
 
 def validate_text(value: str | None, where: str, *, required: bool = False) -> str | None:
@@ -405,6 +422,7 @@ def config_from_json(data: Mapping[str, Any]) -> RoutingConfig:
         calls=_settings(data.get("calls") or {}),
         chats=_settings(data.get("chats") or {}),
         messages=Messages(**(data.get("messages") or {})),
+        carrier=data.get("carrier"),
     )
 
 

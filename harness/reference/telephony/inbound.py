@@ -63,6 +63,9 @@ class InboundCall:
     on_finished: Callable[[InboundCall], None] | None = None
     ivr: IvrSession | None = None  # a call entering the queue tree: its menus and prompts
     closing: list[Callable[[], None]] = field(default_factory=list)  # run once as it finishes
+    external: OutgoingCall | None = None  # the leg to a number the call was redirected to
+    external_number: str = ""
+    external_answered: bool = False
 
     @property
     def call_id(self) -> str:
@@ -155,6 +158,11 @@ class InboundCall:
 
     # -- events from the legs ------------------------------------------------------------------
     def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None:
+        if call is self.external:
+            from harness.reference.telephony.redirect import on_external_event
+
+            on_external_event(self, event)
+            return
         leg = next((x for x in self.legs if x.call is call), None)
         if leg is None or self.finished:
             return
@@ -372,6 +380,8 @@ class InboundCall:
         for leg in self.legs:
             if leg.call.session.live:
                 leg.call.end()
+        if self.external is not None and self.external.session.live:
+            self.external.end()
         self.finish()
 
     def finish(self) -> None:
