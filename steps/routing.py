@@ -128,7 +128,7 @@ def hear_each_other(flows: CallFlows, agent: str) -> None:
 # -- after-hours deflection ---------------------------------------------------------------------
 
 
-@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>.+)$"))
+@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>[^,]+)$"))
 def call_deflection_on(routing_admin: RoutingAdmin, option: str) -> None:
     routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
 
@@ -188,3 +188,43 @@ def in_crm(ivr_calls: IvrCalls) -> None:
 @given(parsers.parse('a phone "{name}" outside the contact center, with a number of its own'))
 def outside_phone(routing_admin: RoutingAdmin, name: str) -> None:
     routing_admin.add_outside_phone(name)
+
+
+# -- transfer targets ------------------------------------------------------------------------------
+
+
+@given(parsers.parse('the leaf queues of the account, in "{zone}", are:'))
+def leaf_queues(routing_admin: RoutingAdmin, zone: str, datatable: list[list[str]]) -> None:
+    routing_admin.build_queues(datatable, zone)
+
+
+@given(
+    parsers.re(
+        r"after-hours deflection of calls is on, to (?P<option>.+), "
+        r"with transfers to after-hours queues (?P<allowed>allowed|not allowed)$"
+    )
+)
+def call_deflection_with_transfers(routing_admin: RoutingAdmin, option: str, allowed: str) -> None:
+    routing_admin.set_call_deflection(
+        routing_admin.deflection_from_words(option), transfers=allowed == "allowed"
+    )
+
+
+@given(
+    parsers.re(
+        r"after-hours deflection of chats is (?P<state>on|off), "
+        r"with transfers to after-hours queues (?P<allowed>allowed|not allowed)$"
+    )
+)
+def chat_deflection(routing_admin: RoutingAdmin, state: str, allowed: str) -> None:
+    routing_admin.set_chat_settings(deflection=state == "on", transfers=allowed == "allowed")
+
+
+@then(
+    parsers.re(
+        r'"(?P<agent>[^"]+)" sees as (?P<family>call|chat) transfer targets exactly: '
+        r"(?P<queues>.+)$"
+    )
+)
+def sees_targets(routing_admin: RoutingAdmin, agent: str, family: str, queues: str) -> None:
+    routing_admin.expect_transfer_targets(agent, f"{family}s", names(queues))

@@ -40,9 +40,11 @@ from .domain.routing import (
     Queue,
     QueueMember,
     RoutingConfig,
+    TransferTarget,
     VirtualAgent,
     config_from_json,
     parse_carrier,
+    transfer_targets,
     validate_text,
 )
 from .domain.voicemail import Voicemail, recipients
@@ -315,6 +317,21 @@ class Routing:
         return inbound_plan(
             call_id, account_id, call.number_id, plan, names, center.registered_contacts
         )
+
+    # --- transfer targets ---------------------------------------------------------------------
+
+    def transfer_targets(self, account_id: str, family: str) -> list[TransferTarget]:
+        """The queues agents may transfer a call (``calls``) or chat (``chats``) to now."""
+        if family not in ("calls", "chats"):
+            raise InvalidField("family", "must be calls or chats")
+        config = self.config(account_id)
+        teams = {t.id: t.members for t in self._center.store.list_teams(account_id)}
+
+        def logged_in(queue: Queue) -> bool:
+            users, _ = recipients(queue, teams)
+            return any(self._center.registered_contacts(u) for u in users)
+
+        return transfer_targets(config, family, self.now(account_id), logged_in)
 
     # --- voicemail ----------------------------------------------------------------------------
 

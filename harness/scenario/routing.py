@@ -133,6 +133,41 @@ class RoutingAdmin:
         self.outside[name] = e164()
         return self.outside[name]
 
+    def build_queues(self, rows: list[list[str]], timezone: str) -> None:
+        """Leaf queues from a table: ``queue | hours | deflection | virtual agent | agents``."""
+        header, *body = rows
+        columns = [h.strip() for h in header]
+        for row in body:
+            cell = dict(zip(columns, (c.strip() for c in row), strict=True))
+            name = cell["queue"]
+            agents = tuple(a.strip() for a in (cell.get("agents") or "").split(",") if a.strip())
+            mode = (cell.get("virtual agent") or "none").replace(" ", "_")
+            if mode not in ("none", "always", "queue_hours"):
+                raise ValueError(f"virtual agent {mode!r}: write none, always or queue hours")
+            self.add_queue(name, agents=agents, virtual_agent=cast(VirtualAgentMode, mode))
+            self.set_hours("queue", name, cell["hours"], timezone)
+            if cell.get("deflection", "on") == "off":
+                self.run(self.routing.set_queue_deflection(self.queue(name), False))
+
+    def set_chat_settings(self, *, deflection: bool, transfers: bool) -> None:
+        self.run(
+            self.routing.set_chat_settings(
+                deflection_enabled=deflection, allow_after_hours_transfers=transfers
+            )
+        )
+
+    def expect_transfer_targets(self, agent: str, family: str, expected: list[str]) -> None:
+        """``agent`` sees exactly ``expected`` (scenario names) as transfer targets."""
+        seen = self.run(self.routing.transfer_targets(self.cast.agent(agent), cast(Any, family)))
+        names = {q.id: n for n, q in self.queues.items()}
+        shown = sorted(names.get(q.id, q.name) for q in seen)
+        missing = sorted(set(expected) - set(shown))
+        extra = sorted(set(shown) - set(expected))
+        assert not missing and not extra, (
+            f"{agent} sees {', '.join(shown) or 'no queue'} as {family} transfer targets; "
+            f"missing: {', '.join(missing) or 'none'}; should not see: {', '.join(extra) or 'none'}"
+        )
+
     def set_agents(self, queue: str, agents: list[str]) -> None:
         """The agents ``queue`` rings, by their scenario names."""
         members = [self.cast.agent(a) for a in agents]

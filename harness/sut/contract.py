@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext
 
@@ -216,6 +216,12 @@ class Routing(Protocol):
 
     async def snapshot(self) -> object:
         """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def transfer_targets(
+        self, agent: Agent, family: Literal["calls", "chats"] = "calls"
+    ) -> list[QueueRef]:
+        """The queues ``agent`` sees as transfer targets for a call or a chat, now."""
         ...
 
     async def voicemails(self) -> list[Voicemail]:

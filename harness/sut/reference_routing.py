@@ -160,10 +160,15 @@ class ReferenceRouting:
         return PromptAudio(name, rate, samples)
 
     async def transfer_targets(
-        self, channel: Literal["calls", "chats"] = "calls"
+        self, agent: Agent, family: Literal["calls", "chats"] = "calls"
     ) -> list[QueueRef]:
-        """The queues an agent may transfer to now (CC-AH-3, CC-AH-12)."""
-        data = await self._api.request("GET", f"/routing/transfer-targets?family={channel}")
+        """Asked with ``agent``'s own token: what that agent's transfer menu lists."""
+        issued = await self._api.request("POST", "/tokens", {"user_id": agent.id, "ttl_s": 300})
+        as_agent = _Api(self._api.session, self._api.base, str(issued["token"]))
+        try:
+            data = await as_agent.request("GET", f"/routing/transfer-targets?family={family}")
+        finally:
+            await self._api.request("DELETE", f"/tokens/{issued['id']}")
         return [QueueRef(str(q["id"]), str(q["name"])) for q in data["queues"]]
 
     async def voicemails(self) -> list[Voicemail]:

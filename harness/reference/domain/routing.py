@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -444,7 +444,53 @@ __all__ = [
     "Queue",
     "QueueMember",
     "RoutingConfig",
+    "TransferTarget",
     "VirtualAgent",
     "parse_channel",
     "parse_language",
 ]
+
+
+@dataclass(frozen=True)
+class TransferTarget:
+    """A queue an agent may transfer to now, and why it is offered."""
+
+    queue: Queue
+    reason: str
+
+
+def transfer_targets(
+    config: RoutingConfig,
+    family: str,
+    instant: datetime,
+    logged_in: Callable[[Queue], bool],
+) -> list[TransferTarget]:
+    """The leaf queues agents see as transfer targets (CC-AH-3 for calls, CC-AH-12 for chats).
+
+    Queues within their hours are always offered. After-hours queues are offered only when
+    "allow transfers to after-hours queues" is checked, with deflection on (calls) or off
+    (chats), and then: never a queue whose virtual agent is limited to its hours; a queue with
+    a 24/7 virtual agent, a queue with deflection on, or a queue without deflection that has
+    agents logged in.
+    """
+    settings = config.calls if family == "calls" else config.chats
+    channel = Channel.IVR if family == "calls" else Channel.CHAT
+    rule_applies = settings.allow_after_hours_transfers and (
+        settings.deflection_enabled if family == "calls" else not settings.deflection_enabled
+    )
+    offered: list[TransferTarget] = []
+    for queue in config.queues.values():
+        if not config.is_leaf(queue.id):
+            continue
+        if config.hours_for(queue.id, channel, None).is_open(instant):
+            offered.append(TransferTarget(queue, "within its hours"))
+            continue
+        if not rule_applies or queue.virtual_agent is VirtualAgent.QUEUE_HOURS:
+            continue
+        if queue.virtual_agent is VirtualAgent.ALWAYS:
+            offered.append(TransferTarget(queue, "after hours, with a 24/7 virtual agent"))
+        elif queue.deflection_enabled:
+            offered.append(TransferTarget(queue, "after hours, with deflection on"))
+        elif logged_in(queue):
+            offered.append(TransferTarget(queue, "after hours, with agents logged in"))
+    return sorted(offered, key=lambda t: t.queue.name)
