@@ -228,3 +228,50 @@ def chat_deflection(routing_admin: RoutingAdmin, state: str, allowed: str) -> No
 )
 def sees_targets(routing_admin: RoutingAdmin, agent: str, family: str, queues: str) -> None:
     routing_admin.expect_transfer_targets(agent, f"{family}s", names(queues))
+
+
+# -- bad settings ---------------------------------------------------------------------------------
+
+
+@when(parsers.re(r"the admin tries to send after-hours calls to (?P<option>.+)$"))
+def try_call_deflection(routing_admin: RoutingAdmin, option: str) -> None:
+    routing_admin.attempt(
+        lambda: routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
+    )
+
+
+@when(
+    parsers.re(
+        r'the admin tries to make the queue "(?P<queue>[^"]+)" override after-hours '
+        r"(?P<channel>calls|web chats) with (?P<option>.+)$"
+    )
+)
+def try_override(routing_admin: RoutingAdmin, queue: str, channel: str, option: str) -> None:
+    deflection = routing_admin.deflection_from_words(option)
+    routing_admin.attempt(
+        lambda: routing_admin.set_override(
+            queue, deflection, channel="ivr" if channel == "calls" else "web"
+        )
+    )
+
+
+@when(parsers.parse('the admin tries to reach outside numbers through a carrier at "{address}"'))
+def try_carrier(routing_admin: RoutingAdmin, address: str) -> None:
+    host, _, port = address.rpartition(":")
+    routing_admin.attempt(
+        lambda: routing_admin.run(routing_admin.routing.set_carrier(host, int(port)))
+    )
+
+
+@when(
+    parsers.parse(
+        'the admin tries to add a queue "{queue}" keyed "{digit}" in the menu of "{menu}"'
+    )
+)
+def try_queue(routing_admin: RoutingAdmin, queue: str, digit: str, menu: str) -> None:
+    routing_admin.attempt(lambda: routing_admin.add_queue(queue, parent=menu, digit=digit))
+
+
+@when(parsers.parse('the admin tries to set the {message} to "{text}"'))
+def try_message(routing_admin: RoutingAdmin, message: str, text: str) -> None:
+    routing_admin.attempt(lambda: routing_admin.set_message(message, text))

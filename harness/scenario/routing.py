@@ -8,7 +8,7 @@ or ``24/7``; :func:`weekly_hours` turns that into a :class:`WeeklyHours`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -237,6 +237,17 @@ class RoutingAdmin:
         else:
             pytest.fail(f"the SUT accepted the hours {text!r} in {timezone!r}; it must refuse them")
 
+    def attempt(self, change: Callable[[], object]) -> None:
+        """Make a settings change expecting a refusal: the refusal and the settings before it
+        are kept for :meth:`expect_refused_naming`."""
+        self.before_refusal = self.run(self.routing.snapshot())
+        try:
+            change()
+        except SutRefused as refusal:
+            self.refusal = refusal
+        else:
+            pytest.fail("the SUT accepted the change; it must refuse it")
+
     def try_request(self, method: str, path: str, body: object) -> None:
         """Send a settings request expecting a refusal (for bad input beyond hours)."""
         self.before_refusal = self.run(self.routing.snapshot())
@@ -361,8 +372,10 @@ class RoutingAdmin:
             raise KeyError(f"unknown message {label!r}; known: {', '.join(names)}") from None
         self.set_messages({name: text})
 
-    def set_override(self, queue: str, deflection: Deflection | None) -> None:
-        self.run(self.routing.set_override(self.queue(queue), "ivr", deflection))
+    def set_override(
+        self, queue: str, deflection: Deflection | None, *, channel: ChannelName = "ivr"
+    ) -> None:
+        self.run(self.routing.set_override(self.queue(queue), channel, deflection))
         if deflection is not None and deflection.text:
             self.overrides_with_text.add(queue)
         else:
