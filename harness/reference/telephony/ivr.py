@@ -200,8 +200,8 @@ class IvrSession:
         self.tries += 1
         if self.tries >= MAX_TRIES:
             self.stop()
-            self.call.caller.end()
             self.call.end_everything("system", f"IVR: {why}")
+            self.call.caller.end()
             return
         self.announce(f"menu-{self.current}", self._await_digit)
 

@@ -108,8 +108,8 @@ class VoicemailSession:
         """The message is over (``#`` or the time limit): keep it and end the call."""
         self.save()
         if not self.call.finished:
-            self.call.caller.end()
             self.call.end_everything("system", "voicemail left")
+            self.call.caller.end()
 
     def save(self) -> None:
         """Keep the message once (also when the caller hangs up); nothing before the beep."""
