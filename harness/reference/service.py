@@ -45,6 +45,7 @@ from .domain.inbound import (
     offers_for,
 )
 from .domain.registrations import ContactBindings
+from .end_users import EndUsers
 from .events import EventBus
 from .store import Store
 
@@ -70,6 +71,7 @@ class ContactCenter:
         self._monotonic = monotonic
         self._contacts = ContactBindings()
         self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
+        self.end_users = EndUsers(store, clock, bus)  # profiles and callers' identity (ZT-ID)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -377,8 +379,14 @@ class ContactCenter:
             sip_call_id=sip_call_id,
         )
         self.store.save_call(call)
+        requester = self.end_users.identify_caller(account_id, call.call_id, caller)
         self._call_event(
-            call, "call.created", sip_call_id=sip_call_id, **{"from": caller, "to": number.e164}
+            call,
+            "call.created",
+            sip_call_id=sip_call_id,
+            requester_id=requester.requester_id,
+            identified=requester.how.value,
+            **{"from": caller, "to": number.e164},
         )
         if call.status is not None:
             self._ended_event(call)

@@ -57,6 +57,8 @@ from .domain.distribution import (
 )
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
+from .store_end_users import MIGRATION as END_USERS_MIGRATION
+from .store_end_users import EndUserTables
 
 __all__ = ["Store"]
 
@@ -65,7 +67,7 @@ _log = logging.getLogger(__name__)
 CACHE_KIB = 65536  # page cache: a long run's call log and indexes stay in memory (default 2 MiB)
 
 
-class Store:
+class Store(EndUserTables):
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
 
     def __init__(
@@ -930,4 +932,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
         " availability TEXT NOT NULL)",
     ),
+    # End users, their numbers, phone validation and call requesters (store_end_users.py).
+    END_USERS_MIGRATION,
 )

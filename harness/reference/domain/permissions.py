@@ -51,6 +51,8 @@ class Permission(enum.StrEnum):
     ROLES_READ = "roles.read"
     ROLES_WRITE = "roles.write"
     TOKENS_MANAGE = "tokens.manage"  # issue and revoke users' tokens
+    END_USERS_READ = "end_users.read"  # end users' profiles and who each call is from
+    END_USERS_WRITE = "end_users.write"  # create profiles, edit their numbers, merge them
 
 
 class Scope(enum.StrEnum):
@@ -81,6 +83,8 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_CALLS: _TEAMS,
         Permission.MONITOR_EDIT: _TEAMS,
         Permission.ROLES_READ: _ALL,
+        Permission.END_USERS_READ: _ALL,
+        Permission.END_USERS_WRITE: _ALL,
     },
     Role.SUPERVISOR: {
         Permission.USERS_READ: _ALL,
@@ -89,10 +93,14 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.CALLS_READ: _ALL,
         Permission.EVENTS_READ: _ALL,
         Permission.MONITOR_CALLS: _ALL,
+        Permission.END_USERS_READ: _ALL,
     },
+    # Agents look callers up and fix their profiles while on a call, as in seed 001.
     Role.AGENT: {
         Permission.TEAMS_READ: _ALL,
         Permission.NUMBERS_READ: _ALL,
+        Permission.END_USERS_READ: _ALL,
+        Permission.END_USERS_WRITE: _ALL,
     },
 }
 
