@@ -304,3 +304,46 @@ assert set(COUNTRIES.values()) <= set(REGIONS)
 def caller_book(cast: Cast, flows: CallFlows) -> CallerBook:
     """The scenario's end users, their numbers and the calls placed from them."""
     return CallerBook(cast, flows)
+
+
+# -- the crash family (H-REL-1): end users join it as two kinds of stored record ---------------
+def _profiles_of(cast: Cast) -> Profiles:
+    found = getattr(cast.tenant, "profiles", None)
+    if found is None:
+        raise CapabilityMissing("this adapter lacks the capability 'profiles'")
+    profiles: Profiles = found
+    return profiles
+
+
+def make_end_user(cast: Cast) -> tuple[str, EndUserProfile]:
+    """An end user with a direct line and a shared number; the SUT commits a profile before
+    its API answers, so what it answered is what must survive."""
+    profiles = _profiles_of(cast)
+    owner = cast.portal.run(profiles.create_end_user("Chloé", [mobile_number("fr_FR")]))
+    numbers = [mobile_number("es_ES"), owner.direct_lines[0]]
+    made = cast.portal.run(profiles.create_end_user("Hugo", numbers))
+    return made.id, made
+
+
+def read_end_user(cast: Cast, user_id: str) -> EndUserProfile | None:
+    try:
+        return cast.portal.run(_profiles_of(cast).end_user(user_id))
+    except SutRefused:
+        return None
+
+
+def make_call_requester(cast: Cast, flows: CallFlows) -> tuple[str, CallRequester]:
+    """The requester the SUT linked to a customer's call as it arrived (a new end user for
+    the customer's number), read once the call is over."""
+    call = flows.dial(next(iter(cast.numbers)))
+    flows.hang_up(call)
+    flows.log_entry(call, final=True)
+    call_id = flows.sut_call_id(call)
+    return call_id, cast.portal.run(_profiles_of(cast).call_requester(call_id))
+
+
+def read_call_requester(cast: Cast, call_id: str) -> CallRequester | None:
+    try:
+        return cast.portal.run(_profiles_of(cast).call_requester(call_id))
+    except SutRefused:
+        return None

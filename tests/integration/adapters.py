@@ -46,3 +46,15 @@ class ReferenceWithoutDesktop(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.desktop = None
         return tenant
+
+
+class ReferenceWithoutProfiles(ReferenceAdapter):
+    """The reference seen through an adapter that has no end-user profiles."""
+
+    name = "reference-without-profiles"
+    capabilities = ReferenceAdapter.capabilities - {"profiles"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.profiles = None
+        return tenant
