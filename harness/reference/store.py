@@ -55,6 +55,7 @@ from .domain.distribution import (
     RingToWidget,
     Strategy,
 )
+from .domain.end_users import CallRequester
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
@@ -92,6 +93,8 @@ class Store(EndUserTables):
         self._unwritten: dict[str, tuple[CallRecord, CallRecord | None]] = {}
         self._in_group = False  # the group's transaction is open in the file
         self._failed: list[tuple[str, sqlite3.Error]] = []  # saves the commit left out
+        # Requester links of calls that arrived in the open group, written with their calls.
+        self._waiting_links: dict[str, tuple[str, CallRequester]] = {}
         self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
@@ -121,6 +124,7 @@ class Store(EndUserTables):
                 self._db.execute("ROLLBACK")
             self._live.clear()  # it held the saves just rolled back
             self._unwritten.clear()
+            self._waiting_links.clear()
             self._failed.clear()
             raise
         failed, self._failed = self._failed, []
@@ -134,7 +138,7 @@ class Store(EndUserTables):
         A save that fails is undone whole and forgotten, its error kept for the commit to
         report: the record in memory must not outlive what the file holds.
         """
-        if not self._unwritten:
+        if not self._unwritten and not self._waiting_links:
             return
         if not self._in_group:
             self._db.execute("BEGIN IMMEDIATE")
@@ -151,6 +155,7 @@ class Store(EndUserTables):
                 self._failed.append((call_id, exc))
             finally:
                 self._db.execute("RELEASE grouped")
+        self._write_waiting_links()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -8,6 +8,7 @@ store.py so that the end users' SQL stays in one place of its own.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from .clock import iso_utc, parse_iso_utc
 from .domain.end_users import CallRequester, EndUser, Identified, Origin, Phone, PhoneKind
 
+_log = logging.getLogger(__name__)
 #: Following ``merged_into`` links stops after this many hops (a merge never makes a cycle:
 #: a merged user cannot be merged again, nor merged into).
 MAX_MERGE_HOPS = 64
@@ -25,6 +27,8 @@ class EndUserTables:
     """The store's methods for end users (mixed into :class:`~harness.reference.store.Store`)."""
 
     _db: sqlite3.Connection
+    _group_open: bool  # a group of call saves waits for its commit (see store.py)
+    _waiting_links: dict[str, tuple[str, CallRequester]]  # Call ID -> (account, link)
 
     if TYPE_CHECKING:
 
@@ -164,25 +168,53 @@ class EndUserTables:
         unlinked: Sequence[EndUser] = (),
     ) -> None:
         """Store who a call is from, with the profile its call created and the profiles that
-        lost the number (ZT-ID-7), all in one transaction."""
+        lost the number (ZT-ID-7).
+
+        A link alone, while the call's arrival waits for the group commit, waits with it and
+        is written in the same commit (a crash keeps both or neither, and a call's arrival
+        costs no commit of its own); a link that changes profiles commits with them at once.
+        """
+        if created is None and not unlinked and self._group_open:
+            self._waiting_links[requester.call_id] = (account_id, requester)
+            return
         with self.transaction():
             if created is not None:
                 self.insert_end_user(created)
             self.save_end_users(unlinked)
-            self._db.execute(
-                "INSERT OR REPLACE INTO call_requesters (account_id, call_id, requester_id,"
-                " identified, end_user_id) VALUES (?, ?, ?, ?, ?)",
-                (
-                    account_id,
-                    requester.call_id,
-                    requester.requester_id,
-                    requester.how.value,
-                    requester.end_user_id,
-                ),
-            )
+            self._insert_link(account_id, requester)
+
+    def _insert_link(self, account_id: str, requester: CallRequester) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO call_requesters (account_id, call_id, requester_id,"
+            " identified, end_user_id) VALUES (?, ?, ?, ?, ?)",
+            (
+                account_id,
+                requester.call_id,
+                requester.requester_id,
+                requester.how.value,
+                requester.end_user_id,
+            ),
+        )
+
+    def _write_waiting_links(self) -> None:
+        """Write the waiting links into the group's transaction (the store calls it), each in
+        its own savepoint: a link that cannot be written is logged and forgotten alone."""
+        waiting, self._waiting_links = self._waiting_links, {}
+        for account_id, link in waiting.values():
+            self._db.execute("SAVEPOINT link")
+            try:
+                self._insert_link(account_id, link)
+            except sqlite3.Error as error:
+                self._db.execute("ROLLBACK TO link")
+                _log.error("the requester of call %s was not written: %s", link.call_id, error)
+            finally:
+                self._db.execute("RELEASE link")
 
     def call_requester(self, account_id: str, call_id: str) -> CallRequester | None:
         """Who the account's call ``call_id`` was linked to when it arrived."""
+        waiting = self._waiting_links.get(call_id)
+        if waiting is not None and waiting[0] == account_id:
+            return waiting[1]
         row = self._db.execute(
             "SELECT call_id, requester_id, identified, end_user_id FROM call_requesters"
             " WHERE account_id = ? AND call_id = ?",

@@ -4,6 +4,7 @@ that changes nothing, and what survives a reopening of the file."""
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,37 @@ def test_profiles_and_requesters_survive_a_reopening_of_the_file(tmp_path: Path,
     assert again.end_users.requester_of_call(acc, call_id).id == chloe.id
     assert again.end_users.phone_validation(acc) is True
     reopened.close()
+
+
+def test_a_requester_link_waits_for_its_calls_group_commit_and_commits_with_it(
+    tmp_path: Path, fake_time
+):
+    path = tmp_path / "reference.sqlite3"
+    scheduled: list = []
+    store = Store(path, group_commit=scheduled.append)
+    center = ContactCenter(store, AccountClock(store, real=fake_time.wall), EventBus())
+    acc = center.create_account("Acme").id
+    center.create_number(acc, LINE, "Support")
+    chloe = center.end_users.create(acc, "Chloé", [CHLOE])
+
+    known = call_from(center, CHLOE)
+    unknown = call_from(center, "anonymous")
+    assert center.end_users.requester_of_call(acc, known).id == chloe.id  # read while waiting
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT count(*) FROM call_requesters").fetchone()[0] == 0
+    assert raw.execute("SELECT count(*) FROM calls").fetchone()[0] == 0
+
+    assert len(scheduled) == 1
+    scheduled.pop()()  # the group's commit: the calls and their links together
+    rows = raw.execute("SELECT call_id, identified FROM call_requesters ORDER BY call_id")
+    assert sorted(rows.fetchall()) == sorted(
+        [(known, "existing_profile"), (unknown, "unknown_caller")]
+    )
+    assert raw.execute("SELECT count(*) FROM calls").fetchone()[0] == 2
+
+    created = call_from(center, HUGO)  # a new profile is committed at once, with its link
+    assert raw.execute(
+        "SELECT identified FROM call_requesters WHERE call_id = ?", (created,)
+    ).fetchone() == ("new_profile",)
+    raw.close()
+    store.close()
