@@ -333,8 +333,10 @@ def read_end_user(cast: Cast, user_id: str) -> EndUserProfile | None:
 
 
 def make_call_requester(cast: Cast, flows: CallFlows) -> tuple[str, CallRequester]:
-    """The requester the SUT linked to a customer's call as it arrived (a new end user for
-    the customer's number), read once the call is over."""
+    """The requester the SUT linked to a customer's call as it arrived, read once the call is
+    over. The customer's number is an end user's direct line: linking the call changes no
+    profile, so the link is only as durable as the call log's own commits."""
+    cast.portal.run(_profiles_of(cast).create_end_user("Chloé", [cast.customer.number]))
     call = flows.dial(next(iter(cast.numbers)))
     flows.hang_up(call)
     flows.log_entry(call, final=True)
