@@ -12,6 +12,5 @@ pytest_plugins = [
     "steps.reliability",
     "harness.scenario.desktop",
     "steps.desktop",
-    "harness.scenario.profiles",
     "steps.profiles",
 ]

@@ -17,8 +17,6 @@ from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from harness.data.callers import REGIONS, mobile_number
 from harness.endpoints.caller import SyntheticCaller
 from harness.errors import ConformanceFailure
@@ -298,12 +296,6 @@ def locale_of(country: str) -> str:
 
 
 assert set(COUNTRIES.values()) <= set(REGIONS)
-
-
-@pytest.fixture
-def caller_book(cast: Cast, flows: CallFlows) -> CallerBook:
-    """The scenario's end users, their numbers and the calls placed from them."""
-    return CallerBook(cast, flows)
 
 
 # -- the crash family (H-REL-1): end users join it as two kinds of stored record ---------------
