@@ -27,6 +27,11 @@ def an_end_user_with_numbers(caller_book: CallerBook, name: str, labels: str) ->
     caller_book.add_end_user(name, names(labels))
 
 
+@given(parsers.re(rf'"(?P<label>[^"]+)" is a {COUNTRY} number on no profile$'))
+def a_number_on_no_profile(caller_book: CallerBook, label: str, country: str) -> None:
+    caller_book.number(label, country)
+
+
 @given(parsers.re(r"phone validation is (?P<state>on|off)$"))
 @when(parsers.re(r"the admin turns phone validation (?P<state>on|off)$"))
 def phone_validation(caller_book: CallerBook, state: str) -> None:

@@ -21,6 +21,7 @@ Feature: Each call is linked to the end user whose number it comes from
 
   @ZT-ID-2 @needs:profiles
   Scenario: A number on no profile creates a new end user whose name is the number
+    Given "Mateo's phone" is a Spanish number on no profile
     When "Mateo's phone" calls "Support" and hangs up
     Then the requester of the call from "Mateo's phone" is a new end user "Mateo" named with the number
     When "Mateo's phone" calls "Support" and hangs up
