@@ -15,4 +15,5 @@ pytest_plugins = [
     "harness.scenario.routing",
     "harness.scenario.ivr",
     "steps.routing",
+    "steps.profiles",
 ]

@@ -349,6 +349,9 @@ class ReferenceTenant:
         from harness.sut.reference_routing import ReferenceRouting
 
         self.routing: ReferenceRouting | None = ReferenceRouting(api)
+        from harness.sut.reference_profiles import ReferenceProfiles
+
+        self.profiles: ReferenceProfiles | None = ReferenceProfiles(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -369,6 +372,7 @@ class ReferenceAdapter:
             "access",
             "lifecycle",
             "desktop",
+            "profiles",
         }
     )
 

@@ -58,3 +58,15 @@ class ReferenceWithoutRouting(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.routing = None
         return tenant
+
+
+class ReferenceWithoutProfiles(ReferenceAdapter):
+    """The reference seen through an adapter that has no end-user profiles."""
+
+    name = "reference-without-profiles"
+    capabilities = ReferenceAdapter.capabilities - {"profiles"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.profiles = None
+        return tenant

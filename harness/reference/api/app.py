@@ -14,7 +14,7 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, directory, numbers, routing, voicemails
+from . import access_routes, agent_app, calls, directory, end_users, numbers, routing, voicemails
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -120,4 +120,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     agent_app.add_routes(app.router)
     routing.add_routes(app.router)
     voicemails.add_routes(app.router)
+    end_users.add_routes(app.router)
     return app
