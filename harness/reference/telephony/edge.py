@@ -214,7 +214,9 @@ class SipEdge:
         call.on_finished = self._finished
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
-            call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
+            call.on_caller_event(
+                sip_events.CallEnded(incoming.session.handle, "remote", "cancelled")
+            )
             return
         self._guarded(call, "start", call.start)
 
