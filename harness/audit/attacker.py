@@ -22,7 +22,7 @@ from harness.errors import ConformanceFailure
 from harness.evidence.collector import Evidence
 from harness.runtime.journal import Journal, Match
 from harness.runtime.portal import Portal
-from harness.scenario.capabilities import need
+from harness.scenario.capabilities import TenantCapabilities
 from harness.scenario.cast import Cast
 from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
@@ -54,7 +54,7 @@ def wrong_passwords(count: int, right: str) -> list[str]:
 
 
 @dataclass
-class Attacker:
+class Attacker(TenantCapabilities):
     """What the attacker did in this scenario, and from where."""
 
     cast: Cast  # the agents whose accounts are attacked
@@ -70,7 +70,7 @@ class Attacker:
 
     @property
     def target(self) -> Address:
-        return need(self.tenant.telephony, "telephony").registrar()
+        return self.telephony.registrar()
 
     # -- H-SEC-1: enumeration ------------------------------------------------------------
     def run_svwar(self, method: str, candidates: Sequence[str]) -> SvwarSweep:

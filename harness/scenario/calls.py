@@ -20,10 +20,10 @@ from harness.errors import ConformanceFailure
 from harness.evidence.collector import Evidence
 from harness.runtime.journal import Journal, Match, UnexpectedEvent, WaitTimeout
 from harness.runtime.portal import Portal
-from harness.scenario.capabilities import need
+from harness.scenario.capabilities import TenantCapabilities
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.diagnosis import Diagnosis, diagnose
-from harness.sut.contract import Observation, Telephony, Tenant
+from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
 
@@ -52,7 +52,7 @@ class PlacedCall:
     resumed_at: int | None = None  # journal position when the call last came off hold
 
 
-class CallFlows:
+class CallFlows(TenantCapabilities):
     """The calls of one scenario."""
 
     def __init__(
@@ -64,16 +64,6 @@ class CallFlows:
         self.evidence = evidence
         self.tenant = tenant
         self.placed: list[PlacedCall] = []
-
-    @property
-    def telephony(self) -> Telephony:
-        """The SUT's telephony capability (the SIP URI of each number)."""
-        return need(self.tenant.telephony, "telephony")
-
-    @property
-    def observation(self) -> Observation:
-        """The SUT's observation capability (call log, timelines)."""
-        return need(self.tenant.observation, "observation")
 
     @property
     def last(self) -> PlacedCall:

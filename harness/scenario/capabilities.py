@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-__all__ = ["CapabilityMissing", "need"]
+from harness.sut.contract import Directory, Observation, Telephony, Tenant
+
+__all__ = ["CapabilityMissing", "TenantCapabilities", "need"]
 
 T = TypeVar("T")
 
@@ -22,3 +24,24 @@ def need(capability: T | None, name: str) -> T:
     if capability is None:
         raise CapabilityMissing(f"the SUT adapter lacks the capability {name!r}")
     return capability
+
+
+class TenantCapabilities:
+    """The tenant's common capabilities as properties, for a helper that holds its ``tenant``."""
+
+    tenant: Tenant
+
+    @property
+    def directory(self) -> Directory:
+        """Agents, teams, numbers and their call distribution."""
+        return need(self.tenant.directory, "directory")
+
+    @property
+    def telephony(self) -> Telephony:
+        """The SIP side of the SUT: the URI of each number, its registrar."""
+        return need(self.tenant.telephony, "telephony")
+
+    @property
+    def observation(self) -> Observation:
+        """The call log, timelines and the SUT's events."""
+        return need(self.tenant.observation, "observation")

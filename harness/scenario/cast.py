@@ -23,8 +23,8 @@ from harness.runtime.cleanup import Cleanup
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
 from harness.runtime.portal import Portal
-from harness.scenario.capabilities import CapabilityMissing, need
-from harness.sut.contract import Directory, Observation, Telephony, Tenant
+from harness.scenario.capabilities import CapabilityMissing, TenantCapabilities
+from harness.sut.contract import Tenant
 from harness.sut.model import Agent, Number, Team
 
 __all__ = ["CUSTOMER", "CapabilityMissing", "Cast"]
@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 @dataclass
-class Cast:
+class Cast(TenantCapabilities):
     portal: Portal
     tenant: Tenant
     journal: Journal
@@ -48,19 +48,6 @@ class Cast:
     teams: dict[str, Team] = field(default_factory=dict)
     customer_transport: str = "udp"  # how the customer's SIP travels ("udp" or "tcp")
     _customer: SyntheticCaller | None = None
-
-    # -- capabilities --------------------------------------------------------------------------
-    @property
-    def directory(self) -> Directory:
-        return need(self.tenant.directory, "directory")
-
-    @property
-    def telephony(self) -> Telephony:
-        return need(self.tenant.telephony, "telephony")
-
-    @property
-    def observation(self) -> Observation:
-        return need(self.tenant.observation, "observation")
 
     # -- lookups -------------------------------------------------------------------------------
     def number(self, name: str) -> Number:

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from harness.errors import ConformanceFailure
-from harness.scenario.capabilities import need
+from harness.scenario.capabilities import TenantCapabilities
 from harness.sut.model import Distribution, MemberType, Number
 
 if TYPE_CHECKING:
     from harness.runtime.portal import Portal
     from harness.scenario.cast import Cast
-    from harness.sut.contract import Directory, Tenant
+    from harness.sut.contract import Tenant
 
 
 @dataclass(frozen=True)
@@ -47,18 +47,13 @@ def describe_drift(before: Distribution, after: Distribution) -> list[str]:
 
 
 @dataclass
-class DistributionAdmin:
+class DistributionAdmin(TenantCapabilities):
     """What an admin does to a number's call distribution, remembering the state before a remedy."""
 
     cast: Cast  # the names of the numbers, agents and teams
     portal: Portal
     tenant: Tenant
     before: dict[str, Distribution] = field(default_factory=dict)
-
-    @property
-    def directory(self) -> Directory:
-        """The SUT's directory capability, where the distribution is edited."""
-        return need(self.tenant.directory, "directory")
 
     def read(self, number: str) -> Distribution:
         return self.portal.run(self.directory.distribution(self.cast.number(number)))
