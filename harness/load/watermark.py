@@ -24,6 +24,7 @@ only calls up at the same time need distinct keys, and no call lasts that many c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal
@@ -180,12 +181,14 @@ class WatermarkReader:
 class WatermarkStream(MediaStream):
     """A media stream that sends a watermark word and reads the words it receives."""
 
-    def __init__(self, word: Word, **kwargs: object) -> None:
-        super().__init__(listen_for=SIGNATURES, detect_inband_dtmf=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, word: Word) -> None:
+        super().__init__(listen_for=SIGNATURES, detect_inband_dtmf=False)
         self.word = word
         self._tones = symbols(word)
         self.reader = WatermarkReader()
         self._word_payloads: dict[tuple[int, Signature], bytes] = {}
+        self.on_word: Callable[[Word, float], None] | None = None
+        """Called with every word completed, and when its last symbol arrived."""
 
     def say(self, word: Word) -> None:
         """Send ``word`` from the next frame on (the agent's confirmation, say)."""
@@ -204,7 +207,9 @@ class WatermarkStream(MediaStream):
             self._word_payloads[key] = payload
         return payload
 
-    def _hear(self, found: AbstractSet[Signature], tones: object, now: float, events: list) -> None:  # type: ignore[override]
+    def _hear(self, found: AbstractSet[Signature], tones: object, now: float, events: list) -> None:
         # Only the watermark is read here: the signature hearing (heard/lost events per tone)
         # would flap with every symbol and is not needed.
-        self.reader.frame(found, now)
+        word = self.reader.frame(found, now)
+        if word is not None and self.on_word is not None:
+            self.on_word(word, now)

@@ -62,7 +62,10 @@ def test_repeated_digits_are_read_from_the_length_of_their_run() -> None:
 
 def test_another_calls_word_is_read_as_that_call() -> None:
     mine, theirs = key_for(0, 1), key_for(1, 1)
-    sender, receiver = WatermarkStream(Word("agent", theirs)), WatermarkStream(Word("customer", mine))
+    sender, receiver = (
+        WatermarkStream(Word("agent", theirs)),
+        WatermarkStream(Word("customer", mine)),
+    )
     _through(sender, receiver, 1.0)
     assert receiver.reader.heard("agent", mine) is None
     assert receiver.reader.others(mine) == [Word("agent", theirs)]
