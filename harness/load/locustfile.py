@@ -25,15 +25,18 @@ messages), so the master's machine has every record even when workers run elsewh
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import deque
 from pathlib import Path
 from typing import Any
 
+import gevent
+from gevent.event import Event
 from gevent.lock import Semaphore
 from locust import User, events, task
 from locust.env import Environment
-from locust.runners import LocalRunner, MasterRunner, WorkerRunner
+from locust.runners import STATE_MISSING, LocalRunner, MasterRunner, WorkerRunner
 
 from harness.load.bridge import EngineThread, engine_thread, spawn_later
 from harness.load.calls import (
@@ -47,6 +50,8 @@ from harness.load.calls import (
 from harness.load.watermark import MAX_WORKERS
 
 MESSAGE = "callproof_calls"
+DONE = "callproof_done"
+FINISH_TIMEOUT = 60.0  # beyond the stop timeout: workers hand their last records in
 FLUSH_SECONDS = 2.0
 BATCH = 200
 
@@ -63,6 +68,9 @@ class _Process:
     pending: deque[CallRecord] = deque()
     flushing = False
     opening = Semaphore()
+    done: list[dict[str, Any]] = []
+    all_done = Event()
+    expected = 0
 
 
 @events.init_command_line_parser.add_listener
@@ -77,6 +85,8 @@ def _arguments(parser: Any) -> None:
                        help="calls per second of one user")  # fmt: skip
     group.add_argument("--callproof-records", default="",
                        help="JSON-lines file of every call (written by the master)")  # fmt: skip
+    group.add_argument("--callproof-run-time", type=float, default=0.0,
+                       help="seconds of load; then every worker hands its records in")  # fmt: skip
 
 
 def _options(environment: Environment) -> Any:
@@ -132,7 +142,52 @@ def _on_init(environment: Environment, **_: Any) -> None:
         def received(msg: Any, **_: Any) -> None:
             _write(path, list(msg.data["calls"]))
 
+        def done(msg: Any, **_: Any) -> None:
+            _Process.done.append(dict(msg.data))
+            if len(_Process.done) >= _Process.expected:
+                _Process.all_done.set()
+
         environment.runner.register_message(MESSAGE, received)
+        environment.runner.register_message(DONE, done)
+
+
+@events.test_start.add_listener
+def _on_test_start(environment: Environment, **_: Any) -> None:
+    seconds = _options(environment).callproof_run_time
+    if seconds > 0 and isinstance(environment.runner, MasterRunner | LocalRunner):
+        spawn_later(seconds, lambda: _finish(environment))
+
+
+def _finish(environment: Environment) -> None:
+    """End the run: stop every user, wait for every worker's last records, then quit.
+
+    Locust's own ``--run-time`` quits the master half a second after telling workers to quit,
+    which loses the records of calls still up then; this waits for each worker's ``done``.
+    """
+    runner = environment.runner
+    assert runner is not None
+    if isinstance(runner, MasterRunner):
+        _Process.expected = runner.worker_count
+        if _Process.expected == 0:
+            _Process.all_done.set()
+    runner.stop()
+    if isinstance(runner, MasterRunner):
+        _Process.all_done.wait(timeout=environment.stop_timeout + FINISH_TIMEOUT)
+        _write_run(environment, runner)
+    runner.quit()
+
+
+def _write_run(environment: Environment, runner: MasterRunner) -> None:
+    """What the master knows of its workers, beside the records."""
+    path = _options(environment).callproof_records
+    if not path:
+        return
+    run = {
+        "workers_expected": _Process.expected,
+        "workers_done": _Process.done,
+        "workers_missing": [c.id for c in runner.clients.all if c.state == STATE_MISSING],
+    }
+    Path(path).with_name("workers.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
 
 
 @events.test_stop.add_listener
@@ -149,6 +204,13 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
             while calls.finished:
                 _Process.pending.append(calls.finished.popleft())
     _flush(environment)
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        runner.send_message(DONE, {"worker": _worker_index(environment), "pid": os.getpid()})
+        if _options(environment).callproof_run_time > 0:
+            # A timed run is over for this worker: it leaves now rather than idle through
+            # Locust's stop timeout waiting for a next test that will not come.
+            gevent.spawn(runner.quit)
 
 
 @events.quitting.add_listener

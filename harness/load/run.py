@@ -218,7 +218,7 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
     mix = json.dumps([{"name": k.name, "weight": k.weight, "hold": k.hold} for k in p.mix])
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
-        "-u", str(p.users), "-r", f"{p.spawn_rate:g}", "-t", f"{p.duration:g}s",
+        "-u", str(p.users), "-r", f"{p.spawn_rate:g}", "--callproof-run-time", f"{p.duration:g}",
         "--stop-timeout", f"{longest + 30:g}",
         "--callproof-target", target, "--callproof-expect", options.expect,
         "--callproof-mix", mix, "--callproof-rate-per-user", f"{p.rate_per_user:.6g}",
