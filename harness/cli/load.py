@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="calls one agent's phone takes at once")  # fmt: skip
     parser.add_argument("--mix", metavar="KINDS", help="name:weight:hold[,...], e.g. short:3:2")
     parser.add_argument("--sut-url", metavar="URL", help="a reference already running")
+    parser.add_argument("--number", metavar="E164",
+                        help="call this number of the SUT instead of the load number")  # fmt: skip
     parser.add_argument("--target", metavar="URI",
                         help="call this SIP URI instead of the SUT (with --echo)")  # fmt: skip
     parser.add_argument("--echo", action="store_true",
@@ -80,6 +82,7 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
     options = LoadOptions(
         profile=profile, reports=Path(args.reports), target=args.target or "",
         expect="echo" if args.echo else "agent", sut_url=args.sut_url, web=args.web,
+        number=args.number or "",
         web_port=args.web_port, master=args.master, master_bind=args.master_bind,
         master_port=args.master_port, expect_workers=args.expect_workers, locust_args=extra,
     )  # fmt: skip

@@ -5,7 +5,8 @@ log entry lists the SIP Call-IDs of its legs). A call that reached the SUT must 
 once (*lost* when missing, *doubled* when twice), with the outcome the generator saw (answered
 on both sides, or on neither); a call of the SUT's log the generator never placed is *unknown*;
 a call still open on the SUT after the run is *open*. Calls that got no response at all count
-as *unreached*: the SUT may never have seen them, and that is reported, not held against it.
+as *unreached*: the SUT may never have seen them, and that is reported, not held against it;
+so are calls the SUT refused outright (a 4xx to the INVITE) without logging them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Reconciliation:
     logged: int = 0
     matched: int = 0
     unreached: int = 0
+    refused_unlogged: int = 0
     lost: list[str] = field(default_factory=list)
     doubled: list[str] = field(default_factory=list)
     mismatched: list[str] = field(default_factory=list)
@@ -53,6 +55,7 @@ class Reconciliation:
             "logged": self.logged,
             "matched": self.matched,
             "unreached": self.unreached,
+            "refused_unlogged": self.refused_unlogged,
             "clean": self.clean,
             "counts": dict(self.counts),
             "lost": self.lost,
@@ -65,7 +68,8 @@ class Reconciliation:
     def render(self) -> str:
         lines = [
             f"call log: {self.placed} calls placed, {self.logged} in the SUT's log, "
-            f"{self.matched} matched one to one, {self.unreached} never reached the SUT; "
+            f"{self.matched} matched one to one, {self.unreached} never reached the SUT, "
+            f"{self.refused_unlogged} refused by the SUT without a log entry; "
             + ("every call accounted for" if self.clean else "NOT every call accounted for")
         ]
         for kind, label in (("lost", "lost (reached the SUT, not in its log)"),
@@ -95,9 +99,10 @@ def reconcile(records: Sequence[CallRecord], log: Iterable[CallLogEntry]) -> Rec
     for record in records:
         found = by_sip.get(record.sip_call_id, [])
         if not found:
-            if record.reached:
-                result._add("lost", f"{record.sip_call_id} (key {record.key}, SIP status "
-                                    f"{record.status})")  # fmt: skip
+            if record.answered:
+                result._add("lost", f"{record.sip_call_id} (key {record.key}, answered)")
+            elif record.reached:
+                result.refused_unlogged += 1
             else:
                 result.unreached += 1
             continue

@@ -42,6 +42,7 @@ from harness.load.reconcile import Reconciliation, reconcile
 from harness.media.transport import MediaClock, open_endpoints
 from harness.runtime.cleanup import Cleanup
 from harness.sut.events import SutEvent
+from harness.sut.model import Number
 
 Progress = Callable[[str], None]
 
@@ -59,6 +60,7 @@ class LoadOptions:
     profile: LoadProfile
     reports: Path
     target: str = ""  # a SIP URI to call instead of the SUT's load number
+    number: str = ""  # an E.164 number of the SUT to call instead of the load number
     expect: Expect = "agent"
     sut_url: str | None = None
     web: bool = False
@@ -183,6 +185,14 @@ def render(result: LoadResult) -> str:
         line("MOS", [r.mos for r in records], ""),
         f"  cross-talk: {len(result.crosstalk)} call(s)",
     ]
+    reasons: dict[str, int] = {}
+    for record in result.failed:
+        reason = record.failure.split(" on call ")[0].split(": call ")[0]
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        lines.append("failures by reason:")
+        lines.extend(f"  {count} calls: {reason}" for reason, count in
+                     sorted(reasons.items(), key=lambda item: -item[1])[:10])  # fmt: skip
     failures = result.as_dict()["failures"]
     if failures:
         lines.append("failed calls (Call ID, SIP Call-ID: why):")
@@ -367,6 +377,8 @@ async def _open_sut(options: LoadOptions, cleanup: Cleanup, progress: Progress) 
         if agent.sip is None:
             raise RuntimeError("the SUT gave a load agent no SIP credentials")
         await pool.add(f"agent {index + 1}", agent.sip, telephony.registrar(), p.agent_capacity)
+    if options.number:
+        number = Number(id="", e164=options.number, name="asked on the command line")
     return _Sut(telephony.number_uri(number), calls, pool, observation)
 
 
@@ -429,6 +441,7 @@ async def run_load(options: LoadOptions, progress: Progress) -> LoadResult:
     problems += [f"RTP port left open: {e}" for e in open_endpoints()]
     if missing_workers:
         problems += [f"a Locust worker went missing: {text}" for text in missing_workers[:10]]
+    problems += _workers_problems(out / "workers.json", profile, options)
     if not records:
         problems.append("no call was placed (see Locust's output above)")
     if records and not options.web and code not in (0, 1):
@@ -439,6 +452,22 @@ async def run_load(options: LoadOptions, progress: Progress) -> LoadResult:
     (out / "summary.json").write_text(json.dumps(result.as_dict(), indent=2), encoding="utf-8")
     (out / "summary.txt").write_text(render(result) + "\n", encoding="utf-8")
     return result
+
+
+def _workers_problems(path: Path, profile: LoadProfile, options: LoadOptions) -> list[str]:
+    """Workers that went missing or never handed their last records in (master runs only)."""
+    if options.web or (profile.processes < 2 and not options.master):
+        return []
+    if not path.exists():
+        return ["the Locust master wrote no account of its workers (it did not finish the run)"]
+    run = json.loads(path.read_text(encoding="utf-8"))
+    problems = [f"Locust worker {w} went missing during the run: the calls it had up are "
+                "not in the records" for w in run["workers_missing"]]  # fmt: skip
+    wanted = profile.processes if not options.master else options.expect_workers
+    done = len(run["workers_done"])
+    if done < wanted:
+        problems.append(f"{done} of {wanted} Locust workers handed their last records in")
+    return problems
 
 
 def _active_seconds(records: list[CallRecord]) -> float:
