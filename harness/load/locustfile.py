@@ -51,7 +51,7 @@ from harness.load.watermark import MAX_WORKERS
 
 MESSAGE = "callproof_calls"
 DONE = "callproof_done"
-FINISH_TIMEOUT = 60.0  # beyond the stop timeout: workers hand their last records in
+FINISH_TIMEOUT = 10.0  # beyond the stop timeout: workers hand their last records in
 FLUSH_SECONDS = 2.0
 BATCH = 200
 
@@ -230,6 +230,7 @@ def _call_engine(environment: Environment) -> tuple[EngineThread, CallEngine]:
         if _Process.calls is None:
             worker = _worker_index(environment)
             _Process.calls = thread.run(lambda: CallEngine.open(worker), timeout=10)
+            print(f"callproof load: worker {worker} (pid {os.getpid()}) placing calls", flush=True)
             if not _Process.flushing:
                 _Process.flushing = True
                 spawn_later(FLUSH_SECONDS, lambda: _flush_periodically(environment))

@@ -36,7 +36,13 @@ from typing import Any
 
 from harness.benchmarks import stats
 from harness.load.agents import AgentPool
-from harness.load.calls import CallRecord, Expect
+from harness.load.calls import (
+    ANSWER_TIMEOUT,
+    HANGUP_TIMEOUT,
+    VERIFY_TIMEOUT,
+    CallRecord,
+    Expect,
+)
 from harness.load.profile import LoadProfile
 from harness.load.reconcile import Reconciliation, reconcile
 from harness.media.transport import MediaClock, open_endpoints
@@ -46,6 +52,7 @@ from harness.sut.model import Number
 
 Progress = Callable[[str], None]
 
+CALL_BOUND = ANSWER_TIMEOUT + VERIFY_TIMEOUT + 2 * HANGUP_TIMEOUT + 2  # a call beyond its hold
 LOCUST_GRACE = 60.0  # beyond the duration and the longest call: Locust must have ended
 END_TIMEOUT = 15.0  # after Locust: the SUT ends every call it created
 RING_TIME = 10  # seconds each agent of the sequential widget rings
@@ -229,7 +236,7 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
         "-u", str(p.users), "-r", f"{p.spawn_rate:g}", "--callproof-run-time", f"{p.duration:g}",
-        "--stop-timeout", f"{longest + 30:g}",
+        "--stop-timeout", f"{longest + CALL_BOUND:g}",
         "--callproof-target", target, "--callproof-expect", options.expect,
         "--callproof-mix", mix, "--callproof-rate-per-user", f"{p.rate_per_user:.6g}",
         "--callproof-records", str(records),
