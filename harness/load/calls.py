@@ -194,37 +194,33 @@ class CallEngine:
         self, call: OutgoingCall, stream: WatermarkStream, record: CallRecord, answered_at: float,
         hold: float, expect: Expect,
     ) -> None:  # fmt: skip
-        """Wait for this call's far end both ways, then hold; a word of another call ends it."""
+        """Wait for this call's far end both ways, then hold it for its time.
+
+        A word of another call does not end the call early: the other call must get to hear
+        this one's word too, so that both name each other.
+        """
         key = record.key
         wanted = Word("customer", key) if expect == "echo" else Word("agent-hears", key)
         loop = asyncio.get_running_loop()
         proven: asyncio.Future[Any] = loop.create_future()
-        foreign: asyncio.Future[Any] = loop.create_future()
         ended: asyncio.Future[Any] = asyncio.ensure_future(
             call.wait_ended(hold + VERIFY_TIMEOUT + HANGUP_TIMEOUT)
         )
 
         def on_word(word: Word, at: float) -> None:
-            if word.key != key:
-                if not foreign.done():
-                    foreign.set_result(word)
-            elif word == wanted and not proven.done():
+            if word == wanted and not proven.done():
                 proven.set_result(at)
 
         stream.on_word = on_word
         try:
-            await asyncio.wait(
-                {proven, foreign, ended}, timeout=VERIFY_TIMEOUT,
-                return_when=asyncio.FIRST_COMPLETED,
-            )  # fmt: skip
+            await asyncio.wait({proven, ended}, timeout=VERIFY_TIMEOUT,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
             if proven.done():
                 record.two_way_ms = round((proven.result() - answered_at) * 1000, 1)
-                remaining = hold - (self.clock.now() - answered_at)
-                if remaining > 0 and not foreign.done() and not ended.done():
-                    # The call is held for its time; a foreign word or the far end hanging
-                    # up ends the wait at once.
-                    await asyncio.wait({foreign, ended}, timeout=remaining,
-                                       return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+            remaining = hold - (self.clock.now() - answered_at)
+            if remaining > 0 and not ended.done():
+                # The call is held for its time; the far end hanging up ends the wait at once.
+                await asyncio.wait({ended}, timeout=remaining)
         finally:
             stream.on_word = None
             if not ended.done():
