@@ -81,7 +81,7 @@ def test_an_unknown_number_fails_every_call_with_its_call_id_and_why(tmp_path: P
     assert summary["calls"] >= 1 and summary["verified"] == 0
     first = summary["failures"][0]
     assert first["failure"] == "refused: 404 Not Found" and first["sip_call_id"]
-    assert f"calls: refused: 404 Not Found" in done.stdout
+    assert "calls: refused: 404 Not Found" in done.stdout
     assert summary["reconciliation"]["refused_unlogged"] == summary["calls"]
     assert _leftovers(tmp_path) == []
 
