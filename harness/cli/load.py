@@ -53,6 +53,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run one Locust worker joining --master-host")  # fmt: skip
     parser.add_argument("--master-host", metavar="HOST", help="the master a worker joins")
     parser.add_argument("--reports", default="reports", metavar="DIR")
+    bench = parser.add_argument_group("figures (--bench)")
+    bench.add_argument("--bench", action="store_true",
+                       help="measure the README's load figures against a SIPp echo")  # fmt: skip
+    bench.add_argument("--bench-rates", metavar="R,R,...", help="rate steps, calls/s")
+    bench.add_argument("--bench-seconds", type=float, default=12.0, metavar="S",
+                       help="seconds per rate step")  # fmt: skip
+    bench.add_argument("--concurrency", metavar="N,N,...", help="levels of calls up at once")
+    bench.add_argument("--soak", type=float, default=600.0, metavar="S",
+                       help="seconds of the soak at half the best rate (0: none)")  # fmt: skip
+    bench.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
 
 
 def execute(args: argparse.Namespace, extra: list[str]) -> int:
@@ -60,6 +70,8 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
     from harness.load.profile import LoadProfile, ProfileError, load_profile
     from harness.load.run import LoadOptions, render, run_load, worker_command
 
+    if args.bench:
+        return _bench(args)
     if args.worker:
         if not args.master_host:
             raise CliError("--worker needs --master-host", "the address the master listens on")
@@ -94,3 +106,37 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
     result = asyncio.run(run_load(options, progress))
     print(render(result), file=sys.stdout)
     return 0 if result.ok else 1
+
+
+def _numbers(text: str | None, what: str) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise CliError(f"{what}: {text!r} is not a list of numbers", "e.g. 10,20,40") from None
+    if not values or any(v <= 0 for v in values) or values != sorted(values):
+        raise CliError(f"{what}: {text!r} must be positive and rising", "e.g. 10,20,40")
+    return values
+
+
+def _bench(args: argparse.Namespace) -> int:
+    """Measure the load figures; print them (and write them as JSON with --json)."""
+    import json
+
+    from harness.load.figures import CONCURRENCY, RATES, bench_load, render_figures
+
+    rates = _numbers(args.bench_rates, "--bench-rates") or list(RATES)
+    levels = [int(v) for v in (_numbers(args.concurrency, "--concurrency") or CONCURRENCY)]
+    if args.soak < 0 or args.bench_seconds < 4:
+        raise CliError("--soak must be >= 0 and --bench-seconds >= 4", "see --help")
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    figures = asyncio.run(bench_load(progress, rates=rates, soak=args.soak,
+                                     concurrency=levels, seconds=args.bench_seconds))  # fmt: skip
+    print(render_figures(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
+    return 0

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from harness.load.calls import (
     Expect,
 )
 from harness.load.watermark import MAX_WORKERS
+from harness.media.transport import open_endpoints
 
 MESSAGE = "callproof_calls"
 DONE = "callproof_done"
@@ -71,6 +73,8 @@ class _Process:
     done: list[dict[str, Any]] = []
     all_done = Event()
     expected = 0
+    rss_at_start: int | None = None
+    cpu_at_start: float | None = None
 
 
 @events.init_command_line_parser.add_listener
@@ -94,6 +98,17 @@ def _options(environment: Environment) -> Any:
     if options is None:
         raise RuntimeError("the callproof Locust file runs from the locust command line")
     return options
+
+
+def _rss_kib() -> int | None:
+    """This process's resident memory now (Linux), to compare with its peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def _worker_index(environment: Environment) -> int:
@@ -206,7 +221,15 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
     _flush(environment)
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
-        runner.send_message(DONE, {"worker": _worker_index(environment), "pid": os.getpid()})
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        runner.send_message(DONE, {
+            "worker": _worker_index(environment), "pid": os.getpid(),
+            "max_rss_kib": usage.ru_maxrss, "rss_kib": _rss_kib(),
+            "rss_at_start_kib": _Process.rss_at_start,
+            "cpu_at_start": _Process.cpu_at_start,
+            "cpu_at_end": usage.ru_utime + usage.ru_stime,
+            "open_rtp_ports": len(open_endpoints()),
+        })  # fmt: skip
         if _options(environment).callproof_run_time > 0:
             # A timed run is over for this worker: it leaves now rather than idle through
             # Locust's stop timeout waiting for a next test that will not come.
@@ -230,6 +253,9 @@ def _call_engine(environment: Environment) -> tuple[EngineThread, CallEngine]:
         if _Process.calls is None:
             worker = _worker_index(environment)
             _Process.calls = thread.run(lambda: CallEngine.open(worker), timeout=10)
+            _Process.rss_at_start = _rss_kib()
+            start = resource.getrusage(resource.RUSAGE_SELF)
+            _Process.cpu_at_start = start.ru_utime + start.ru_stime
             print(f"callproof load: worker {worker} (pid {os.getpid()}) placing calls", flush=True)
             if not _Process.flushing:
                 _Process.flushing = True

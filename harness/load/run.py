@@ -78,6 +78,7 @@ class LoadOptions:
     expect_workers: int = 1
     locust_args: list[str] = field(default_factory=list)
     quiet: bool = False
+    fork_workers: bool = False  # Locust workers even for one process (their CPU is reported)
 
 
 @dataclass
@@ -251,7 +252,7 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
         command += ["--master", "--master-bind-host", options.master_bind,
                     "--master-bind-port", str(options.master_port),
                     "--expect-workers", str(options.expect_workers)]  # fmt: skip
-    elif p.processes > 1:
+    elif p.processes > 1 or options.fork_workers:
         command += ["--processes", str(p.processes)]
     return command + options.locust_args
 
@@ -463,7 +464,7 @@ async def run_load(options: LoadOptions, progress: Progress) -> LoadResult:
 
 def _workers_problems(path: Path, profile: LoadProfile, options: LoadOptions) -> list[str]:
     """Workers that went missing or never handed their last records in (master runs only)."""
-    if options.web or (profile.processes < 2 and not options.master):
+    if options.web or (profile.processes < 2 and not options.master and not options.fork_workers):
         return []
     if not path.exists():
         return ["the Locust master wrote no account of its workers (it did not finish the run)"]
