@@ -34,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agent-capacity", type=int, metavar="N",
                         help="calls one agent's phone takes at once")  # fmt: skip
     parser.add_argument("--mix", metavar="KINDS", help="name:weight:hold[,...], e.g. short:3:2")
+    parser.add_argument("--sut", default="reference", metavar="NAME",
+                        help="'reference' or an adapter (package.module:factory) that declares "
+                        "load_allowed = True")  # fmt: skip
     parser.add_argument("--sut-url", metavar="URL", help="a reference already running")
     parser.add_argument("--number", metavar="E164",
                         help="call this number of the SUT instead of the load number")  # fmt: skip
@@ -91,10 +94,18 @@ def execute(args: argparse.Namespace, extra: list[str]) -> int:
         profile.check(agents_needed=not args.target)
     except ProfileError as exc:
         raise CliError(str(exc), "see `callproof load --help` and README's Load testing") from None
+    if args.sut != "reference" and not args.target:
+        from harness.load.run import LoadNotAllowed, load_adapter
+        from harness.sut.loader import AdapterNotFound
+
+        try:
+            load_adapter(args.sut)
+        except (AdapterNotFound, LoadNotAllowed) as exc:
+            raise CliError(str(exc), "use --sut reference, or an adapter allowing load") from None
     options = LoadOptions(
         profile=profile, reports=Path(args.reports), target=args.target or "",
         expect="echo" if args.echo else "agent", sut_url=args.sut_url, web=args.web,
-        number=args.number or "",
+        number=args.number or "", sut=args.sut,
         web_port=args.web_port, master=args.master, master_bind=args.master_bind,
         master_port=args.master_port, expect_workers=args.expect_workers, locust_args=extra,
     )  # fmt: skip
@@ -124,12 +135,15 @@ def _bench(args: argparse.Namespace) -> int:
     """Measure the load figures; print them (and write them as JSON with --json)."""
     import json
 
+    from harness.cli.setup import ensure_debian_tools
     from harness.load.figures import CONCURRENCY, RATES, bench_load, render_figures
 
     rates = _numbers(args.bench_rates, "--bench-rates") or list(RATES)
     levels = [int(v) for v in (_numbers(args.concurrency, "--concurrency") or CONCURRENCY)]
     if args.soak < 0 or args.bench_seconds < 4:
         raise CliError("--soak must be >= 0 and --bench-seconds >= 4", "see --help")
+
+    ensure_debian_tools("load-bench")
 
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)

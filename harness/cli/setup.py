@@ -45,6 +45,7 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
 NEEDS: dict[str, tuple[str, ...]] = {
     "run": ("chromium",),
     "test": ("sipp", "baresip", "kamailio", "tshark", "chromium"),
+    "load-bench": ("sipp",),  # `callproof load --bench`: SIPp echoes, and is the generator compared
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}

@@ -70,6 +70,7 @@ class LoadOptions:
     number: str = ""  # an E.164 number of the SUT to call instead of the load number
     expect: Expect = "agent"
     sut_url: str | None = None
+    sut: str = "reference"  # or a vendor's adapter as package.module:factory
     web: bool = False
     web_port: int = 8089
     master: bool = False
@@ -360,10 +361,16 @@ async def _open_sut(options: LoadOptions, cleanup: Cleanup, progress: Progress) 
     from harness.runtime.ids import ScenarioIds
     from harness.sut.reference_adapter import ReferenceAdapter
 
-    adapter = ReferenceAdapter(options.sut_url)
-    progress("starting the reference" if options.sut_url is None
-             else f"joining the reference at {options.sut_url}")  # fmt: skip
-    await start_reference(adapter, cleanup)
+    adapter: Any
+    if options.sut == "reference":
+        adapter = ReferenceAdapter(options.sut_url)
+        progress("starting the reference" if options.sut_url is None
+                 else f"joining the reference at {options.sut_url}")  # fmt: skip
+        await start_reference(adapter, cleanup)
+    else:
+        adapter = load_adapter(options.sut)()
+        cleanup.push("the SUT adapter", adapter.stop)
+        await adapter.start()
     ids = ScenarioIds()
     tenant = await adapter.open_tenant(f"load {ids.prefix}")
     cleanup.push("the load account", tenant.close)
@@ -388,6 +395,27 @@ async def _open_sut(options: LoadOptions, cleanup: Cleanup, progress: Progress) 
     if options.number:
         number = Number(id="", e164=options.number, name="asked on the command line")
     return _Sut(telephony.number_uri(number), calls, pool, observation)
+
+
+class LoadNotAllowed(RuntimeError):
+    """The SUT's adapter does not declare that load may be run against it."""
+
+
+def load_adapter(spec: str) -> Any:
+    """The adapter factory ``spec``, refused unless it declares ``load_allowed = True``.
+
+    A load run can take a platform down: only an adapter whose author says it may be loaded
+    (a test platform, not production) is used. The reference always may.
+    """
+    from harness.sut.loader import resolve
+
+    factory = resolve(spec)
+    if getattr(factory, "load_allowed", False) is not True:
+        raise LoadNotAllowed(
+            f"the SUT adapter {spec} does not declare load_allowed = True; a load run is only "
+            "made against a platform whose adapter says it may be loaded"
+        )
+    return factory
 
 
 def _prepare_reports(reports: Path) -> Path:

@@ -121,6 +121,8 @@ def test_a_worker_killed_mid_run_is_reported_and_nothing_is_left_behind(tmp_path
     (("--rate", "10000"), "rate: 10000 calls/s is impossible with 1 process(es)"),
     (("--mix", "short:1"), "mix: 'short:1' is not name:weight:hold"),
     (("--target", "sip:x@127.0.0.1"), "--target calls a SIP URI with no agents behind it"),
+    (("--sut", "harness.sut.reference_adapter:ReferenceAdapter"),
+     "does not declare load_allowed = True"),
 ])  # fmt: skip
 def test_bad_input_is_refused_before_anything_starts(
     tmp_path: Path, args: tuple[str, ...], message: str
