@@ -1,7 +1,11 @@
 """``callproof load --bench``: the load figures of the README, measured again with one command.
 
-Everything calls one SIPp UAS that echoes the RTP (``-sn uas -rtp_echo``), so the far end is
-the same for both generators and the reference's own capacity is out of the picture:
+Everything calls SIPp UAS that echo the RTP (``-sn uas -rtp_echo``), so the far end is the
+same for both generators and the reference's own capacity is out of the picture. A SIPp UAS
+echoes every call through one media socket; on a busy machine its echo thread falls behind and
+that socket's kernel buffer overflows, which the calls see as loss. The harness's calls are
+therefore spread over `ECHOES` of them, and each step reports the datagrams their media
+sockets dropped (``/proc/net/udp``), so a loss at the far end is told from one of ours:
 
 - *scaling*: the harness (``callproof load --target … --echo``, every call verified by its
   watermark) at rising rate steps with 1 worker process, then with 2; a step holds when no call
@@ -47,6 +51,7 @@ CONCURRENCY = (200, 400, 600, 800, 1000, 1200)
 CONCURRENCY_HOLD = 20.0
 LOSS_LIMIT = 1.0
 MEMORY_BOUND_KIB = 64 * 1024  # growth of a worker's resident memory over a soak
+ECHOES = 4
 SIPP_SCENARIO = "uac-rtp-loop.xml"
 SIPP_STREAM = "stream.pcmu"
 
@@ -64,6 +69,7 @@ class Step:
     seconds: float
     load_average: float
     loss_max: float | None = None
+    far_end_drops: int | None = None  # datagrams the echoing UAS's media sockets dropped
 
     @property
     def cores(self) -> float | None:
@@ -86,6 +92,7 @@ class Step:
             self.generator, f"{self.rate:g}", str(self.calls), str(self.failed),
             stats.number(self.achieved), stats.number(self.cores, 2),
             stats.number(self.per_core), f"{self.load_average:.2f}",
+            "—" if self.far_end_drops is None else str(self.far_end_drops),
             "held" if self.holds else "did not hold",
         ]  # fmt: skip
 
@@ -93,6 +100,21 @@ class Step:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def udp_drops(ports: Sequence[int]) -> int:
+    """Datagrams the kernel dropped at the UDP sockets bound to ``ports`` on 127.0.0.1."""
+    wanted = {f"0100007F:{port:04X}" for port in ports}
+    dropped = 0
+    try:
+        lines = Path("/proc/net/udp").read_text().splitlines()[1:]
+    except OSError:
+        return 0
+    for line in lines:
+        fields = line.split()
+        if len(fields) > 12 and fields[1] in wanted:
+            dropped += int(fields[-1])
+    return dropped
 
 
 def _workers_cpu(path: Path) -> float:
@@ -118,24 +140,26 @@ def _after_ramp_rate(result: LoadResult, ramp: float, duration: float) -> float 
 
 async def harness_step(
     workdir: Path, uri: str, rate: float, processes: int, *, seconds: float = STEP_SECONDS,
-    hold: float = HOLD, progress: Progress,
+    hold: float = HOLD, progress: Progress, media_ports: Sequence[int] = (),
 ) -> tuple[Step, LoadResult]:  # fmt: skip
     profile = LoadProfile(rate=rate, duration=seconds, ramp=RAMP, processes=processes,
                           mix=(CallKind("bench", 1.0, hold),))  # fmt: skip
     options = LoadOptions(profile=profile, reports=workdir / f"h{processes}-{rate:g}",
                           target=uri, expect="echo", fork_workers=True)  # fmt: skip
+    drops = udp_drops(media_ports)
     result = await run_load(options, lambda _: None)
+    drops = udp_drops(media_ports) - drops
     cpu = _workers_cpu(result.reports / "workers.json")
     loss = stats.Summary.of(r.loss_percent for r in result.records)
     step = Step(f"harness x{processes}", rate, len(result.records), len(result.failed),
                 _after_ramp_rate(result, RAMP, seconds), cpu, result.seconds,
-                os.getloadavg()[0], loss.max)  # fmt: skip
+                os.getloadavg()[0], loss.max, drops if media_ports else None)  # fmt: skip
     if step.failed:
         reasons = sorted({r.failure.split(": call ")[0] for r in result.failed})
         progress(f"    failures: {'; '.join(reasons)[:300]}")
     progress(f"  harness, {processes} worker(s), {rate:g} calls/s: {step.calls} calls, "
              f"{step.failed} failed, {stats.number(step.achieved)} achieved, "
-             f"{stats.number(step.cores, 2)} cores")  # fmt: skip
+             f"{stats.number(step.cores, 2)} cores, {drops} dropped at the far end")  # fmt: skip
     return step, result
 
 
@@ -214,18 +238,25 @@ async def bench_load(
     figures: dict[str, Any] = {"started": time.time(), "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="callproof-load-bench-") as tmp:
         workdir = Path(tmp)
-        uas = SippLoad("uas", workdir / "uas", calls=10**7, rtp_echo=True, recv_timeout=None,
-                       time_limit=6 * 3600)  # fmt: skip
-        await uas.start()
+        echoes = [
+            SippLoad("uas", workdir / f"uas-{i}", calls=10**7, rtp_echo=True,
+                     recv_timeout=None, time_limit=6 * 3600)
+            for i in range(ECHOES)
+        ]  # fmt: skip
         try:
-            uri = f"sip:bench@{uas.host}:{uas.sip_port}"
+            for echo in echoes:
+                await echo.start()
+            uas = echoes[0]
+            uri = ",".join(f"sip:bench@{e.host}:{e.sip_port}" for e in echoes)
+            ports = [e.sipp.media_port for e in echoes]
             steps: dict[str, list[Step]] = {}
             for processes in (1, 2):
                 progress(f"harness with {processes} worker process(es), every call verified:")
 
                 async def harness(rate: float, n: int = processes) -> Step:
-                    return (await harness_step(workdir, uri, rate, n, seconds=seconds,
-                                               progress=progress))[0]  # fmt: skip
+                    step, _ = await harness_step(workdir, uri, rate, n, seconds=seconds,
+                                                 progress=progress, media_ports=ports)  # fmt: skip
+                    return step
 
                 steps[f"harness x{processes}"] = await ramp_up(harness, rates)
             progress("SIPp UAC with RTP (rtp_stream), nothing verified:")
@@ -250,18 +281,19 @@ async def bench_load(
             figures["per_core"] = {"harness": harness_core, "sipp": sipp_core,
                                    "ratio": harness_core / sipp_core
                                    if harness_core and sipp_core else None}  # fmt: skip
-            figures["concurrency"] = await _concurrency(workdir, uri, concurrency, progress)
+            figures["concurrency"] = await _concurrency(workdir, uri, concurrency, progress, ports)
             half = (two.rate if two else (one.rate if one else rates[0])) / 2
             if soak > 0:
-                figures["soak"] = await _soak(workdir, uri, half, soak, progress)
+                figures["soak"] = await _soak(workdir, uri, half, soak, progress, ports)
         finally:
-            await uas.stop()
+            for echo in echoes:
+                await echo.stop()
     figures["load_average_end"] = os.getloadavg()
     return figures
 
 
 async def _concurrency(
-    workdir: Path, uri: str, levels: Sequence[int], progress: Progress
+    workdir: Path, uri: str, levels: Sequence[int], progress: Progress, ports: Sequence[int]
 ) -> dict[str, Any]:
     progress(f"concurrency, 2 workers, calls of {CONCURRENCY_HOLD:g} s:")
     held = 0
@@ -269,11 +301,13 @@ async def _concurrency(
     for level in levels:
         rate = level / (CONCURRENCY_HOLD + 1.0)
         step, _ = await harness_step(workdir, uri, rate, 2, seconds=CONCURRENCY_HOLD + 10,
-                                          hold=CONCURRENCY_HOLD, progress=progress)  # fmt: skip
+                                          hold=CONCURRENCY_HOLD, progress=progress,
+                                          media_ports=ports)  # fmt: skip
         loss = step.loss_max if step.loss_max is not None else 100.0
         ok = step.calls > 0 and step.failed == 0 and loss < LOSS_LIMIT
         observed.append({"level": level, "rate": rate, "calls": step.calls,
                          "failed": step.failed, "loss_max": step.loss_max, "ok": ok,
+                         "far_end_drops": step.far_end_drops,
                          "load_average": step.load_average})  # fmt: skip
         if not ok:
             break
@@ -282,10 +316,12 @@ async def _concurrency(
 
 
 async def _soak(
-    workdir: Path, uri: str, rate: float, seconds: float, progress: Progress
-) -> dict[str, Any]:
+    workdir: Path, uri: str, rate: float, seconds: float, progress: Progress,
+    ports: Sequence[int],
+) -> dict[str, Any]:  # fmt: skip
     progress(f"soak: {rate:g} calls/s for {seconds:g} s, 2 workers:")
-    step, result = await harness_step(workdir, uri, rate, 2, seconds=seconds, progress=progress)
+    step, result = await harness_step(workdir, uri, rate, 2, seconds=seconds, progress=progress,
+                                      media_ports=ports)  # fmt: skip
     workers_path = result.reports / "workers.json"
     workers = json.loads(workers_path.read_text()) if workers_path.exists() else {}
     growth = [
@@ -298,15 +334,16 @@ async def _soak(
         "memory_growth_kib": growth, "memory_bound_kib": MEMORY_BOUND_KIB,
         "memory_within_bound": bool(growth) and max(growth) <= MEMORY_BOUND_KIB,
         "open_rtp_ports": open_ports, "problems": result.problems,
+        "far_end_drops": step.far_end_drops,
         "load_average": step.load_average, "workers": workers.get("workers_done", []),
     }  # fmt: skip
 
 
 def render_figures(figures: dict[str, Any]) -> str:
     header = ["generator", "asked/s", "calls", "failed", "achieved/s", "cores", "calls/s/core",
-              "load avg", "step"]  # fmt: skip
+              "load avg", "far-end drops", "step"]  # fmt: skip
     lines = ["load figures (far end: sipp -sn uas -rtp_echo)", "",
-             stats.table(header, figures.get("rows", []), "lrrrrrrrl"), ""]  # fmt: skip
+             stats.table(header, figures.get("rows", []), "lrrrrrrrrl"), ""]  # fmt: skip
     b = figures.get("best", {})
     for name in ("harness x1", "harness x2", "sipp rtp"):
         step = b.get(name)

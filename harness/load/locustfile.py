@@ -80,7 +80,8 @@ class _Process:
 @events.init_command_line_parser.add_listener
 def _arguments(parser: Any) -> None:
     group = parser.add_argument_group("callproof")
-    group.add_argument("--callproof-target", default="", help="SIP URI the calls dial")
+    group.add_argument("--callproof-target", default="",
+                       help="SIP URI(s) the calls dial, comma-separated")  # fmt: skip
     group.add_argument("--callproof-expect", default="agent", choices=("agent", "echo"),
                        help="who answers: harness agents, or a UAS echoing the RTP")  # fmt: skip
     group.add_argument("--callproof-mix", default='[{"name": "call", "weight": 1, "hold": 3}]',
@@ -268,7 +269,7 @@ class Customer(User):
 
     def on_start(self) -> None:
         options = _options(self.environment)
-        self.target: str = options.callproof_target
+        self.targets: list[str] = [t for t in options.callproof_target.split(",") if t]
         self.expect: Expect = options.callproof_expect
         self.kinds = [(k["name"], float(k["weight"]), float(k["hold"]))
                       for k in json.loads(options.callproof_mix)]  # fmt: skip
@@ -290,7 +291,7 @@ class Customer(User):
             self.first_wait = 0.0
         name, _, hold = self.random.choices(self.kinds, [k[1] for k in self.kinds])[0]
         bound = ANSWER_TIMEOUT + VERIFY_TIMEOUT + hold + 2 * HANGUP_TIMEOUT + 5
-        calls, target, expect = self.calls, self.target, self.expect
+        calls, target, expect = self.calls, self.random.choice(self.targets), self.expect
         record: CallRecord = self.thread.run(
             lambda: calls.call(target, name, hold, expect), timeout=bound
         )
