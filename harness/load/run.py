@@ -455,9 +455,18 @@ async def run_load(options: LoadOptions, progress: Progress) -> LoadResult:
         limit = profile.duration + max(k.hold for k in profile.mix) + LOCUST_GRACE
         if options.web:
             limit = 7 * 24 * 3600.0  # the user ends an interactive run (Ctrl-C)
-        code = await run_process(command, limit, progress, watch)
-        if code is None:
-            problems.append(f"Locust did not end within {limit:g} s and was stopped")
+        try:
+            code = await run_process(command, limit, progress, watch)
+            if code is None:
+                problems.append(f"Locust did not end within {limit:g} s and was stopped")
+        except asyncio.CancelledError:
+            # Ctrl-C (the way an interactive run ends): Locust has been stopped; what it did
+            # is still reconciled and reported.
+            task = asyncio.current_task()
+            if task is None or task.uncancel() > 0:
+                raise
+            code = None
+            notes.append("the run was ended by Ctrl-C; calls up at that moment have no record")
         seconds = time.monotonic() - started
         records = read_records(records_path)
         reconciliation = None
@@ -480,7 +489,7 @@ async def run_load(options: LoadOptions, progress: Progress) -> LoadResult:
     problems += _workers_problems(out / "workers.json", profile, options)
     if not records:
         problems.append("no call was placed (see Locust's output above)")
-    if records and not options.web and code not in (0, 1):
+    if records and not options.web and code is not None and code not in (0, 1):
         problems.append(f"Locust exited with code {code}")
     seconds = _active_seconds(records) or seconds
     result = LoadResult(profile, records, seconds, code, reconciliation, agents, problems, notes,
