@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 
 from harness.load.calls import CallEngine, CallRecord
+from harness.load.watermark import WatermarkStream, Word, key_from_number
+from harness.media.transport import MediaClock, RtpEndpoint
 from harness.sip import sdp
 from harness.sip.transport import IncomingCall, SipEndpoint
 
@@ -59,3 +61,39 @@ def test_each_call_hearing_itself_back_is_verified() -> None:
     records = asyncio.run(_two_calls(cross=False))
     assert [r.failure for r in records] == ["", ""]
     assert all(r.two_way_ms is not None and r.loss_percent == 0 for r in records)
+
+
+async def _one_way_call() -> CallRecord:
+    """A far end that sends this call's agent word but never confirms hearing the customer."""
+    engine = await CallEngine.open(0)
+    uas = await SipEndpoint.open("127.0.0.1", 0, listen_tcp=False)
+    clock = MediaClock()
+    legs: list[RtpEndpoint] = []
+
+    async def answer(call: IncomingCall) -> None:
+        key = key_from_number(str(call.request.from_.uri))
+        assert key is not None
+        rtp = await RtpEndpoint.open(WatermarkStream(Word("agent", key)), clock)
+        legs.append(rtp)
+        offer = sdp.SessionDescription.parse(call.remote_sdp or b"")
+        call.answer(bytes(sdp.make_answer(offer, *rtp.local_address)))
+        rtp.set_remote(*sdp.remote_rtp_address(offer))
+        rtp.start_sending()
+
+    tasks: list[asyncio.Task[None]] = []
+    uas.on_invite = lambda call: tasks.append(asyncio.ensure_future(answer(call)))
+    try:
+        host, port = uas.local_address
+        return await engine.call(f"sip:load@{host}:{port}", "one-way", HOLD, "agent")
+    finally:
+        await engine.close()
+        for rtp in legs:
+            rtp.close()
+        await uas.close()
+        clock.close()
+
+
+def test_a_far_end_that_never_confirms_hearing_the_customer_is_one_way_audio() -> None:
+    record = asyncio.run(_one_way_call())
+    assert record.audio_ms is not None and record.two_way_ms is None
+    assert record.failure.startswith("one-way audio: the customer hears its call's far end")
