@@ -35,7 +35,7 @@ from harness.sip.transport import OutgoingCall, SipEndpoint
 Expect = Literal["agent", "echo"]
 
 ANSWER_TIMEOUT = 10.0  # dial to final response, ringing included
-VERIFY_TIMEOUT = 3.0  # answer to both directions verified: two words of 420 ms and the way back
+VERIFY_TIMEOUT = 4.0  # answer to both directions proven: up to two words each way (4 x 480 ms)
 HANGUP_TIMEOUT = 5.0
 LOSS_LIMIT = 1.0  # percent of the packets expected
 MIN_HOLD = 1.5  # seconds: less cannot carry a word both ways and the confirmation back

@@ -8,13 +8,17 @@ repeating word ``mark, d1 .. d6``:
 - the mark says who speaks: the customer (`CUSTOMER`), the agent (`AGENT`), or the agent who
   already hears this call's customer (`AGENT_HEARS`: the agent's confirmation travels back in
   band, so the customer learns that both directions carry this call);
-- six base-7 digits (tones 3 to 9) spell the key, one of 7**6 = 117,649.
+- six base-7 digits (tones 3 to 9) spell the key, one of 7**6 = 117,649;
+- a check digit (the digits weighted by their position, modulo 7) catches a word garbled on
+  the way: a digit lost and another doubled, two digits swapped, one changed.
 
 Every signature sits on the 50 Hz grid, so each tone's 20 ms frame repeats the same octets and
 the stream's per-payload analysis cache keeps detection cheap. A receiver reads symbols from
 runs of frames holding exactly one tone (a run of ``n`` frames is ``round(n / 3)`` symbols, so
 equal neighbouring digits and a frame shifted by a mixer are both read right) and decodes a
-word once it has seen a mark, six digits and the next mark.
+word once it has seen a mark, six digits, a check digit that matches and the next mark. A word
+of another call counts as heard (cross-talk) only once it has been read twice: a word read once
+could still be a coincidence of a sender falling behind and skipping frames.
 
 Keys come from (worker, sequence number) through a bijection modulo 7**6, so consecutive calls
 get unrelated-looking keys and a key heard on the wrong call names the call it came from
@@ -57,7 +61,9 @@ MARKS: dict[Speaker, Signature] = {
 DIGIT_TONES: tuple[Signature, ...] = SIGNATURES[3 : 3 + BASE]
 _SPEAKER_OF = {tone: speaker for speaker, tone in MARKS.items()}
 _DIGIT_OF = {tone: digit for digit, tone in enumerate(DIGIT_TONES)}
-_KEEP_SYMBOLS = 3 * (DIGITS + 1)
+_WORD = DIGITS + 2  # mark, digits, check digit
+_KEEP_SYMBOLS = 3 * _WORD
+FOREIGN_READS = 2  # reads of another call's word before it counts as heard
 
 
 def key_for(worker: int, sequence: int) -> int:
@@ -108,8 +114,15 @@ def symbols(word: Word) -> tuple[Signature, ...]:
     rest = word.key
     for _ in range(DIGITS):
         rest, digit = divmod(rest, BASE)
-        digits.append(DIGIT_TONES[digit])
-    return (MARKS[word.speaker], *reversed(digits))
+        digits.append(digit)
+    digits.reverse()
+    tones = [DIGIT_TONES[d] for d in (*digits, check_digit(digits))]
+    return (MARKS[word.speaker], *tones)
+
+
+def check_digit(digits: list[int]) -> int:
+    """Position-weighted sum modulo 7: a changed digit or two swapped neighbours change it."""
+    return sum((index + 1) * digit for index, digit in enumerate(digits)) % BASE
 
 
 @dataclass
@@ -120,6 +133,8 @@ class WatermarkReader:
     """Arrival of the first frame holding any signature."""
     words: dict[Word, float] = field(default_factory=dict)
     """Every word read, with when it was first read completely."""
+    reads: dict[Word, int] = field(default_factory=dict)
+    """How many times each word was read."""
     mixed_frames: int = 0
     """Frames holding two tones or more for a whole symbol: two calls' audio mixed."""
     _symbols: list[Signature] = field(default_factory=list)
@@ -155,18 +170,24 @@ class WatermarkReader:
         return self._decode(at) if count and self._tone in _SPEAKER_OF else None
 
     def _decode(self, at: float) -> Word | None:
-        """A word ends where a mark follows a mark and six digits."""
-        tail = self._symbols[-(DIGITS + 2) :]
-        if len(tail) < DIGITS + 2 or tail[0] not in _SPEAKER_OF:
+        """A word ends where a mark follows a mark, six digits and their check digit."""
+        tail = self._symbols[-(_WORD + 1) :]
+        if len(tail) < _WORD + 1 or tail[0] not in _SPEAKER_OF:
             return None
-        key = 0
+        digits = []
         for tone in tail[1:-1]:
             digit = _DIGIT_OF.get(tone)
             if digit is None:
                 return None
+            digits.append(digit)
+        if check_digit(digits[:-1]) != digits[-1]:
+            return None
+        key = 0
+        for digit in digits[:-1]:
             key = key * BASE + digit
         word = Word(_SPEAKER_OF[tail[0]], key)
         self.words.setdefault(word, at)
+        self.reads[word] = self.reads.get(word, 0) + 1
         return word
 
     def heard(self, speaker: Speaker, key: int) -> float | None:
@@ -174,8 +195,8 @@ class WatermarkReader:
         return self.words.get(Word(speaker, key))
 
     def others(self, key: int) -> list[Word]:
-        """Words of any call but ``key`` read so far."""
-        return [word for word in self.words if word.key != key]
+        """Words of any call but ``key`` read at least `FOREIGN_READS` times so far."""
+        return [w for w, n in self.reads.items() if w.key != key and n >= FOREIGN_READS]
 
 
 class WatermarkStream(MediaStream):

@@ -5,17 +5,20 @@ from __future__ import annotations
 import pytest
 
 from harness.load.watermark import (
+    DIGIT_TONES,
     KEYS,
     SYMBOL_FRAMES,
     WatermarkReader,
     WatermarkStream,
     Word,
     caller_number,
+    check_digit,
     key_for,
     key_from_number,
     origin,
     symbols,
 )
+from harness.media.tones import Signature
 
 FRAME = 0.02
 
@@ -66,7 +69,10 @@ def test_another_calls_word_is_read_as_that_call() -> None:
         WatermarkStream(Word("agent", theirs)),
         WatermarkStream(Word("customer", mine)),
     )
-    _through(sender, receiver, 1.0)
+    _through(sender, receiver, 0.6)  # one word read: not yet enough to call it cross-talk
+    assert receiver.reader.reads == {Word("agent", theirs): 1}
+    assert receiver.reader.others(mine) == []
+    _through(sender, receiver, 1.2)
     assert receiver.reader.heard("agent", mine) is None
     assert receiver.reader.others(mine) == [Word("agent", theirs)]
 
@@ -77,7 +83,7 @@ def test_the_agent_can_switch_to_its_confirmation() -> None:
     _through(sender, receiver, 0.6)
     sender.say(Word("agent-hears", 99))
     t = 0.6
-    while t < 1.6:
+    while t < 2.0:
         for packet in sender.produce(t):
             receiver.receive(packet, t)
         t += FRAME
@@ -92,7 +98,8 @@ def test_silence_reads_nothing_and_two_words_at_once_count_as_mixed() -> None:
     assert reader.words == {} and reader.first_audio_at is None
     a, b = symbols(Word("customer", 1)), symbols(Word("customer", 2))
     for i in range(60):
-        reader.frame(frozenset({a[i // SYMBOL_FRAMES % 7], b[(i // SYMBOL_FRAMES + 3) % 7]}), i)
+        n = len(a)
+        reader.frame(frozenset({a[i // SYMBOL_FRAMES % n], b[(i // SYMBOL_FRAMES + 3) % n]}), i)
     assert reader.mixed_frames > 0
 
 
@@ -101,3 +108,23 @@ def test_a_key_out_of_range_is_refused() -> None:
         symbols(Word("customer", KEYS))
     with pytest.raises(ValueError, match="worker"):
         key_for(16, 0)
+
+
+def _feed(reader: WatermarkReader, tones: list[Signature], frames: int = SYMBOL_FRAMES) -> None:
+    for index, tone in enumerate(tones):
+        for f in range(frames):
+            reader.frame(frozenset({tone}), (index * frames + f) * FRAME)
+
+
+def test_a_garbled_word_fails_its_check_digit_and_is_not_read() -> None:
+    word = list(symbols(Word("customer", key_for(2, 40))))
+    assert check_digit([0, 0, 0, 0, 0, 1]) != check_digit([0, 0, 0, 0, 1, 0])
+    # A digit lost and its neighbour doubled keeps the length of a word but not its check.
+    garbled = [word[0], word[1], word[1], word[3], word[4], word[5], word[6], word[7]]
+    if garbled == word:
+        garbled[2] = DIGIT_TONES[(DIGIT_TONES.index(word[2]) + 1) % 7]
+    reader = WatermarkReader()
+    _feed(reader, garbled * 3)
+    assert reader.words == {}
+    _feed(reader, word * 3)
+    assert set(reader.words) == {Word("customer", key_for(2, 40))}
