@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     bench.add_argument("--bench", action="store_true",
                        help="measure the README's load figures against a SIPp echo")  # fmt: skip
     bench.add_argument("--bench-rates", metavar="R,R,...", help="rate steps, calls/s")
-    bench.add_argument("--bench-seconds", type=float, default=12.0, metavar="S",
+    bench.add_argument("--bench-seconds", type=float, default=20.0, metavar="S",
                        help="seconds per rate step")  # fmt: skip
     bench.add_argument("--concurrency", metavar="N,N,...", help="levels of calls up at once")
     bench.add_argument("--soak", type=float, default=600.0, metavar="S",

@@ -44,7 +44,7 @@ Progress = Callable[[str], None]
 
 RATES = (10.0, 20.0, 40.0, 60.0, 80.0, 100.0, 130.0, 160.0)
 HOLD = 2.0
-STEP_SECONDS = 12.0
+STEP_SECONDS = 20.0
 RAMP = 2.0
 HOLDS_SHARE = 0.9  # of the rate asked, achieved after the ramp
 CONCURRENCY = (200, 400, 600, 800, 1000, 1200)
@@ -129,13 +129,19 @@ def _workers_cpu(path: Path) -> float:
                if w.get("cpu_at_start") is not None)  # fmt: skip
 
 
-def _after_ramp_rate(result: LoadResult, ramp: float, duration: float) -> float | None:
-    records = [r for r in result.records if r.verified]
-    if not result.records:
+def _steady_rate(result: LoadResult) -> float | None:
+    """Verified calls per second once every user is calling: after the ramp and one pacing
+    interval (each user starts at a random point of its interval), up to the last dial."""
+    if len(result.records) < 2:
         return None
-    start = min(r.started_at for r in result.records) + ramp
-    counted = [r for r in records if start <= r.started_at < start + duration - ramp]
-    return len(counted) / (duration - ramp) if duration > ramp else None
+    profile = result.profile
+    settle = profile.ramp + 1.0 / profile.rate_per_user
+    start = min(r.started_at for r in result.records) + settle
+    end = max(r.started_at for r in result.records)
+    if end - start < 2.0:
+        return None
+    counted = [r for r in result.records if r.verified and start <= r.started_at <= end]
+    return len(counted) / (end - start)
 
 
 async def harness_step(
@@ -152,7 +158,7 @@ async def harness_step(
     cpu = _workers_cpu(result.reports / "workers.json")
     loss = stats.Summary.of(r.loss_percent for r in result.records)
     step = Step(f"harness x{processes}", rate, len(result.records), len(result.failed),
-                _after_ramp_rate(result, RAMP, seconds), cpu, result.seconds,
+                _steady_rate(result), cpu, result.seconds,
                 os.getloadavg()[0], loss.max, drops if media_ports else None)  # fmt: skip
     if step.failed:
         reasons = sorted({r.failure.split(": call ")[0] for r in result.failed})
