@@ -104,13 +104,17 @@ def _children_cpu() -> float:
 
 def udp_drops(ports: Sequence[int]) -> int:
     """Datagrams the kernel dropped at the UDP sockets bound to ``ports`` on 127.0.0.1."""
-    wanted = {f"0100007F:{port:04X}" for port in ports}
-    dropped = 0
     try:
-        lines = Path("/proc/net/udp").read_text().splitlines()[1:]
+        return parse_udp_drops(Path("/proc/net/udp").read_text(), ports)
     except OSError:
         return 0
-    for line in lines:
+
+
+def parse_udp_drops(table: str, ports: Sequence[int]) -> int:
+    """The ``drops`` column of ``/proc/net/udp`` summed over sockets on 127.0.0.1:``ports``."""
+    wanted = {f"0100007F:{port:04X}" for port in ports}
+    dropped = 0
+    for line in table.splitlines()[1:]:
         fields = line.split()
         if len(fields) > 12 and fields[1] in wanted:
             dropped += int(fields[-1])
