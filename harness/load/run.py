@@ -78,7 +78,6 @@ class LoadOptions:
     master_port: int = 5557
     expect_workers: int = 1
     locust_args: list[str] = field(default_factory=list)
-    quiet: bool = False
     fork_workers: bool = False  # Locust workers even for one process (their CPU is reported)
 
 
@@ -237,17 +236,17 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
     mix = json.dumps([{"name": k.name, "weight": k.weight, "hold": k.hold} for k in p.mix])
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
-        "-u", str(p.users), "-r", f"{p.spawn_rate:g}", "--callproof-run-time", f"{p.duration:g}",
+        "-u", str(p.users), "-r", f"{p.spawn_rate:g}",
         "--stop-timeout", f"{longest + CALL_BOUND:g}",
         "--callproof-target", target, "--callproof-expect", options.expect,
         "--callproof-mix", mix, "--callproof-rate-per-user", f"{p.rate_per_user:.6g}",
         "--callproof-records", str(records),
         "--loglevel", "WARNING", "--exit-code-on-error", "1",
     ]  # fmt: skip
-    if options.web:
+    if options.web:  # the person at the web UI starts and stops the test
         command += ["--web-host", "127.0.0.1", "--web-port", str(options.web_port)]
     else:
-        command += ["--headless", "--only-summary", "--csv", str(out / "locust"),
+        command += ["--callproof-run-time", f"{p.duration:g}", "--headless", "--only-summary", "--csv", str(out / "locust"),
                     "--html", str(out / "locust.html")]  # fmt: skip
     if options.master:
         command += ["--master", "--master-bind-host", options.master_bind,
