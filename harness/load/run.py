@@ -246,8 +246,8 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
     if options.web:  # the person at the web UI starts and stops the test
         command += ["--web-host", "127.0.0.1", "--web-port", str(options.web_port)]
     else:
-        command += ["--callproof-run-time", f"{p.duration:g}", "--headless", "--only-summary", "--csv", str(out / "locust"),
-                    "--html", str(out / "locust.html")]  # fmt: skip
+        command += ["--callproof-run-time", f"{p.duration:g}", "--headless", "--only-summary",
+                    "--csv", str(out / "locust"), "--html", str(out / "locust.html")]  # fmt: skip
     if options.master:
         command += ["--master", "--master-bind-host", options.master_bind,
                     "--master-bind-port", str(options.master_port),
