@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -253,8 +254,20 @@ def locust_command(options: LoadOptions, target: str, records: Path, out: Path) 
                     "--master-bind-port", str(options.master_port),
                     "--expect-workers", str(options.expect_workers)]  # fmt: skip
     elif p.processes > 1 or options.fork_workers:
-        command += ["--processes", str(p.processes)]
+        # Locust's master listens on every address and port 5557 unless told otherwise: here
+        # it is loopback and a free port (the forked workers read the same options).
+        port = str(free_tcp_port())
+        command += ["--processes", str(p.processes), "--master-bind-host", "127.0.0.1",
+                    "--master-bind-port", port, "--master-host", "127.0.0.1",
+                    "--master-port", port]  # fmt: skip
     return command + options.locust_args
+
+
+def free_tcp_port() -> int:
+    """A TCP port free on 127.0.0.1 at this moment (the kernel's pick)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def worker_command(master_host: str, master_port: int, extra: list[str]) -> list[str]:
