@@ -6,6 +6,7 @@
     callproof reference  start the reference contact center alone
     callproof bench      benchmarks
     callproof evidence   zip what the last run kept about some Call IDs, for support
+    callproof load       load on Locust, every call's audio verified
 
 Every problem the user can fix ends with one line ``callproof: error: … (hint: …)`` and
 exit code 2; a run's exit code is pytest's.
@@ -54,9 +55,15 @@ def _evidence(args: argparse.Namespace, extra: list[str]) -> int:
     return evidence.execute(args, extra)
 
 
+def _load(args: argparse.Namespace, extra: list[str]) -> int:
+    from harness.cli import load
+
+    return load.execute(args, extra)
+
+
 def build_parser() -> Parser:
     """The parser for every subcommand except ``bench`` (its arguments are not ours)."""
-    from harness.cli import doctor, evidence, reference, run, selftest
+    from harness.cli import doctor, evidence, load, reference, run, selftest
 
     parser = Parser(
         prog="callproof",
@@ -91,6 +98,7 @@ def build_parser() -> Parser:
             evidence.add_arguments,
             _evidence,
         ),
+        ("load", "load on Locust, every call's audio verified", load.add_arguments, _load),
     ]
     for name, summary, add_arguments, executor in table:
         sub = commands.add_parser(name, help=summary, description=summary)

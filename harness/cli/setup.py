@@ -48,6 +48,7 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
 NEEDS: dict[str, tuple[str, ...]] = {
     "run": ("chromium", "espeak-ng"),
     "test": ("sipp", "baresip", "kamailio", "tshark", "chromium", "espeak-ng"),
+    "load-bench": ("sipp",),  # `callproof load --bench`: SIPp echoes, and is the generator compared
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
