@@ -755,6 +755,26 @@ class Store:
             ),
         )
 
+    # --- routing: hours, queues, deflection (one JSON document per account) -------------
+
+    def routing_document(self, account_id: str) -> str | None:
+        """The account's routing configuration as stored (JSON text), or None if never set."""
+        return self._remember(("routing", account_id), self._read_routing_document)
+
+    def _read_routing_document(self, account_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT document FROM routing_config WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_routing_document(self, account_id: str, document: str) -> None:
+        """Replace the account's routing configuration in one transaction."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO routing_config (account_id, document) VALUES (?, ?)",
+                (account_id, document),
+            )
+
     # --- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
@@ -934,6 +954,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE TABLE user_availability ({_ACCOUNT},"
         " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
         " availability TEXT NOT NULL)",
+    ),
+    (
+        # Routing (business hours, queues, IVR menus, deflection, messages): validated as a
+        # whole by domain/routing.py and replaced as a whole, so it is one JSON document.
+        f"CREATE TABLE routing_config ({_ACCOUNT} PRIMARY KEY, document TEXT NOT NULL)",
     ),
     (
         # Consumers (SDK, chat, SMS): harness/reference/consumers/store.py reads and writes these.

@@ -11,7 +11,7 @@ faults, access, lifecycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -27,6 +27,15 @@ from harness.sut.model import (
     MemberType,
     Number,
     Team,
+)
+from harness.sut.routing_model import (
+    ChannelName,
+    Deflection,
+    HoursScope,
+    OpenState,
+    QueueRef,
+    VirtualAgentMode,
+    WeeklyHours,
 )
 
 
@@ -114,6 +123,88 @@ class Faults(Protocol):
     ) -> None: ...
     async def ignore_hangups(self, ignored: bool = True) -> None:
         """Drop the callers' BYEs on the tenant's calls, so the calls never end (H-REL-2)."""
+        ...
+
+
+@runtime_checkable
+class Routing(Protocol):
+    """Business hours, the queue tree with its IVR menus, after-hours deflection, overrides,
+    configurable messages and their rendered prompts (seed 004, CC-AH).
+
+    Queues form a tree: a queue with children is an IVR menu whose entries are picked by a
+    digit; a leaf queue rings its members. A number enters the tree at a root queue.
+    """
+
+    async def set_hours(
+        self, scope: HoursScope, key: str | None, hours: WeeklyHours | None
+    ) -> None:
+        """Set (``None``: remove) the hours of the global scope, or of one queue (``key`` is
+        its id), channel or language."""
+        ...
+
+    async def is_open(
+        self,
+        *,
+        queue: QueueRef | None = None,
+        channel: ChannelName = "ivr",
+        language: str | None = None,
+    ) -> OpenState:
+        """Whether the queue / channel / language is open now, on the tenant's clock."""
+        ...
+
+    async def create_queue(
+        self,
+        name: str,
+        *,
+        parent: QueueRef | None = None,
+        digit: str | None = None,
+        prompt: str | None = None,
+        agents: Sequence[Agent] = (),
+        virtual_agent: VirtualAgentMode = "none",
+    ) -> QueueRef:
+        """A queue; with a parent, the entry of its menu that ``digit`` picks."""
+        ...
+
+    async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
+        """Turn after-hours deflection on or off for one queue."""
+        ...
+
+    async def enter_at(self, number: Number, queue: QueueRef | None) -> None:
+        """Calls to ``number`` enter the tree at the root ``queue`` (``None``: no tree)."""
+        ...
+
+    async def set_call_settings(
+        self,
+        *,
+        deflection_enabled: bool,
+        deflection: Deflection | None = None,
+        allow_after_hours_transfers: bool = False,
+    ) -> None:
+        """Settings > Call: after-hours deflection of calls and its global option."""
+        ...
+
+    async def set_chat_settings(
+        self, *, deflection_enabled: bool, allow_after_hours_transfers: bool = False
+    ) -> None:
+        """Settings > Chat: after-hours deflection of chats, transfers to closed queues."""
+        ...
+
+    async def set_override(
+        self, queue: QueueRef, channel: ChannelName, deflection: Deflection | None
+    ) -> None:
+        """A leaf queue's own after-hours deflection for one channel (``None``: removed)."""
+        ...
+
+    async def set_messages(self, texts: Mapping[str, str]) -> None:
+        """Change configurable messages (``after_hours``, ``voicemail_greeting``, ...)."""
+        ...
+
+    async def raw_request(self, method: str, path: str, body: object) -> object:
+        """Send one settings request as it is (for bad-input checks); SutRefused on 4xx."""
+        ...
+
+    async def snapshot(self) -> object:
+        """Every routing setting as the SUT shows them (compared before and after a refusal)."""
         ...
 
 
@@ -254,6 +345,7 @@ class Tenant(Protocol):
     clock: Clock | None
     faults: Faults | None
     desktop: Desktop | None
+    routing: Routing | None
 
     async def close(self) -> None: ...
 

@@ -345,6 +345,9 @@ class ReferenceTenant:
         from harness.sut.reference_desktop import ReferenceDesktop
 
         self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
+        from harness.sut.reference_routing import ReferenceRouting
+
+        self.routing: ReferenceRouting | None = ReferenceRouting(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")

@@ -14,7 +14,16 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, consumer_context, directory, numbers, sms
+from . import (
+    access_routes,
+    agent_app,
+    calls,
+    consumer_context,
+    directory,
+    numbers,
+    routing,
+    sms,
+)
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -118,6 +127,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     calls.add_routes(app.router)
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
+    routing.add_routes(app.router)
     consumer_context.install(app)
     sms.add_routes(app.router)
     return app

@@ -51,6 +51,8 @@ class Permission(enum.StrEnum):
     ROLES_READ = "roles.read"
     ROLES_WRITE = "roles.write"
     TOKENS_MANAGE = "tokens.manage"  # issue and revoke users' tokens
+    ROUTING_READ = "routing.read"  # hours, queues, IVR menus, deflection, transfer targets
+    ROUTING_WRITE = "routing.write"
 
 
 class Scope(enum.StrEnum):
@@ -81,6 +83,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_CALLS: _TEAMS,
         Permission.MONITOR_EDIT: _TEAMS,
         Permission.ROLES_READ: _ALL,
+        Permission.ROUTING_READ: _ALL,
     },
     Role.SUPERVISOR: {
         Permission.USERS_READ: _ALL,
@@ -89,10 +92,12 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.CALLS_READ: _ALL,
         Permission.EVENTS_READ: _ALL,
         Permission.MONITOR_CALLS: _ALL,
+        Permission.ROUTING_READ: _ALL,
     },
     Role.AGENT: {
         Permission.TEAMS_READ: _ALL,
         Permission.NUMBERS_READ: _ALL,
+        Permission.ROUTING_READ: _ALL,  # transfer targets (CC-AH-3)
     },
 }
 

@@ -1,0 +1,270 @@
+"""An admin setting business hours, queues, IVR menus and after-hours deflection (seed 004).
+
+Talks to the SUT only through the ``routing`` and ``clock`` capabilities. Hours are written
+in Gherkin the way a help-center page states them: ``mon-fri 09:00-17:00, sat 10:00-12:00``
+or ``24/7``; :func:`weekly_hours` turns that into a :class:`WeeklyHours`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, cast
+
+import pytest
+
+from harness.scenario.cast import CapabilityMissing, Cast
+from harness.sut.contract import Clock, Routing, SutRefused
+from harness.sut.routing_model import (
+    ChannelName,
+    Deflection,
+    DeflectionOptionName,
+    HoursScope,
+    QueueRef,
+    VirtualAgentMode,
+    WeeklyHours,
+)
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<openings>.+)$")
+
+
+def weekly_hours(text: str, timezone: str, holidays: tuple[date, ...] = ()) -> WeeklyHours:
+    """``mon-fri 09:00-17:00, sat 10:00-12:00`` (openings of one day joined by ``+``: ``mon
+    09:00-12:00+13:00-17:00``) or ``24/7``, in ``timezone``.
+
+    The text is passed on as written, openings included, so that a bad one (inverted,
+    overlapping) reaches the SUT and is refused there.
+    """
+    text = text.strip()
+    if text == "24/7":
+        return WeeklyHours(timezone, {}, holidays, always_open=True)
+    weekly: dict[str, list[str]] = {}
+    for part in (p.strip() for p in text.split(",")):
+        match = _SPAN.match(part)
+        if match is None:
+            raise ValueError(f"cannot read hours {part!r}; write e.g. 'mon-fri 09:00-17:00'")
+        first, _, last = match["days"].partition("-")
+        if first not in DAYS or (last and last not in DAYS):
+            raise ValueError(f"unknown day in {part!r}; days are {', '.join(DAYS)}")
+        span = DAYS[DAYS.index(first) : DAYS.index(last or first) + 1]
+        for day in span:
+            weekly.setdefault(day, []).extend(o.strip() for o in match["openings"].split("+"))
+    return WeeklyHours(timezone, weekly, holidays)
+
+
+@dataclass
+class RoutingAdmin:
+    """The scenario's routing settings, with names for the queues it creates."""
+
+    cast: Cast
+    queues: dict[str, QueueRef] = field(default_factory=dict)
+    hours: dict[tuple[str, str | None], WeeklyHours] = field(default_factory=dict)
+    refusal: SutRefused | None = None
+    before_refusal: Any = None
+
+    @property
+    def routing(self) -> Routing:
+        found = getattr(self.cast.tenant, "routing", None)
+        if found is None:
+            raise CapabilityMissing("the SUT adapter lacks the capability 'routing'")
+        return cast(Routing, found)
+
+    @property
+    def clock(self) -> Clock:
+        found = self.cast.tenant.clock
+        if found is None:
+            raise CapabilityMissing("the SUT adapter lacks the capability 'clock'")
+        return found
+
+    def run(self, coro: Any) -> Any:
+        return self.cast.portal.run(coro)
+
+    # -- queues ----------------------------------------------------------------------------------
+    def queue(self, name: str) -> QueueRef:
+        try:
+            return self.queues[name]
+        except KeyError:
+            known = ", ".join(sorted(self.queues)) or "none"
+            raise KeyError(f"no queue named {name!r} in this scenario (known: {known})") from None
+
+    def add_queue(
+        self,
+        name: str,
+        *,
+        parent: str | None = None,
+        digit: str | None = None,
+        prompt: str | None = None,
+        agents: tuple[str, ...] = (),
+        virtual_agent: VirtualAgentMode = "none",
+    ) -> QueueRef:
+        """A queue named ``name`` (the SUT's name carries the scenario's prefix)."""
+        queue = self.run(
+            self.routing.create_queue(
+                f"{name} {self.cast.ids.prefix}",
+                parent=self.queue(parent) if parent else None,
+                digit=digit,
+                prompt=prompt,
+                agents=[self.cast.agent(a) for a in agents],
+                virtual_agent=virtual_agent,
+            )
+        )
+        self.queues[name] = queue
+        return queue
+
+    def enter_at(self, number: str, queue: str) -> None:
+        self.run(self.routing.enter_at(self.cast.number(number), self.queue(queue)))
+
+    # -- hours -------------------------------------------------------------------------------------
+    def set_hours(
+        self,
+        scope: HoursScope,
+        name: str | None,
+        text: str,
+        timezone: str,
+        holidays: tuple[date, ...] = (),
+    ) -> None:
+        """Set a scope's hours; ``name`` is a queue's scenario name, a channel or a language."""
+        hours = weekly_hours(text, timezone, holidays)
+        key = self.queue(name).id if scope == "queue" and name is not None else name
+        self.run(self.routing.set_hours(scope, key, hours))
+        self.hours[(scope, name)] = hours
+
+    def add_holiday(self, scope: HoursScope, name: str | None, day: date) -> None:
+        """Add a holiday to hours set earlier in the scenario."""
+        try:
+            hours = self.hours[(scope, name)]
+        except KeyError:
+            raise KeyError(f"set the hours of {scope} {name or ''} before its holidays") from None
+        updated = WeeklyHours(
+            hours.timezone, hours.weekly, (*hours.holidays, day), hours.always_open
+        )
+        key = self.queue(name).id if scope == "queue" and name is not None else name
+        self.run(self.routing.set_hours(scope, key, updated))
+        self.hours[(scope, name)] = updated
+
+    def try_set_hours(self, scope: HoursScope, name: str | None, text: str, timezone: str) -> None:
+        """Set hours expecting a refusal: the refusal and the settings before it are kept."""
+        self.before_refusal = self.run(self.routing.snapshot())
+        try:
+            self.set_hours(scope, name, text, timezone)
+        except SutRefused as refusal:
+            self.refusal = refusal
+        else:
+            pytest.fail(f"the SUT accepted the hours {text!r} in {timezone!r}; it must refuse them")
+
+    def try_request(self, method: str, path: str, body: object) -> None:
+        """Send a settings request expecting a refusal (for bad input beyond hours)."""
+        self.before_refusal = self.run(self.routing.snapshot())
+        try:
+            self.run(self.routing.raw_request(method, path, body))
+        except SutRefused as refusal:
+            self.refusal = refusal
+        else:
+            pytest.fail(f"the SUT accepted {method} {path} {body!r}; it must refuse it")
+
+    def expect_refused_naming(self, words: str) -> None:
+        """The last refusal's message contains ``words``, and nothing stored changed."""
+        if self.refusal is None:
+            pytest.fail("nothing was refused")
+        message = str(self.refusal)
+        assert words in message, f"the refusal does not say {words!r}: {message}"
+        after = self.run(self.routing.snapshot())
+        assert after == self.before_refusal, (
+            f"a refused change altered the settings:\nbefore {self.before_refusal}\nafter {after}"
+        )
+
+    # -- the clock ---------------------------------------------------------------------------------
+    def set_clock(self, when: str) -> None:
+        """The account's clock reads ``when`` (ISO 8601 with an offset) from now on."""
+        moment = datetime.fromisoformat(when)
+        if moment.tzinfo is None:
+            raise ValueError(f"{when!r} needs a UTC offset, e.g. '2026-03-02T09:30:00+01:00'")
+        self.run(self.clock.set(moment))
+
+    # -- what is open ------------------------------------------------------------------------------
+    def expect_open(
+        self,
+        expected: bool,
+        *,
+        queue: str | None = None,
+        channel: ChannelName = "ivr",
+        language: str | None = None,
+        by: str | None = None,
+    ) -> None:
+        """The SUT says the queue / channel / language is open (or closed) now."""
+        state = self.run(
+            self.routing.is_open(
+                queue=self.queue(queue) if queue else None, channel=channel, language=language
+            )
+        )
+        what = " ".join(
+            x
+            for x in (
+                f"queue {queue!r}" if queue else "",
+                f"channel {channel}",
+                f"language {language}" if language else "",
+            )
+            if x
+        )
+        now = self.run(self.clock.now())
+        word = "open" if expected else "closed"
+        assert state.open == expected, (
+            f"{what} is {'open' if state.open else 'closed'} at {now.isoformat()} "
+            f"by the {state.source} hours; expected {word}"
+        )
+        if by is not None:
+            source = _source_name(by, self.queues)
+            assert state.source == source, (
+                f"{what} followed the {state.source} hours; expected the {source} hours"
+            )
+
+    # -- deflection --------------------------------------------------------------------------------
+    def deflection(
+        self, option: DeflectionOptionName, target: str | None = None, text: str | None = None
+    ) -> Deflection:
+        """A deflection: ``target`` is a queue's scenario name or a phone number."""
+        if option == "queue":
+            if target is None:
+                raise ValueError("the queue option needs a queue")
+            return Deflection("queue", queue=self.queue(target), text=text)
+        if option == "phone":
+            return Deflection("phone", phone=target, text=text)
+        return Deflection(option, text=text)
+
+    def set_call_deflection(
+        self, deflection: Deflection | None, *, transfers: bool = False
+    ) -> None:
+        self.run(
+            self.routing.set_call_settings(
+                deflection_enabled=deflection is not None,
+                deflection=deflection,
+                allow_after_hours_transfers=transfers,
+            )
+        )
+
+    def set_override(self, queue: str, deflection: Deflection | None) -> None:
+        self.run(self.routing.set_override(self.queue(queue), "ivr", deflection))
+
+    def set_messages(self, texts: Mapping[str, str]) -> None:
+        self.run(self.routing.set_messages(texts))
+
+
+def _source_name(by: str, queues: Mapping[str, QueueRef]) -> str:
+    """Gherkin's ``queue "Sales"`` / ``language fr`` / ``channel sms`` / ``global`` as the SUT's
+    source name."""
+    kind, _, name = by.partition(" ")
+    name = name.strip('"')
+    if kind == "queue":
+        return f"queue:{queues[name].id}"
+    if kind in ("language", "channel"):
+        return f"{kind}:{name}"
+    return "global"
+
+
+@pytest.fixture
+def routing_admin(cast: Cast) -> RoutingAdmin:
+    """An admin editing the account's routing: hours, queues, menus, deflection."""
+    return RoutingAdmin(cast)
