@@ -14,4 +14,6 @@ pytest_plugins = [
     "steps.desktop",
     "harness.scenario.routing",
     "steps.routing",
+    "harness.scenario.consumers",
+    "steps.consumers",
 ]

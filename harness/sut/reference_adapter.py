@@ -348,6 +348,9 @@ class ReferenceTenant:
         from harness.sut.reference_routing import ReferenceRouting
 
         self.routing: ReferenceRouting | None = ReferenceRouting(api)
+        from harness.sut.reference_consumer import ReferenceConsumer
+
+        self.consumer: ReferenceConsumer | None = ReferenceConsumer(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -368,6 +371,7 @@ class ReferenceAdapter:
             "access",
             "lifecycle",
             "desktop",
+            "consumer",
         }
     )
 

@@ -22,6 +22,7 @@ from . import (
     directory,
     numbers,
     routing,
+    sdk,
     sms,
 )
 from .body import MAX_BODY_BYTES
@@ -130,4 +131,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     routing.add_routes(app.router)
     consumer_context.install(app)
     sms.add_routes(app.router)
+    sdk.add_routes(app.router)
     return app

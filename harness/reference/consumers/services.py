@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from ..service import ContactCenter
+from .sdk import SdkService
 from .sms import SmsService
 from .store import ConsumerStore
 
 
 class Consumers:
-    """The consumer side: its store, SMS and (later) SDK sessions and chats."""
+    """The consumer side: its store, SMS, SDK sessions and chats."""
 
     def __init__(self, center: ContactCenter) -> None:
         self.center = center
         self.store = ConsumerStore(center.store)
         self.sms = SmsService(center, self.store)
+        self.sdk = SdkService(center, self.store, self.sms)
 
     async def close(self) -> None:
         """Release network clients."""

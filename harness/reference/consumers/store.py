@@ -138,6 +138,15 @@ class ConsumerStore:
         ).fetchone()
         return dict(json.loads(row[0])) if row else None
 
+    def queue_overrides(self, account_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every override of the account: (queue id, channel, settings), in a stable order."""
+        rows = self._store.execute(
+            "SELECT queue_id, channel, settings FROM queue_overrides WHERE account_id = ?"
+            " ORDER BY queue_id, channel",
+            (account_id,),
+        ).fetchall()
+        return [(r[0], r[1], dict(json.loads(r[2]))) for r in rows]
+
     def save_queue_override(
         self, account_id: str, queue_id: str, channel: str, settings: dict[str, Any] | None
     ) -> None:
