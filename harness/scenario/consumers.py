@@ -84,6 +84,7 @@ class ConsumerDesk:
     before_refusal: Any = None
     booked: list[dict[str, Any]] = field(default_factory=list)
     sms_sender: str = ""
+    tried_slot: str = ""
     sample: tuple[str, str, dict[str, Any]] = ("", "", {})
     _access: SdkAccess | None = None
 
@@ -202,7 +203,9 @@ class ConsumerDesk:
 
     def expect_refused_naming(self, words: str) -> None:
         if self.refusal is None:
-            pytest.fail("nothing was refused")
+            queue, channel, sample = self.sample
+            what = f"the {channel} override {sample} of {queue!r}" if channel else "the change"
+            pytest.fail(f"the SUT accepted {what}; it must refuse it saying {words!r}")
         assert words in str(self.refusal), f"the refusal does not say {words!r}: {self.refusal}"
         after = self.run(self._snapshot(""))
         assert after == self.before_refusal, (
@@ -310,6 +313,8 @@ class ConsumerDesk:
         if slot is None:
             slot = str(self.options_of(name).option("scheduled_call").data["slots"][0])
         self.before_refusal = self.run(self.consumer.requests())
+        self.refusal = None
+        self.tried_slot = slot
         try:
             self.booked.append(self.run(self.party(name).schedule_call(slot, e164("fr_FR"))))
         except ConsumerRefused as refusal:
@@ -317,7 +322,9 @@ class ConsumerDesk:
 
     def expect_booking_refused(self, field_name: str) -> None:
         refusal = self.refusal
-        assert isinstance(refusal, ConsumerRefused), "the booking was not refused"
+        assert isinstance(refusal, ConsumerRefused), (
+            f"the SUT accepted the slot {self.tried_slot}; it must refuse it naming {field_name!r}"
+        )
         assert (refusal.status, refusal.field) == (400, field_name), (
             f"the refusal named {refusal.field!r} with {refusal.status}: {refusal}"
         )
@@ -326,6 +333,7 @@ class ConsumerDesk:
         )
 
     def expect_booked(self, name: str) -> None:
+        assert self.refusal is None, f"{name}'s booking was refused: {self.refusal}"
         assert self.booked, f"{name} booked nothing"
         kept = [r for r in self.run(self.consumer.requests()) if r.kind == "scheduled_call"]
         assert [r.id for r in kept] == [b["id"] for b in self.booked], (
