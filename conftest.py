@@ -13,6 +13,7 @@ pytest_plugins = [
     "harness.scenario.desktop",
     "steps.desktop",
     "harness.scenario.routing",
+    "harness.scenario.ivr",
     "steps.routing",
     "harness.scenario.consumers",
     "steps.consumers",

@@ -7,7 +7,13 @@ from datetime import date
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.calls import CallFlows
+from harness.scenario.ivr import IvrCalls
 from harness.scenario.routing import RoutingAdmin
+
+# After an IVR the customer's leg was answered long before the agent: audio is checked for
+# presence both ways (within the scenario), not for latency from the customer's answer.
+IVR_AUDIO_BOUND_MS = 60_000
 
 
 @given(parsers.parse('the business hours of the help center are "{hours}" in "{zone}"'))
@@ -36,6 +42,7 @@ def channel_hours(routing_admin: RoutingAdmin, channel: str, hours: str, zone: s
     routing_admin.set_hours("channel", channel, hours, zone)
 
 
+@given(parsers.parse('the account\'s clock reads "{when}"'))
 @when(parsers.parse('the account\'s clock reads "{when}"'))
 def clock_reads(routing_admin: RoutingAdmin, when: str) -> None:
     routing_admin.set_clock(when)
@@ -73,3 +80,78 @@ def language_state(routing_admin: RoutingAdmin, language: str, state: str) -> No
 @then(parsers.re(r"SMS are (?P<state>open|closed) by the channel's hours$"))
 def sms_state(routing_admin: RoutingAdmin, state: str) -> None:
     routing_admin.expect_open(state == "open", channel="sms", by="channel sms")
+
+
+# -- queues and IVR menus ---------------------------------------------------------------------
+
+
+@given(parsers.parse('the IVR of "{number}" is:'))
+def ivr_is(routing_admin: RoutingAdmin, number: str, datatable: list[list[str]]) -> None:
+    routing_admin.build_tree(number, datatable)
+
+
+@given(parsers.parse('the queue "{queue}" is open "{hours}" in "{zone}"'))
+def queue_hours(routing_admin: RoutingAdmin, queue: str, hours: str, zone: str) -> None:
+    routing_admin.set_hours("queue", queue, hours, zone)
+
+
+@when(parsers.parse('a customer calls "{number}" and the IVR answers'))
+def customer_calls_ivr(ivr_calls: IvrCalls, number: str) -> None:
+    ivr_calls.dial(number)
+
+
+@when(
+    parsers.re(
+        r'the customer keys "(?P<digits>[0-9*#]+)"(?: as (?P<mode>in-band tones|RFC 4733 events))?$'
+    )
+)
+def customer_keys(ivr_calls: IvrCalls, digits: str, mode: str | None) -> None:
+    ivr_calls.key(digits, "inband" if mode == "in-band tones" else "rfc4733")
+
+
+@then(parsers.re(r"the customer hears (?P<prompt>the .+)$"))
+def customer_hears(ivr_calls: IvrCalls, prompt: str) -> None:
+    ivr_calls.expect_prompt(prompt)
+
+
+@then(parsers.parse('the call log shows the IVR branch "{branch}"'))
+def call_log_branch(ivr_calls: IvrCalls, branch: str) -> None:
+    ivr_calls.expect_branch([b.strip() for b in branch.split(">")])
+
+
+@then(parsers.parse('the customer and "{agent}" hear each other'))
+def hear_each_other(flows: CallFlows, agent: str) -> None:
+    flows.expect_two_way_audio(flows.last, agent, IVR_AUDIO_BOUND_MS)
+
+
+# -- after-hours deflection ---------------------------------------------------------------------
+
+
+@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>.+)$"))
+def call_deflection_on(routing_admin: RoutingAdmin, option: str) -> None:
+    routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
+
+
+@given(parsers.re(r'the queue "(?P<queue>[^"]+)" overrides after-hours calls with (?P<option>.+)$'))
+def queue_override(routing_admin: RoutingAdmin, queue: str, option: str) -> None:
+    routing_admin.set_override(queue, routing_admin.deflection_from_words(option))
+
+
+@given(parsers.parse('the {message} is "{text}"'))
+def message_text(routing_admin: RoutingAdmin, message: str, text: str) -> None:
+    routing_admin.set_message(message, text)
+
+
+@then("the contact center ends the call after the message")
+def ended_after_message(ivr_calls: IvrCalls) -> None:
+    ivr_calls.expect_ended_after_message()
+
+
+@then(parsers.re(r'the call log shows the call deflected by the hours of "(?P<queue>[^"]+)"$'))
+def deflected_by(ivr_calls: IvrCalls, queue: str) -> None:
+    ivr_calls.expect_deflected_by(queue)
+
+
+@given(parsers.parse('the queue "{queue}" has the agent "{agent}"'))
+def queue_has_agent(routing_admin: RoutingAdmin, queue: str, agent: str) -> None:
+    routing_admin.set_agents(queue, [agent])

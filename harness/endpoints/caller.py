@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
 from harness.endpoints.media_leg import MediaLeg
+from harness.endpoints.prompt_ear import audio_mark, hear_prompt
 from harness.endpoints.stage import Stage
 from harness.endpoints.tracing import tracer
 from harness.media.events import DtmfMode
+from harness.media.prompts import PromptVerdict, Samples
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -147,6 +149,23 @@ class SyntheticCaller:
     async def hold(self, sip_call_id: str, *, held: bool = True) -> None:
         """Put a call on hold (re-INVITE, sendonly) or, with ``held=False``, take it off."""
         await change_hold(self.stage.journal, self.name, self.calls[sip_call_id][0], held=held)
+
+    def audio_mark(self, sip_call_id: str) -> int:
+        """How much audio this call has received so far: listen for a prompt from here on."""
+        return audio_mark(self.calls[sip_call_id][1])
+
+    async def hear_prompt(
+        self,
+        sip_call_id: str,
+        expected: str,
+        prompts: Mapping[str, Samples],
+        *,
+        since: int = 0,
+        timeout: float = 10.0,
+    ) -> PromptVerdict:
+        """Listen on the call until the prompt ``expected`` (one of ``prompts``) is heard."""
+        leg = self.calls[sip_call_id][1]
+        return await hear_prompt(leg, expected, prompts, since=since, timeout=timeout)
 
     def leaks(self) -> list[str]:
         return list(self._leftovers)

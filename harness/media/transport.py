@@ -478,6 +478,9 @@ class RtpRelay:
         self.leg_b = RelayLeg(self, Leg.B, latching)
         self._waiters = {Leg.A: _CountWaiters(), Leg.B: _CountWaiters()}
         self._closed = False
+        self.tap: Callable[[Leg, bytes, float], None] | None = None
+        """Sees every datagram received on either leg (with ``loop.time()``), forwarded or not:
+        how a B2BUA's IVR hears the caller's digits before the legs are bridged."""
 
     @classmethod
     async def open(
@@ -544,10 +547,17 @@ class RtpRelay:
         """Return once ``count`` datagrams in total have arrived on ``from_leg``."""
         await self._waiters[from_leg].wait(self.core.counters(from_leg).received, count)
 
+    def send(self, leg: Leg, data: bytes) -> None:
+        """Send a datagram of our own on ``leg`` (an IVR prompt), to that leg's remote."""
+        if not self._closed:
+            self.leg(leg)._send(data)
+
     def _forward(self, from_leg: Leg, data: bytes) -> None:
         if self._closed:
             return
         now = asyncio.get_running_loop().time()
+        if self.tap is not None:
+            self.tap(from_leg, data, now)
         out = self.core.handle(from_leg, data, now)
         if out is not None:
             self.leg(from_leg.other)._send(out)

@@ -18,8 +18,19 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .domain.errors import InvalidField
+from .domain import routed_calls
+from .domain.calls import CallRecord
+from .domain.distribution import (
+    Distribution,
+    Number,
+    RingToMember,
+    RingToWidget,
+    Strategy,
+    ring_plan,
+)
+from .domain.errors import InvalidField, NotFound
 from .domain.hours import Channel, Scope, parse_channel, parse_schedule, parse_scope
+from .domain.inbound import InboundPlan, inbound_plan, offers_for
 from .domain.routing import (
     MESSAGE_NAMES,
     ChannelSettings,
@@ -31,9 +42,17 @@ from .domain.routing import (
     config_from_json,
     validate_text,
 )
+from .telephony.prompts import PromptRenderer
 
 if TYPE_CHECKING:
     from .service import ContactCenter
+
+
+def _new_call_id(center: ContactCenter) -> str:
+    while True:
+        candidate = f"CALL-{secrets.randbelow(10**10):010d}"
+        if center.store.account_of_call(candidate) is None:
+            return candidate
 
 
 class Routing:
@@ -41,6 +60,7 @@ class Routing:
 
     def __init__(self, center: ContactCenter) -> None:
         self._center = center
+        self.prompts = PromptRenderer()
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -200,7 +220,105 @@ class Routing:
             account_id, replace(config, messages=replace(config.messages, **values)), "messages"
         )
 
+    # --- prompts ------------------------------------------------------------------------------
+
+    def prompt_text(self, account_id: str, name: str) -> str:
+        """The text of a prompt by name: ``menu-<queue id>`` (a menu), ``message-<message>``
+        (a configurable message), ``override-<queue id>`` (a queue override's own text),
+        ``deflection-calls`` (the global call deflection's own text)."""
+        config = self.config(account_id)
+        kind, _, key = name.partition("-")
+        if kind == "menu" and key in config.queues and not config.is_leaf(key):
+            return config.menu_prompt(key)
+        if kind == "message" and key in MESSAGE_NAMES:
+            return str(getattr(config.messages, key))
+        if kind == "override" and key in config.queues:
+            override = config.queues[key].ivr_override
+            if override is not None and override.text:
+                return override.text
+        if kind == "deflection" and key == "calls":
+            deflection = config.calls.deflection
+            if deflection is not None and deflection.text:
+                return deflection.text
+        raise NotFound("prompt", name)
+
+    # --- calls entering the queue tree ---------------------------------------------------------
+
+    def entry_queue(self, number: Number) -> str | None:
+        """The root queue calls to ``number`` enter, if the number is in the tree."""
+        return self.config(number.account_id).entries.get(number.id)
+
+    def start_routed_call(self, number: Number, caller: str, sip_call_id: str) -> CallRecord:
+        """Log a call to a number that enters the queue tree (nobody offered yet)."""
+        center = self._center
+        blank = CallRecord(
+            _new_call_id(center),
+            number.account_id,
+            number.id,
+            caller,
+            number.e164,
+            started_at=center.clock.now(number.account_id),
+        )
+        label = f"{number.name} ({number.e164})"
+        call = routed_calls.open_routed(blank, number_label=label, sip_call_id=sip_call_id)
+        center.store.save_call(call)
+        self._call_event(
+            call, "call.created", sip_call_id=sip_call_id, **{"from": caller, "to": number.e164}
+        )
+        return call
+
+    def chose(self, call_id: str, names: Sequence[str], keys: str) -> None:
+        """The caller chose a branch of the menus (``names`` from the root, ``keys`` pressed)."""
+        call = self._center.get_call(self._account(call_id), call_id)
+        at = self.now(call.account_id)
+        self._center.store.save_call(routed_calls.chose_branch(call, at, names, keys))
+        self._call_event(call, "call.ivr", branch=" > ".join(names), keys=keys)
+
+    def deflection_for(self, account_id: str, leaf_id: str) -> Deflection | None:
+        """How a call reaching ``leaf_id`` now is deflected (None: it rings the queue)."""
+        return self.config(account_id).after_hours_deflection(leaf_id, self.now(account_id))
+
+    def deflected(self, call_id: str, text: str, **fields: Any) -> None:
+        """Log a deflection on the call and publish ``call.deflected``."""
+        call = self._center.get_call(self._account(call_id), call_id)
+        at = self.now(call.account_id)
+        self._center.store.save_call(routed_calls.deflected(call, at, text))
+        self._call_event(call, "call.deflected", text=text, **fields)
+
+    def ring_queue(self, call_id: str, queue_id: str) -> InboundPlan:
+        """Offer the call to the members of a leaf queue; the plan says whom the edge rings."""
+        center = self._center
+        account_id = self._account(call_id)
+        call = center.get_call(account_id, call_id)
+        queue = self.config(account_id).queue(queue_id)
+        widget = RingToWidget(
+            queue.ring_time_s,
+            Strategy.SIMULTANEOUS,
+            tuple(RingToMember(m.type, m.id) for m in queue.members),
+        )
+        teams = {t.id: t.members for t in center.store.list_teams(account_id)}
+        plan = ring_plan(Distribution(queue.id, (widget,)), teams)
+        names = {u.id: u.name for u in center.store.list_users(account_id)}
+        offers = offers_for(plan, names)
+        at = self.now(account_id)
+        center.store.save_call(routed_calls.offered(call, at, queue.name, offers))
+        self._call_event(call, "call.queued", queue_id=queue.id, queue=queue.name)
+        return inbound_plan(
+            call_id, account_id, call.number_id, plan, names, center.registered_contacts
+        )
+
     # --- helpers ------------------------------------------------------------------------------
+
+    def _account(self, call_id: str) -> str:
+        account_id = self._center.store.account_of_call(call_id)
+        if account_id is None:
+            raise NotFound("call", call_id)
+        return account_id
+
+    def _call_event(self, call: CallRecord, kind: str, **fields: Any) -> None:
+        self._center.publish(
+            call.account_id, kind, call_id=call.call_id, number_id=call.number_id, **fields
+        )
 
     def _check_members(self, account_id: str, members: Sequence[QueueMember]) -> None:
         for i, member in enumerate(members):

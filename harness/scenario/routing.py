@@ -61,8 +61,11 @@ class RoutingAdmin:
 
     cast: Cast
     queues: dict[str, QueueRef] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)  # queue name -> its menu's
+    overrides_with_text: set[str] = field(default_factory=set)  # queues whose override speaks
     hours: dict[tuple[str, str | None], WeeklyHours] = field(default_factory=dict)
     refusal: SutRefused | None = None
+    call_deflection: Deflection | None = None
     before_refusal: Any = None
 
     @property
@@ -112,7 +115,36 @@ class RoutingAdmin:
             )
         )
         self.queues[name] = queue
+        self.parents[name] = parent
         return queue
+
+    def set_agents(self, queue: str, agents: list[str]) -> None:
+        """The agents ``queue`` rings, by their scenario names."""
+        members = [self.cast.agent(a) for a in agents]
+        self.run(self.routing.set_queue_agents(self.queue(queue), members))
+
+    def build_tree(self, number: str, rows: list[list[str]]) -> None:
+        """Queues from a table (``queue | parent | digit | agents [| prompt]``, header first);
+        the first root queue becomes ``number``'s entry into the tree."""
+        header, *body = rows
+        columns = [h.strip() for h in header]
+        root: str | None = None
+        for row in body:
+            cell = dict(zip(columns, (c.strip() for c in row), strict=True))
+            parent = cell.get("parent") or None
+            agents = tuple(a.strip() for a in (cell.get("agents") or "").split(",") if a.strip())
+            self.add_queue(
+                cell["queue"],
+                parent=parent,
+                digit=cell.get("digit") or None,
+                prompt=cell.get("prompt") or None,
+                agents=agents,
+            )
+            if parent is None and root is None:
+                root = cell["queue"]
+        if root is None:
+            raise ValueError("the IVR table has no root queue (a row without a parent)")
+        self.enter_at(number, root)
 
     def enter_at(self, number: str, queue: str) -> None:
         self.run(self.routing.enter_at(self.cast.number(number), self.queue(queue)))
@@ -245,8 +277,44 @@ class RoutingAdmin:
             )
         )
 
+    def deflection_from_words(self, words: str) -> Deflection:
+        """``the queue "Night desk"``, ``the number "+3312345678"``, ``voicemail``,
+        ``voicemail with the greeting "..."``, ``a message only``, ``the message "..."``."""
+        words = words.strip()
+        quoted = re.findall(r'"([^"]*)"', words)
+        if words.startswith("the queue"):
+            return self.deflection("queue", quoted[0])
+        if words.startswith("the number"):
+            return self.deflection("phone", quoted[0])
+        if words.startswith("voicemail"):
+            return self.deflection("voicemail", text=quoted[0] if quoted else None)
+        if words == "a message only":
+            return self.deflection("message")
+        if words.startswith("the message"):
+            return self.deflection("message", text=quoted[0])
+        raise ValueError(f"unknown deflection {words!r}")
+
+    def set_message(self, label: str, text: str) -> None:
+        """Set a configurable message by the name the features use (``after-hours message``)."""
+        names = {
+            "after-hours message": "after_hours",
+            "voicemail greeting": "voicemail_greeting",
+            "voicemail prompt for a hidden number": "voicemail_blocked_number",
+            "voicemail prompt asking for the number": "voicemail_ask_number",
+            "voicemail prompt once the number is entered": "voicemail_number_entered",
+        }
+        try:
+            name = names[label]
+        except KeyError:
+            raise KeyError(f"unknown message {label!r}; known: {', '.join(names)}") from None
+        self.set_messages({name: text})
+
     def set_override(self, queue: str, deflection: Deflection | None) -> None:
         self.run(self.routing.set_override(self.queue(queue), "ivr", deflection))
+        if deflection is not None and deflection.text:
+            self.overrides_with_text.add(queue)
+        else:
+            self.overrides_with_text.discard(queue)
 
     def set_messages(self, texts: Mapping[str, str]) -> None:
         self.run(self.routing.set_messages(texts))

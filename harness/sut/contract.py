@@ -42,6 +42,8 @@ from harness.sut.routing_model import (
     Deflection,
     HoursScope,
     OpenState,
+    PromptAudio,
+    PromptKind,
     QueueRef,
     VirtualAgentMode,
     WeeklyHours,
@@ -174,6 +176,10 @@ class Routing(Protocol):
         """A queue; with a parent, the entry of its menu that ``digit`` picks."""
         ...
 
+    async def set_queue_agents(self, queue: QueueRef, agents: Sequence[Agent]) -> None:
+        """The agents a leaf queue rings (replacing those it had)."""
+        ...
+
     async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
         """Turn after-hours deflection on or off for one queue."""
         ...
@@ -214,6 +220,13 @@ class Routing(Protocol):
 
     async def snapshot(self) -> object:
         """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def prompt_audio(
+        self, kind: PromptKind, *, queue: QueueRef | None = None, message: str | None = None
+    ) -> PromptAudio:
+        """A prompt as the SUT plays it: a queue's ``menu``, a configurable ``message`` (by
+        name), a queue ``override``'s own text, or the global call ``deflection``'s own text."""
         ...
 
 

@@ -122,6 +122,9 @@ class CallLogEntry:
     end_reason: str | None = None
     """Why the call ended, in the SUT's words (for ``refused``: what the caller was told);
     optional, an adapter whose SUT does not say leaves it None."""
+    ivr_branch: str | None = None
+    """The last IVR branch the caller chose (menu names from the root, e.g. ``Main > Sales``);
+    None for a call that went through no IVR, or an adapter whose SUT does not say."""
 
     @property
     def is_final(self) -> bool:

@@ -93,6 +93,7 @@ def _call_entry(data: dict[str, Any]) -> CallLogEntry:
             for t in data.get("timeline") or ()
         ),
         end_reason=data.get("end_reason"),
+        ivr_branch=data.get("ivr_branch"),
     )
 
 

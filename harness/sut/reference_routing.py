@@ -13,13 +13,14 @@ from typing import Any, Literal
 import numpy as np
 
 from harness.sut.model import Agent, Number
-from harness.sut.reference_adapter import _Api
+from harness.sut.reference_adapter import SutApiError, _Api
 from harness.sut.routing_model import (
     ChannelName,
     Deflection,
     HoursScope,
     OpenState,
     PromptAudio,
+    PromptKind,
     QueueRef,
     VirtualAgentMode,
     Voicemail,
@@ -89,6 +90,10 @@ class ReferenceRouting:
         data = await self._api.request("POST", "/routing/queues", body)
         return QueueRef(str(data["id"]), str(data["name"]))
 
+    async def set_queue_agents(self, queue: QueueRef, agents: Sequence[Agent]) -> None:
+        members = [{"type": "user", "id": a.id} for a in agents]
+        await self._api.request("PATCH", f"/routing/queues/{queue.id}", {"members": members})
+
     async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
         await self._api.request(
             "PATCH", f"/routing/queues/{queue.id}", {"deflection_enabled": enabled}
@@ -136,16 +141,24 @@ class ReferenceRouting:
     async def snapshot(self) -> object:
         return await self._api.request("GET", "/routing")
 
-    async def prompt_audio(self, name: str) -> PromptAudio:
+    async def prompt_audio(
+        self, kind: PromptKind, *, queue: QueueRef | None = None, message: str | None = None
+    ) -> PromptAudio:
         """A prompt as the reference renders it, read from ``GET /routing/prompts/{name}``."""
-        url = f"{self._api.base}/routing/prompts/{name}"
+        if kind == "message":
+            name = f"message-{message}"
+        elif kind == "deflection":
+            name = "deflection-calls"
+        else:
+            if queue is None:
+                raise ValueError(f"a {kind} prompt belongs to a queue")
+            name = f"{kind}-{queue.id}"
+        path = f"/routing/prompts/{name}"
         headers = {"Authorization": f"Bearer {self._api.token}"}
-        async with self._api.session.get(url, headers=headers) as resp:
-            raw = await resp.read()
+        async with self._api.session.get(self._api.base + path, headers=headers) as resp:
             if resp.status >= 400:
-                from harness.sut.reference_adapter import SutApiError
-
-                raise SutApiError("GET", f"/routing/prompts/{name}", resp.status, None)
+                raise SutApiError("GET", path, resp.status, await resp.json(content_type=None))
+            raw = await resp.read()
         with wave.open(io.BytesIO(raw)) as wav:
             rate = wav.getframerate()
             samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)

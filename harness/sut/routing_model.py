@@ -18,6 +18,7 @@ HoursScope = Literal["global", "queue", "channel", "language"]
 ChannelName = Literal["ivr", "mobile", "web", "sms", "chat"]
 DeflectionOptionName = Literal["queue", "phone", "voicemail", "message"]
 VirtualAgentMode = Literal["none", "always", "queue_hours"]
+PromptKind = Literal["menu", "message", "override", "deflection"]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from aiohttp import web
 from ..clock import iso_utc
 from ..domain.permissions import Permission
 from ..domain.routing import parse_deflection, parse_members, parse_virtual_agent
+from ..telephony.prompts import wav_bytes
 from . import body
 from .context import account_id, center, requires
 from .errors import bad_field
@@ -167,6 +168,19 @@ async def put_messages(request: web.Request) -> web.Response:
     return web.json_response(config.messages.to_json())
 
 
+@requires(Permission.ROUTING_READ)
+async def get_prompt(request: web.Request) -> web.Response:
+    """GET /routing/prompts/{name} -> the prompt as the IVR plays it (WAV, 8 kHz mono).
+
+    Names: ``menu-<queue id>``, ``message-<message>``, ``override-<queue id>``,
+    ``deflection-calls``.
+    """
+    routing = center(request).routing
+    text = routing.prompt_text(account_id(request), request.match_info["name"])
+    samples = await routing.prompts.arender(text)
+    return web.Response(body=wav_bytes(samples), content_type="audio/wav")
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register this module's routes."""
     router.add_get("/routing", get_routing)
@@ -179,3 +193,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_put("/routing/entries/{number_id}", put_entry)
     router.add_put("/routing/settings/{family}", put_settings)
     router.add_put("/routing/messages", put_messages)
+    router.add_get("/routing/prompts/{name}", get_prompt)

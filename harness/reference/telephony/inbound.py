@@ -19,6 +19,8 @@ from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.deflection import at_leaf
+from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.sip import events as sip_events
 from harness.sip import sdp
@@ -59,6 +61,7 @@ class InboundCall:
     finished: bool = False
     _ring_timer: asyncio.TimerHandle | None = None
     on_finished: Callable[[InboundCall], None] | None = None
+    ivr: IvrSession | None = None  # a call entering the queue tree: its menus and prompts
 
     @property
     def call_id(self) -> str:
@@ -72,7 +75,33 @@ class InboundCall:
 
     # -- ringing ---------------------------------------------------------------------------
     def start(self) -> None:
+        if self.ivr is not None:  # the IVR answers; its menus start once the caller is connected
+            self.answer_caller()
+            return
         self.next_stage()
+
+    def reached_leaf(self, queue_id: str) -> None:
+        """The caller chose a leaf queue in the IVR: ring it, or deflect after hours."""
+        at_leaf(self, queue_id)
+
+    def ring_plan(self, plan: InboundPlan) -> None:
+        """Ring ``plan`` from its first stage (a queue reached through the IVR)."""
+        self.plan = plan
+        self.stage_index = -1
+        self.next_stage()
+
+    def redirect_to(self, e164: str) -> None:
+        """Redirect the call to another number (CC-AH-17): see :mod:`.redirect`."""
+        from harness.reference.telephony.redirect import redirect
+
+        redirect(self, e164)
+
+    def hang_up_after_message(self) -> None:
+        """A message-only deflection has played: the call ends (CC-AH-19)."""
+        if self.finished:
+            return
+        self.caller.end()
+        self.end_everything("system", "after hours: message played")
 
     def next_stage(self) -> None:
         """Ring the next stage of the plan, or give up when none is left."""
@@ -165,6 +194,8 @@ class InboundCall:
                 self.end_everything("system", f"failed while answering: {problem}")
                 return
         self.caller_connected = True
+        if self.ivr is not None:
+            self.ivr.begin()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             if leg.call.session.live and not self.finished:
@@ -204,6 +235,8 @@ class InboundCall:
             return
         leg.registered = True
         self.bridged = leg
+        if self.ivr is not None:
+            self.ivr.stop()
         agent_answer = sdp.SessionDescription.parse(leg.sdp)
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
@@ -330,6 +363,8 @@ class InboundCall:
         if self.finished:
             return
         self.finished = True
+        if self.ivr is not None:
+            self.ivr.stop()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None
