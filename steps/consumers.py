@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.consumers import ConsumerDesk
@@ -24,6 +26,11 @@ def queue_of_one(consumer_desk: ConsumerDesk, queue: str, agent: str) -> None:
 @given(parsers.parse('the consumer queue "{queue}" is open "{hours}" in "{zone}"'))
 def queue_hours(consumer_desk: ConsumerDesk, queue: str, hours: str, zone: str) -> None:
     consumer_desk.routing.set_hours("queue", queue, hours, zone)
+
+
+@given(parsers.parse('the consumer queue "{queue}" is closed on the holiday "{day}"'))
+def queue_holiday(consumer_desk: ConsumerDesk, queue: str, day: str) -> None:
+    consumer_desk.routing.add_holiday("queue", queue, date.fromisoformat(day))
 
 
 @given(parsers.parse('the help-center email address is "{address}"'))
@@ -88,9 +95,11 @@ def opens_mobile_with(consumer_desk: ConsumerDesk, queue: str, version: str, dev
     consumer_desk.open_app(CUSTOMER, "mobile", queue, app_version=version, device_type=device)
 
 
-@when(parsers.parse('a customer opens the mobile SDK on the queue "{queue}"'))
-def opens_mobile(consumer_desk: ConsumerDesk, queue: str) -> None:
-    consumer_desk.open_app(CUSTOMER, "mobile", queue)
+@when(
+    parsers.re(r'a customer opens the (?P<channel>mobile|web) SDK on the queue "(?P<queue>[^"]+)"$')
+)
+def opens_sdk(consumer_desk: ConsumerDesk, channel: str, queue: str) -> None:
+    consumer_desk.open_app(CUSTOMER, channel, queue)
 
 
 @when(parsers.parse('a customer opens the web SDK page on the queue "{queue}"'))

@@ -29,6 +29,26 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
       | phone, voicemail                         | 2026-03-07T10:00:00+01:00 | phone, voicemail                         |
 
   @CC-AH-4 @CC-AH-7 @CC-AH-8 @needs:consumer @needs:routing @needs:clock
+  Scenario Outline: After hours each selected option shows on the SDKs that have it, phone and voicemail on mobile only
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "<option>" after hours, "Call now" dialling "+33140000000"
+    And scheduled calls are on for "mobile, web"
+    When the account's clock reads "2026-03-02T19:00:00+01:00"
+    And a customer opens the <channel> SDK on the queue "Billing"
+    Then the SDK shows "<shown>"
+
+    Examples:
+      | channel | option         | shown          |
+      | mobile  | scheduled_call | scheduled_call |
+      | web     | scheduled_call | scheduled_call |
+      | mobile  | email          | email          |
+      | web     | email          | email          |
+      | mobile  | phone          | phone          |
+      | web     | phone          | nothing        |
+      | mobile  | voicemail      | voicemail      |
+      | web     | voicemail      | nothing        |
+
+  @CC-AH-4 @CC-AH-7 @CC-AH-8 @needs:consumer @needs:routing @needs:clock
   Scenario Outline: The web SDK page shows call and chat within hours, and after hours only the selected options it has (no phone, no voicemail)
     Given calls are deflected after hours in Settings > Call
     And the SDKs offer "scheduled_call, email, phone, voicemail" after hours, "Call now" dialling "+33140000000"
@@ -55,6 +75,17 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
     Then the booking is refused naming "slot", and nothing is booked
     When the customer books the first slot offered
     Then the contact center keeps the customer's scheduled call
+
+  @CC-AH-5 @needs:consumer @needs:routing @needs:clock
+  Scenario: Slots follow the queue's own time zone (New York's afternoon is Paris's night) and skip the queue's holiday
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "scheduled_call" after hours
+    And scheduled calls are on for "mobile"
+    And the consumer queue "Billing" is open "mon-fri 09:00-17:00" in "America/New_York"
+    And the consumer queue "Billing" is closed on the holiday "2026-03-03"
+    When the account's clock reads "2026-03-02T23:30:00+01:00"
+    And a customer opens the mobile SDK on the queue "Billing"
+    Then every scheduled-call slot lies within the hours of "Billing", the first at "2026-03-04T09:00:00-05:00"
 
   @CC-AH-6 @needs:consumer @needs:routing @needs:clock
   Scenario: Email on mobile opens the mail app to the help-center address with the app version and device type
