@@ -28,6 +28,23 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
       | email                                    | 2026-03-02T19:00:00+01:00 | email                                    |
       | phone, voicemail                         | 2026-03-07T10:00:00+01:00 | phone, voicemail                         |
 
+  @CC-AH-4 @needs:consumer @needs:routing @needs:clock
+  Scenario Outline: Each queue's SDK follows that queue's own hours, not the help center's
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "email" after hours
+    And a consumer queue "Night desk" answered by "Carla"
+    And the consumer queue "Night desk" is open "mon-sun 18:00-24:00" in "Europe/Paris"
+    When the account's clock reads "<local time>"
+    And a customer opens the mobile SDK on the queue "<queue>"
+    Then the SDK shows "<shown>"
+
+    Examples:
+      | queue      | local time                | shown      |
+      | Night desk | 2026-03-02T19:00:00+01:00 | call, chat |
+      | Billing    | 2026-03-02T19:00:00+01:00 | email      |
+      | Night desk | 2026-03-02T10:00:00+01:00 | email      |
+      | Billing    | 2026-03-02T10:00:00+01:00 | call, chat |
+
   @CC-AH-4 @CC-AH-7 @CC-AH-8 @needs:consumer @needs:routing @needs:clock
   Scenario Outline: After hours each selected option shows on the SDKs that have it, phone and voicemail on mobile only
     Given calls are deflected after hours in Settings > Call
