@@ -96,10 +96,13 @@ def opens_mobile_with(consumer_desk: ConsumerDesk, queue: str, version: str, dev
 
 
 @when(
-    parsers.re(r'a customer opens the (?P<channel>mobile|web) SDK on the queue "(?P<queue>[^"]+)"$')
+    parsers.re(
+        r'a customer opens the (?P<channel>mobile|web) SDK on the queue "(?P<queue>[^"]+)"'
+        r'(?:\s*in "(?P<language>[^"]+)")?$'
+    )
 )
-def opens_sdk(consumer_desk: ConsumerDesk, channel: str, queue: str) -> None:
-    consumer_desk.open_app(CUSTOMER, channel, queue)
+def opens_sdk(consumer_desk: ConsumerDesk, channel: str, queue: str, language: str | None) -> None:
+    consumer_desk.open_app(CUSTOMER, channel, queue, language=language)
 
 
 @when(parsers.parse('a customer opens the web SDK page on the queue "{queue}"'))

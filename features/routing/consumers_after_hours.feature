@@ -45,6 +45,22 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
       | Night desk | 2026-03-02T10:00:00+01:00 | email      |
       | Billing    | 2026-03-02T10:00:00+01:00 | call, chat |
 
+  @CC-AH-4 @needs:consumer @needs:routing @needs:clock
+  Scenario Outline: The SDKs follow the hours of the channel or language the customer chose
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "email" after hours
+    And the channel "mobile" is open "mon-sun 07:00-22:00" in "Europe/Paris"
+    And the language "de" is open "mon-fri 08:00-20:00" in "Europe/Berlin"
+    When the account's clock reads "2026-03-02T19:00:00+01:00"
+    And a customer opens the <channel> SDK on the queue "Billing"<in language>
+    Then the SDK shows "<shown>"
+
+    Examples:
+      | channel | in language    | shown      |
+      | mobile  |                | call, chat |
+      | web     |                | email      |
+      | web     | in "de"        | call, chat |
+
   @CC-AH-4 @CC-AH-7 @CC-AH-8 @needs:consumer @needs:routing @needs:clock
   Scenario Outline: After hours each selected option shows on the SDKs that have it, phone and voicemail on mobile only
     Given calls are deflected after hours in Settings > Call

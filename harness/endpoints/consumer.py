@@ -68,6 +68,7 @@ class SdkConsumer:
         channel: str = "mobile",
         app_version: str | None = None,
         device_type: str | None = None,
+        language: str | None = None,
     ) -> SdkConsumer:
         """Open a session on ``queue_id``; a refusal raises :class:`ConsumerRefused`."""
         party = cls(name, channel, access, journal)
@@ -77,6 +78,8 @@ class SdkConsumer:
             body["app_version"] = app_version
         if device_type is not None:
             body["device_type"] = device_type
+        if language is not None:
+            body["language"] = language
         try:
             opened = await party._request(
                 "POST", "/sdk/sessions", body, headers={KEY_HEADER: access.key}

@@ -978,7 +978,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " PRIMARY KEY (account_id, queue_id, channel))",
         f"CREATE TABLE consumer_sessions (id TEXT PRIMARY KEY, {_ACCOUNT},"
         " token_sha256 TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, queue_id TEXT NOT NULL,"
-        " app_version TEXT, device_type TEXT, created_at TEXT NOT NULL)",
+        " app_version TEXT, device_type TEXT, language TEXT, created_at TEXT NOT NULL)",
         f"CREATE TABLE consumer_requests (id TEXT PRIMARY KEY, {_ACCOUNT},"
         " session_id TEXT NOT NULL REFERENCES consumer_sessions(id) ON DELETE CASCADE,"
         " queue_id TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL)",

@@ -226,8 +226,9 @@ class ConsumerDesk:
         *,
         app_version: str | None = None,
         device_type: str | None = None,
+        language: str | None = None,
     ) -> SdkConsumer:
-        """``name`` opens the SDK of ``channel`` on ``queue``."""
+        """``name`` opens the SDK of ``channel`` on ``queue`` (in ``language``, if given)."""
         party = self.run(
             SdkConsumer.open(
                 name,
@@ -237,6 +238,7 @@ class ConsumerDesk:
                 channel=channel,
                 app_version=app_version,
                 device_type=device_type,
+                language=language,
             )
         )
         self.cast.cleanup.push(f"consumer {name}", party.close)

@@ -27,7 +27,7 @@ from .errors import ApiError, bad_field
 
 KEY_HEADER = "X-Callproof-Sdk-Key"
 PAGE = Path(__file__).resolve().parent.parent / "web" / "sdk.html"
-SESSION_FIELDS = ("channel", "queue_id", "app_version", "device_type")
+SESSION_FIELDS = ("channel", "queue_id", "app_version", "device_type", "language")
 
 
 def request_shape(found: ConsumerRequest) -> dict[str, Any]:
@@ -119,7 +119,8 @@ def _session(request: web.Request) -> ConsumerSession:
 
 @access("public")
 async def open_session(request: web.Request) -> web.Response:
-    """POST /sdk/sessions {channel: web|mobile, queue_id, app_version?, device_type?} with the
+    """POST /sdk/sessions {channel: web|mobile, queue_id, app_version?, device_type?, language?}
+    with the
     SDK key in X-Callproof-Sdk-Key -> 201 {session_id, token, channel, queue_id}."""
     key = request.headers.get(KEY_HEADER, "")
     if not key:
@@ -132,6 +133,7 @@ async def open_session(request: web.Request) -> web.Response:
             body.text(data, "queue_id"),
             app_version=body.optional_text(data, "app_version"),
             device_type=body.optional_text(data, "device_type"),
+            language=body.optional_text(data, "language"),
         )
     except SessionRefused as refusal:
         raise ApiError(401, "unauthorized", str(refusal)) from None

@@ -42,7 +42,7 @@ from ..domain.consumer_deflection import (
 )
 from ..domain.distribution import MemberType, validate_e164
 from ..domain.errors import Conflict, InvalidField, NotFound
-from ..domain.hours import Channel
+from ..domain.hours import Channel, parse_language
 from ..domain.sms import SmsMessage
 from ..service import ContactCenter
 from .sms import SmsService
@@ -167,6 +167,7 @@ class SdkService:
         *,
         app_version: str | None = None,
         device_type: str | None = None,
+        language: str | None = None,
     ) -> OpenedSession:
         """A consumer's session on ``queue_id`` through the SDK of ``channel``."""
         account_id = key.partition(".")[0]
@@ -187,6 +188,7 @@ class SdkService:
             app_version=check_app_field(app_version, "app_version"),
             device_type=check_app_field(device_type, "device_type"),
             created_at=iso_utc(self._center.clock.now(account_id)),
+            language=None if language is None else parse_language(language),
         )
         self._store.insert_session(session, _digest(token))
         return OpenedSession(session, token)
@@ -215,21 +217,26 @@ class SdkService:
             redirect_name = config.queues[redirect].name
         state = QueueState(
             queue_id=queue.id,
-            open=config.is_open(now, queue_id=queue.id, channel=channel),
+            open=config.is_open(now, queue_id=queue.id, channel=channel, language=session.language),
             deflection_on=config.calls.deflection_enabled and queue.deflection_enabled,
-            slots=self._slots(account_id, queue.id, channel, now),
+            slots=self._slots(account_id, queue.id, channel, session.language, now),
             redirect_name=redirect_name,
         )
         context = SdkContext(session.channel, session.app_version, session.device_type)
         return shown_options(context, self.settings(account_id), state, override)
 
     def _slots(
-        self, account_id: str, queue_id: str, channel: Channel, now: datetime
+        self,
+        account_id: str,
+        queue_id: str,
+        channel: Channel,
+        language: str | None,
+        now: datetime,
     ) -> tuple[datetime, ...]:
         """Scheduled-call slots: every half hour within the queue's hours in the next week,
         each slot whole inside an opening (CC-AH-5)."""
         config = self._center.routing.config(account_id)
-        schedule = config.hours_for(queue_id, channel, None).schedule
+        schedule = config.hours_for(queue_id, channel, language).schedule
         step = timedelta(minutes=SLOT_MINUTES)
         start = now.astimezone(UTC).replace(second=0, microsecond=0)
         start += timedelta(minutes=(-start.minute) % SLOT_MINUTES)
@@ -339,7 +346,9 @@ class SdkService:
         account_id = session.account_id
         config = self._center.routing.config(account_id)
         now = self._center.clock.now(account_id)
-        open_now = config.is_open(now, queue_id=session.queue_id, channel=Channel.CHAT)
+        open_now = config.is_open(
+            now, queue_id=session.queue_id, channel=Channel.CHAT, language=session.language
+        )
         if open_now or not config.chats.deflection_enabled:
             return {"type": "chat.queued", "queue_id": session.queue_id}
         return chat_after_hours(self.settings(account_id))

@@ -25,6 +25,7 @@ class ConsumerSession:
     app_version: str | None
     device_type: str | None
     created_at: str
+    language: str | None = None  # the language the consumer chose, for its hours
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ class ConsumerStore:
         with self._store.transaction():
             self._store.execute(
                 "INSERT INTO consumer_sessions (id, account_id, token_sha256, channel, queue_id,"
-                " app_version, device_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " app_version, device_type, created_at, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session.id,
                     session.account_id,
@@ -180,14 +182,15 @@ class ConsumerStore:
                     session.app_version,
                     session.device_type,
                     session.created_at,
+                    session.language,
                 ),
             )
 
     def session_by_token_digest(self, token_sha256: str) -> ConsumerSession | None:
         """Cross-tenant lookup: the session whose token has this digest."""
         row = self._store.execute(
-            "SELECT id, account_id, channel, queue_id, app_version, device_type, created_at"
-            " FROM consumer_sessions WHERE token_sha256 = ?",
+            "SELECT id, account_id, channel, queue_id, app_version, device_type, created_at,"
+            " language FROM consumer_sessions WHERE token_sha256 = ?",
             (token_sha256,),
         ).fetchone()
         return ConsumerSession(*row) if row else None
