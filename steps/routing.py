@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
 from harness.scenario.ivr import IvrCalls
+from harness.scenario.phrases import names
 from harness.scenario.routing import RoutingAdmin
 
 # After an IVR the customer's leg was answered long before the agent: audio is checked for
@@ -127,7 +128,7 @@ def hear_each_other(flows: CallFlows, agent: str) -> None:
 # -- after-hours deflection ---------------------------------------------------------------------
 
 
-@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>.+)$"))
+@given(parsers.re(r"after-hours deflection of calls is on, to (?P<option>[^,]+)$"))
 def call_deflection_on(routing_admin: RoutingAdmin, option: str) -> None:
     routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
 
@@ -155,3 +156,122 @@ def deflected_by(ivr_calls: IvrCalls, queue: str) -> None:
 @given(parsers.parse('the queue "{queue}" has the agent "{agent}"'))
 def queue_has_agent(routing_admin: RoutingAdmin, queue: str, agent: str) -> None:
     routing_admin.set_agents(queue, [agent])
+
+
+# -- voicemail ------------------------------------------------------------------------------------
+
+
+@when(parsers.parse("the customer leaves a {seconds:d}-second message and hangs up"))
+def leaves_message(ivr_calls: IvrCalls, seconds: int) -> None:
+    ivr_calls.leave_message(seconds)
+
+
+@then(
+    parsers.parse(
+        'a voicemail is kept for "{queue}" holding the customer\'s {seconds:d}-second message'
+    )
+)
+def voicemail_kept(ivr_calls: IvrCalls, queue: str, seconds: int) -> None:
+    ivr_calls.expect_voicemail(queue, seconds)
+
+
+@then(parsers.re(r"(?P<agents>.+) (?:is|are) notified of the voicemail$"))
+def notified(ivr_calls: IvrCalls, agents: str) -> None:
+    ivr_calls.expect_notified(names(agents))
+
+
+@then("the voicemail is available in the CRM")
+def in_crm(ivr_calls: IvrCalls) -> None:
+    ivr_calls.expect_crm_record()
+
+
+@given(parsers.parse('a phone "{name}" outside the contact center, with a number of its own'))
+def outside_phone(routing_admin: RoutingAdmin, name: str) -> None:
+    routing_admin.add_outside_phone(name)
+
+
+# -- transfer targets ------------------------------------------------------------------------------
+
+
+@given(parsers.parse('the leaf queues of the account, in "{zone}", are:'))
+def leaf_queues(routing_admin: RoutingAdmin, zone: str, datatable: list[list[str]]) -> None:
+    routing_admin.build_queues(datatable, zone)
+
+
+@given(
+    parsers.re(
+        r"after-hours deflection of calls is on, to (?P<option>.+), "
+        r"with transfers to after-hours queues (?P<allowed>allowed|not allowed)$"
+    )
+)
+def call_deflection_with_transfers(routing_admin: RoutingAdmin, option: str, allowed: str) -> None:
+    routing_admin.set_call_deflection(
+        routing_admin.deflection_from_words(option), transfers=allowed == "allowed"
+    )
+
+
+@given(
+    parsers.re(
+        r"after-hours deflection of chats is (?P<state>on|off), "
+        r"with transfers to after-hours queues (?P<allowed>allowed|not allowed)$"
+    )
+)
+def chat_deflection(routing_admin: RoutingAdmin, state: str, allowed: str) -> None:
+    routing_admin.set_chat_settings(deflection=state == "on", transfers=allowed == "allowed")
+
+
+@then(
+    parsers.re(
+        r'"(?P<agent>[^"]+)" sees as (?P<family>call|chat) transfer targets exactly: '
+        r"(?P<queues>.+)$"
+    )
+)
+def sees_targets(routing_admin: RoutingAdmin, agent: str, family: str, queues: str) -> None:
+    routing_admin.expect_transfer_targets(agent, f"{family}s", names(queues))
+
+
+# -- bad settings ---------------------------------------------------------------------------------
+
+
+@when(parsers.re(r"the admin tries to send after-hours calls to (?P<option>.+)$"))
+def try_call_deflection(routing_admin: RoutingAdmin, option: str) -> None:
+    routing_admin.attempt(
+        lambda: routing_admin.set_call_deflection(routing_admin.deflection_from_words(option))
+    )
+
+
+@when(
+    parsers.re(
+        r'the admin tries to make the queue "(?P<queue>[^"]+)" override after-hours '
+        r"(?P<channel>calls|web chats) with (?P<option>.+)$"
+    )
+)
+def try_override(routing_admin: RoutingAdmin, queue: str, channel: str, option: str) -> None:
+    deflection = routing_admin.deflection_from_words(option)
+    routing_admin.attempt(
+        lambda: routing_admin.set_override(
+            queue, deflection, channel="ivr" if channel == "calls" else "web"
+        )
+    )
+
+
+@when(parsers.parse('the admin tries to reach outside numbers through a carrier at "{address}"'))
+def try_carrier(routing_admin: RoutingAdmin, address: str) -> None:
+    host, _, port = address.rpartition(":")
+    routing_admin.attempt(
+        lambda: routing_admin.run(routing_admin.routing.set_carrier(host, int(port)))
+    )
+
+
+@when(
+    parsers.parse(
+        'the admin tries to add a queue "{queue}" keyed "{digit}" in the menu of "{menu}"'
+    )
+)
+def try_queue(routing_admin: RoutingAdmin, queue: str, digit: str, menu: str) -> None:
+    routing_admin.attempt(lambda: routing_admin.add_queue(queue, parent=menu, digit=digit))
+
+
+@when(parsers.parse('the admin tries to set the {message} to "{text}"'))
+def try_message(routing_admin: RoutingAdmin, message: str, text: str) -> None:
+    routing_admin.attempt(lambda: routing_admin.set_message(message, text))

@@ -78,3 +78,16 @@ Feature: After-hours deflection of calls by the hours of the queue the caller ch
     Then the customer hears the message of "Billing"
     And the contact center ends the call after the message
     And the phone of "Bruno" does not ring
+
+  @CC-AH-2 @CC-AH-17 @needs:routing @needs:clock
+  Scenario: Phone number: after hours the call is redirected to another number, with two-way audio
+    Given a phone "Duty phone" outside the contact center, with a number of its own
+    And after-hours deflection of calls is on, to the number of "Duty phone"
+    And the account's clock reads "2026-03-02T19:30:00+01:00"
+    When a customer calls "Help line" and the IVR answers
+    And the customer keys "1"
+    Then the phone of "Duty phone" rings
+    And the phone of "Alice" does not ring
+    When "Duty phone" answers the call
+    Then the customer and "Duty phone" hear each other
+    And the call log shows the call deflected by the hours of "Billing"

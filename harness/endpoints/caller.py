@@ -167,6 +167,20 @@ class SyntheticCaller:
         leg = self.calls[sip_call_id][1]
         return await hear_prompt(leg, expected, prompts, since=since, timeout=timeout)
 
+    async def wait_heard_samples(self, sip_call_id: str, since: int, samples: int) -> None:
+        """Return once ``samples`` of audio arrived after ``since`` (counted as packets come)."""
+        leg = self.calls[sip_call_id][1]
+        rtp = leg.rtp
+        assert rtp is not None
+        while rtp.stream.received_samples - since < samples:
+            await rtp.wait_received(rtp.datagrams_received + 1)
+
+    async def speak_for(self, sip_call_id: str, seconds: float) -> None:
+        """Return once our audio has gone on for ``seconds`` more (counted in packets sent)."""
+        rtp = self.calls[sip_call_id][1].rtp
+        assert rtp is not None
+        await rtp.wait_sent(rtp.packets_sent + round(seconds / rtp.stream.ptime))
+
     def leaks(self) -> list[str]:
         return list(self._leftovers)
 

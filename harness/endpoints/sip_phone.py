@@ -64,6 +64,19 @@ class SipPhone:
             raise
         return phone
 
+    @classmethod
+    async def open_unregistered(
+        cls, name: str, stage: Stage, *, auto_answer: bool = False
+    ) -> SipPhone:
+        """A phone outside the contact center, reached at its own address (as a carrier would
+        deliver a call to it): it registers nowhere."""
+        sip = await SipEndpoint.open("127.0.0.1", 0, on_trace=tracer(stage.journal, name))
+        phone = cls(name, stage, sip, auto_answer)
+        sip.on_invite = phone._on_invite
+        sip.on_call_event = phone._on_call_event
+        stage.enter(phone)
+        return phone
+
     async def register(self, credentials: SipCredentials, registrar: tuple[str, int]) -> None:
         """REGISTER with the SUT (digest auth); remembered for :meth:`refresh_registration`."""
         self._registration = (credentials, registrar)

@@ -18,6 +18,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .domain import routed_calls
 from .domain.calls import CallRecord
 from .domain.distribution import (
@@ -38,10 +40,14 @@ from .domain.routing import (
     Queue,
     QueueMember,
     RoutingConfig,
+    TransferTarget,
     VirtualAgent,
     config_from_json,
+    parse_carrier,
+    transfer_targets,
     validate_text,
 )
+from .domain.voicemail import Voicemail, recipients
 from .telephony.prompts import PromptRenderer
 
 if TYPE_CHECKING:
@@ -220,6 +226,11 @@ class Routing:
             account_id, replace(config, messages=replace(config.messages, **values)), "messages"
         )
 
+    def set_carrier(self, account_id: str, host: object, port: object) -> RoutingConfig:
+        """Where calls redirected to outside numbers go (a SIP address on loopback)."""
+        carrier = parse_carrier(host, port)
+        return self._save(account_id, replace(self.config(account_id), carrier=carrier), "carrier")
+
     # --- prompts ------------------------------------------------------------------------------
 
     def prompt_text(self, account_id: str, name: str) -> str:
@@ -306,6 +317,78 @@ class Routing:
         return inbound_plan(
             call_id, account_id, call.number_id, plan, names, center.registered_contacts
         )
+
+    # --- transfer targets ---------------------------------------------------------------------
+
+    def transfer_targets(self, account_id: str, family: str) -> list[TransferTarget]:
+        """The queues agents may transfer a call (``calls``) or chat (``chats``) to now."""
+        if family not in ("calls", "chats"):
+            raise InvalidField("family", "must be calls or chats")
+        config = self.config(account_id)
+        teams = {t.id: t.members for t in self._center.store.list_teams(account_id)}
+
+        def logged_in(queue: Queue) -> bool:
+            users, _ = recipients(queue, teams)
+            return any(self._center.registered_contacts(u) for u in users)
+
+        return transfer_targets(config, family, self.now(account_id), logged_in)
+
+    # --- voicemail ----------------------------------------------------------------------------
+
+    def voicemail_left(
+        self, call_id: str, queue_id: str, audio: np.ndarray, callback: str | None = None
+    ) -> Voicemail:
+        """Keep a caller's message left on ``queue_id`` and tell whom it concerns (CC-AH-18).
+
+        Publishes ``voicemail.left`` (with the users notified, or ``crm_record``): the event
+        other domains (tickets) hook on.
+        """
+        center = self._center
+        account_id = self._account(call_id)
+        call = center.get_call(account_id, call_id)
+        queue = self.config(account_id).queue(queue_id)
+        teams = {t.id: t.members for t in center.store.list_teams(account_id)}
+        notified, crm = recipients(queue, teams)
+        now = self.now(account_id)
+        voicemail = Voicemail(
+            id=f"vm_{secrets.token_hex(8)}",
+            account_id=account_id,
+            call_id=call_id,
+            caller=call.caller,
+            callback=callback,
+            queue_id=queue_id,
+            created_at=now,
+            duration_s=round(len(audio) / 8000, 3),
+            notified_user_ids=notified,
+            crm_record=crm,
+        )
+        center.store.insert_voicemail(voicemail, audio.astype("<i2").tobytes())
+        names = {u.id: u.name for u in center.store.list_users(account_id)}
+        told = ", ".join(names.get(u, u) for u in notified) or "nobody"
+        where = "kept as a CRM record" if crm else f"notified: {told}"
+        text = f"Voicemail left on queue {queue.name} ({voicemail.duration_s:.1f} s); {where}"
+        center.store.save_call(routed_calls.deflected(call, now, text))
+        self._call_event(
+            call,
+            "voicemail.left",
+            voicemail_id=voicemail.id,
+            queue_id=queue_id,
+            notified_user_ids=list(notified),
+            crm_record=crm,
+            duration_s=voicemail.duration_s,
+        )
+        return voicemail
+
+    def voicemails(self, account_id: str) -> list[Voicemail]:
+        """The account's voicemails, newest first."""
+        return self._center.store.list_voicemails(account_id)
+
+    def voicemail_audio(self, account_id: str, voicemail_id: str) -> np.ndarray:
+        """A voicemail's audio (8 kHz int16), or :class:`NotFound`."""
+        raw = self._center.store.voicemail_audio(account_id, voicemail_id)
+        if raw is None:
+            raise NotFound("voicemail", voicemail_id)
+        return np.frombuffer(raw, dtype="<i2").astype(np.int16)
 
     # --- helpers ------------------------------------------------------------------------------
 

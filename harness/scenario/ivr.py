@@ -11,20 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from harness.endpoints.events import CallEnded
 from harness.errors import ConformanceFailure
 from harness.media.events import DtmfMode
-from harness.media.prompts import RATE, Samples
+from harness.media.prompts import RATE, Samples, trim_silence
+from harness.media.tones import Signature, SignatureDetector
 from harness.runtime.journal import Match, WaitTimeout
 from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.scenario.routing import RoutingAdmin
-from harness.sut.routing_model import PromptAudio, PromptKind
+from harness.sut.events import SutEvent
+from harness.sut.routing_model import PromptAudio, PromptKind, Voicemail
 
 IVR_ANSWER_TIMEOUT = 5.0  # the IVR answers a call within this
 PROMPT_TIMEOUT = 8.0  # a prompt is heard within this of the previous action
+BEEP_ALLOWANCE_S = 0.6  # the pause and the beep between a greeting and the recording
 MESSAGES = {
     "the after-hours message": "after_hours",
     "the voicemail greeting": "voicemail_greeting",
@@ -40,6 +44,8 @@ class IvrCalls:
     admin: RoutingAdmin
     mark: int = 0  # the customer's received audio that a prompt must come after
     prompts: dict[str, Samples] = field(default_factory=dict)
+    heard_end: int | None = None  # where the last prompt heard ends in the customer's audio
+    voicemail: Voicemail | None = None
 
     @property
     def call(self) -> PlacedCall:
@@ -100,6 +106,89 @@ class IvrCalls:
         )
         if not verdict.matched:
             raise ConformanceFailure((), f"the customer to hear {label}", verdict.explain())
+        assert verdict.own is not None
+        speech = len(trim_silence(prompts[label]))
+        self.heard_end = self.mark + round(verdict.own.offset_s * RATE) + speech
+
+    # -- voicemail ---------------------------------------------------------------------------------
+    def leave_message(self, seconds: float) -> None:
+        """Once the prompt just heard has played out (and the beep after it), the customer
+        talks for ``seconds`` and hangs up."""
+        if self.heard_end is None:
+            raise LookupError("the customer must hear the greeting before leaving a message")
+        customer = self.flows.cast.customer
+        sip_call_id = self.call.sip_call_id
+        portal = self.flows.cast.portal
+        portal.run(customer.wait_heard_samples(sip_call_id, 0, self.heard_end), PROMPT_TIMEOUT)
+        portal.run(customer.speak_for(sip_call_id, seconds + BEEP_ALLOWANCE_S), seconds + 5)
+        self.flows.hang_up(self.call)
+
+    def expect_voicemail(self, queue: str, seconds: float) -> Voicemail:
+        """A voicemail of this call is kept for ``queue`` and holds the customer's voice."""
+        cast = self.flows.cast
+        call_id = self.flows.sut_call_id(self.call)
+        try:
+            cast.journal.wait_for(
+                Match(SutEvent, kind="voicemail.left", call_id=call_id),
+                PROMPT_TIMEOUT,
+                after=self.call.dialled_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                (), f"a voicemail kept for queue {queue!r}", "no voicemail.left event"
+            ) from None
+        routing = self.admin.routing
+        found = [v for v in self.admin.run(routing.voicemails()) if v.call_id == call_id]
+        if not found:
+            raise ConformanceFailure((), "the voicemail in the SUT's voicemails", "absent")
+        voicemail = found[0]
+        wanted = self.admin.queue(queue).id
+        if voicemail.queue_id != wanted:
+            raise ConformanceFailure(
+                (), f"the voicemail kept for queue {queue!r}", f"queue {voicemail.queue_id}"
+            )
+        audio = self.admin.run(routing.voicemail_audio(voicemail))
+        voiced = voice_seconds(np.asarray(audio.samples), cast.stage.signature(CUSTOMER))
+        total = len(audio.samples) / audio.sample_rate
+        if voiced < seconds * 0.75 or voiced < total * 0.6:
+            raise ConformanceFailure(
+                (),
+                f"the customer's {seconds:g}-second message recorded in the voicemail",
+                f"{voiced:.2f} s of the customer's voice in {total:.2f} s of recording",
+            )
+        self.voicemail = voicemail
+        return voicemail
+
+    def expect_notified(self, agents: list[str]) -> None:
+        """The voicemail notified exactly ``agents`` (and is no CRM record)."""
+        voicemail = self._kept()
+        wanted = tuple(self.flows.cast.agent(a).id for a in agents)
+        names = self.flows.cast.agent_names()
+        told = [names.get(u, u) for u in voicemail.notified_user_ids]
+        if tuple(sorted(voicemail.notified_user_ids)) != tuple(sorted(wanted)) or (
+            voicemail.crm_record
+        ):
+            raise ConformanceFailure(
+                (),
+                f"{', '.join(agents)} notified of the voicemail",
+                f"notified: {', '.join(told) or 'nobody'}; CRM record: {voicemail.crm_record}",
+            )
+
+    def expect_crm_record(self) -> None:
+        """The voicemail is available in the CRM, and notified nobody."""
+        voicemail = self._kept()
+        records = self.admin.run(self.admin.routing.crm_records())
+        if not any(r.id == voicemail.id for r in records) or voicemail.notified_user_ids:
+            raise ConformanceFailure(
+                (),
+                "the voicemail available as a CRM record",
+                f"CRM records: {[r.id for r in records]}; notified {voicemail.notified_user_ids}",
+            )
+
+    def _kept(self) -> Voicemail:
+        if self.voicemail is None:
+            raise LookupError("no voicemail was checked yet in this scenario")
+        return self.voicemail
 
     # -- the call log ------------------------------------------------------------------------------
     def expect_branch(self, names: list[str]) -> None:
@@ -140,6 +229,19 @@ class IvrCalls:
             raise ConformanceFailure(
                 (), f"the call deflected by the hours of queue {queue!r}", repr(texts)
             )
+
+
+def voice_seconds(samples: npt.NDArray[np.int16], signature: Signature) -> float:
+    """Seconds of ``samples`` (8 kHz) in which ``signature`` is heard, frame by frame."""
+    detector = SignatureDetector([signature])
+    frame = detector.frame_size
+    frames = len(samples) // frame
+    heard = sum(
+        1
+        for i in range(frames)
+        if signature in detector.analyse(samples[i * frame : (i + 1) * frame])
+    )
+    return heard * frame / RATE
 
 
 @pytest.fixture

@@ -8,13 +8,15 @@ or ``24/7``; :func:`weekly_hours` turns that into a :class:`WeeklyHours`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
 import pytest
 
+from harness.data.numbers import e164
+from harness.endpoints.sip_phone import SipPhone
 from harness.scenario.cast import CapabilityMissing, Cast
 from harness.sut.contract import Clock, Routing, SutRefused
 from harness.sut.routing_model import (
@@ -66,6 +68,7 @@ class RoutingAdmin:
     hours: dict[tuple[str, str | None], WeeklyHours] = field(default_factory=dict)
     refusal: SutRefused | None = None
     call_deflection: Deflection | None = None
+    outside: dict[str, str] = field(default_factory=dict)  # outside phone name -> its number
     before_refusal: Any = None
 
     @property
@@ -117,6 +120,53 @@ class RoutingAdmin:
         self.queues[name] = queue
         self.parents[name] = parent
         return queue
+
+    def add_outside_phone(self, name: str) -> str:
+        """A phone outside the contact center with a number of its own, reached through the
+        carrier the harness plays for the SUT; returns its number."""
+        cast = self.cast
+        phone = self.run(SipPhone.open_unregistered(name, cast.stage))
+        cast.cleanup.push(f"phone of {name}", phone.close)
+        cast.phones[name] = phone
+        host, port = phone.sip.local_address
+        self.run(self.routing.set_carrier(host, port))
+        self.outside[name] = e164()
+        return self.outside[name]
+
+    def build_queues(self, rows: list[list[str]], timezone: str) -> None:
+        """Leaf queues from a table: ``queue | hours | deflection | virtual agent | agents``."""
+        header, *body = rows
+        columns = [h.strip() for h in header]
+        for row in body:
+            cell = dict(zip(columns, (c.strip() for c in row), strict=True))
+            name = cell["queue"]
+            agents = tuple(a.strip() for a in (cell.get("agents") or "").split(",") if a.strip())
+            mode = (cell.get("virtual agent") or "none").replace(" ", "_")
+            if mode not in ("none", "always", "queue_hours"):
+                raise ValueError(f"virtual agent {mode!r}: write none, always or queue hours")
+            self.add_queue(name, agents=agents, virtual_agent=cast(VirtualAgentMode, mode))
+            self.set_hours("queue", name, cell["hours"], timezone)
+            if cell.get("deflection", "on") == "off":
+                self.run(self.routing.set_queue_deflection(self.queue(name), False))
+
+    def set_chat_settings(self, *, deflection: bool, transfers: bool) -> None:
+        self.run(
+            self.routing.set_chat_settings(
+                deflection_enabled=deflection, allow_after_hours_transfers=transfers
+            )
+        )
+
+    def expect_transfer_targets(self, agent: str, family: str, expected: list[str]) -> None:
+        """``agent`` sees exactly ``expected`` (scenario names) as transfer targets."""
+        seen = self.run(self.routing.transfer_targets(self.cast.agent(agent), cast(Any, family)))
+        names = {q.id: n for n, q in self.queues.items()}
+        shown = sorted(names.get(q.id, q.name) for q in seen)
+        missing = sorted(set(expected) - set(shown))
+        extra = sorted(set(shown) - set(expected))
+        assert not missing and not extra, (
+            f"{agent} sees {', '.join(shown) or 'no queue'} as {family} transfer targets; "
+            f"missing: {', '.join(missing) or 'none'}; should not see: {', '.join(extra) or 'none'}"
+        )
 
     def set_agents(self, queue: str, agents: list[str]) -> None:
         """The agents ``queue`` rings, by their scenario names."""
@@ -186,6 +236,17 @@ class RoutingAdmin:
             self.refusal = refusal
         else:
             pytest.fail(f"the SUT accepted the hours {text!r} in {timezone!r}; it must refuse them")
+
+    def attempt(self, change: Callable[[], object]) -> None:
+        """Make a settings change expecting a refusal: the refusal and the settings before it
+        are kept for :meth:`expect_refused_naming`."""
+        self.before_refusal = self.run(self.routing.snapshot())
+        try:
+            change()
+        except SutRefused as refusal:
+            self.refusal = refusal
+        else:
+            pytest.fail("the SUT accepted the change; it must refuse it")
 
     def try_request(self, method: str, path: str, body: object) -> None:
         """Send a settings request expecting a refusal (for bad input beyond hours)."""
@@ -284,6 +345,8 @@ class RoutingAdmin:
         quoted = re.findall(r'"([^"]*)"', words)
         if words.startswith("the queue"):
             return self.deflection("queue", quoted[0])
+        if words.startswith("the number of"):
+            return self.deflection("phone", self.outside[quoted[0]])
         if words.startswith("the number"):
             return self.deflection("phone", quoted[0])
         if words.startswith("voicemail"):
@@ -309,8 +372,10 @@ class RoutingAdmin:
             raise KeyError(f"unknown message {label!r}; known: {', '.join(names)}") from None
         self.set_messages({name: text})
 
-    def set_override(self, queue: str, deflection: Deflection | None) -> None:
-        self.run(self.routing.set_override(self.queue(queue), "ivr", deflection))
+    def set_override(
+        self, queue: str, deflection: Deflection | None, *, channel: ChannelName = "ivr"
+    ) -> None:
+        self.run(self.routing.set_override(self.queue(queue), channel, deflection))
         if deflection is not None and deflection.text:
             self.overrides_with_text.add(queue)
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext
 
@@ -46,6 +46,7 @@ from harness.sut.routing_model import (
     PromptKind,
     QueueRef,
     VirtualAgentMode,
+    Voicemail,
     WeeklyHours,
 )
 
@@ -210,6 +211,10 @@ class Routing(Protocol):
         """A leaf queue's own after-hours deflection for one channel (``None``: removed)."""
         ...
 
+    async def set_carrier(self, host: str, port: int) -> None:
+        """Where the SUT sends calls to numbers outside it (the harness plays that carrier)."""
+        ...
+
     async def set_messages(self, texts: Mapping[str, str]) -> None:
         """Change configurable messages (``after_hours``, ``voicemail_greeting``, ...)."""
         ...
@@ -220,6 +225,24 @@ class Routing(Protocol):
 
     async def snapshot(self) -> object:
         """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def transfer_targets(
+        self, agent: Agent, family: Literal["calls", "chats"] = "calls"
+    ) -> list[QueueRef]:
+        """The queues ``agent`` sees as transfer targets for a call or a chat, now."""
+        ...
+
+    async def voicemails(self) -> list[Voicemail]:
+        """The voicemails the SUT kept, newest first."""
+        ...
+
+    async def voicemail_audio(self, voicemail: Voicemail) -> PromptAudio:
+        """A voicemail's recorded message as audio."""
+        ...
+
+    async def crm_records(self) -> list[Voicemail]:
+        """The voicemails the SUT handed to the CRM (a root queue with no assignment)."""
         ...
 
     async def prompt_audio(

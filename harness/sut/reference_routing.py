@@ -132,6 +132,9 @@ class ReferenceRouting:
         body = {"deflection": deflection_json(deflection) if deflection else None}
         await self._api.request("PUT", f"/routing/queues/{queue.id}/overrides/{channel}", body)
 
+    async def set_carrier(self, host: str, port: int) -> None:
+        await self._api.request("PUT", "/routing/carrier", {"host": host, "port": port})
+
     async def set_messages(self, texts: Mapping[str, str]) -> None:
         await self._api.request("PUT", "/routing/messages", dict(texts))
 
@@ -153,7 +156,36 @@ class ReferenceRouting:
             if queue is None:
                 raise ValueError(f"a {kind} prompt belongs to a queue")
             name = f"{kind}-{queue.id}"
-        path = f"/routing/prompts/{name}"
+        rate, samples = await self._wav(f"/routing/prompts/{name}")
+        return PromptAudio(name, rate, samples)
+
+    async def transfer_targets(
+        self, agent: Agent, family: Literal["calls", "chats"] = "calls"
+    ) -> list[QueueRef]:
+        """Asked with ``agent``'s own token: what that agent's transfer menu lists."""
+        issued = await self._api.request("POST", "/tokens", {"user_id": agent.id, "ttl_s": 300})
+        as_agent = _Api(self._api.session, self._api.base, str(issued["token"]))
+        try:
+            data = await as_agent.request("GET", f"/routing/transfer-targets?family={family}")
+        finally:
+            await self._api.request("DELETE", f"/tokens/{issued['id']}")
+        return [QueueRef(str(q["id"]), str(q["name"])) for q in data["queues"]]
+
+    async def voicemails(self) -> list[Voicemail]:
+        """The account's voicemails, newest first."""
+        data = await self._api.request("GET", "/voicemails")
+        return [_voicemail(v) for v in data["voicemails"]]
+
+    async def voicemail_audio(self, voicemail: Voicemail) -> PromptAudio:
+        path = f"/voicemails/{voicemail.id}/audio"
+        rate, samples = await self._wav(path)
+        return PromptAudio(f"voicemail {voicemail.id}", rate, samples)
+
+    async def crm_records(self) -> list[Voicemail]:
+        data = await self._api.request("GET", "/crm/records")
+        return [_voicemail(r) for r in data["records"] if r.get("type") == "voicemail"]
+
+    async def _wav(self, path: str) -> tuple[int, np.ndarray]:
         headers = {"Authorization": f"Bearer {self._api.token}"}
         async with self._api.session.get(self._api.base + path, headers=headers) as resp:
             if resp.status >= 400:
@@ -162,27 +194,17 @@ class ReferenceRouting:
         with wave.open(io.BytesIO(raw)) as wav:
             rate = wav.getframerate()
             samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
-        return PromptAudio(name, rate, samples)
+        return rate, samples
 
-    async def transfer_targets(
-        self, channel: Literal["calls", "chats"] = "calls"
-    ) -> list[QueueRef]:
-        """The queues an agent may transfer to now (CC-AH-3, CC-AH-12)."""
-        data = await self._api.request("GET", f"/routing/transfer-targets?family={channel}")
-        return [QueueRef(str(q["id"]), str(q["name"])) for q in data["queues"]]
 
-    async def voicemails(self) -> list[Voicemail]:
-        """The account's voicemails, newest first."""
-        data = await self._api.request("GET", "/voicemails")
-        return [
-            Voicemail(
-                id=str(v["id"]),
-                call_id=str(v["call_id"]),
-                caller=str(v["caller"]),
-                queue_id=v.get("queue_id"),
-                notified_user_ids=tuple(v.get("notified_user_ids") or ()),
-                crm_record=bool(v.get("crm_record")),
-                duration_s=float(v.get("duration_s") or 0.0),
-            )
-            for v in data["voicemails"]
-        ]
+def _voicemail(data: dict[str, Any]) -> Voicemail:
+    return Voicemail(
+        id=str(data["id"]),
+        call_id=str(data["call_id"]),
+        caller=str(data["caller"]),
+        queue_id=data.get("queue_id"),
+        notified_user_ids=tuple(data.get("notified_user_ids") or ()),
+        crm_record=bool(data.get("crm_record")),
+        duration_s=float(data.get("duration_s") or 0.0),
+        callback=data.get("callback"),
+    )

@@ -88,3 +88,4 @@ class Voicemail:
     notified_user_ids: tuple[str, ...]
     crm_record: bool
     duration_s: float
+    callback: str | None = None  # the number a caller with a hidden number keyed in

@@ -24,6 +24,7 @@ from . import (
     routing,
     sdk,
     sms,
+    voicemails,
 )
 from .body import MAX_BODY_BYTES
 from .context import (
@@ -129,6 +130,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
     routing.add_routes(app.router)
+    voicemails.add_routes(app.router)
     consumer_context.install(app)
     sms.add_routes(app.router)
     sdk.add_routes(app.router)

@@ -169,6 +169,26 @@ async def put_messages(request: web.Request) -> web.Response:
 
 
 @requires(Permission.ROUTING_READ)
+async def get_transfer_targets(request: web.Request) -> web.Response:
+    """GET /routing/transfer-targets?family=calls|chats -> the queues an agent may transfer to
+    now, each with why (CC-AH-3, CC-AH-12)."""
+    family = request.query.get("family", "calls")
+    targets = center(request).routing.transfer_targets(account_id(request), family)
+    queues = [{"id": t.queue.id, "name": t.queue.name, "reason": t.reason} for t in targets]
+    return web.json_response({"family": family, "queues": queues})
+
+
+@requires(Permission.ROUTING_WRITE)
+async def put_carrier(request: web.Request) -> web.Response:
+    """PUT /routing/carrier {host, port}: where calls to outside numbers go (loopback only)."""
+    data = await body.json_object(request, allowed=("host", "port"))
+    config = center(request).routing.set_carrier(
+        account_id(request), body.text(data, "host"), data.get("port")
+    )
+    return web.json_response({"carrier": config.carrier})
+
+
+@requires(Permission.ROUTING_READ)
 async def get_prompt(request: web.Request) -> web.Response:
     """GET /routing/prompts/{name} -> the prompt as the IVR plays it (WAV, 8 kHz mono).
 
@@ -194,3 +214,5 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_put("/routing/settings/{family}", put_settings)
     router.add_put("/routing/messages", put_messages)
     router.add_get("/routing/prompts/{name}", get_prompt)
+    router.add_put("/routing/carrier", put_carrier)
+    router.add_get("/routing/transfer-targets", get_transfer_targets)

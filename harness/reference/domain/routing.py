@@ -15,8 +15,9 @@ only after the whole change is validated, so a refused change leaves the stored 
 from __future__ import annotations
 
 import enum
+import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -151,6 +152,7 @@ class RoutingConfig:
     calls: ChannelSettings = field(default_factory=ChannelSettings)
     chats: ChannelSettings = field(default_factory=ChannelSettings)
     messages: Messages = field(default_factory=Messages)
+    carrier: str | None = None  # "host:port" where calls to outside numbers go (loopback only)
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class RoutingConfig:
             "calls": self.calls.to_json(),
             "chats": self.chats.to_json(),
             "messages": self.messages.to_json(),
+            "carrier": self.carrier,
         }
 
     # --- changes ------------------------------------------------------------------------------
@@ -316,6 +319,20 @@ class RoutingConfig:
         elif deflection.phone is not None:
             raise InvalidField(f"{where}.phone", "only the phone option takes a number")
         return replace(deflection, text=text)
+
+
+def parse_carrier(host: object, port: object) -> str:
+    """The carrier's SIP address as ``host:port``; only loopback addresses (the reference
+    never sends outside the machine)."""
+    try:
+        address = ipaddress.ip_address(str(host))
+    except ValueError:
+        raise InvalidField("host", f"{host!r} is not an IP address") from None
+    if not address.is_loopback:
+        raise InvalidField("host", f"{host} is not a loopback address (127.0.0.0/8 or ::1)")
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise InvalidField("port", "must be a port number, 1 to 65535")
+    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
 
 
 def validate_text(value: str | None, where: str, *, required: bool = False) -> str | None:
@@ -405,6 +422,7 @@ def config_from_json(data: Mapping[str, Any]) -> RoutingConfig:
         calls=_settings(data.get("calls") or {}),
         chats=_settings(data.get("chats") or {}),
         messages=Messages(**(data.get("messages") or {})),
+        carrier=data.get("carrier"),
     )
 
 
@@ -426,7 +444,53 @@ __all__ = [
     "Queue",
     "QueueMember",
     "RoutingConfig",
+    "TransferTarget",
     "VirtualAgent",
     "parse_channel",
     "parse_language",
 ]
+
+
+@dataclass(frozen=True)
+class TransferTarget:
+    """A queue an agent may transfer to now, and why it is offered."""
+
+    queue: Queue
+    reason: str
+
+
+def transfer_targets(
+    config: RoutingConfig,
+    family: str,
+    instant: datetime,
+    logged_in: Callable[[Queue], bool],
+) -> list[TransferTarget]:
+    """The leaf queues agents see as transfer targets (CC-AH-3 for calls, CC-AH-12 for chats).
+
+    Queues within their hours are always offered. After-hours queues are offered only when
+    "allow transfers to after-hours queues" is checked, with deflection on (calls) or off
+    (chats), and then: never a queue whose virtual agent is limited to its hours; a queue with
+    a 24/7 virtual agent, a queue with deflection on, or a queue without deflection that has
+    agents logged in.
+    """
+    settings = config.calls if family == "calls" else config.chats
+    channel = Channel.IVR if family == "calls" else Channel.CHAT
+    rule_applies = settings.allow_after_hours_transfers and (
+        settings.deflection_enabled if family == "calls" else not settings.deflection_enabled
+    )
+    offered: list[TransferTarget] = []
+    for queue in config.queues.values():
+        if not config.is_leaf(queue.id):
+            continue
+        if config.hours_for(queue.id, channel, None).is_open(instant):
+            offered.append(TransferTarget(queue, "within its hours"))
+            continue
+        if not rule_applies or queue.virtual_agent is VirtualAgent.QUEUE_HOURS:
+            continue
+        if queue.virtual_agent is VirtualAgent.ALWAYS:
+            offered.append(TransferTarget(queue, "after hours, with a 24/7 virtual agent"))
+        elif queue.deflection_enabled:
+            offered.append(TransferTarget(queue, "after hours, with deflection on"))
+        elif logged_in(queue):
+            offered.append(TransferTarget(queue, "after hours, with agents logged in"))
+    return sorted(offered, key=lambda t: t.queue.name)

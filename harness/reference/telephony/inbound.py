@@ -62,6 +62,10 @@ class InboundCall:
     _ring_timer: asyncio.TimerHandle | None = None
     on_finished: Callable[[InboundCall], None] | None = None
     ivr: IvrSession | None = None  # a call entering the queue tree: its menus and prompts
+    closing: list[Callable[[], None]] = field(default_factory=list)  # run once as it finishes
+    external: OutgoingCall | None = None  # the leg to a number the call was redirected to
+    external_number: str = ""
+    external_answered: bool = False
 
     @property
     def call_id(self) -> str:
@@ -89,6 +93,10 @@ class InboundCall:
         self.plan = plan
         self.stage_index = -1
         self.next_stage()
+
+    def caller_number(self) -> str:
+        """The caller's number as its From URI gives it ("anonymous" when hidden)."""
+        return self.caller.request.from_.uri.user or ""
 
     def redirect_to(self, e164: str) -> None:
         """Redirect the call to another number (CC-AH-17): see :mod:`.redirect`."""
@@ -150,6 +158,11 @@ class InboundCall:
 
     # -- events from the legs ------------------------------------------------------------------
     def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None:
+        if call is self.external:
+            from harness.reference.telephony.redirect import on_external_event
+
+            on_external_event(self, event)
+            return
         leg = next((x for x in self.legs if x.call is call), None)
         if leg is None or self.finished:
             return
@@ -348,8 +361,18 @@ class InboundCall:
                 self.caller.reject(500, "Server Internal Error")
         self.end_everything("system", f"failed: {reason}")
 
+    def run_closing(self) -> None:
+        """Run the closing steps (a voicemail to keep) once, before the call's entry closes."""
+        closers, self.closing = self.closing, []
+        for closer in closers:
+            try:
+                closer()
+            except Exception:
+                LOG.exception("call %s: a closing step failed", self.call_id)
+
     def end_everything(self, by: str, reason: str) -> None:
         """End every leg, log the answers that never reached the customer, close the entry."""
+        self.run_closing()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             self.center.answer_not_connected(self.call_id, leg.target.user_id, reason)
@@ -357,12 +380,15 @@ class InboundCall:
         for leg in self.legs:
             if leg.call.session.live:
                 leg.call.end()
+        if self.external is not None and self.external.session.live:
+            self.external.end()
         self.finish()
 
     def finish(self) -> None:
         if self.finished:
             return
         self.finished = True
+        self.run_closing()
         if self.ivr is not None:
             self.ivr.stop()
         if self._ring_timer is not None:
