@@ -40,10 +40,11 @@ from ..domain.consumer_deflection import (
     settings_from_json,
     shown_options,
 )
-from ..domain.distribution import MemberType, validate_e164
-from ..domain.errors import Conflict, InvalidField, NotFound
+from ..domain.distribution import validate_e164
+from ..domain.errors import Conflict, InvalidField
 from ..domain.hours import Channel, parse_language
 from ..domain.sms import SmsMessage
+from ..domain.voicemail import recipients
 from ..service import ContactCenter
 from .sms import SmsService
 from .store import ConsumerRequest, ConsumerSession, ConsumerStore
@@ -284,7 +285,8 @@ class SdkService:
     def leave_voicemail(
         self, session: ConsumerSession, message: str, phone: str | None
     ) -> ConsumerRequest:
-        """A mobile voicemail (CC-AH-8): kept and notified to the queue's agents."""
+        """A mobile voicemail (CC-AH-8): kept and notified to the queue's agents (on a root queue
+        with nobody assigned, a CRM record instead, as for the IVR's voicemail)."""
         self._offered(session, "voicemail")
         if not message.strip():
             raise InvalidField("message", "must not be blank")
@@ -292,24 +294,16 @@ class SdkService:
             raise InvalidField("message", "must be at most 2000 characters")
         if phone is not None:
             validate_e164(phone, "phone")
-        notified = self._agents_of(session.account_id, session.queue_id)
-        detail = {"message": message, "phone": phone, "notified_user_ids": notified}
+        queue = self._center.routing.config(session.account_id).queue(session.queue_id)
+        teams = {t.id: t.members for t in self._center.store.list_teams(session.account_id)}
+        notified, crm_record = recipients(queue, teams)  # the same rule as the IVR's voicemail
+        detail = {
+            "message": message,
+            "phone": phone,
+            "notified_user_ids": list(notified),
+            "crm_record": crm_record,
+        }
         return self._request(session, "voicemail", detail)
-
-    def _agents_of(self, account_id: str, queue_id: str) -> list[str]:
-        queue = self._center.routing.config(account_id).queue(queue_id)
-        users: list[str] = []
-        for member in queue.members:
-            if member.type is MemberType.USER:
-                ids = [member.id]
-            else:
-                try:
-                    team = self._center.get_team(account_id, member.id)
-                except NotFound:
-                    continue
-                ids = [m.user_id for m in team.members]
-            users.extend(u for u in ids if u not in users)
-        return users
 
     def _request(
         self, session: ConsumerSession, kind: str, detail: dict[str, Any]
