@@ -126,6 +126,11 @@ def books_first(consumer_desk: ConsumerDesk) -> None:
     consumer_desk.book(CUSTOMER)
 
 
+@when("the customer books the first slot offered on the page")
+def books_on_page(consumer_desk: ConsumerDesk) -> None:
+    consumer_desk.book_on_page(CUSTOMER)
+
+
 @when(parsers.parse('the customer leaves the voicemail "{message}"'))
 def leaves_voicemail(consumer_desk: ConsumerDesk, message: str) -> None:
     consumer_desk.leave_voicemail(CUSTOMER, message)
@@ -170,6 +175,15 @@ def slots_within(consumer_desk: ConsumerDesk, queue: str, first: str) -> None:
 @then(parsers.parse('the booking is refused naming "{field}", and nothing is booked'))
 def booking_refused(consumer_desk: ConsumerDesk, field: str) -> None:
     consumer_desk.expect_booking_refused(field)
+
+
+@then(
+    parsers.parse(
+        'the page confirms the call, and the contact center keeps it within the hours of "{queue}"'
+    )
+)
+def page_booking_kept(consumer_desk: ConsumerDesk, queue: str) -> None:
+    consumer_desk.expect_page_booking_kept(CUSTOMER, queue)
 
 
 @then("the contact center keeps the customer's scheduled call")

@@ -110,6 +110,17 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
     Then the contact center keeps the customer's scheduled call
 
   @CC-AH-5 @needs:consumer @needs:routing @needs:clock
+  Scenario: A customer books a scheduled call on the web SDK page
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "scheduled_call" after hours
+    And scheduled calls are on for "web"
+    And the consumer queue "Billing" is open "mon-fri 09:00-12:00" in "Europe/Paris"
+    When the account's clock reads "2026-03-06T18:00:00+01:00"
+    And a customer opens the web SDK page on the queue "Billing"
+    And the customer books the first slot offered on the page
+    Then the page confirms the call, and the contact center keeps it within the hours of "Billing"
+
+  @CC-AH-5 @needs:consumer @needs:routing @needs:clock
   Scenario: Slots follow the queue's own time zone (New York's afternoon is Paris's night) and skip the queue's holiday
     Given calls are deflected after hours in Settings > Call
     And the SDKs offer "scheduled_call" after hours

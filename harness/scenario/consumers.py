@@ -85,6 +85,8 @@ class ConsumerDesk:
     booked: list[dict[str, Any]] = field(default_factory=list)
     sms_sender: str = ""
     tried_slot: str = ""
+    web_phone: str = ""
+    page_answer: str = ""
     sample: tuple[str, str, dict[str, Any]] = ("", "", {})
     _access: SdkAccess | None = None
 
@@ -342,6 +344,24 @@ class ConsumerDesk:
             f"the SUT keeps {kept} for the bookings {self.booked}"
         )
 
+    def book_on_page(self, name: str) -> None:
+        """``name`` books the first slot the web SDK page offers."""
+        self.web_phone = e164("fr_FR")
+        self.page_answer = self.run(self.pages[name].book_first_slot(self.web_phone))
+
+    def expect_page_booking_kept(self, name: str, queue: str) -> None:
+        """The page confirmed, and the SUT keeps one call at a slot within ``queue``'s hours."""
+        assert self.page_answer.startswith("Call booked"), (
+            f"{name}'s web SDK page answered {self.page_answer!r}, not a booking"
+        )
+        kept = [r for r in self.run(self.consumer.requests()) if r.kind == "scheduled_call"]
+        assert [r.data.get("phone") for r in kept] == [self.web_phone], (
+            f"the SUT keeps {kept} for the call booked to {self.web_phone}"
+        )
+        start = datetime.fromisoformat(str(kept[0].data["slot"]).replace("Z", "+00:00"))
+        hours = self.routing.hours[("queue", queue)]
+        assert within(hours, start, start + SLOT), f"the booked slot {start} is outside {queue}"
+
     def leave_voicemail(self, name: str, message: str) -> None:
         self.run(self.party(name).leave_voicemail(message, e164("fr_FR")))
 
@@ -407,12 +427,28 @@ class ConsumerDesk:
         )
 
 
+async def _screenshots(cast: Cast, context: BrowserContext) -> None:
+    """A screenshot of each web SDK page, kept in the failing scenario's evidence folder."""
+    folder = cast.evidence.directory
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, page in enumerate(context.pages):
+        shot = folder / f"web-sdk-{len(cast.evidence.files)}-{index}.png"
+        await page.screenshot(path=shot, full_page=True)
+        cast.evidence.files.append(shot)
+
+
 @pytest.fixture
 def consumer_desk(
     request: pytest.FixtureRequest, cast: Cast, routing_admin: RoutingAdmin
 ) -> Iterator[ConsumerDesk]:
     """The scenario's consumers after hours; the browser starts only if a web page is opened."""
     contexts: list[BrowserContext] = []
+
+    def failed() -> bool:
+        return any(
+            (report := getattr(request.node, f"rep_{when}", None)) is not None and report.failed
+            for when in ("setup", "call")
+        )
 
     def context() -> BrowserContext:
         host = request.getfixturevalue("browser_host")
@@ -421,8 +457,14 @@ def consumer_desk(
         return made
 
     async def close() -> None:
+        keep = failed()
         while contexts:
-            await contexts.pop().close()
+            context = contexts.pop()
+            try:
+                if keep:
+                    await _screenshots(cast, context)
+            finally:
+                await context.close()
 
     cast.cleanup.push("web SDK pages", close)
     yield ConsumerDesk(cast, routing_admin, context)

@@ -274,6 +274,11 @@ class WebSdk(Protocol):
         """Start a chat; the first line the chat shows."""
         ...
 
+    async def book_first_slot(self, phone: str) -> str:
+        """Book the first scheduled-call slot offered, to ``phone``; what the page then says
+        (a confirmation, or the refusal)."""
+        ...
+
 
 @runtime_checkable
 class Consumer(Protocol):

@@ -92,6 +92,19 @@ class ReferenceWebSdk:
         await expect(line).to_have_text(ANY_TEXT)
         return (await line.inner_text()).strip()
 
+    async def book_first_slot(self, phone: str) -> str:
+        await self._options()
+        form = self.page.get_by_role("form", name="Schedule a call")
+        await form.get_by_label("Your phone number").fill(phone)
+        await form.get_by_role("button", name="Schedule a call").click()
+        answer = (
+            self.page.get_by_role("status")
+            .filter(has_text="Call booked")
+            .or_(self.page.get_by_role("alert").filter(has_text=ANY_TEXT))
+        )
+        await expect(answer).to_be_visible()
+        return (await answer.inner_text()).strip()
+
 
 class ReferenceConsumer:
     """The reference's consumer side, through its API."""
