@@ -145,7 +145,7 @@ class ConsumerDesk:
         sample: MobileOverride | SmsOverride = (
             SmsOverride("Closed now.") if channel == "sms" else MobileOverride(options=("email",))
         )
-        self.before_refusal = self.run(self._snapshot(queue))
+        self.before_refusal = self.run(self._snapshot())
         self.refusal = None
         try:
             self.run(self.consumer.set_override(self.routing.queue(queue), channel, sample))
@@ -192,15 +192,19 @@ class ConsumerDesk:
             redirect_queue_id=self.routing.queue(redirect).id if redirect else None,
             options=cast(tuple[SdkOptionName, ...], tuple(names(options))),
         )
-        self.before_refusal = self.run(self._snapshot(queue))
+        self.before_refusal = self.run(self._snapshot())
+        self.refusal = None
         try:
             self.run(self.consumer.set_override(self.routing.queue(queue), channel, override))
         except SutRefused as refusal:
             self.refusal = refusal
         else:
-            pytest.fail(f"the SUT accepted a {channel} override of {queue!r}; it must refuse it")
+            pytest.fail(
+                f"the SUT accepted the {channel} override {override.to_json()} of {queue!r};"
+                " it must refuse it"
+            )
 
-    async def _snapshot(self, queue: str) -> Any:
+    async def _snapshot(self) -> Any:
         return (await self.consumer.snapshot(), await self.routing.routing.snapshot())
 
     def expect_refused_naming(self, words: str) -> None:
@@ -209,7 +213,7 @@ class ConsumerDesk:
             what = f"the {channel} override {sample} of {queue!r}" if channel else "the change"
             pytest.fail(f"the SUT accepted {what}; it must refuse it saying {words!r}")
         assert words in str(self.refusal), f"the refusal does not say {words!r}: {self.refusal}"
-        after = self.run(self._snapshot(""))
+        after = self.run(self._snapshot())
         assert after == self.before_refusal, (
             f"a refused change altered the settings:\nbefore {self.before_refusal}\nafter {after}"
         )
