@@ -46,3 +46,15 @@ class ReferenceWithoutDesktop(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.desktop = None
         return tenant
+
+
+class ReferenceWithoutConsumer(ReferenceAdapter):
+    """The reference seen through an adapter that has no consumer SDKs, chat or SMS."""
+
+    name = "reference-without-consumer"
+    capabilities = ReferenceAdapter.capabilities - {"consumer"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.consumer = None
+        return tenant
