@@ -101,6 +101,11 @@ def customer_calls_ivr(ivr_calls: IvrCalls, number: str) -> None:
     ivr_calls.dial(number)
 
 
+@when(parsers.parse('a customer with a hidden number calls "{number}" and the IVR answers'))
+def hidden_customer_calls_ivr(ivr_calls: IvrCalls, number: str) -> None:
+    ivr_calls.dial(number, hide_number=True)
+
+
 @when(
     parsers.re(
         r'the customer keys "(?P<digits>[0-9*#]+)"(?: as (?P<mode>in-band tones|RFC 4733 events))?$'
@@ -275,3 +280,8 @@ def try_queue(routing_admin: RoutingAdmin, queue: str, digit: str, menu: str) ->
 @when(parsers.parse('the admin tries to set the {message} to "{text}"'))
 def try_message(routing_admin: RoutingAdmin, message: str, text: str) -> None:
     routing_admin.attempt(lambda: routing_admin.set_message(message, text))
+
+
+@then(parsers.parse('the voicemail keeps "{number}" as the number to call back'))
+def callback_kept(ivr_calls: IvrCalls, number: str) -> None:
+    ivr_calls.expect_callback(number)

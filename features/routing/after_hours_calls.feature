@@ -45,7 +45,7 @@ Feature: After-hours deflection of calls by the hours of the queue the caller ch
   @CC-AH-2 @CC-AH-19 @needs:routing @needs:clock
   Scenario: Message only: the configured after-hours message plays, then the call ends
     Given after-hours deflection of calls is on, to a message only
-    And the after-hours message is "Our billing team has gone home. Call us tomorrow from nine."
+    And the after-hours message is "Billing has closed. Call us tomorrow."
     And the account's clock reads "2026-03-02T19:30:00+01:00"
     When a customer calls "Help line" and the IVR answers
     And the customer keys "1"

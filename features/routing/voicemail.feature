@@ -19,23 +19,23 @@ Feature: After hours a caller leaves a voicemail for the queue she chose
   @CC-AH-18 @CC-AH-10 @needs:routing @needs:clock
   Scenario: The caller hears the configured greeting, leaves a message, and the queue's agents are notified
     Given after-hours deflection of calls is on, to voicemail
-    And the voicemail greeting is "You reached billing after hours. Leave your message after the tone."
+    And the voicemail greeting is "Billing is closed. Leave a message."
     When a customer calls "Help line" and the IVR answers
     And the customer keys "1"
     Then the customer hears the voicemail greeting
-    When the customer leaves a 2-second message and hangs up
-    Then a voicemail is kept for "Billing" holding the customer's 2-second message
+    When the customer leaves a 1-second message and hangs up
+    Then a voicemail is kept for "Billing" holding the customer's 1-second message
     And "Alice" and "Bruno" are notified of the voicemail
 
   @CC-AH-14 @CC-AH-18 @needs:routing @needs:clock
   Scenario: A queue's voicemail override plays its own greeting
     Given after-hours deflection of calls is on, to a message only
-    And the queue "Billing" overrides after-hours calls with voicemail with the greeting "Billing voicemail. Speak after the tone please."
+    And the queue "Billing" overrides after-hours calls with voicemail with the greeting "Billing voicemail, speak after the tone."
     When a customer calls "Help line" and the IVR answers
     And the customer keys "1"
     Then the customer hears the message of "Billing"
-    When the customer leaves a 2-second message and hangs up
-    Then a voicemail is kept for "Billing" holding the customer's 2-second message
+    When the customer leaves a 1-second message and hangs up
+    Then a voicemail is kept for "Billing" holding the customer's 1-second message
 
   @CC-AH-18 @needs:routing @needs:clock
   Scenario: On a root queue with no assignment the voicemail goes to the CRM
@@ -47,6 +47,24 @@ Feature: After hours a caller leaves a voicemail for the queue she chose
     And after-hours deflection of calls is on, to voicemail
     When a customer calls "Direct line" and the IVR answers
     Then the customer hears the voicemail greeting
-    When the customer leaves a 2-second message and hangs up
-    Then a voicemail is kept for "Reception" holding the customer's 2-second message
+    When the customer leaves a 1-second message and hangs up
+    Then a voicemail is kept for "Reception" holding the customer's 1-second message
     And the voicemail is available in the CRM
+
+  @CC-AH-10 @CC-AH-18 @needs:routing @needs:clock
+  Scenario: A caller with a hidden number keys a number to call back, with the configured prompts
+    Given after-hours deflection of calls is on, to voicemail
+    And the voicemail prompt for a hidden number is "Your number is hidden."
+    And the voicemail prompt asking for the number is "Key in your number, then hash."
+    And the voicemail prompt once the number is entered is "Thank you."
+    And the voicemail greeting is "Leave a message after the tone."
+    When a customer with a hidden number calls "Help line" and the IVR answers
+    And the customer keys "1"
+    Then the customer hears the voicemail prompt for a hidden number
+    And the customer hears the voicemail prompt asking for the number
+    When the customer keys "0612345678#"
+    Then the customer hears the voicemail prompt once the number is entered
+    And the customer hears the voicemail greeting
+    When the customer leaves a 1-second message and hangs up
+    Then a voicemail is kept for "Billing" holding the customer's 1-second message
+    And the voicemail keeps "0612345678" as the number to call back

@@ -66,6 +66,7 @@ class SyntheticCaller:
         acknowledge: bool = True,
         late_offer: bool = False,
         direction: str = "sendrecv",
+        hide_number: bool = False,
     ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
@@ -84,9 +85,10 @@ class SyntheticCaller:
         offer = bytes(sdp.make_offer(leg.host, leg.port, direction=direction))
         if shape is not None:
             offer = shape(offer)
-        call = self.sip.invite(
-            uri, f"sip:{self.number}@{host}:{port}", None if late_offer else offer
+        from_uri = (
+            "sip:anonymous@anonymous.invalid" if hide_number else f"sip:{self.number}@{host}:{port}"
         )
+        call = self.sip.invite(uri, from_uri, None if late_offer else offer)
         call.session.withhold_ack = not acknowledge
         if late_offer:
             call.session.answer_offer = lambda their_offer: answer_to(their_offer, leg)

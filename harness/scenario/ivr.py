@@ -33,6 +33,8 @@ MESSAGES = {
     "the after-hours message": "after_hours",
     "the voicemail greeting": "voicemail_greeting",
     "the voicemail prompt for a hidden number": "voicemail_blocked_number",
+    "the voicemail prompt asking for the number": "voicemail_ask_number",
+    "the voicemail prompt once the number is entered": "voicemail_number_entered",
 }
 
 
@@ -51,9 +53,17 @@ class IvrCalls:
     def call(self) -> PlacedCall:
         return self.flows.last
 
-    def dial(self, number: str) -> PlacedCall:
-        """The customer calls ``number``; the IVR answers."""
-        call = self.flows.dial(number)
+    def dial(self, number: str, *, hide_number: bool = False) -> PlacedCall:
+        """The customer calls ``number`` (withholding her number if asked); the IVR answers."""
+        if hide_number:
+            cast = self.flows.cast
+            uri = cast.telephony.number_uri(cast.number(number))
+            position = cast.journal.position
+            sip_call_id = cast.portal.run(cast.customer.dial(uri, hide_number=True))
+            call = PlacedCall(number, sip_call_id, position)
+            self.flows.placed.append(call)
+        else:
+            call = self.flows.dial(number)
         self.flows.wait_connected(call, IVR_ANSWER_TIMEOUT)
         self.mark = 0
         return call
@@ -183,6 +193,14 @@ class IvrCalls:
                 (),
                 "the voicemail available as a CRM record",
                 f"CRM records: {[r.id for r in records]}; notified {voicemail.notified_user_ids}",
+            )
+
+    def expect_callback(self, number: str) -> None:
+        """The voicemail keeps ``number`` as the one to call back."""
+        voicemail = self._kept()
+        if voicemail.callback != number:
+            raise ConformanceFailure(
+                (), f"the number to call back {number!r} kept", repr(voicemail.callback)
             )
 
     def _kept(self) -> Voicemail:

@@ -108,8 +108,9 @@ class InboundCall:
         """A message-only deflection has played: the call ends (CC-AH-19)."""
         if self.finished:
             return
-        self.caller.end()
+        # The entry is closed first: the caller's leg, ended by us, must not read as a hang-up.
         self.end_everything("system", "after hours: message played")
+        self.caller.end()
 
     def next_stage(self) -> None:
         """Ring the next stage of the plan, or give up when none is left."""

@@ -182,6 +182,14 @@ class IvrSession:
         self._pending = asyncio.ensure_future(render_and_play())
         self._pending.add_done_callback(self._rendered)
 
+    def hush(self) -> None:
+        """Stop the prompt playing or about to play (the caller keyed over it)."""
+        self.player.stop()
+        self._cancel_timer()
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+
     def _rendered(self, task: asyncio.Task[None]) -> None:
         if task is self._pending:
             self._pending = None
@@ -200,8 +208,8 @@ class IvrSession:
         self.tries += 1
         if self.tries >= MAX_TRIES:
             self.stop()
-            self.call.caller.end()
             self.call.end_everything("system", f"IVR: {why}")
+            self.call.caller.end()
             return
         self.announce(f"menu-{self.current}", self._await_digit)
 

@@ -62,5 +62,5 @@ def on_external_event(call: InboundCall, event: sip_events.UaEvent) -> None:
             outcome = out.outcome
             status = outcome.status if isinstance(outcome, sip_events.Rejected) else event.reason
             reason = f"redirect to {call.external_number} failed ({status})"
-        call.caller.end()
         call.end_everything("system", reason)
+        call.caller.end()

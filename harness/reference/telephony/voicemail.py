@@ -59,18 +59,18 @@ class VoicemailSession:
     def start(self) -> None:
         self.call.closing.append(self.save)
         if self.call.caller_number().lower() in HIDDEN:
-            self.ivr.announce(
-                "message-voicemail_blocked_number",
-                lambda: self.ivr.announce("message-voicemail_ask_number", self._collect_number),
-            )
+            self.ivr.announce("message-voicemail_blocked_number", self._ask_number)
         else:
             self._greet()
 
     # -- the number to call back (hidden caller) ---------------------------------------------------
-    def _collect_number(self) -> None:
+    def _ask_number(self) -> None:
+        # Digits count from the start of the question: callers key while it plays.
         self.ivr.listen(self._number_digit)
+        self.ivr.announce("message-voicemail_ask_number")
 
     def _number_digit(self, digit: str) -> None:
+        self.ivr.hush()
         if digit != "#":
             self.digits = (self.digits + digit)[:MAX_CALLBACK_DIGITS]
             return
@@ -108,8 +108,8 @@ class VoicemailSession:
         """The message is over (``#`` or the time limit): keep it and end the call."""
         self.save()
         if not self.call.finished:
-            self.call.caller.end()
             self.call.end_everything("system", "voicemail left")
+            self.call.caller.end()
 
     def save(self) -> None:
         """Keep the message once (also when the caller hangs up); nothing before the beep."""
