@@ -153,6 +153,16 @@ def adds_to_override(consumer_desk: ConsumerDesk, option: str, queue: str) -> No
     consumer_desk.try_override(queue, "mobile", consumer_desk.with_option(queue, option))
 
 
+@given("the SMS gateway refuses every message")
+def gateway_refuses(consumer_desk: ConsumerDesk) -> None:
+    consumer_desk.gateway_fault("refuse")
+
+
+@given("the SMS gateway drops every connection")
+def gateway_drops(consumer_desk: ConsumerDesk) -> None:
+    consumer_desk.gateway_fault("drop")
+
+
 @when(parsers.parse('a customer texts "{body}"'))
 def texts_in(consumer_desk: ConsumerDesk, body: str) -> None:
     consumer_desk.text_in(CUSTOMER, body)
@@ -240,6 +250,15 @@ def override_kept(consumer_desk: ConsumerDesk) -> None:
 @then(parsers.parse('the override change is refused saying "{words}"'))
 def override_refused(consumer_desk: ConsumerDesk, words: str) -> None:
     consumer_desk.expect_refused_naming(words)
+
+
+@then(
+    parsers.parse(
+        'the contact center logs its after-hours SMS to the customer as failed saying "{reason}"'
+    )
+)
+def sms_failed(consumer_desk: ConsumerDesk, reason: str) -> None:
+    consumer_desk.expect_sms_failed(reason)
 
 
 @then(parsers.parse('the customer gets the SMS "{text}"'))

@@ -232,3 +232,17 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
       | local time                | reply                                                                      |
       | 2026-03-02T19:00:00+01:00 | the customer gets the SMS "Closed now. We reply from 9:00, Monday to Friday." |
       | 2026-03-02T10:00:00+01:00 | the customer gets no SMS within 1 second                                   |
+
+  @CC-AH-16 @needs:consumer @needs:routing @needs:clock
+  Scenario Outline: An after-hours SMS the gateway does not take is logged as failed, with the reason
+    Given the SMS of the account go to the queue "Billing"
+    And the SMS override of "Billing" says "Closed now."
+    And the SMS gateway <fault>
+    When the account's clock reads "2026-03-02T19:00:00+01:00"
+    And a customer texts "Anyone there?"
+    Then the contact center logs its after-hours SMS to the customer as failed saying "<reason>"
+
+    Examples:
+      | fault                        | reason                         |
+      | refuses every message        | the gateway answered 503       |
+      | drops every connection       | the gateway could not be reached |

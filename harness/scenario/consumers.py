@@ -21,7 +21,7 @@ from playwright.async_api import BrowserContext
 
 from harness.data.numbers import e164
 from harness.endpoints.consumer import ConsumerRefused, SdkConsumer, SdkFrame
-from harness.endpoints.sms_gateway import Sms, SmsGateway, SmsSent
+from harness.endpoints.sms_gateway import Sms, SmsGateway, SmsRefused, SmsSent
 from harness.runtime.journal import Match
 from harness.scenario.cast import CapabilityMissing, Cast
 from harness.scenario.routing import DAYS, RoutingAdmin
@@ -424,6 +424,20 @@ class ConsumerDesk:
         event = self.cast.journal.wait_for(Match(SmsSent, to_number=self.sms_sender), WAIT_S)
         assert event.body == text, f"the SUT texted {event.body!r}, expected {text!r}"
         assert event.from_number == self.sms_number, f"the reply came from {event.from_number}"
+
+    def gateway_fault(self, mode: str) -> None:
+        """The gateway turns the SUT's sends away from now on (``refuse``, ``slow``, ``drop``)."""
+        self.start_gateway().fault(mode)
+
+    def expect_sms_failed(self, reason: str) -> None:
+        """The gateway turned the reply away, and the SUT's SMS log says so, with ``reason``."""
+        self.cast.journal.wait_for(Match(SmsRefused, to_number=self.sms_sender), WAIT_S)
+        outbound = [m for m in self.run(self.consumer.sms_log()) if m.to_number == self.sms_sender]
+        assert len(outbound) == 1, f"the SUT logs {len(outbound)} SMS to the customer: {outbound}"
+        assert outbound[0].status == "failed", f"the SUT logs the SMS as {outbound[0].status}"
+        assert reason in outbound[0].detail, (
+            f"the SUT logs the failure as {outbound[0].detail!r}, not saying {reason!r}"
+        )
 
     def expect_no_sms_reply(self, within_s: float) -> None:
         self.cast.journal.expect_absent(
