@@ -54,10 +54,15 @@ def within(hours: WeeklyHours, start: datetime, end: datetime) -> bool:
         return True
     local_start = start.astimezone(ZoneInfo(hours.timezone))
     local_end = end.astimezone(ZoneInfo(hours.timezone))
-    if local_start.date() in hours.holidays or local_end.date() != local_start.date():
+    end_minute = local_end.hour * 60 + local_end.minute
+    if local_end.date() != local_start.date():
+        if end_minute != 0 or (local_end - local_start) > timedelta(days=1):
+            return False
+        end_minute = 24 * 60  # ends at midnight: the end of the opening "…-24:00"
+    if local_start.date() in hours.holidays:
         return False
     day = DAYS[local_start.weekday()]
-    minutes = (local_start.hour * 60 + local_start.minute, local_end.hour * 60 + local_end.minute)
+    minutes = (local_start.hour * 60 + local_start.minute, end_minute)
     for opening in hours.weekly.get(day, ()):
         lo, _, hi = opening.partition("-")
         lo_m = int(lo[:2]) * 60 + int(lo[3:])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -24,6 +24,8 @@ from harness.reference.domain.consumer_deflection import (
 )
 from harness.reference.domain.errors import InvalidField
 from harness.reference.domain.sms import validate_gateway_url
+from harness.scenario.consumers import within
+from harness.sut.routing_model import WeeklyHours
 
 ALL = ["scheduled_call", "email", "phone", "voicemail"]
 SETTINGS = parse_settings(
@@ -152,3 +154,16 @@ def test_the_gateway_must_be_on_loopback(url):
     with pytest.raises(InvalidField):
         validate_gateway_url(url)
     assert validate_gateway_url("http://[::1]:8080/") == "http://[::1]:8080"
+
+
+def test_the_harness_reads_a_slot_within_hours_in_the_hours_own_zone():
+    weekly = {"mon": ["09:00-12:00", "22:00-24:00"]}
+    hours = WeeklyHours("America/New_York", weekly, (date(2026, 3, 9),))
+    half = timedelta(minutes=30)
+    monday_9_ny = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    assert within(hours, monday_9_ny, monday_9_ny + half)
+    assert not within(hours, monday_9_ny - half, monday_9_ny)  # 08:30 New York
+    last = datetime(2026, 3, 3, 4, 30, tzinfo=UTC)  # Monday 23:30 New York
+    assert within(hours, last, last + half)  # ends at midnight
+    holiday = datetime(2026, 3, 9, 13, 0, tzinfo=UTC)  # 09:00 New York on the holiday
+    assert not within(hours, holiday, holiday + half)
