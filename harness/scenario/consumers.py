@@ -20,7 +20,13 @@ import pytest
 from playwright.async_api import BrowserContext
 
 from harness.data.numbers import e164
-from harness.endpoints.consumer import ConsumerRefused, SdkConsumer, SdkFrame
+from harness.endpoints.consumer import (
+    ChatConsumer,
+    ConsumerRefused,
+    MobileConsumer,
+    SdkConsumer,
+    SdkFrame,
+)
 from harness.endpoints.sms_gateway import Sms, SmsGateway, SmsRefused, SmsSent
 from harness.runtime.journal import Match
 from harness.scenario.cast import CapabilityMissing, Cast
@@ -240,8 +246,9 @@ class ConsumerDesk:
         language: str | None = None,
     ) -> SdkConsumer:
         """``name`` opens the SDK of ``channel`` on ``queue`` (in ``language``, if given)."""
+        kind = MobileConsumer if channel == "mobile" else ChatConsumer
         party = self.run(
-            SdkConsumer.open(
+            kind.open(
                 name,
                 self.access(),
                 self.cast.journal,
