@@ -91,3 +91,21 @@ Feature: After-hours deflection of calls by the hours of the queue the caller ch
     When "Duty phone" answers the call
     Then the customer and "Duty phone" hear each other
     And the call log shows the call deflected by the hours of "Billing"
+
+  @CC-AH-2 @CC-AH-9 @CC-AH-17 @CC-AH-18 @CC-AH-19 @needs:routing @needs:clock
+  Scenario Outline: After hours, the option selected for calls decides where the call goes: <option>
+    Given the queue "Night desk" has the agent "Bruno"
+    And a phone "Duty phone" outside the contact center, with a number of its own
+    And after-hours deflection of calls is on, to <option>
+    And the account's clock reads "2026-03-02T19:30:00+01:00"
+    When a customer calls "Help line" and the IVR answers
+    And the customer keys "1"
+    Then <what happens>
+    And the phone of "Alice" does not ring
+
+    Examples:
+      | option                       | what happens                             |
+      | the queue "Night desk"       | the phone of "Bruno" rings               |
+      | the number of "Duty phone"   | the phone of "Duty phone" rings          |
+      | voicemail                    | the customer hears the voicemail greeting |
+      | a message only               | the customer hears the after-hours message |

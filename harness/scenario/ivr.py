@@ -24,6 +24,7 @@ from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.scenario.routing import RoutingAdmin
 from harness.sut.events import SutEvent
+from harness.sut.model import TimelineKind
 from harness.sut.routing_model import PromptAudio, PromptKind, Voicemail
 
 IVR_ANSWER_TIMEOUT = 5.0  # the IVR answers a call within this
@@ -242,7 +243,7 @@ class IvrCalls:
         """The call's timeline says it was deflected by ``queue``'s own hours."""
         entry = self.flows.log_entry(self.call, final=False)
         name = f"{queue} {self.admin.cast.ids.prefix}"
-        texts = [t.text for t in entry.timeline if t.kind == "deflected"]
+        texts = [t.text for t in entry.timeline if t.kind == TimelineKind.DEFLECTED]
         if not any(f"queue {name} (by its own hours)" in t for t in texts):
             raise ConformanceFailure(
                 (), f"the call deflected by the hours of queue {queue!r}", repr(texts)

@@ -85,6 +85,8 @@ class TimelineKind(enum.StrEnum):
     NOT_CONNECTED = "not_connected"
     REFUSED = "refused"
     ENDED = "ended"
+    IVR = "ivr"  # the caller chose a branch of an IVR menu
+    DEFLECTED = "deflected"  # after hours: to a queue, a number, voicemail or a message
 
 
 @dataclass(frozen=True)

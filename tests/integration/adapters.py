@@ -48,6 +48,18 @@ class ReferenceWithoutDesktop(ReferenceAdapter):
         return tenant
 
 
+class ReferenceWithoutRouting(ReferenceAdapter):
+    """The reference seen through an adapter that cannot set hours, queues or deflection."""
+
+    name = "reference-without-routing"
+    capabilities = ReferenceAdapter.capabilities - {"routing"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.routing = None
+        return tenant
+
+
 class ReferenceWithoutConsumer(ReferenceAdapter):
     """The reference seen through an adapter that has no consumer SDKs, chat or SMS."""
 
