@@ -105,6 +105,18 @@ def opens_sdk(consumer_desk: ConsumerDesk, channel: str, queue: str, language: s
     consumer_desk.open_app(CUSTOMER, channel, queue, language=language)
 
 
+@when(parsers.parse('a customer keeps the mobile app open on the queue "{queue}"'))
+def keeps_open(consumer_desk: ConsumerDesk, queue: str) -> None:
+    consumer_desk.keep_open(CUSTOMER, "mobile", queue)
+
+
+@when(
+    parsers.parse('the admin changes the SDK options to "{options}", "Call now" dialling "{phone}"')
+)
+def changes_options(consumer_desk: ConsumerDesk, options: str, phone: str) -> None:
+    consumer_desk.offer(options, phone)
+
+
 @when(parsers.parse('a customer opens the web SDK page on the queue "{queue}"'))
 def opens_web_page(consumer_desk: ConsumerDesk, queue: str) -> None:
     consumer_desk.open_web_page(CUSTOMER, queue)
@@ -171,6 +183,16 @@ def texts_in(consumer_desk: ConsumerDesk, body: str) -> None:
 @then(parsers.parse('the SDK shows "{shown}"'))
 def sdk_shows(consumer_desk: ConsumerDesk, shown: str) -> None:
     consumer_desk.expect_shown(CUSTOMER, shown)
+
+
+@then(parsers.parse('the open app shows "{shown}"'))
+def open_app_shows(consumer_desk: ConsumerDesk, shown: str) -> None:
+    consumer_desk.expect_latest_options(CUSTOMER, shown)
+
+
+@then(parsers.parse('the open app shows "{shown}" within {seconds:d} seconds, without asking'))
+def open_app_pushed(consumer_desk: ConsumerDesk, shown: str, seconds: int) -> None:
+    consumer_desk.expect_pushed(CUSTOMER, shown, float(seconds))
 
 
 @then(

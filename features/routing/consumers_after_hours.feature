@@ -29,6 +29,18 @@ Feature: After hours, consumers on the SDKs, the web chat and SMS are offered on
       | phone, voicemail                         | 2026-03-07T10:00:00+01:00 | phone, voicemail                         |
 
   @CC-AH-4 @needs:consumer @needs:routing @needs:clock
+  Scenario: A mobile app left open switches to the after-hours options by itself when the queue closes
+    Given calls are deflected after hours in Settings > Call
+    And the SDKs offer "email" after hours
+    When the account's clock reads "2026-03-02T16:59:00+01:00"
+    And a customer keeps the mobile app open on the queue "Billing"
+    Then the open app shows "call, chat"
+    When the account's clock reads "2026-03-02T17:00:30+01:00"
+    Then the open app shows "email" within 2 seconds, without asking
+    When the admin changes the SDK options to "email, phone", "Call now" dialling "+33140000000"
+    Then the open app shows "email, phone" within 2 seconds, without asking
+
+  @CC-AH-4 @needs:consumer @needs:routing @needs:clock
   Scenario Outline: Each queue's SDK follows that queue's own hours, not the help center's
     Given calls are deflected after hours in Settings > Call
     And the SDKs offer "email" after hours

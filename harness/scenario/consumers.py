@@ -99,6 +99,7 @@ class ConsumerDesk:
     web_phone: str = ""
     page_answer: str = ""
     sample: tuple[str, str, dict[str, Any]] = ("", "", {})
+    armed: dict[str, int] = field(default_factory=dict)
     _access: SdkAccess | None = None
 
     @property
@@ -264,6 +265,42 @@ class ConsumerDesk:
         self.consumers[name] = party
         self.shown[name] = self.run(party.options())
         return party
+
+    def keep_open(self, name: str, channel: str, queue: str) -> None:
+        """``name`` opens the SDK and keeps its WebSocket open; what it pushes from now on is
+        in the journal (armed here, before any later change acts)."""
+        party = self.open_app(name, channel, queue)
+        self.armed[name] = self.cast.journal.position
+        self.run(party.connect())
+        self.cast.journal.wait_for(
+            Match(SdkFrame, party=name, kind="options"), WAIT_S, after=self.armed[name]
+        )
+
+    def expect_latest_options(self, name: str, expected: str) -> None:
+        """The last options ``name``'s open app received are ``expected``."""
+        frames = self.cast.journal.events(Match(SdkFrame, party=name, kind="options"))
+        assert frames, f"{name}'s open app received no options"
+        kinds = [o["kind"] for o in frames[-1].data["options"]]
+        assert kinds == names(expected), f"{name}'s open app shows {kinds}, not {expected}"
+
+    def expect_pushed(self, name: str, expected: str, within_s: float) -> None:
+        """``name``'s open app receives ``expected`` within ``within_s``, without asking."""
+        wanted = names(expected)
+        match = Match(
+            SdkFrame,
+            party=name,
+            kind="options",
+            data=lambda d: [o["kind"] for o in d.get("options", [])] == wanted,
+        )
+        try:
+            self.cast.journal.wait_for(match, within_s, after=self.armed[name])
+        except AssertionError:
+            frames = self.cast.journal.events(Match(SdkFrame, party=name, kind="options"))
+            shown = [[o["kind"] for o in f.data["options"]] for f in frames]
+            raise AssertionError(
+                f"{name}'s open app did not receive {wanted} within {within_s:g} s;"
+                f" it received {shown}"
+            ) from None
 
     def open_web_page(self, name: str, queue: str) -> WebSdk:
         """``name`` opens the web SDK page on ``queue`` in a browser."""

@@ -60,7 +60,7 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
             "features/routing/consumers_after_hours.feature",
             "ReferenceWithoutConsumer",
             "consumer",
-            41,
+            42,
         ),
     ],
 )

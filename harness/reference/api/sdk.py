@@ -10,19 +10,21 @@ account's SDK key (``X-Callproof-Sdk-Key``, to open a session) or a session's to
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ..consumers.sdk import SessionRefused
+from ..consumers.sdk import SdkService, SessionRefused
 from ..consumers.store import ConsumerRequest, ConsumerSession
 from ..domain.errors import DomainError
 from ..domain.permissions import Permission
+from ..events import EventsLost, Subscription
 from . import body
 from .consumer_context import consumers
-from .context import access, account_id, requires, websocket
+from .context import access, account_id, center, requires, websocket
 from .errors import ApiError, bad_field
 
 KEY_HEADER = "X-Callproof-Sdk-Key"
@@ -178,37 +180,93 @@ async def voicemail(request: web.Request) -> web.Response:
     return web.json_response(request_shape(left), status=201)
 
 
+# What can change what an SDK shows: the account's clock, its routing, its consumer settings.
+CHANGES = frozenset({"clock.changed", "routing.changed", "consumers.changed", "consumers.override"})
+
+
+class _Shown:
+    """The options last sent on one socket, so that a push goes out only when they change."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, Any] | None = None
+
+    async def send(
+        self, ws: web.WebSocketResponse, sdk: SdkService, session: ConsumerSession, force: bool
+    ) -> None:
+        try:
+            shown = sdk.shown(session).to_json()
+        except DomainError as error:
+            await ws.send_json({"type": "error", "message": error.message})
+            return
+        if force or shown != self.last:
+            self.last = shown
+            await ws.send_json({"type": "options", **shown})
+
+
+async def _push_changes(
+    ws: web.WebSocketResponse,
+    sdk: SdkService,
+    session: ConsumerSession,
+    subscription: Subscription,
+    shown: _Shown,
+) -> None:
+    """Send the options again whenever a change of the account alters them."""
+    try:
+        while True:
+            event = await subscription.get()
+            if event.get("type") in CHANGES and not ws.closed:
+                await shown.send(ws, sdk, session, force=False)
+    except (EventsLost, ConnectionResetError):
+        return
+
+
 @access("public")
 @websocket
 async def sdk_socket(request: web.Request) -> web.StreamResponse:
-    """GET /sdk/ws (WebSocket): first ``{"type": "options", ...}``; then the consumer sends
-    ``{"type": "chat.start"}`` and gets ``chat.queued``, ``chat.deflected`` or a
-    ``chat.message``; ``{"type": "options"}`` asks for the options again. A frame the server
-    cannot read gets ``{"type": "error", "message"}``."""
+    """GET /sdk/ws (WebSocket): first ``{"type": "options", ...}``, sent again by itself
+    whenever the options change (the queue closes or opens on the account's clock, a setting
+    changes); the consumer sends ``{"type": "chat.start"}`` and gets ``chat.queued``,
+    ``chat.deflected`` or a ``chat.message``; ``{"type": "options"}`` asks for the options
+    again. A frame the server cannot read gets ``{"type": "error", "message"}``."""
     session = _session(request)
     sdk = consumers(request).sdk
+    # Subscribed before the handshake: a change right after the socket opens is not missed.
+    subscription = center(request).bus.subscribe(session.account_id)
     ws = web.WebSocketResponse(heartbeat=30)
-    await ws.prepare(request)
-    await ws.send_json({"type": "options", **sdk.shown(session).to_json()})
-    async for frame in ws:
-        if frame.type != WSMsgType.TEXT:
-            continue
-        try:
-            data = json.loads(frame.data)
-        except json.JSONDecodeError:
-            await ws.send_json({"type": "error", "message": "frames must be JSON"})
-            continue
-        kind = data.get("type") if isinstance(data, dict) else None
-        try:
-            if kind == "chat.start":
-                await ws.send_json(sdk.start_chat(session))
-            elif kind == "options":
-                await ws.send_json({"type": "options", **sdk.shown(session).to_json()})
-            else:
-                await ws.send_json({"type": "error", "message": f"unknown frame type {kind!r}"})
-        except DomainError as error:
-            await ws.send_json({"type": "error", "message": error.message})
+    shown = _Shown()
+    pusher: asyncio.Task[None] | None = None
+    try:
+        await ws.prepare(request)
+        await shown.send(ws, sdk, session, force=True)
+        pusher = asyncio.create_task(_push_changes(ws, sdk, session, subscription, shown))
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT:
+                await _answer(ws, sdk, session, shown, frame.data)
+    finally:
+        subscription.close()
+        if pusher is not None:
+            pusher.cancel()
     return ws
+
+
+async def _answer(
+    ws: web.WebSocketResponse, sdk: SdkService, session: ConsumerSession, shown: _Shown, raw: str
+) -> None:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        await ws.send_json({"type": "error", "message": "frames must be JSON"})
+        return
+    kind = data.get("type") if isinstance(data, dict) else None
+    try:
+        if kind == "chat.start":
+            await ws.send_json(sdk.start_chat(session))
+        elif kind == "options":
+            await shown.send(ws, sdk, session, force=True)
+        else:
+            await ws.send_json({"type": "error", "message": f"unknown frame type {kind!r}"})
+    except DomainError as error:
+        await ws.send_json({"type": "error", "message": error.message})
 
 
 @access("public")
