@@ -509,7 +509,8 @@ def consumer_desk(
     request: pytest.FixtureRequest, cast: Cast, routing_admin: RoutingAdmin
 ) -> Iterator[ConsumerDesk]:
     """The scenario's consumers after hours; the browser starts only if a web page is opened."""
-    contexts: list[BrowserContext] = []
+    contexts: list[BrowserContext] = []  # not closed yet
+    made: list[BrowserContext] = []  # every context of the scenario, for the leak check
 
     def failed() -> bool:
         return any(
@@ -519,9 +520,10 @@ def consumer_desk(
 
     def context() -> BrowserContext:
         host = request.getfixturevalue("browser_host")
-        made = cast.portal.run(host.browser.new_context())
-        contexts.append(made)
-        return made
+        context = cast.portal.run(host.browser.new_context())
+        contexts.append(context)
+        made.append(context)
+        return context
 
     async def close() -> None:
         keep = failed()
@@ -533,5 +535,10 @@ def consumer_desk(
             finally:
                 await context.close()
 
+    def leaks() -> list[str]:
+        still = [c for c in made if c.browser is not None and c in c.browser.contexts]
+        return [f"{len(still)} web SDK browser context(s) still open"] if still else []
+
     cast.cleanup.push("web SDK pages", close)
+    cast.cleanup.check("web SDK pages", leaks)
     yield ConsumerDesk(cast, routing_admin, context)
