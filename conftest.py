@@ -15,6 +15,7 @@ pytest_plugins = [
     "harness.scenario.routing",
     "harness.scenario.ivr",
     "steps.routing",
+    "steps.profiles",
     "harness.scenario.consumers",
     "steps.consumers",
 ]

@@ -26,3 +26,9 @@ Feature: What the contact center stored survives a crash
       | call-log entry | ringing     |
       | call-log entry | in progress |
       | call-log entry | just ended  |
+
+    @needs:profiles
+    Examples: end users (seed 001)
+      | record           | moment     |
+      | customer profile | ringing    |
+      | call's requester | just ended |

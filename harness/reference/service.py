@@ -45,6 +45,7 @@ from .domain.inbound import (
     offers_for,
 )
 from .domain.registrations import ContactBindings
+from .end_users import EndUsers
 from .events import EventBus
 from .store import Store
 
@@ -74,6 +75,7 @@ class ContactCenter:
         from .routing import Routing
 
         self.routing = Routing(self)
+        self.end_users = EndUsers(store, clock, bus)  # profiles and callers' identity (ZT-ID)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -381,8 +383,14 @@ class ContactCenter:
             sip_call_id=sip_call_id,
         )
         self.store.save_call(call)
+        requester = self.end_users.identify_caller(account_id, call.call_id, caller)
         self._call_event(
-            call, "call.created", sip_call_id=sip_call_id, **{"from": caller, "to": number.e164}
+            call,
+            "call.created",
+            sip_call_id=sip_call_id,
+            requester_id=requester.requester_id,
+            identified=requester.how.value,
+            **{"from": caller, "to": number.e164},
         )
         if call.status is not None:
             self._ended_event(call)

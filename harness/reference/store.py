@@ -55,9 +55,12 @@ from .domain.distribution import (
     RingToWidget,
     Strategy,
 )
+from .domain.end_users import CallRequester
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
 from .domain.voicemail import Voicemail
+from .store_end_users import MIGRATION as END_USERS_MIGRATION
+from .store_end_users import EndUserTables
 
 __all__ = ["Store"]
 
@@ -66,7 +69,7 @@ _log = logging.getLogger(__name__)
 CACHE_KIB = 65536  # page cache: a long run's call log and indexes stay in memory (default 2 MiB)
 
 
-class Store:
+class Store(EndUserTables):
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
 
     def __init__(
@@ -91,6 +94,8 @@ class Store:
         self._unwritten: dict[str, tuple[CallRecord, CallRecord | None]] = {}
         self._in_group = False  # the group's transaction is open in the file
         self._failed: list[tuple[str, sqlite3.Error]] = []  # saves the commit left out
+        # Requester links of calls that arrived in the open group, written with their calls.
+        self._waiting_links: dict[str, tuple[str, CallRequester]] = {}
         self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
@@ -120,6 +125,7 @@ class Store:
                 self._db.execute("ROLLBACK")
             self._live.clear()  # it held the saves just rolled back
             self._unwritten.clear()
+            self._waiting_links.clear()
             self._failed.clear()
             raise
         failed, self._failed = self._failed, []
@@ -133,7 +139,7 @@ class Store:
         A save that fails is undone whole and forgotten, its error kept for the commit to
         report: the record in memory must not outlive what the file holds.
         """
-        if not self._unwritten:
+        if not self._unwritten and not self._waiting_links:
             return
         if not self._in_group:
             self._db.execute("BEGIN IMMEDIATE")
@@ -150,6 +156,7 @@ class Store:
                 self._failed.append((call_id, exc))
             finally:
                 self._db.execute("RELEASE grouped")
+        self._write_waiting_links()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -1028,6 +1035,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " audio BLOB NOT NULL)",
         "CREATE INDEX voicemails_account ON voicemails (account_id, created_at)",
     ),
+    # End users, their numbers, phone validation and call requesters (store_end_users.py).
+    END_USERS_MIGRATION,
     (
         # Consumers (SDK, chat, SMS): harness/reference/consumers/store.py reads and writes these.
         # Queue ids are not foreign keys: an override or a message outlives nothing it names.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from harness.data.callers import mobile_number
 from harness.data.numbers import e164
 from harness.endpoints.caller import SyntheticCaller
 from harness.endpoints.sip_phone import SipPhone
@@ -110,7 +111,10 @@ class Cast:
         if self._customer is None:
             caller = self.portal.run(
                 SyntheticCaller.open(
-                    CUSTOMER, self.stage, e164("fr_FR"), transport=self.customer_transport
+                    CUSTOMER,
+                    self.stage,
+                    mobile_number("fr_FR"),  # valid by libphonenumber, the same again per seed
+                    transport=self.customer_transport,
                 )
             )
             self.cleanup.push("customer's caller", caller.close)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match
+from harness.scenario import profiles
 from harness.scenario.calls import AUDIO_GRACE, LOG_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.sut.contract import OwnInstance
@@ -198,8 +199,26 @@ def _read_call_log_entry(drill: CrashDrill, record: StoredRecord) -> CallLogEntr
     return None
 
 
+def _make_end_user(drill: CrashDrill) -> StoredRecord:
+    key, made = profiles.make_end_user(drill.cast)
+    return StoredRecord("customer profile", key, made)
+
+
+def _make_call_requester(drill: CrashDrill) -> StoredRecord:
+    key, found = profiles.make_call_requester(drill.cast, drill.flows)
+    drill.settle(drill.flows.last, "call.ended")
+    return StoredRecord("call's requester", key, found)
+
+
 RECORD_KINDS: dict[str, RecordKind] = {
     "call-log entry": RecordKind(_make_call_log_entry, _read_call_log_entry),
+    "customer profile": RecordKind(
+        _make_end_user, lambda drill, record: profiles.read_end_user(drill.cast, record.key)
+    ),
+    "call's requester": RecordKind(
+        _make_call_requester,
+        lambda drill, record: profiles.read_call_requester(drill.cast, record.key),
+    ),
 }
 
 

@@ -26,6 +26,7 @@ from harness.scenario.distribution import DistributionAdmin
 from harness.scenario.evidence import EvidenceCheck
 from harness.scenario.integrity import ConnectionChecks
 from harness.scenario.offers import OfferFlows
+from harness.scenario.profiles import CallerBook
 from harness.sut.contract import Adapter, Tenant, TenantSource
 
 
@@ -98,3 +99,9 @@ def drill(cast: Cast, flows: CallFlows, sut_instance: TenantSource) -> CrashDril
 def attacker(cast: Cast) -> Attacker:
     """An attacker on the SIP port (H-SEC-1 to H-SEC-3)."""
     return Attacker(cast)
+
+
+@pytest.fixture
+def caller_book(cast: Cast, flows: CallFlows) -> CallerBook:
+    """The scenario's end users, their numbers and the calls placed from them (ZT-ID, ZT-MRG)."""
+    return CallerBook(cast, flows)

@@ -6,7 +6,7 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle.
+faults, access, lifecycle, profiles.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from harness.sut.model import (
     Number,
     Team,
 )
+from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
 from harness.sut.routing_model import (
     ChannelName,
     Deflection,
@@ -71,6 +72,7 @@ CAPABILITIES = (
     "faults",
     "access",
     "lifecycle",
+    "profiles",
 )
 
 
@@ -463,6 +465,50 @@ class Desktop(Protocol):
         ...
 
 
+@runtime_checkable
+class Profiles(Protocol):
+    """End users (customers) with phone identities, merges, and who each call is from.
+
+    Shaped like a helpdesk's users API (users with phone identities; merge a user into
+    another). A number added to a profile is a direct line or a shared number as the SUT
+    decides; a refusal (a number that is not E.164 with phone validation on, a second shared
+    number, a user merged into itself) raises :class:`SutRefused` with the SUT's message.
+    An adapter without it lacks the capability ``profiles``.
+    """
+
+    async def create_end_user(self, name: str, phones: Sequence[str] = ()) -> EndUserProfile:
+        """A new end user with ``phones`` added in order."""
+        ...
+
+    async def end_user(self, user_id: str) -> EndUserProfile:
+        """The end user ``user_id`` as stored now (a merged one shows ``merged_into``)."""
+        ...
+
+    async def end_users(self, *, phone: str | None = None) -> list[EndUserProfile]:
+        """The account's end users (not merged away); with ``phone``, those holding it."""
+        ...
+
+    async def add_phone(self, user_id: str, number: str) -> EndUserProfile:
+        """Add ``number`` to the end user's profile."""
+        ...
+
+    async def remove_phone(self, user_id: str, number: str) -> EndUserProfile:
+        """Take ``number`` off the end user's profile."""
+        ...
+
+    async def merge(self, user_id: str, *, into: str) -> UserMerge:
+        """Merge the end user ``user_id`` into the end user ``into``."""
+        ...
+
+    async def set_phone_validation(self, enabled: bool) -> None:
+        """Switch the account's phone-number validation (E.164 only) on or off."""
+        ...
+
+    async def call_requester(self, call_id: str) -> CallRequester:
+        """Who the SUT says the call ``call_id`` (its Call ID) is from."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -474,6 +520,7 @@ class Tenant(Protocol):
     faults: Faults | None
     desktop: Desktop | None
     routing: Routing | None
+    profiles: Profiles | None
     consumer: Consumer | None
 
     async def close(self) -> None: ...

@@ -349,6 +349,9 @@ class ReferenceTenant:
         from harness.sut.reference_routing import ReferenceRouting
 
         self.routing: ReferenceRouting | None = ReferenceRouting(api)
+        from harness.sut.reference_profiles import ReferenceProfiles
+
+        self.profiles: ReferenceProfiles | None = ReferenceProfiles(api)
         from harness.sut.reference_consumer import ReferenceConsumer
 
         self.consumer: ReferenceConsumer | None = ReferenceConsumer(api)
@@ -372,6 +375,7 @@ class ReferenceAdapter:
             "access",
             "lifecycle",
             "desktop",
+            "profiles",
             "consumer",
         }
     )

@@ -60,6 +60,18 @@ class ReferenceWithoutRouting(ReferenceAdapter):
         return tenant
 
 
+class ReferenceWithoutProfiles(ReferenceAdapter):
+    """The reference seen through an adapter that has no end-user profiles."""
+
+    name = "reference-without-profiles"
+    capabilities = ReferenceAdapter.capabilities - {"profiles"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.profiles = None
+        return tenant
+
+
 class ReferenceWithoutConsumer(ReferenceAdapter):
     """The reference seen through an adapter that has no consumer SDKs, chat or SMS."""
 

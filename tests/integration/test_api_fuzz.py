@@ -28,7 +28,16 @@ from harness.sut.reference_process import ReferenceProcess
 
 TABLE = load(Path(__file__).resolve().parents[2] / "fixtures" / "authorisation.yaml")
 EXAMPLES = 15  # per route: about 500 requests in all, a few seconds
-SNAPSHOT = ("/users", "/teams", "/numbers", "/roles", "/calls", "/me")
+SNAPSHOT = (
+    "/users",
+    "/teams",
+    "/numbers",
+    "/roles",
+    "/calls",
+    "/me",
+    "/end-users",
+    "/settings/phone-validation",
+)
 
 
 @dataclass

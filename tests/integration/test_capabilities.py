@@ -53,9 +53,10 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
     ("feature", "adapter", "capability", "count"),
     [
         ("features/security/http_authorisation.feature", "ReferenceWithoutAccess", "access", 7),
-        ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 3),
+        ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 5),
         ("features/desktop/agent_app.feature", "ReferenceWithoutDesktop", "desktop", 3),
         ("features/routing/transfer_targets.feature", "ReferenceWithoutRouting", "routing", 6),
+        ("features/tickets", "ReferenceWithoutProfiles", "profiles", 18),
         (
             "features/routing/consumers_after_hours.feature",
             "ReferenceWithoutConsumer",

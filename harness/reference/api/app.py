@@ -20,6 +20,7 @@ from . import (
     calls,
     consumer_context,
     directory,
+    end_users,
     numbers,
     routing,
     sdk,
@@ -131,6 +132,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     agent_app.add_routes(app.router)
     routing.add_routes(app.router)
     voicemails.add_routes(app.router)
+    end_users.add_routes(app.router)
     consumer_context.install(app)
     sms.add_routes(app.router)
     sdk.add_routes(app.router)

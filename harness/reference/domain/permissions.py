@@ -53,6 +53,8 @@ class Permission(enum.StrEnum):
     TOKENS_MANAGE = "tokens.manage"  # issue and revoke users' tokens
     ROUTING_READ = "routing.read"  # hours, queues, IVR menus, deflection, transfer targets
     ROUTING_WRITE = "routing.write"
+    END_USERS_READ = "end_users.read"  # end users' profiles and who each call is from
+    END_USERS_WRITE = "end_users.write"  # create profiles, edit their numbers, merge them
 
 
 class Scope(enum.StrEnum):
@@ -84,6 +86,8 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_EDIT: _TEAMS,
         Permission.ROLES_READ: _ALL,
         Permission.ROUTING_READ: _ALL,
+        Permission.END_USERS_READ: _ALL,
+        Permission.END_USERS_WRITE: _ALL,
     },
     Role.SUPERVISOR: {
         Permission.USERS_READ: _ALL,
@@ -93,11 +97,15 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.EVENTS_READ: _ALL,
         Permission.MONITOR_CALLS: _ALL,
         Permission.ROUTING_READ: _ALL,
+        Permission.END_USERS_READ: _ALL,
     },
+    # Agents look callers up and fix their profiles while on a call, as in seed 001.
     Role.AGENT: {
         Permission.TEAMS_READ: _ALL,
         Permission.NUMBERS_READ: _ALL,
         Permission.ROUTING_READ: _ALL,  # transfer targets (CC-AH-3)
+        Permission.END_USERS_READ: _ALL,
+        Permission.END_USERS_WRITE: _ALL,
     },
 }
 
