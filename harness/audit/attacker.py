@@ -19,8 +19,12 @@ from harness.audit.svcrack import SvcrackReport, crack
 from harness.audit.svwar import SvwarSweep, sweep
 from harness.audit.tools import Address, ToolOutput, free_udp_port
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match
+from harness.evidence.collector import Evidence
+from harness.runtime.journal import Journal, Match
+from harness.runtime.portal import Portal
+from harness.scenario.capabilities import TenantCapabilities
 from harness.scenario.cast import Cast
+from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import Agent, SipCredentials
 
@@ -50,10 +54,14 @@ def wrong_passwords(count: int, right: str) -> list[str]:
 
 
 @dataclass
-class Attacker:
+class Attacker(TenantCapabilities):
     """What the attacker did in this scenario, and from where."""
 
-    cast: Cast
+    cast: Cast  # the agents whose accounts are attacked
+    portal: Portal
+    journal: Journal
+    evidence: Evidence
+    tenant: Tenant
     sweeps: dict[str, SvwarSweep] = field(default_factory=dict)
     cracked: SvcrackReport | None = None
     address: Address | None = None  # the source the password guesses came from
@@ -62,7 +70,7 @@ class Attacker:
 
     @property
     def target(self) -> Address:
-        return self.cast.telephony.registrar()
+        return self.telephony.registrar()
 
     # -- H-SEC-1: enumeration ------------------------------------------------------------
     def run_svwar(self, method: str, candidates: Sequence[str]) -> SvwarSweep:
@@ -102,7 +110,7 @@ class Attacker:
         kinds = ("REGISTER", "REGISTER!") if method == "REGISTER" else (method,)
         problems = []
         for kind in kinds:
-            profiles = self.cast.portal.run(
+            profiles = self.portal.run(
                 probe.probe_users(self.target, kind, [known, unknown]), timeout=60
             )
             problems += probe.compare_profiles(*profiles)
@@ -135,7 +143,7 @@ class Attacker:
     def guess(self, agent: str, count: int) -> list[registration.RegisterOutcome]:
         """``count`` REGISTERs with wrong passwords, all from one new address."""
         credentials = self._sip(self.cast.agent(agent))
-        outcomes = self.cast.portal.run(
+        outcomes = self.portal.run(
             registration.guess_passwords(
                 self.target,
                 credentials.username,
@@ -165,7 +173,7 @@ class Attacker:
         """A REGISTER of ``agent`` with the right password, from the attacker's or a new address."""
         credentials = self._sip(self.cast.agent(agent))
         port = self._attacker_address()[1] if from_attacker else 0
-        outcome = self.cast.portal.run(
+        outcome = self.portal.run(
             registration.register_from(
                 self.target, credentials.username, credentials.password, local_port=port
             ),
@@ -203,7 +211,7 @@ class Attacker:
 
         match = Match(SutEvent, kind="sip.lockout.ended", data=ours)
         try:
-            self.cast.journal.wait_for(match, within)
+            self.journal.wait_for(match, within)
         except AssertionError as exc:
             raise ConformanceFailure(
                 (),
@@ -214,7 +222,7 @@ class Attacker:
     # -- H-SEC-3: malformed messages ----------------------------------------------------------
     def send_malformed(self, names: Sequence[str]) -> list[CaseOutcome]:
         cases = [sender.case_named(n) for n in names]
-        outcomes = self.cast.portal.run(sender.send_cases(self.target, cases))
+        outcomes = self.portal.run(sender.send_cases(self.target, cases))
         self.malformed += outcomes
         for outcome in outcomes:
             self._record(f"malformed: {outcome.case.name}", str(outcome))
@@ -227,9 +235,9 @@ class Attacker:
             raise ConformanceFailure((), "a 400 or no answer to each", "; ".join(bad))
 
     def fuzz(self, count: int, seed: int) -> None:
-        sent = self.cast.portal.run(sender.fuzz(self.target, seed=seed, count=count))
+        sent = self.portal.run(sender.fuzz(self.target, seed=seed, count=count))
         self._record(f"{count} mutated OPTIONS (seed {seed})", f"{sent} sent")
-        answer = self.cast.portal.run(sender.still_answers(self.target))
+        answer = self.portal.run(sender.still_answers(self.target))
         self._record("OPTIONS after the fuzzing", answer or "no answer")
         if answer is None:
             raise ConformanceFailure((), "the SIP service still answers", "silence")
@@ -246,10 +254,10 @@ class Attacker:
         return self.address
 
     def _record(self, action: str, outcome: str) -> None:
-        self.cast.journal.record(AuditAction(action=action, outcome=outcome))
+        self.journal.record(AuditAction(action=action, outcome=outcome))
 
     def _keep(self, name: str, outputs: Sequence[ToolOutput]) -> None:
-        evidence = self.cast.evidence
+        evidence = self.evidence
         evidence.directory.mkdir(parents=True, exist_ok=True)
         path = evidence.directory / f"{name}.txt"
         path.write_text("\n".join(o.transcript() for o in outputs))

@@ -1,4 +1,4 @@
-"""Reading an evidence folder back and checking it holds what H-EVD-1 promises.
+"""Reading an evidence folder back and checking it holds what a failing scenario keeps.
 
 The checks read the files the way a support engineer would: the index and README, the ladder,
 the Call IDs, the pcap (with our own reader, and with tshark when it is installed) and the WAV
@@ -24,7 +24,6 @@ from harness.media.wav import WavFormatError, read_wav
 
 __all__ = ["CaptureSummary", "EvidenceFolder", "EvidenceMissing", "summarise_capture"]
 
-REQUIREMENT = "H-EVD-1"
 MIN_RTP_PACKETS = 1  # each way: the scenario hangs up as soon as both parties hear each other
 _CALL_ID = re.compile(rb"^(?:Call-ID|i)\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 _CSEQ = re.compile(rb"^CSeq\s*:\s*\d+\s+(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -32,10 +31,11 @@ _AUDIO_PORT = re.compile(rb"^m=audio (\d+) ", re.MULTILINE)
 
 
 class EvidenceMissing(AssertionError):
-    """The evidence of a scenario lacks something H-EVD-1 says it keeps."""
+    """The evidence of a scenario lacks something it should keep.
 
-    def __init__(self, what: str) -> None:
-        super().__init__(f"[{REQUIREMENT}] {what}")
+    The message says what is missing; which requirement that breaks comes from the
+    scenario's tags, like every other failure.
+    """
 
 
 @dataclass

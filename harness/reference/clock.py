@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Protocol
 
 from .domain.errors import InvalidField
@@ -21,7 +20,6 @@ def real_utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@lru_cache(maxsize=4096)  # a call's times are written and published again and again
 def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO-8601 UTC with microseconds, e.g. ``2025-01-31T09:00:00.000000Z``."""
     if moment.tzinfo is None:

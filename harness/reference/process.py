@@ -26,7 +26,6 @@ from aiohttp import web
 
 from harness import __version__
 from harness.cli import values
-from harness.reference import collector
 from harness.reference.api.app import build_app
 from harness.reference.api.context import access
 from harness.reference.clock import AccountClock
@@ -175,12 +174,6 @@ async def serve(args: argparse.Namespace) -> int:
         )
         return 2
     demo = None if args.no_demo else create_demo(running)
-    edge = running.edge
-    stop_collector = collector.install(
-        asyncio.get_running_loop(),
-        lambda: edge.calls_started,
-        lambda: edge.calls_in_progress,
-    )
     host, port = running.edge.local_address
     if args.ready_json:
         ready = {
@@ -198,7 +191,6 @@ async def serve(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    stop_collector()
     await running.close()
     return 0
 

@@ -11,14 +11,20 @@ names (a token, a SIP username, an E.164 number, a Call ID); they say so in thei
 The connection belongs to the thread that opened it (sqlite3's own check enforces this): the
 reference opens it on its event-loop thread and uses it there only.
 
-Group commit: a call is saved at every step (ringing, answer, end...), hundreds of times a second
-under load. Given ``group_commit`` (which schedules the commit, e.g. on the event loop a few tens
-of milliseconds later), a save is kept in memory until that commit, which writes each waiting
-call once, as last saved, atomic in its own savepoint, and commits them together. Reads see
-the waiting saves (a read of the calls table writes them first, uncommitted). A crash can then
-lose the steps of those milliseconds, never leave a half-written call; any other write commits
-what is pending first, then runs on its own. A call whose write fails at the commit is left
-out of it, logged and forgotten; the others are committed.
+The reference is a test oracle: each rule should read plainly here, so the store reads and
+writes the file directly (SQLite's default page cache, no caches of its own, a call's rows
+written whole at each save). One optimisation stays, because without it a call saved at every
+step (ringing, answer, end...) would wait for a commit of its own each time:
+
+Group commit. Given ``group_commit`` (which schedules the commit, e.g. on the event loop a few
+tens of milliseconds later), a call's save is kept in memory until that commit, which writes
+each waiting call once, as last saved, atomic in its own savepoint, and commits them together.
+Reads see the waiting saves (a read of the calls table writes them first, uncommitted). A crash
+can then lose the steps of those milliseconds, never leave a half-written call; any other write
+commits what is pending first, then runs on its own. A call whose write fails at the commit is
+left out of it, logged and forgotten; the others are committed. The crash-safety family
+(H-REL-1, features/reliability/crash_safety.feature and tests/integration/reference/
+test_store_crash.py) proves that bound.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from .clock import ClockSetting, iso_utc, parse_iso_utc
 from .domain.accounts import Account
@@ -64,9 +70,7 @@ from .store_end_users import EndUserTables
 
 __all__ = ["Store"]
 
-_T = TypeVar("_T")
 _log = logging.getLogger(__name__)
-CACHE_KIB = 65536  # page cache: a long run's call log and indexes stay in memory (default 2 MiB)
 
 
 class Store(EndUserTables):
@@ -85,18 +89,13 @@ class Store(EndUserTables):
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._depth = 0
-        # Calls still in progress, as last saved: their reads skip the database and their
-        # saves write only the child rows that changed (a call is saved at every step).
-        self._live: dict[str, CallRecord] = {}
-        # Saves waiting for the group's commit: Call ID -> (as last saved, as last written).
-        self._unwritten: dict[str, tuple[CallRecord, CallRecord | None]] = {}
+        # Saves waiting for the group's commit: Call ID -> the call as last saved.
+        self._unwritten: dict[str, CallRecord] = {}
         self._in_group = False  # the group's transaction is open in the file
         self._failed: list[tuple[str, sqlite3.Error]] = []  # saves the commit left out
         # Requester links of calls that arrived in the open group, written with their calls.
         self._waiting_links: dict[str, tuple[str, CallRequester]] = {}
-        self._directory: dict[tuple[str, ...], object] = {}  # see _remember
         with self.transaction():
             self._migrate()
 
@@ -123,7 +122,6 @@ class Store(EndUserTables):
             self._in_group = False
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            self._live.clear()  # it held the saves just rolled back
             self._unwritten.clear()
             self._waiting_links.clear()
             self._failed.clear()
@@ -137,7 +135,7 @@ class Store(EndUserTables):
         """Write the waiting saves into the group's transaction, each in its own savepoint.
 
         A save that fails is undone whole and forgotten, its error kept for the commit to
-        report: the record in memory must not outlive what the file holds.
+        report.
         """
         if not self._unwritten and not self._waiting_links:
             return
@@ -145,14 +143,12 @@ class Store(EndUserTables):
             self._db.execute("BEGIN IMMEDIATE")
             self._in_group = True
         waiting, self._unwritten = self._unwritten, {}
-        for call_id, (call, written) in waiting.items():
+        for call_id, call in waiting.items():
             self._db.execute("SAVEPOINT grouped")
             try:
-                self._save_call(call, written)
+                self._save_call(call)
             except sqlite3.Error as exc:
                 self._db.execute("ROLLBACK TO grouped")
-                if self._live.get(call_id) is call:
-                    del self._live[call_id]
                 self._failed.append((call_id, exc))
             finally:
                 self._db.execute("RELEASE grouped")
@@ -169,7 +165,6 @@ class Store(EndUserTables):
                 self._depth -= 1
             return
         self.commit_pending()
-        self._directory.clear()
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -181,24 +176,11 @@ class Store(EndUserTables):
             self._db.execute("COMMIT")
         finally:
             self._depth = 0
-            self._directory.clear()  # it may hold reads of what was just rolled back
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
         """Run one statement: for the store's companion modules (consumers, SMS) that keep
         their own tables in this file. A write must run inside :meth:`transaction`."""
         return self._db.execute(sql, parameters)
-
-    def _remember(self, key: tuple[str, ...], read: Callable[..., _T]) -> _T:
-        """``read(*key[1:])``, read once until the next write outside call saves.
-
-        Every call reads its number, teams, users and distribution; they change only through
-        :meth:`transaction`, which forgets every remembered read.
-        """
-        if key in self._directory:
-            return cast(_T, self._directory[key])
-        value = read(*key[1:])
-        self._directory[key] = value
-        return value
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -229,7 +211,6 @@ class Store(EndUserTables):
         with self.transaction():
             self._db.execute("DELETE FROM clock_settings WHERE account_id = ?", (account_id,))
             cursor = self._db.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
-        self._live = {k: v for k, v in self._live.items() if v.account_id != account_id}
         return cursor.rowcount > 0
 
     # --- custom roles and user tokens ----------------------------------------------------
@@ -395,7 +376,7 @@ class Store(EndUserTables):
 
     def list_users(self, account_id: str) -> list[User]:
         """The account's users, oldest first."""
-        return list(self._remember(("users", account_id), self._read_users))
+        return list(self._read_users(account_id))
 
     def _read_users(self, account_id: str) -> tuple[User, ...]:
         rows = self._db.execute(
@@ -406,7 +387,7 @@ class Store(EndUserTables):
 
     def user_by_sip_username(self, username: str) -> User | None:
         """Cross-tenant lookup: the user a SIP username belongs to."""
-        return self._remember(("sip user", username), self._read_user_by_sip_username)
+        return self._read_user_by_sip_username(username)
 
     def _read_user_by_sip_username(self, username: str) -> User | None:
         row = self._db.execute(
@@ -461,7 +442,7 @@ class Store(EndUserTables):
 
     def list_teams(self, account_id: str) -> list[Team]:
         """The account's teams with their members, oldest first."""
-        return list(self._remember(("teams", account_id), self._read_teams))
+        return list(self._read_teams(account_id))
 
     def _read_teams(self, account_id: str) -> tuple[Team, ...]:
         return tuple(self._teams(account_id, None))
@@ -532,7 +513,7 @@ class Store(EndUserTables):
 
     def number_by_e164(self, e164: str) -> Number | None:
         """Cross-tenant lookup: the number a call to ``e164`` reaches."""
-        return self._remember(("number", e164), self._read_number_by_e164)
+        return self._read_number_by_e164(e164)
 
     def _read_number_by_e164(self, e164: str) -> Number | None:
         row = self._db.execute(
@@ -542,7 +523,7 @@ class Store(EndUserTables):
 
     def get_distribution(self, account_id: str, number_id: str) -> Distribution:
         """The number's widgets with their members, in order (none for a new number)."""
-        return self._remember(("distribution", account_id, number_id), self._read_distribution)
+        return self._read_distribution(account_id, number_id)
 
     def _read_distribution(self, account_id: str, number_id: str) -> Distribution:
         widgets = self._db.execute(
@@ -600,39 +581,21 @@ class Store(EndUserTables):
         cid = call.call_id
         if self._group_commit is not None and not self._depth:
             waiting = self._unwritten.get(cid)
-            if waiting is not None and waiting[0].account_id == call.account_id:
-                written = waiting[1]
-            else:
-                if waiting is not None:
-                    self._write_unwritten()  # another account's Call ID: its own write
-                written = self._saved(call)
-            self._unwritten[cid] = (call, written)
+            if waiting is not None and waiting.account_id != call.account_id:
+                self._write_unwritten()  # another account's Call ID: its own write
+            self._unwritten[cid] = call
             if not self._group_open:
                 self._group_open = True
                 self._group_commit(self.commit_pending)
         else:
             with self.transaction():
-                self._save_call(call, self._saved(call))
-        if call.ended_at is None:
-            self._live[cid] = call
-        else:
-            self._live.pop(cid, None)
-
-    def _saved(self, call: CallRecord) -> CallRecord | None:
-        """The record as last written, when it is in memory and of the same account."""
-        saved = self._live.get(call.call_id)
-        if saved is not None and saved.account_id != call.account_id:
-            return None  # another account's Call ID: the guarded upsert leaves it alone
-        return saved
+                self._save_call(call)
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord | None:
         """The account's call ``call_id``."""
         waiting = self._unwritten.get(call_id)
-        if waiting is not None and waiting[0].account_id == account_id:
-            return waiting[0]
-        saved = self._live.get(call_id)
-        if saved is not None and saved.account_id == account_id:
-            return saved
+        if waiting is not None and waiting.account_id == account_id:
+            return waiting
         # Not waiting for this account: a waiting save of another account's Call ID would not
         # change this account's row, so the file answers without writing what waits.
         return self._load_call(account_id, call_id)
@@ -651,12 +614,9 @@ class Store(EndUserTables):
 
     def account_of_call(self, call_id: str) -> str | None:
         """Cross-tenant lookup: which account a Call ID belongs to."""
-        saved = self._live.get(call_id)
-        if saved is None:
-            waiting = self._unwritten.get(call_id)
-            saved = waiting[0] if waiting is not None else None
-        if saved is not None:
-            return saved.account_id
+        waiting = self._unwritten.get(call_id)
+        if waiting is not None:
+            return waiting.account_id
         row = self._db.execute("SELECT account_id FROM calls WHERE call_id = ?", (call_id,))
         found = row.fetchone()
         return str(found[0]) if found else None
@@ -670,8 +630,8 @@ class Store(EndUserTables):
         found = (self.get_call(account_id, call_id) for account_id, call_id in rows)
         return [call for call in found if call is not None]
 
-    def _save_call(self, call: CallRecord, before: CallRecord | None) -> None:
-        """Write ``call``; ``before`` is the record as last saved, when known."""
+    def _save_call(self, call: CallRecord) -> None:
+        """Write ``call`` whole: its row, and its child rows replaced by the record's."""
         acc, cid = call.account_id, call.call_id
         self._db.execute(
             "INSERT INTO calls (call_id, account_id, number_id, caller, called, state, status,"
@@ -699,19 +659,10 @@ class Store(EndUserTables):
             ),
         )
         for child in _CHILDREN:
-            new = child.items(call)
-            old = child.items(before) if before is not None else None
-            if old is not None and new[: len(old)] == old:
-                start = len(old)  # the usual case: a step appended to the record
-            else:
-                # Unknown or changed history: rewrite the table's rows whole, so the stored
-                # record is exactly the domain's whatever the domain changed.
-                self._db.execute(
-                    f"DELETE FROM {child.table} WHERE account_id = ? AND call_id = ?", (acc, cid)
-                )
-                start = 0
-            if start < len(new):
-                self._db.executemany(child.insert, child.rows(call, start))
+            self._db.execute(
+                f"DELETE FROM {child.table} WHERE account_id = ? AND call_id = ?", (acc, cid)
+            )
+            self._db.executemany(child.insert, child.rows(call))
 
     def _load_call(self, account_id: str, call_id: str) -> CallRecord | None:
         row = self._db.execute(
@@ -767,9 +718,6 @@ class Store(EndUserTables):
 
     def routing_document(self, account_id: str) -> str | None:
         """The account's routing configuration as stored (JSON text), or None if never set."""
-        return self._remember(("routing", account_id), self._read_routing_document)
-
-    def _read_routing_document(self, account_id: str) -> str | None:
         row = self._db.execute(
             "SELECT document FROM routing_config WHERE account_id = ?", (account_id,)
         ).fetchone()
@@ -892,10 +840,10 @@ class _Child:
     items: Callable[[CallRecord], tuple[Any, ...]]
     row: Callable[[str, str, int, Any], tuple[object, ...]]
 
-    def rows(self, call: CallRecord, start: int = 0) -> list[tuple[object, ...]]:
-        """The rows of the record's items from position ``start`` on."""
-        acc, cid, items = call.account_id, call.call_id, self.items(call)
-        return [self.row(acc, cid, i, items[i]) for i in range(start, len(items))]
+    def rows(self, call: CallRecord) -> list[tuple[object, ...]]:
+        """The rows of the record's items, in order."""
+        acc, cid = call.account_id, call.call_id
+        return [self.row(acc, cid, i, item) for i, item in enumerate(self.items(call))]
 
 
 _CHILDREN = (

@@ -22,9 +22,11 @@ from harness.audit.http_matrix import AuthorisationMatrix, MatrixReport, access_
 from harness.audit.http_table import AuthorisationTable, expand_path, fill, placeholders
 from harness.data.numbers import e164
 from harness.errors import ConformanceFailure
+from harness.runtime.cleanup import Cleanup
+from harness.runtime.ids import ScenarioIds
 from harness.runtime.portal import Portal
-from harness.scenario.cast import Cast
-from harness.sut.contract import Adapter
+from harness.scenario.capabilities import need
+from harness.sut.contract import Adapter, Tenant
 from harness.sut.model import ApiRoute
 
 TABLE = Path(__file__).resolve().parents[2] / "fixtures" / "authorisation.yaml"
@@ -59,7 +61,10 @@ class BadAnswer:
 class AccessAudit:
     """What the access audit did in this scenario and what it saw."""
 
-    cast: Cast
+    portal: Portal
+    tenant: Tenant
+    cleanup: Cleanup
+    ids: ScenarioIds
     sut: Adapter
     table_path: Path = TABLE
     published: list[ApiRoute] = field(default_factory=list)
@@ -68,10 +73,6 @@ class AccessAudit:
     changed: list[str] = field(default_factory=list)
     _matrix: AuthorisationMatrix | None = None
     _table: AuthorisationTable | None = None
-
-    @property
-    def portal(self) -> Portal:
-        return self.cast.portal
 
     @property
     def table(self) -> AuthorisationTable:
@@ -84,12 +85,12 @@ class AccessAudit:
         if self._matrix is None:
             self._matrix = AuthorisationMatrix(
                 self.table,
-                access_of(self.cast.tenant),
-                self.cast.directory,
-                self.cast.tenant.clock,
+                access_of(self.tenant),
+                need(self.tenant.directory, "directory"),
+                self.tenant.clock,
                 self.sut.open_tenant,
-                self.cast.cleanup,
-                self.cast.ids,
+                self.cleanup,
+                self.ids,
             )
         return self._matrix
 
@@ -181,7 +182,7 @@ class AccessAudit:
         values = await matrix.resources(names, shared=True)
         requests: list[BadRequest] = []
         for spec in specs:
-            filled = {**values, "label": self.cast.ids.next("bad"), "e164": e164()}
+            filled = {**values, "label": self.ids.next("bad"), "e164": e164()}
             filled["now"] = "2030-01-01T00:00:00+00:00"
             raw_params = {k: str(fill(v, filled)) for k, v in spec.params.items()}
             path = expand_path(spec.pattern, spec.params, filled)

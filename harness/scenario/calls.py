@@ -17,9 +17,13 @@ from harness.endpoints.events import (
     PhoneRinging,
 )
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
+from harness.evidence.collector import Evidence
+from harness.runtime.journal import Journal, Match, UnexpectedEvent, WaitTimeout
+from harness.runtime.portal import Portal
+from harness.scenario.capabilities import TenantCapabilities
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.diagnosis import Diagnosis, diagnose
+from harness.sut.contract import Tenant
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
 
@@ -48,11 +52,17 @@ class PlacedCall:
     resumed_at: int | None = None  # journal position when the call last came off hold
 
 
-class CallFlows:
+class CallFlows(TenantCapabilities):
     """The calls of one scenario."""
 
-    def __init__(self, cast: Cast) -> None:
-        self.cast = cast
+    def __init__(
+        self, cast: Cast, portal: Portal, journal: Journal, evidence: Evidence, tenant: Tenant
+    ) -> None:
+        self.cast = cast  # the names: numbers, agents, phones and the customer
+        self.portal = portal
+        self.journal = journal
+        self.evidence = evidence
+        self.tenant = tenant
         self.placed: list[PlacedCall] = []
 
     @property
@@ -76,9 +86,9 @@ class CallFlows:
         ``late_offer`` sends the INVITE without SDP and ``direction`` is the offer's SDP
         direction (RFC 3264 section 6.1)."""
         cast = self.cast
-        uri = cast.telephony.number_uri(cast.number(number_name))
-        position = cast.journal.position
-        sip_call_id = cast.portal.run(
+        uri = self.telephony.number_uri(cast.number(number_name))
+        position = self.journal.position
+        sip_call_id = self.portal.run(
             cast.customer.dial(
                 uri,
                 shape=shape,
@@ -93,7 +103,7 @@ class CallFlows:
 
     def wait_ringing(self, call: PlacedCall, agent: str, timeout: float = RING_TIMEOUT) -> str:
         try:
-            ev = self.cast.journal.wait_for(
+            ev = self.journal.wait_for(
                 Match(PhoneRinging, party=agent), timeout, after=call.dialled_at
             )
         except WaitTimeout as exc:
@@ -106,19 +116,19 @@ class CallFlows:
     def answer(self, call: PlacedCall, agent: str) -> None:
         leg = call.agent_legs.get(agent) or self.wait_ringing(call, agent)
         if call.answered_at is None:
-            call.answered_at = self.cast.journal.position
-        self.cast.portal.run(self.cast.phone(agent).answer(leg))
-        self.cast.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
+            call.answered_at = self.journal.position
+        self.portal.run(self.cast.phone(agent).answer(leg))
+        self.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
         call.answered_by.append(agent)
 
     def hold(self, call: PlacedCall, party: str, *, held: bool) -> None:
         """``party`` (the customer or an agent) puts the call on hold, or takes it off."""
         cast = self.cast
-        position = cast.journal.position  # armed before the re-INVITE: nothing it causes is missed
+        position = self.journal.position  # armed before the re-INVITE: nothing it causes is missed
         if party == CUSTOMER:
-            cast.portal.run(cast.customer.hold(call.sip_call_id, held=held))
+            self.portal.run(cast.customer.hold(call.sip_call_id, held=held))
         else:
-            cast.portal.run(cast.phone(party).hold(call.agent_legs[party], held=held))
+            self.portal.run(cast.phone(party).hold(call.agent_legs[party], held=held))
         if held:
             call.held_at = position
         else:
@@ -127,7 +137,7 @@ class CallFlows:
     def wait_connected(self, call: PlacedCall, timeout: float) -> None:
         """Wait for the SUT's 200 to reach the customer (her dialog confirmed)."""
         try:
-            self.cast.journal.wait_for(
+            self.journal.wait_for(
                 Match(CallConnected, party=CUSTOMER, sip_call_id=call.sip_call_id),
                 timeout,
                 after=call.dialled_at,
@@ -138,7 +148,7 @@ class CallFlows:
             ) from None
 
     def hang_up(self, call: PlacedCall) -> None:
-        self.cast.portal.run(self.cast.customer.hangup(call.sip_call_id))
+        self.portal.run(self.cast.customer.hangup(call.sip_call_id))
 
     # -- observations ----------------------------------------------------------------------------
     def two_way_audio(self, call: PlacedCall, agent: str, bound_ms: float) -> str | None:
@@ -167,7 +177,7 @@ class CallFlows:
     def silenced(self, call: PlacedCall, agent: str, within: float) -> str | None:
         """None when each side stops hearing the other within ``within`` s (a hold); otherwise
         the direction that still carries audio."""
-        journal = self.cast.journal
+        journal = self.journal
         since = call.held_at if call.held_at is not None else call.dialled_at
         problems = []
         for listener, speaker, leg in (
@@ -185,7 +195,7 @@ class CallFlows:
         """None when both directions are heard again within ``bound_ms`` of the resume;
         otherwise which direction stayed silent or came late."""
         since = call.resumed_at if call.resumed_at is not None else call.dialled_at
-        journal = self.cast.journal
+        journal = self.journal
         problems = []
         for listener, speaker, leg in (
             (CUSTOMER, agent, call.sip_call_id),
@@ -221,7 +231,7 @@ class CallFlows:
         start = next(
             p for p in (call.resumed_at, call.answered_at, call.dialled_at) if p is not None
         )
-        journal = self.cast.journal
+        journal = self.journal
         try:
             journal.expect_absent(match, within=seconds, after=start)
         except UnexpectedEvent:
@@ -245,7 +255,7 @@ class CallFlows:
         (history since the dial counts too)."""
         match = Match(PhoneRinging, party=agent)
         try:
-            self.cast.journal.expect_absent(match, within=within, after=call.dialled_at)
+            self.journal.expect_absent(match, within=within, after=call.dialled_at)
         except UnexpectedEvent:
             raise ConformanceFailure(
                 (), f"the phone of {agent} not to ring for this call", f"it rang: {match!r}"
@@ -257,13 +267,13 @@ class CallFlows:
         self.wait_ringing(call, agent)
         match = Match(PhoneRinging, party=agent)
         try:
-            self.cast.journal.expect_absent(match, within=settle)
+            self.journal.expect_absent(match, within=settle)
         except UnexpectedEvent:
             pass
         return len(
             [
                 r
-                for r in self.cast.journal.records(PhoneRinging)
+                for r in self.journal.records(PhoneRinging)
                 if r.seq >= call.dialled_at and match(r.event)
             ]
         )
@@ -275,7 +285,7 @@ class CallFlows:
             return call.latency_ms[key]
         leg = call.sip_call_id if listener == CUSTOMER else call.agent_legs[listener]
         try:
-            ev = self.cast.journal.wait_for(
+            ev = self.journal.wait_for(
                 Match(AudioHeard, party=listener, heard=speaker, sip_call_id=leg),
                 timeout,
                 after=call.dialled_at,
@@ -289,7 +299,7 @@ class CallFlows:
     def sut_call_id(self, call: PlacedCall) -> str:
         """The SUT's Call ID for this call, from the SUT's own event stream."""
         if call.call_id is None:
-            ev = self.cast.journal.wait_for(
+            ev = self.journal.wait_for(
                 Match(
                     SutEvent,
                     kind="call.created",
@@ -300,7 +310,7 @@ class CallFlows:
                 LOG_TIMEOUT,
             )
             call.call_id = ev.call_id
-            self.cast.evidence.add_call(ev.call_id or "?", call.sip_call_id)
+            self.evidence.add_call(ev.call_id or "?", call.sip_call_id)
         assert call.call_id is not None
         return call.call_id
 
@@ -308,12 +318,12 @@ class CallFlows:
         """The SUT's call log entry; with ``final``, once the SUT reports the call has ended."""
         call_id = self.sut_call_id(call)
         if final:
-            self.cast.journal.wait_for(
+            self.journal.wait_for(
                 Match(SutEvent, kind="call.ended", call_id=call_id),
                 LOG_TIMEOUT,
                 after=call.dialled_at,
             )
-        call.entry = self.cast.portal.run(self.cast.observation.call(call_id))
+        call.entry = self.portal.run(self.observation.call(call_id))
         return call.entry
 
     # -- verdicts: each raises ConformanceFailure naming what the rule wanted -------------------
@@ -375,7 +385,7 @@ class CallFlows:
     # -- the stuck answered call ---------------------------------------------------------------
     def diagnose(self, call: PlacedCall, *, silence_window: float) -> Diagnosis:
         """Gather every party's view of the call and match it against the stuck signature."""
-        journal = self.cast.journal
+        journal = self.journal
         agents = list(call.agent_legs)
         caller_heard = [
             a for a in agents if self.heard(call, CUSTOMER, a, silence_window) is not None
@@ -397,5 +407,5 @@ class CallFlows:
             agent_names=self.cast.agent_names(),
         )
         if result.stuck:
-            self.cast.evidence.add_verdict(result.describe())
+            self.evidence.add_verdict(result.describe())
         return result

@@ -2,6 +2,11 @@
 
 Creating a thing registers its removal with the scenario's cleanup; nothing here is shared between
 scenarios. All SUT access goes through the tenant's adapter capabilities.
+
+The cast is a register of names. A scenario helper takes from it only the names it looks up and
+receives what else it uses (portal, journal, evidence, tenant, stage) as its own fixtures (see
+harness/scenario/fixtures.py), so a new domain adds its helper and its fixture without touching
+this class. The infrastructure attributes stay readable for the step modules that use them.
 """
 
 from __future__ import annotations
@@ -19,19 +24,18 @@ from harness.runtime.cleanup import Cleanup
 from harness.runtime.ids import ScenarioIds
 from harness.runtime.journal import Journal
 from harness.runtime.portal import Portal
-from harness.sut.contract import Directory, Observation, Telephony, Tenant
+from harness.scenario.capabilities import CapabilityMissing, TenantCapabilities
+from harness.sut.contract import Tenant
 from harness.sut.model import Agent, Number, Team
+
+__all__ = ["CUSTOMER", "CapabilityMissing", "Cast"]
 
 CUSTOMER = "customer"
 T = TypeVar("T")
 
 
-class CapabilityMissing(LookupError):
-    """A step needs a capability the adapter does not offer (tag the scenario ``@needs:...``)."""
-
-
 @dataclass
-class Cast:
+class Cast(TenantCapabilities):
     portal: Portal
     tenant: Tenant
     journal: Journal
@@ -45,19 +49,6 @@ class Cast:
     teams: dict[str, Team] = field(default_factory=dict)
     customer_transport: str = "udp"  # how the customer's SIP travels ("udp" or "tcp")
     _customer: SyntheticCaller | None = None
-
-    # -- capabilities --------------------------------------------------------------------------
-    @property
-    def directory(self) -> Directory:
-        return _need(self.tenant.directory, "directory")
-
-    @property
-    def telephony(self) -> Telephony:
-        return _need(self.tenant.telephony, "telephony")
-
-    @property
-    def observation(self) -> Observation:
-        return _need(self.tenant.observation, "observation")
 
     # -- lookups -------------------------------------------------------------------------------
     def number(self, name: str) -> Number:
@@ -120,12 +111,6 @@ class Cast:
             self.cleanup.push("customer's caller", caller.close)
             self._customer = caller
         return self._customer
-
-
-def _need(capability: T | None, name: str) -> T:
-    if capability is None:
-        raise CapabilityMissing(f"the SUT adapter lacks the capability {name!r}")
-    return capability
 
 
 def _lookup(table: dict[str, T], name: str, what: str) -> T:

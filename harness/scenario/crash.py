@@ -77,7 +77,7 @@ class CrashDrill:
         proved event by event: any change to the call meanwhile is not allowed.
         """
         call_id = self.flows.sut_call_id(call)
-        journal = self.cast.journal
+        journal = self.flows.journal
         told = Match(SutEvent, kind=last, call_id=call_id)
         if not journal.events(told):  # a step before may have waited for it already
             journal.wait_for(told, LOG_TIMEOUT)
@@ -88,11 +88,11 @@ class CrashDrill:
     # -- the crash ---------------------------------------------------------------------------
     def crash_and_restart(self) -> None:
         """SIGKILL the instance, start it again on the same data, and listen to it again."""
-        cast = self.cast
-        cast.portal.run(self.instance.kill(), timeout=60)
-        cast.portal.run(self.instance.restart(), timeout=60)
-        stop = cast.portal.run(cast.observation.subscribe(cast.journal.record_event))
-        cast.cleanup.push("SUT event stream after the restart", stop)
+        flows = self.flows
+        flows.portal.run(self.instance.kill(), timeout=60)
+        flows.portal.run(self.instance.restart(), timeout=60)
+        stop = flows.portal.run(flows.observation.subscribe(flows.journal.record_event))
+        self.cast.cleanup.push("SUT event stream after the restart", stop)
 
     # -- after it ------------------------------------------------------------------------------
     def check_survived(self, kind: str) -> None:
@@ -111,7 +111,7 @@ class CrashDrill:
 
     def check_cut_call(self, moment: str) -> CallLogEntry:
         call = self.moments[moment]
-        entry = self.cast.portal.run(self.cast.observation.call(self.flows.sut_call_id(call)))
+        entry = self.flows.portal.run(self.flows.observation.call(self.flows.sut_call_id(call)))
         problems = judge_cut_call(moment_named(moment), entry)
         if problems:
             raise ConformanceFailure(
@@ -193,7 +193,7 @@ def _make_call_log_entry(drill: CrashDrill) -> StoredRecord:
 
 
 def _read_call_log_entry(drill: CrashDrill, record: StoredRecord) -> CallLogEntry | None:
-    for entry in drill.cast.portal.run(drill.cast.observation.call_log()):
+    for entry in drill.flows.portal.run(drill.flows.observation.call_log()):
         if entry.call_id == record.key:
             return entry
     return None

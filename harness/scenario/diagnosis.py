@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from harness.sut.model import CallLogEntry, TimelineKind
 
-SIGNATURE_NAME = "stuck answered call (AC-ANS-3)"
+SIGNATURE_NAME = "stuck answered call"
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from harness.errors import ConformanceFailure
+from harness.scenario.capabilities import TenantCapabilities
 from harness.sut.model import Distribution, MemberType, Number
 
 if TYPE_CHECKING:
+    from harness.runtime.portal import Portal
     from harness.scenario.cast import Cast
+    from harness.sut.contract import Tenant
 
 
 @dataclass(frozen=True)
@@ -44,19 +47,21 @@ def describe_drift(before: Distribution, after: Distribution) -> list[str]:
 
 
 @dataclass
-class DistributionAdmin:
+class DistributionAdmin(TenantCapabilities):
     """What an admin does to a number's call distribution, remembering the state before a remedy."""
 
-    cast: Cast
+    cast: Cast  # the names of the numbers, agents and teams
+    portal: Portal
+    tenant: Tenant
     before: dict[str, Distribution] = field(default_factory=dict)
 
     def read(self, number: str) -> Distribution:
-        return self.cast.portal.run(self.cast.directory.distribution(self.cast.number(number)))
+        return self.portal.run(self.directory.distribution(self.cast.number(number)))
 
     def configure(self, number: str, widgets: list[WidgetSpec]) -> None:
-        directory, num = self.cast.directory, self.cast.number(number)
+        directory, num = self.directory, self.cast.number(number)
         for index, spec in enumerate(widgets):
-            self.cast.portal.run(
+            self.portal.run(
                 directory.configure_widget(
                     num, widget=index, ring_time=spec.ring_time, strategy=spec.strategy
                 )
@@ -72,17 +77,13 @@ class DistributionAdmin:
     ) -> None:
         num = self.cast.number(number) if isinstance(number, str) else number
         member_id = self.member_id(member_type, name)
-        self.cast.portal.run(
-            self.cast.directory.add_ring_to(num, member_type, member_id, widget=widget)
-        )
+        self.portal.run(self.directory.add_ring_to(num, member_type, member_id, widget=widget))
 
     def remove(self, number: str, member_type: MemberType, name: str, widget: int = 0) -> None:
         self.before.setdefault(number, self.read(number))
         num = self.cast.number(number)
         member_id = self.member_id(member_type, name)
-        self.cast.portal.run(
-            self.cast.directory.remove_ring_to(num, member_type, member_id, widget=widget)
-        )
+        self.portal.run(self.directory.remove_ring_to(num, member_type, member_id, widget=widget))
 
     def drift(self, number: str) -> list[str]:
         if number not in self.before:
@@ -90,23 +91,21 @@ class DistributionAdmin:
         return describe_drift(self.before[number], self.read(number))
 
     def remove_from_team(self, agent: str, team: str) -> None:
-        self.cast.portal.run(
-            self.cast.directory.remove_from_team(self.cast.team(team), self.cast.agent(agent))
+        self.portal.run(
+            self.directory.remove_from_team(self.cast.team(team), self.cast.agent(agent))
         )
 
     def add_to_team(self, agent: str, team: str) -> None:
-        self.cast.portal.run(
-            self.cast.directory.add_to_team(self.cast.team(team), self.cast.agent(agent))
-        )
+        self.portal.run(self.directory.add_to_team(self.cast.team(team), self.cast.agent(agent)))
 
     def desynchronise(
         self, agent: str, *, number: str | None = None, team: str | None = None
     ) -> None:
         """Fault: the SUT's assignment of ``agent`` to ``number`` or ``team`` goes out of sync."""
-        faults = self.cast.tenant.faults
+        faults = self.tenant.faults
         if faults is None:
             raise LookupError("the scenario needs @needs:faults")
-        self.cast.portal.run(
+        self.portal.run(
             faults.desynchronise_assignment(
                 self.cast.agent(agent),
                 number=self.cast.number(number) if number is not None else None,

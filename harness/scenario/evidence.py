@@ -6,10 +6,12 @@ failed" (the same writer the plugin calls on a real failure) and reads the files
 
 from __future__ import annotations
 
+from harness.endpoints.stage import Stage
+from harness.evidence.collector import Evidence
 from harness.evidence.files import EvidenceIndex
 from harness.evidence.inspect import EvidenceFolder, EvidenceMissing
 from harness.scenario.calls import CallFlows, PlacedCall
-from harness.scenario.cast import CUSTOMER, Cast
+from harness.scenario.cast import CUSTOMER
 
 AS_IF_FAILED = "asked for by the scenario, as if it had failed"
 
@@ -17,14 +19,15 @@ AS_IF_FAILED = "asked for by the scenario, as if it had failed"
 class EvidenceCheck:
     """Keeps the scenario's evidence once, then checks it against the last call."""
 
-    def __init__(self, cast: Cast, flows: CallFlows) -> None:
-        self.cast = cast
+    def __init__(self, evidence: Evidence, stage: Stage, flows: CallFlows) -> None:
+        self.evidence = evidence
+        self.stage = stage
         self.flows = flows
         self._folder: EvidenceFolder | None = None
 
     def keep_as_if_failed(self) -> EvidenceIndex:
-        index = self.cast.evidence.keep(AS_IF_FAILED)
-        self._folder = EvidenceFolder(self.cast.evidence.directory)
+        index = self.evidence.keep(AS_IF_FAILED)
+        self._folder = EvidenceFolder(self.evidence.directory)
         return index
 
     @property
@@ -49,7 +52,7 @@ class EvidenceCheck:
         """Frames of ``speaker``'s signature in the WAV of what ``listener`` heard."""
         call = self.flows.last
         leg = call.sip_call_id if listener == CUSTOMER else call.agent_legs[listener]
-        return self.folder.require_heard(listener, leg, self.cast.stage.signature(speaker))
+        return self.folder.require_heard(listener, leg, self.stage.signature(speaker))
 
     def described(self) -> None:
         self.folder.require_files_described()

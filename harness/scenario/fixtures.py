@@ -2,7 +2,8 @@
 
 The step modules hold steps only; what a step needs (the stage, the cast, the call flows and the
 helper of each domain) is built here, so a test outside the features uses the same objects
-without loading any step module.
+without loading any step module. Each helper's fixture asks for the few fixtures that helper uses
+(the cast only for the names it looks up); a new domain adds its helper's fixture the same way.
 """
 
 from __future__ import annotations
@@ -54,15 +55,17 @@ def cast(
 
 
 @pytest.fixture
-def flows(cast: Cast) -> CallFlows:
+def flows(
+    cast: Cast, portal: Portal, journal: Journal, evidence: Evidence, tenant: Tenant
+) -> CallFlows:
     """The calls of the scenario."""
-    return CallFlows(cast)
+    return CallFlows(cast, portal, journal, evidence, tenant)
 
 
 @pytest.fixture
-def admin(cast: Cast) -> DistributionAdmin:
+def admin(cast: Cast, portal: Portal, tenant: Tenant) -> DistributionAdmin:
     """An admin editing the numbers' call distribution."""
-    return DistributionAdmin(cast)
+    return DistributionAdmin(cast, portal, tenant)
 
 
 @pytest.fixture
@@ -78,15 +81,17 @@ def connection(flows: CallFlows) -> ConnectionChecks:
 
 
 @pytest.fixture
-def evidence_check(cast: Cast, flows: CallFlows) -> EvidenceCheck:
+def evidence_check(evidence: Evidence, stage: Stage, flows: CallFlows) -> EvidenceCheck:
     """The evidence a failing scenario keeps, read back."""
-    return EvidenceCheck(cast, flows)
+    return EvidenceCheck(evidence, stage, flows)
 
 
 @pytest.fixture
-def access_audit(cast: Cast, sut: Adapter) -> AccessAudit:
+def access_audit(
+    portal: Portal, tenant: Tenant, cleanup: Cleanup, ids: ScenarioIds, sut: Adapter
+) -> AccessAudit:
     """The HTTP access audit (H-SEC-4)."""
-    return AccessAudit(cast, sut)
+    return AccessAudit(portal, tenant, cleanup, ids, sut)
 
 
 @pytest.fixture
@@ -96,9 +101,11 @@ def drill(cast: Cast, flows: CallFlows, sut_instance: TenantSource) -> CrashDril
 
 
 @pytest.fixture
-def attacker(cast: Cast) -> Attacker:
+def attacker(
+    cast: Cast, portal: Portal, journal: Journal, evidence: Evidence, tenant: Tenant
+) -> Attacker:
     """An attacker on the SIP port (H-SEC-1 to H-SEC-3)."""
-    return Attacker(cast)
+    return Attacker(cast, portal, journal, evidence, tenant)
 
 
 @pytest.fixture

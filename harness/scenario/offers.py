@@ -138,7 +138,7 @@ class OfferFlows:
     def answered_direction(self, call: PlacedCall) -> str:
         """The direction of the audio stream in the SUT's answer to the customer."""
         self.answered_streams(call)  # waits for the answer, checks it parses
-        body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
+        body = self.flows.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
         assert body is not None
         return SessionDescription.parse(body).direction()
 
@@ -173,9 +173,9 @@ class OfferFlows:
             match = Match(AudioHeard, sip_call_id=lambda leg: leg in silent_legs)
             start = call.answered_at if call.answered_at is not None else call.dialled_at
             try:
-                self.cast.journal.expect_absent(match, within=window, after=start)
+                self.flows.journal.expect_absent(match, within=window, after=start)
             except UnexpectedEvent:
-                heard = self.cast.journal.events(match)
+                heard = self.flows.journal.events(match)
                 problems.extend(f"{ev.party} heard {ev.heard}" for ev in heard[:2])
         if problems:
             wanted = ", ".join(
@@ -190,7 +190,7 @@ class OfferFlows:
 
     def refusal(self, call: PlacedCall) -> Refusal:
         """The final non-2xx answer to the customer's INVITE; a connected call fails H-SEC-3."""
-        journal = self.cast.journal
+        journal = self.flows.journal
         try:
             failed = journal.wait_for(
                 Match(CallFailed, party=CUSTOMER, sip_call_id=call.sip_call_id),
@@ -219,7 +219,7 @@ class OfferFlows:
 
     def refused_events(self, call: PlacedCall) -> list[SutEvent]:
         """The SUT's own events about this refused call (the reference says ``call.refused``)."""
-        return self.cast.journal.events(
+        return self.flows.journal.events(
             Match(SutEvent, data=lambda d: d.get("sip_call_id") == call.sip_call_id)
         )
 
@@ -230,8 +230,8 @@ class OfferFlows:
         The reason is the entry's end reason; an adapter whose SUT gives none is checked on
         the timeline's texts instead.
         """
-        journal, observation = self.cast.journal, self.cast.observation
-        entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+        journal, observation = self.flows.journal, self.flows.observation
+        entry = self.flows.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
         if entry is None:  # not logged yet: wait for the SUT to say something about the call
             try:
                 journal.wait_for(
@@ -241,7 +241,7 @@ class OfferFlows:
                 )
             except WaitTimeout:
                 pass
-            entry = self.cast.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
+            entry = self.flows.portal.run(observation.call_for_sip_call_id(call.sip_call_id))
         expected = f"a call log entry refused, its reason naming {mention!r}, no attempt"
         if entry is None:
             raise ConformanceFailure((), expected, "no call log entry for the call")
@@ -262,14 +262,14 @@ class OfferFlows:
 
     def expect_no_phone_rang(self, call: PlacedCall) -> None:
         """No agent's phone rang for this call, up to a moment after its refusal."""
-        self.cast.journal.expect_absent(
+        self.flows.journal.expect_absent(
             Match(PhoneRinging), within=NO_RING_WINDOW, after=call.dialled_at
         )
 
     def answered_streams(self, call: PlacedCall) -> list[tuple[str, int, str]]:
         """(media, port, transport) of every m= line of the SUT's answer to the customer."""
         self.flows.wait_connected(call, OUTCOME_TIMEOUT)
-        body = self.cast.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
+        body = self.flows.portal.run(self.cast.customer.answer_sdp(call.sip_call_id))
         if not body:
             raise ConformanceFailure((), "an SDP answer to the customer", "none")
         try:

@@ -50,7 +50,7 @@ def expect_hears_nothing(flows: CallFlows, call: PlacedCall, listener: str) -> N
         match = Match(AudioHeard, party=listener, heard=CUSTOMER, sip_call_id=leg)
         expected = f"{listener} to hear nothing from the customer"
     try:
-        flows.cast.journal.expect_absent(match, within=SILENCE_WINDOW, after=call.dialled_at)
+        flows.journal.expect_absent(match, within=SILENCE_WINDOW, after=call.dialled_at)
     except UnexpectedEvent as exc:
         raise ConformanceFailure((), expected, str(exc)) from None
 

@@ -113,7 +113,6 @@ def collect_failing_for_support(
 ) -> Path:
     """The ``count`` failing calls go to support as one bundle, each under the SUT's Call ID,
     and support can look each of them up by that ID; returns the bundle."""
-    cast = flows.cast
     failing = [o for o in outcomes if o.diagnosis is not None and o.diagnosis.stuck]
     if len(failing) != count:
         raise ConformanceFailure((), f"{count} failing calls", f"{len(failing)}")
@@ -125,7 +124,7 @@ def collect_failing_for_support(
         )
         for o in failing
     ]
-    bundle = cast.evidence.collect_for_support(cases)
+    bundle = flows.evidence.collect_for_support(cases)
     written = [c["call_id"] for c in json.loads(bundle.read_text())["calls"]]
     for o in failing:
         if o.entry is None or o.entry.call_id not in written:
@@ -134,7 +133,7 @@ def collect_failing_for_support(
                 f"the Call ID of {o.call.sip_call_id} in the support bundle {bundle}",
                 f"Call IDs {written}",
             )
-        known = cast.portal.run(cast.observation.call(o.entry.call_id))
+        known = flows.portal.run(flows.observation.call(o.entry.call_id))
         if o.call.sip_call_id not in known.sip_call_ids:
             raise ConformanceFailure(
                 (),

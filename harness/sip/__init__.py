@@ -8,6 +8,8 @@
 - ``transaction``: the four RFC 3261 section 17 state machines and timers A-M
 - ``dialog``: RFC 3261 section 12 dialog state and in-dialog requests
 - ``session``, ``uac``, ``uas``, ``events``: one invite session per call, outcomes, events
+  (plain data naming each call by its ``CallHandle``)
+- ``core``: the small interfaces through which the call objects reach the user agent core
 - ``modify``, ``redirect``: re-INVITE both ways (section 14), 3xx redirects (8.1.3.4)
 - ``txlayer``, ``useragent``, ``inbound``, ``handles``: the user agent core
 - ``transport`` (UDP) and ``transport_tcp`` (TCP): the only modules that touch sockets;

@@ -9,27 +9,30 @@ Outcome types are distinct classes so callers can ``match`` on them::
 
 A re-INVITE (RFC 3261 section 14) has its own outcomes: :class:`ReinviteAccepted`,
 :class:`ReinviteRejected`, or the shared :class:`TimedOut` / :class:`Failed`.
+
+Events are plain data, as h11's and aioquic's are: a call is named by its
+:class:`CallHandle` (the way aioquic names a stream by its id), never by the live session
+object; ``UserAgent.session(handle)`` finds the session while the core still tracks it.
+Request events carry the request handles the application answers or reads.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from harness.sip.message import SipResponse
+from harness.sip.message import SipRequest, SipResponse
 
 if TYPE_CHECKING:
     from harness.sip.handles import ClientRequest, ServerRequest
-    from harness.sip.message import SipRequest
-    from harness.sip.session import InviteSession
-    from harness.sip.uac import ClientInviteSession
-    from harness.sip.uas import ServerInviteSession
 
 __all__ = [
     "Answered",
     "CallAnswered",
     "CallConfirmed",
     "CallEnded",
+    "CallHandle",
     "CallOutcome",
     "CallProgress",
     "Cancelled",
@@ -50,6 +53,27 @@ __all__ = [
 ]
 
 EndedBy = Literal["local", "remote", "network"]
+
+_serials = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class CallHandle:
+    """Names one call of one user agent: its Call-ID, our role in it, and a serial.
+
+    The serial tells apart two sessions with the same Call-ID (a call to ourselves, or
+    copies of one INVITE by different paths); it is unique within the process.
+    """
+
+    call_id: str
+    role: Literal["uac", "uas"]
+    serial: int
+
+    @classmethod
+    def new(cls, call_id: str, role: Literal["uac", "uas"]) -> CallHandle:
+        """A handle no other call of this process has."""
+        return cls(call_id, role, next(_serials))
+
 
 # --- outcomes of an outgoing call ---------------------------------------------------------
 
@@ -127,73 +151,74 @@ ReinviteOutcome = ReinviteAccepted | ReinviteRejected | TimedOut | Failed
 # --- events -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class IncomingCall:
-    """A new INVITE arrived; ``session`` awaits ring/answer/reject."""
+    """A new INVITE arrived; the call ``call`` awaits ring/answer/reject."""
 
-    session: ServerInviteSession
+    call: CallHandle
+    request: SipRequest
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class CallProgress:
     """A provisional response to our INVITE."""
 
-    session: ClientInviteSession
+    call: CallHandle
     response: SipResponse
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class CallAnswered:
     """A 2xx to our INVITE; the ACK has been sent."""
 
-    session: ClientInviteSession
+    call: CallHandle
     response: SipResponse
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class CallConfirmed:
     """The ACK for our 2xx arrived."""
 
-    session: ServerInviteSession
+    call: CallHandle
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Redirected:
     """A 301/302 to our INVITE: the call goes on to ``target`` (8.1.3.4)."""
 
-    session: ClientInviteSession
+    call: CallHandle
     response: SipResponse
     target: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class ReinviteReceived:
     """The peer sent a re-INVITE in an established call (section 14.2).
 
     ``offer`` is its SDP (None for an offerless re-INVITE, whose answer comes in the
-    ACK). Answer with ``session.answer_reinvite(sdp, now)`` or
-    ``session.reject_reinvite(488, now)``; ``session.answer_reinvite_automatically(now)``
-    mirrors the offered direction over our last SDP (RFC 3264 section 6.1).
+    ACK). Answer on the call's session with ``answer_reinvite(sdp, now)`` or
+    ``reject_reinvite(488, now)``; ``answer_reinvite_automatically(now)`` mirrors the
+    offered direction over our last SDP (RFC 3264 section 6.1).
     """
 
-    session: InviteSession
+    call: CallHandle
     request: SipRequest
     offer: bytes | None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class ReinviteCompleted:
     """A re-INVITE we sent has its outcome."""
 
-    session: InviteSession
+    call: CallHandle
     outcome: ReinviteOutcome
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class CallEnded:
     """A session reached terminated; ``by`` says which side (or the network) ended it."""
 
-    session: InviteSession
+    call: CallHandle
     by: EndedBy
     reason: str
 
@@ -202,11 +227,11 @@ class CallEnded:
 class IncomingRequest:
     """A non-INVITE request for the application (OPTIONS, REGISTER, INFO, ...).
 
-    ``session`` is set for in-dialog requests. Answer with ``handle.respond(...)``.
+    ``call`` is set for in-dialog requests. Answer with ``handle.respond(...)``.
     """
 
     handle: ServerRequest
-    session: InviteSession | None
+    call: CallHandle | None
 
 
 @dataclass(frozen=True, eq=False)

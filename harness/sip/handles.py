@@ -15,7 +15,7 @@ from harness.sip.message import SipRequest, SipResponse, build_response, make_ta
 from harness.sip.transaction import Address, ServerNonInviteTransaction
 
 if TYPE_CHECKING:
-    from harness.sip.useragent import UserAgent
+    from harness.sip.core import ServerTransactionSink
 
 __all__ = ["ClientRequest", "ServerRequest"]
 
@@ -26,7 +26,7 @@ class ServerRequest:
 
     request: SipRequest
     peer: Address
-    _ua: UserAgent = field(repr=False)
+    _core: ServerTransactionSink = field(repr=False)
     _tx: ServerNonInviteTransaction = field(repr=False)
     response: SipResponse | None = None
 
@@ -52,7 +52,7 @@ class ServerRequest:
         )
         self._tx.send_response(response, now)
         self.response = response
-        self._ua.flush_server_transaction(self._tx, now)
+        self._core.flush_server_transaction(self._tx, now)
         return response
 
 

@@ -98,7 +98,7 @@ def receive_invite(ua: UserAgent, request: SipRequest, dest: Address, now: float
     ua.add_server_transaction(tx, s)
     ua.add_incoming_call(s, merged_key, request.branch or "")
     ua.flush_server_transaction(tx, now)
-    ua.report(IncomingCall(s))
+    ua.report(IncomingCall(s.handle, request))
 
 
 def receive_cancel(ua: UserAgent, cancel: SipRequest, dest: Address, now: float) -> None:
@@ -158,7 +158,7 @@ def receive_reinvite(
     ua.add_server_transaction(tx, handle)
     s.incoming_reinvite = handle
     ua.flush_server_transaction(tx, now)
-    ua.report(ReinviteReceived(s, request, request.body or None))
+    ua.report(ReinviteReceived(s.handle, request, request.body or None))
 
 
 def deliver(
@@ -167,7 +167,7 @@ def deliver(
     """Hand a non-INVITE request to the application in a server transaction."""
     tx = ServerNonInviteTransaction(request, dest, now, ua.timers_for(request))
     ua.add_server_transaction(tx, s)
-    ua.report(IncomingRequest(ServerRequest(request, dest, ua, tx), s))
+    ua.report(IncomingRequest(ServerRequest(request, dest, ua, tx), s.handle if s else None))
 
 
 def reply(

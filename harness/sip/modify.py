@@ -117,7 +117,7 @@ class ClientReinvite:
         if self.state != "waiting" or self.retry_at is not None or not s.dialog_free:
             return
         assert s.dialog is not None
-        ua = s._ua
+        ua = s._core
         self.offer = restamp_offer(self.offer, s.local_sdp)
         hop = s.dialog.next_hop()
         request = ua.stamp(s.dialog.create_reinvite(self.offer), hop)
@@ -133,12 +133,12 @@ class ClientReinvite:
         if response.status >= 300:
             self._on_failure(response, now)
         elif self.ack is not None:  # a 2xx retransmission: our ACK was lost (13.2.2.4)
-            s._ua.send_stateless(self.ack, s.dialog.next_hop(), now)
+            s._core.send_stateless(self.ack, s.dialog.next_hop(), now)
         else:
             assert self.request is not None
             s.dialog.refresh_target(response)  # 12.2.1.2: a target refresh
-            self.ack = s._ua.stamp(s.dialog.create_ack(self.request.cseq.seq))
-            s._ua.send_stateless(self.ack, s.dialog.next_hop(), now)
+            self.ack = s._core.stamp(s.dialog.create_ack(self.request.cseq.seq))
+            s._core.send_stateless(self.ack, s.dialog.next_hop(), now)
             self.response = response
             if response.body:
                 s.local_sdp, s.remote_sdp = self.offer, response.body
@@ -150,18 +150,18 @@ class ClientReinvite:
         s, status = self.session, response.status
         assert self.request is not None
         self.response = response
-        retry = s._ua.auth_retry(self.request, response, self.credentials, self.auth_attempts)
+        retry = s._core.auth_retry(self.request, response, self.credentials, self.auth_attempts)
         if retry is not None and s.dialog is not None:
             self.auth_attempts += 1
             s.dialog.local_cseq = retry.cseq.seq
             self.request = retry
-            s._ua.start_transaction(retry, s.dialog.next_hop(), self, now)
+            s._core.start_transaction(retry, s.dialog.next_hop(), self, now)
             return
         if status == 491 and self.glare_retries < MAX_GLARE_RETRIES and s.live:
             self.glare_retries += 1
             self.state = "waiting"
-            self.retry_at = now + glare_delay(owner=s.role == "uac", rng=s._ua.rng)
-            s._ua.reschedule(self)
+            self.retry_at = now + glare_delay(owner=s.role == "uac", rng=s._core.rng)
+            s._core.reschedule(self)
             return
         self._finish(ReinviteRejected(status, response.reason, response), now)
         if status in (408, 481):  # 12.2.1.2: the dialog is gone
@@ -175,7 +175,7 @@ class ClientReinvite:
         if self.outcome is not None:
             return
         self.outcome, self.state, self.retry_at = outcome, "done", None
-        self.session._ua.report(ReinviteCompleted(self.session, outcome))
+        self.session._core.report(ReinviteCompleted(self.session.handle, outcome))
 
     def _abandon(self, now: float) -> None:
         """The call ended first."""
@@ -256,7 +256,7 @@ class ServerReinvite(Refusable):
         if not sdp:
             raise ValueError("a 2xx to a re-INVITE carries SDP (RFC 3264 section 8)")
         s.dialog.refresh_target(self.request)  # 12.2.2: a target refresh request
-        ua = s._ua
+        ua = s._core
         response = build_response(
             self.request,
             200,
@@ -287,7 +287,7 @@ class ServerReinvite(Refusable):
     def _refused(self, response: SipResponse, now: float) -> None:
         # 14.2: the session stays as it was.
         self.response = response
-        self.session._ua.respond_to(self.request, self.peer, response, now)
+        self.session._core.respond_to(self.request, self.peer, response, now)
         self.session._dialog_freed(now)
 
     def answer_automatically(self, now: float) -> SipResponse:
@@ -326,8 +326,8 @@ class ServerReinvite(Refusable):
                 s._lose_dialog("no ACK for 2xx to re-INVITE", now, by="network", send_bye=True)
             return
         assert self.response is not None
-        s._ua.respond_to(self.request, self.peer, self.response, now)
-        self._interval = min(2 * self._interval, s._ua.timers.t2)
+        s._core.respond_to(self.request, self.peer, self.response, now)
+        self._interval = min(2 * self._interval, s._core.timers.t2)
         self._retransmit_at = now + self._interval
 
     # --- inputs from the core -----------------------------------------------------------
@@ -344,7 +344,7 @@ class ServerReinvite(Refusable):
         """The call ended with this re-INVITE unanswered: 487 (RFC 3261 section 15.1.2)."""
         if self.response is None:
             self.response = build_response(self.request, 487)
-            self.session._ua.respond_to(self.request, self.peer, self.response, now)
+            self.session._core.respond_to(self.request, self.peer, self.response, now)
         self._retransmit_at = None
 
     def _supersede(self) -> None:

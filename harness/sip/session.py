@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Literal
 
 from harness.sip.auth import Credentials
 from harness.sip.dialog import Dialog
-from harness.sip.events import EndedBy
+from harness.sip.events import CallHandle, EndedBy
 from harness.sip.grammar import SipParseError
 from harness.sip.message import SipRequest, SipResponse
 from harness.sip.modify import ClientReinvite, ServerReinvite
 from harness.sip.sdp import SessionDescription
 
 if TYPE_CHECKING:
-    from harness.sip.useragent import UserAgent
+    from harness.sip.core import CallCore
 
 __all__ = ["SESSION_TRANSITIONS", "CallState", "InviteSession"]
 
@@ -76,10 +76,11 @@ SESSION_TRANSITIONS: dict[tuple[str, CallState, str], CallState] = {
 class InviteSession:
     """What both roles share. Sessions are created by the user agent core.
 
-    ``peer`` is where the INVITE went (UAC) or where responses to it go (UAS).
+    ``peer`` is where the INVITE went (UAC) or where responses to it go (UAS). ``handle``
+    names the call in the events the core reports.
     """
 
-    _ua: UserAgent = field(repr=False)
+    _core: CallCore = field(repr=False)
     role: Literal["uac", "uas"]
     invite: SipRequest
     state: CallState
@@ -94,6 +95,10 @@ class InviteSession:
     history: list[tuple[float, CallState]] = field(default_factory=list)
     outgoing_reinvite: ClientReinvite | None = None  # the latest re-INVITE we sent
     incoming_reinvite: ServerReinvite | None = None  # the latest re-INVITE we received
+    handle: CallHandle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.handle = CallHandle.new(self.invite.call_id, self.role)
 
     @property
     def call_id(self) -> str:
@@ -210,13 +215,13 @@ class InviteSession:
 
     def _end(self, by: EndedBy, reason: str, now: float) -> None:
         self.ended_by, self.end_reason = by, reason
-        self._ua.session_ended(self, by, reason, now)
+        self._core.session_ended(self, by, reason, now)
 
     def _send_bye(self, now: float) -> None:
         assert self.dialog is not None
-        bye = self._ua.stamp(self.dialog.create_bye())
+        bye = self._core.stamp(self.dialog.create_bye())
         self.dialog.terminate()
-        self._ua.start_transaction(bye, self.dialog.next_hop(), self, now)
+        self._core.start_transaction(bye, self.dialog.next_hop(), self, now)
 
     def _on_bye(self, now: float) -> None:
         if self._move("bye", now):

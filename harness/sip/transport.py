@@ -53,9 +53,9 @@ from harness.sip.calls import (
     OutgoingCall,
 )
 from harness.sip.message import SipResponse, SipUri
-from harness.sip.session import InviteSession
 from harness.sip.transaction import Address, TimerConfig
 from harness.sip.transport_tcp import TcpTransport
+from harness.sip.uas import ServerInviteSession
 from harness.sip.uri import NameAddr
 from harness.sip.useragent import DEFAULT_ALLOW, SipTrace, UserAgent
 
@@ -119,7 +119,7 @@ class SipEndpoint:
         self._next_prune = 0.0
         self._closed = False
         self._pumping = False
-        self._calls: dict[InviteSession, OutgoingCall | IncomingCall] = {}
+        self._calls: dict[ev.CallHandle, OutgoingCall | IncomingCall] = {}
         self._incoming: asyncio.Queue[IncomingCall] = asyncio.Queue()
         self.on_invite: Callable[[IncomingCall], None] | None = None
         self.on_request: Callable[[IncomingSipRequest], None] | None = None
@@ -258,7 +258,7 @@ class SipEndpoint:
             target, from_uri, sdp, self._now(), headers=headers, credentials=credentials, peer=peer
         )
         call = OutgoingCall(self, session)
-        self._calls[session] = call
+        self._calls[session.handle] = call
         self._pump()
         return call
 
@@ -332,7 +332,7 @@ class SipEndpoint:
     def open_dialogs(self) -> list[OutgoingCall | IncomingCall]:
         """Calls that are not terminated yet."""
         live = self.ua.open_dialogs()
-        return [c for s, c in self._calls.items() if s in live]
+        return [c for c in self._calls.values() if c.session in live]
 
     def open_transactions(self) -> int:
         """Transactions still running (they linger up to 32 s after a call)."""
@@ -426,15 +426,18 @@ class SipEndpoint:
 
     def _dispatch(self, event: ev.UaEvent) -> None:
         if isinstance(event, ev.IncomingCall):
-            call = IncomingCall(self, event.session)
+            session = self.ua.session(event.call)
+            if not isinstance(session, ServerInviteSession):
+                return  # forgotten already: nothing left to answer
+            call = IncomingCall(self, session)
             call.events.append(event)
-            self._calls[event.session] = call
+            self._calls[event.call] = call
             if self.on_invite is not None:
                 self.on_invite(call)
             else:
                 self._incoming.put_nowait(call)
         elif isinstance(event, ev.IncomingRequest):
-            owner = self._calls.get(event.session) if event.session is not None else None
+            owner = self._calls.get(event.call) if event.call is not None else None
             request = IncomingSipRequest(self, event.handle, owner)
             if self.on_request is not None:
                 self.on_request(request)
@@ -443,7 +446,7 @@ class SipEndpoint:
         elif isinstance(event, ev.ReinviteReceived):
             self._reinvite_received(event)
         elif isinstance(event, _CALL_EVENTS):
-            target = self._calls.get(event.session)
+            target = self._calls.get(event.call)
             if target is not None:
                 target.events.append(event)
                 if self.on_call_event is not None:
@@ -452,7 +455,7 @@ class SipEndpoint:
                 self._prune()
 
     def _reinvite_received(self, event: ev.ReinviteReceived) -> None:
-        target = self._calls.get(event.session)
+        target = self._calls.get(event.call)
         if target is not None:
             target.events.append(event)
             if self.on_call_event is not None:
@@ -460,7 +463,8 @@ class SipEndpoint:
             if self.on_reinvite is not None:
                 self.on_reinvite(target, event)
                 return
-        pending = event.session.incoming_reinvite
+        session = self.ua.session(event.call)
+        pending = session.incoming_reinvite if session is not None else None
         if pending is not None and pending.request is event.request and not pending.answered:
             pending.answer_automatically(self._now())
 
@@ -475,14 +479,13 @@ class SipEndpoint:
             request.respond(405, extra=allow)
 
     def _prune(self) -> None:
-        """Forget calls the core has dropped; at most once a second (it scans every session)."""
+        """Forget calls the core has dropped; at most once a second (it scans every call)."""
         now = self._now()
         if now < self._next_prune:
             return
         self._next_prune = now + PRUNE_INTERVAL
-        known = set(self.ua.known_sessions())
-        for session in [s for s in self._calls if not s.live and s not in known]:
-            del self._calls[session]
+        for handle in [h for h in self._calls if self.ua.session(h) is None]:
+            del self._calls[handle]
 
     def _arm_timer(self) -> None:
         when = self.ua.next_timer()

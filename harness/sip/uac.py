@@ -92,10 +92,10 @@ class ClientInviteSession(InviteSession):
         items += [("Route", r) for r in invite.headers.get_all("Route")]
         cancel = SipRequest("CANCEL", invite.uri, Headers(items))
         self.cancel_sent = True
-        self._ua.start_transaction(cancel, self.peer, self, now)
+        self._core.start_transaction(cancel, self.peer, self, now)
         # 9.1: no final response within 64*T1 of the CANCEL: consider the INVITE cancelled.
-        self._cancel_deadline = now + 64 * self._ua.timers.t1
-        self._ua.reschedule(self)
+        self._cancel_deadline = now + 64 * self._core.timers.t1
+        self._core.reschedule(self)
 
     def next_timer(self) -> float | None:
         """The CANCEL guard, while one runs."""
@@ -110,7 +110,7 @@ class ClientInviteSession(InviteSession):
         """Consider the INVITE cancelled without its final response (9.1)."""
         self._cancel_deadline = None
         if self._move("timeout", now):
-            self._ua.drop_invite_transaction(self)
+            self._core.drop_invite_transaction(self)
             self.outcome = Cancelled()
             self._end("network", reason, now)
 
@@ -137,13 +137,13 @@ class ClientInviteSession(InviteSession):
             return
         self.provisional.append(response)
         if tagged and self.dialog is None:
-            self.dialog = self._ua.bind_dialog(Dialog.from_uac(self.invite, response), self)
-        self._ua.report(CallProgress(self, response))
+            self.dialog = self._core.bind_dialog(Dialog.from_uac(self.invite, response), self)
+        self._core.report(CallProgress(self.handle, response))
         if self.cancel_requested and not self.cancel_sent:
             self._send_cancel(now)
 
     def _on_2xx(self, response: SipResponse, now: float) -> None:
-        ua = self._ua
+        ua = self._core
         if self.pre_answer:
             try:
                 dialog = Dialog.from_uac(self.invite, response, local_contact=ua.contact())
@@ -167,7 +167,7 @@ class ClientInviteSession(InviteSession):
             self.ack = ua.stamp(dialog.create_ack(self.invite.cseq.seq, body, content_type))
             if not self.withhold_ack:
                 ua.send_stateless(self.ack, dialog.next_hop(), now)
-            ua.report(CallAnswered(self, response))
+            ua.report(CallAnswered(self.handle, response))
             if self.cancel_requested:  # our CANCEL crossed the 200: end the unwanted call
                 self.hangup(now, reason="answered after CANCEL")
             return
@@ -194,11 +194,13 @@ class ClientInviteSession(InviteSession):
             return
         retry = None
         if not self.cancel_requested:
-            retry = self._ua.auth_retry(self.invite, response, self.credentials, self.auth_attempts)
+            retry = self._core.auth_retry(
+                self.invite, response, self.credentials, self.auth_attempts
+            )
         if retry is not None:
             self.auth_attempts += 1
             self.invite = retry
-            self._ua.start_transaction(retry, self.peer, self, now)
+            self._core.start_transaction(retry, self.peer, self, now)
             return
         if self._move("failure", now):
             status = response.status
@@ -216,7 +218,7 @@ class ClientInviteSession(InviteSession):
 
     def _follow_redirect(self, response: SipResponse, now: float) -> bool:
         """Retry at the best untried Contact of a 301/302; False when there is none."""
-        ua = self._ua
+        ua = self._core
         self._tried.add(uri_key(self.invite.uri))
         targets = redirect_targets(response, self._tried)
         if not targets or len(self.redirects) >= MAX_REDIRECTS:
@@ -232,7 +234,7 @@ class ClientInviteSession(InviteSession):
         self.peer = ua.outbound_proxy or target.address
         self.invite = ua.stamp(redirected_request(self.invite, target), self.peer)
         self.auth_attempts, self.cancel_sent = 0, False
-        ua.report(Redirected(self, response, str(target)))
+        ua.report(Redirected(self.handle, response, str(target)))
         ua.start_transaction(self.invite, self.peer, self, now)
         return True
 

@@ -39,7 +39,7 @@ class ServerInviteSession(InviteSession, Refusable):
             raise ValueError("ring sends a 101-199 response")
         if not self._move("ring", now):
             raise ValueError(f"cannot ring a call in state {self.state.value}")
-        self._ua.respond_invite(self, self._response(status, sdp), now)
+        self._core.respond_to(self.invite, self.peer, self._response(status, sdp), now)
 
     def answer(self, sdp: bytes | None, now: float) -> None:
         """Send 200 OK and keep retransmitting it until the ACK arrives (13.3.1.4)."""
@@ -47,14 +47,14 @@ class ServerInviteSession(InviteSession, Refusable):
             raise ValueError(f"cannot answer a call in state {self.state.value}")
         response = self._response(200, sdp)
         self.local_sdp, self.final_response = sdp, response
-        dialog = Dialog.from_uas(self.invite, self.local_tag, local_contact=self._ua.contact())
+        dialog = Dialog.from_uas(self.invite, self.local_tag, local_contact=self._core.contact())
         dialog.confirm()  # 12.1.1: the UAS dialog is confirmed when the 2xx is sent
-        self.dialog = self._ua.bind_dialog(dialog, self)
-        self._ua.respond_invite(self, response, now)
-        self._interval = self._ua.timers.t1
+        self.dialog = self._core.bind_dialog(dialog, self)
+        self._core.respond_to(self.invite, self.peer, response, now)
+        self._interval = self._core.timers.t1
         self._retransmit_at = now + self._interval
-        self._give_up = now + 64 * self._ua.timers.t1
-        self._ua.reschedule(self)
+        self._give_up = now + 64 * self._core.timers.t1
+        self._core.reschedule(self)
 
     def _refusal(
         self, status: int, reason: str | None, extra: Iterable[tuple[str, str]], now: float
@@ -65,7 +65,7 @@ class ServerInviteSession(InviteSession, Refusable):
 
     def _refused(self, response: SipResponse, now: float) -> None:
         self.final_response = response
-        self._ua.respond_invite(self, response, now)
+        self._core.respond_to(self.invite, self.peer, response, now)
         self._end("local", f"{response.status} {response.reason}", now)
 
     def hangup(self, now: float, *, reason: str = "hangup") -> None:
@@ -83,10 +83,10 @@ class ServerInviteSession(InviteSession, Refusable):
             self.invite,
             status,
             to_tag=self.local_tag,
-            contact=self._ua.contact(),
+            contact=self._core.contact(),
             body=sdp or b"",
             content_type="application/sdp" if sdp else None,
-            extra=[("Allow", ", ".join(self._ua.allow))] if status >= 200 else (),
+            extra=[("Allow", ", ".join(self._core.allow))] if status >= 200 else (),
         )
 
     # --- timers -------------------------------------------------------------------------
@@ -106,8 +106,8 @@ class ServerInviteSession(InviteSession, Refusable):
                 self._end("network", "no ACK for 2xx", now)
             return
         assert self.final_response is not None
-        self._ua.respond_invite(self, self.final_response, now)
-        self._interval = min(2 * self._interval, self._ua.timers.t2)
+        self._core.respond_to(self.invite, self.peer, self.final_response, now)
+        self._interval = min(2 * self._interval, self._core.timers.t2)
         self._retransmit_at = now + self._interval
 
     # --- inputs from the core -----------------------------------------------------------
@@ -119,7 +119,7 @@ class ServerInviteSession(InviteSession, Refusable):
         if not self.invite.body and ack.body and self.state is CallState.ANSWERED:
             self.remote_sdp = ack.body  # late offer: the answer to our 2xx's offer (13.3.1.4)
         if self._move("ack", now):
-            self._ua.report(CallConfirmed(self))
+            self._core.report(CallConfirmed(self.handle))
             if self.bye_pending:
                 self.hangup(now)
 
@@ -129,7 +129,7 @@ class ServerInviteSession(InviteSession, Refusable):
             return False
         response = build_response(self.invite, 487, to_tag=self.local_tag)
         self.final_response = response
-        self._ua.respond_invite(self, response, now)
+        self._core.respond_to(self.invite, self.peer, response, now)
         self._end("remote", "cancelled", now)
         return True
 

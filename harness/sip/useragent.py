@@ -29,6 +29,7 @@ from harness.sip.auth import Credentials, authorize_retry
 from harness.sip.dialog import Dialog
 from harness.sip.events import (
     CallEnded,
+    CallHandle,
     EndedBy,
     RequestCompleted,
     UaEvent,
@@ -100,6 +101,7 @@ class UserAgent(TransactionLayer[_Owner]):
         self.outbound_proxy = outbound_proxy
         self._dialogs: dict[tuple[str, str, str], InviteSession] = {}
         self._sessions: dict[InviteSession, None] = {}  # an insertion-ordered set
+        self._by_handle: dict[CallHandle, InviteSession] = {}
         self._merged: dict[tuple[str, str, int], str] = {}  # -> branch (8.2.2.2)
         self._reap: deque[tuple[float, InviteSession]] = deque()
         self._events: list[UaEvent] = []
@@ -123,6 +125,10 @@ class UserAgent(TransactionLayer[_Owner]):
         super().handle_timer(now)
         while self._reap and self._reap[0][0] <= now:
             self._forget(self._reap.popleft()[1])
+
+    def session(self, handle: CallHandle) -> InviteSession | None:
+        """The call an event names, while the core still tracks it (64*T1 after its end)."""
+        return self._by_handle.get(handle)
 
     def open_dialogs(self) -> list[InviteSession]:
         """Calls not terminated yet (a leak if any remain after a scenario)."""
@@ -151,7 +157,7 @@ class UserAgent(TransactionLayer[_Owner]):
             self, "uac", request, CallState.CALLING, dest, local_sdp=sdp, credentials=credentials
         )
         session.history.append((now, CallState.CALLING))
-        self._sessions[session] = None
+        self._track(session)
         self._start_client(request, dest, session, now)
         return session
 
@@ -319,10 +325,6 @@ class UserAgent(TransactionLayer[_Owner]):
         """Forget the client transaction of ``session``'s INVITE; later 2xx go to the dialog."""
         self._client.pop((session.invite.branch or "", "INVITE"), None)
 
-    def respond_invite(self, s: ServerInviteSession, response: SipResponse, now: float) -> None:
-        """Send a response to ``s``'s INVITE through its transaction while it lives."""
-        self.respond_to(s.invite, s.peer, response, now)
-
     def respond_to(
         self, request: SipRequest, peer: Address, response: SipResponse, now: float
     ) -> None:
@@ -370,8 +372,12 @@ class UserAgent(TransactionLayer[_Owner]):
         self, s: ServerInviteSession, merged_key: tuple[str, str, int], branch: str
     ) -> None:
         """Track a new incoming call; later copies of its INVITE by another path get 482."""
-        self._sessions[s] = None
+        self._track(s)
         self._merged[merged_key] = branch
+
+    def _track(self, s: InviteSession) -> None:
+        self._sessions[s] = None
+        self._by_handle[s.handle] = s
 
     def known_sessions(self) -> list[InviteSession]:
         """Every call the core still tracks, ended ones included until they are forgotten."""
@@ -383,7 +389,7 @@ class UserAgent(TransactionLayer[_Owner]):
             s.outgoing_reinvite._abandon(now)
         if s.incoming_reinvite is not None:
             s.incoming_reinvite._terminate(now)
-        self._events.append(CallEnded(s, by, reason))
+        self._events.append(CallEnded(s.handle, by, reason))
         # Keep the dialog findable for stray retransmissions for 64*T1, then forget it.
         self._reap.append((now + 64 * self.timers.t1, s))
 
@@ -393,6 +399,7 @@ class UserAgent(TransactionLayer[_Owner]):
         if isinstance(s, ServerInviteSession):
             self._merged.pop((s.call_id, s.invite.from_.tag or "", s.invite.cseq.seq), None)
         self._sessions.pop(s, None)
+        self._by_handle.pop(s.handle, None)
 
     def auth_retry(
         self, request: SipRequest, response: SipResponse, creds: Credentials | None, attempts: int

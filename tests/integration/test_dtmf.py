@@ -14,11 +14,11 @@ from harness.scenario.distribution import DistributionAdmin
 
 @pytest.mark.parametrize("mode", ["rfc4733", "inband"])
 def test_digits_cross_the_bridge_in_both_directions(
-    cast: Cast, flows: CallFlows, mode: DtmfMode
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows, mode: DtmfMode
 ) -> None:
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     call = flows.dial("Support")
     flows.answer(call, "Alice")
     assert flows.heard(call, CUSTOMER, "Alice", 3) is not None

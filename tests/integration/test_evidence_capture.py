@@ -20,11 +20,11 @@ def tshark() -> str:
 
 
 def test_tshark_reads_the_invite_the_200_and_rtp_of_a_call(
-    tshark: str, cast: Cast, flows: CallFlows
+    admin: DistributionAdmin, tshark: str, cast: Cast, flows: CallFlows
 ) -> None:
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     call = flows.dial("Support")
     flows.answer(call, "Alice")
     assert flows.heard(call, CUSTOMER, "Alice", 3) is not None

@@ -13,10 +13,12 @@ from harness.sut.events import SutEvent
 
 
 @pytest.mark.parametrize("holder", ["Alice", CUSTOMER])
-def test_hold_silences_the_bridge_and_is_logged(cast: Cast, flows: CallFlows, holder: str) -> None:
+def test_hold_silences_the_bridge_and_is_logged(
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows, holder: str
+) -> None:
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     call = flows.dial("Support")
     flows.answer(call, "Alice")
     assert flows.heard(call, CUSTOMER, "Alice", 3) is not None
@@ -53,11 +55,13 @@ def test_hold_silences_the_bridge_and_is_logged(cast: Cast, flows: CallFlows, ho
     assert any(t.kind == "held" and who in t.text for t in entry.timeline), entry.timeline
 
 
-def test_resume_keeps_the_direction_the_customer_offered(cast: Cast, flows: CallFlows) -> None:
+def test_resume_keeps_the_direction_the_customer_offered(
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows
+) -> None:
     """A customer who offered sendonly is heard, never hears: not before the hold, not after."""
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     call = flows.dial("Support", direction="sendonly")
     flows.answer(call, "Alice")
     leg = call.agent_legs["Alice"]

@@ -10,12 +10,12 @@ from harness.scenario.distribution import DistributionAdmin
 
 
 def test_an_agent_who_answers_recvonly_hears_the_customer_and_is_not_heard(
-    cast: Cast, flows: CallFlows
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows
 ) -> None:
     """The agent's answer sets the agent's side of the relay, as the caller's offer sets hers."""
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     call = flows.dial("Support")
     leg = flows.wait_ringing(call, "Alice")
     cast.portal.run(cast.phone("Alice").answer(leg, direction="recvonly"))

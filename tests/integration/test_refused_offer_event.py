@@ -9,11 +9,13 @@ from harness.scenario.offers import OfferFlows
 from harness.sut.events import SutEvent
 
 
-def test_a_refused_offer_is_published_to_the_numbers_account(flows: CallFlows) -> None:
+def test_a_refused_offer_is_published_to_the_numbers_account(
+    admin: DistributionAdmin, flows: CallFlows
+) -> None:
     cast = flows.cast
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     offers = OfferFlows(flows)
     call = offers.call_with("Support", "transport", "RTP/SAVP")
     offers.expect_refused(call, 488, 302, "RTP/SAVP")
@@ -28,12 +30,13 @@ def test_a_refused_offer_is_published_to_the_numbers_account(flows: CallFlows) -
 
 
 def test_a_refused_offer_is_in_the_call_log_with_the_reason_the_caller_got(
+    admin: DistributionAdmin,
     flows: CallFlows,
 ) -> None:
     cast = flows.cast
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     offers = OfferFlows(flows)
     call = offers.call_with("Support", "connection line", "IN IP4 10.10.10.256")
     refusal = offers.refusal(call)

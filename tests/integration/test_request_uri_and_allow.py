@@ -13,11 +13,11 @@ ACCEPTED = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "REGISTER"}
 
 
 def test_a_number_whose_user_part_is_escaped_is_the_same_number(
-    cast: Cast, flows: CallFlows
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows
 ) -> None:
     number = cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     uri = cast.telephony.number_uri(number)
     escaped = uri.replace(number.e164, "+" + "".join(f"%{ord(c):02X}" for c in number.e164[1:]))
     assert escaped != uri and "%3" in escaped

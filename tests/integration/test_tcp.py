@@ -9,10 +9,12 @@ from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.distribution import DistributionAdmin
 
 
-def test_a_call_over_tcp_has_two_way_audio_and_is_logged(cast: Cast, flows: CallFlows) -> None:
+def test_a_call_over_tcp_has_two_way_audio_and_is_logged(
+    admin: DistributionAdmin, cast: Cast, flows: CallFlows
+) -> None:
     cast.add_number("Support")
     cast.add_agent_with_phone("Alice")
-    DistributionAdmin(cast).add("Support", "user", "Alice")
+    admin.add("Support", "user", "Alice")
     cast.customer_transport = "tcp"
     call = flows.dial("Support")
     flows.answer(call, "Alice")

@@ -62,7 +62,6 @@ class SipEdge:
             on_lockout=self._lockout_started,
         )
         self._calls: dict[str, InboundCall] = {}  # caller's SIP Call-ID -> call
-        self._started = 0
         self._legs: dict[OutgoingCall, InboundCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._guard_timer: asyncio.TimerHandle | None = None
@@ -84,16 +83,6 @@ class SipEdge:
         sip.on_call_event = edge._on_call_event
         sip.inbound_filter = edge._let_in
         return edge
-
-    @property
-    def calls_started(self) -> int:
-        """Inbound INVITEs received since the edge opened, answered or not."""
-        return self._started
-
-    @property
-    def calls_in_progress(self) -> int:
-        """Inbound calls set up and not finished yet."""
-        return len(self._calls)
 
     @property
     def local_address(self) -> Address:
@@ -167,7 +156,6 @@ class SipEdge:
         self.center.bus.publish(account.account_id, event)
 
     def _on_invite(self, incoming: IncomingCall) -> None:
-        self._started += 1
         self.spawn(self._start_inbound(incoming))
 
     async def _start_inbound(self, incoming: IncomingCall) -> None:
@@ -222,7 +210,9 @@ class SipEdge:
             call.ivr = IvrSession(call, root, event_pt)
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
-            call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))
+            call.on_caller_event(
+                sip_events.CallEnded(incoming.session.handle, "remote", "cancelled")
+            )
             return
         self._guarded(call, "start", call.start)
 

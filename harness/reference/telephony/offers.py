@@ -13,7 +13,6 @@ policy on addresses. The reference runs on loopback and sends media nowhere else
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 from pathlib import Path
 
 from harness.sip.offer import IpAddress, OfferReview, review_offer
@@ -65,11 +64,6 @@ class HostsFile:
         return found
 
 
-@lru_cache(maxsize=1)
-def _hosts() -> HostsFile:
-    return HostsFile.read()
-
-
 def review_caller_offer(offer: SessionDescription, codecs: tuple[str, ...]) -> OfferReview:
     """Review a caller's offer with the reference's address policy (see the module)."""
-    return review_offer(offer, codecs, resolve=_hosts().resolve, reachable=loopback_only)
+    return review_offer(offer, codecs, resolve=HostsFile.read().resolve, reachable=loopback_only)

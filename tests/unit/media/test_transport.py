@@ -1,6 +1,8 @@
 """The media clock: which members it serves, when, and what a failing member leaves intact.
 
-The tests on loopback sockets are in tests/integration/media/test_transport.py.
+Each test runs on a virtual-time loop: the clock's wake-ups happen exactly when it asked for
+them, so what the tests check does not depend on how busy the machine is. The tests on loopback
+sockets are in tests/integration/media/test_transport.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from harness.media.transport import (
     MediaClock,
 )
 
+from ..virtual_loop import run_virtual
+
 TIMEOUT = 5.0
 
 
@@ -20,7 +24,7 @@ def run(coro: Awaitable[None]) -> None:
         async with asyncio.timeout(TIMEOUT * 2):
             await coro
 
-    asyncio.run(bounded())
+    run_virtual(bounded())
 
 
 def test_streams_started_together_are_spread_over_the_frame():

@@ -180,8 +180,8 @@ def test_clock_settings_survive_reopen_and_go_with_the_account(tmp_path):
 
 
 def test_a_call_saved_step_by_step_reads_back_exactly_after_reopen(tmp_path):
-    """Saves of a call in progress write only what changed; the file must still hold the
-    record exactly, whether a step appended to its history or rewrote it."""
+    """Each save of a call in progress leaves the file holding the record exactly, whether a
+    step appended to its history or rewrote it."""
     path = tmp_path / "db.sqlite3"
     first = Store(path)
     seed(first, "acc_a")
@@ -225,7 +225,7 @@ def test_a_refused_call_reads_back_exactly_after_reopen(tmp_path):
 def test_a_deleted_account_takes_its_calls_in_progress_with_it(store):
     seed(store, "acc_a")
     call = store.get_call("acc_a", "CALL-acc_a")
-    assert call is not None and call.ended_at is None  # in progress: kept in memory too
+    assert call is not None and call.ended_at is None
     assert store.delete_account("acc_a")
     assert store.get_call("acc_a", "CALL-acc_a") is None
     assert store.account_of_call("CALL-acc_a") is None
@@ -281,8 +281,8 @@ def test_grouped_call_saves_wait_in_memory_and_commit_together(tmp_path, caplog)
 
 
 def test_grouped_saves_read_back_exactly_whatever_was_written_between_them(tmp_path):
-    """A save waiting for its commit remembers what the file holds of its call, even when
-    reads wrote earlier saves meanwhile: the file ends up holding each record exactly."""
+    """Saves waiting for their commit, with reads writing earlier saves meanwhile: the file
+    ends up holding each record exactly."""
     path = tmp_path / "db.sqlite3"
     due: list = []
     store = Store(path, group_commit=due.append)
@@ -329,7 +329,7 @@ def test_any_other_write_commits_the_pending_group_first(tmp_path):
 
 def test_directory_reads_follow_every_write_and_forget_a_rolled_back_one(store):
     seed(store, "acc_a")
-    assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1"]  # now remembered
+    assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1"]
     store.insert_user(User("acc_a-u2", "acc_a", "Bo", "bo@x.org", Role.AGENT, "bo.acc_a", "pw"))
     assert [u.id for u in store.list_users("acc_a")] == ["acc_a-u1", "acc_a-u2"]
     assert store.user_by_sip_username("bo.acc_a") is not None

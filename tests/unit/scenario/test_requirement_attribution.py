@@ -8,6 +8,7 @@ scenario), so each of them passes ``()`` and the report takes the scenario's tag
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,50 @@ def test_no_conformance_failure_names_a_requirement(path: Path) -> None:
 def test_the_check_sees_the_helpers_failures() -> None:
     calls = ROOT / "harness" / "scenario" / "calls.py"
     assert _failures(ast.parse(calls.read_text())), "no ConformanceFailure found in calls.py"
+
+
+# Where a requirement ID may stand in a string: examples of a tag expression in the CLI's help,
+# the post-conditions every scenario meets whatever its tags (H-REL-2), and the step phrase that
+# repeats the Gherkin of the scenario proving them.
+NAMING_ALLOWED = {
+    ROOT / "harness" / "cli" / "run.py",
+    ROOT / "harness" / "runtime" / "postconditions.py",
+    ROOT / "steps" / "reliability.py",
+}
+REQUIREMENT_IN_TEXT = re.compile(r"\b(?:AC|ZT|SG|CC|H)-[A-Z]+-\d+\b")
+
+
+def _named_requirements(tree: ast.AST) -> list[tuple[int, str]]:
+    """Line and text of each string constant, docstrings aside, that names a requirement."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and REQUIREMENT_IN_TEXT.search(node.value)
+    ]
+
+
+def test_no_message_of_the_harness_names_a_requirement() -> None:
+    sources = sorted([*(ROOT / "harness").rglob("*.py"), *(ROOT / "steps").glob("*.py")])
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}"
+        for path in sources
+        if path not in NAMING_ALLOWED
+        for line, text in _named_requirements(ast.parse(path.read_text(), str(path)))
+    ]
+    assert not found, "requirement IDs come from the scenario's tags only:\n" + "\n".join(found)
+
+
+def test_the_text_check_sees_an_id_in_a_message_but_not_in_a_docstring() -> None:
+    source = '"""About H-EVD-1."""\nREQ = "H-EVD-1"\nOK = "no id here"\n'
+    assert _named_requirements(ast.parse(source)) == [(2, "H-EVD-1")]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from harness.sip.events import UaEvent
+from harness.sip.events import IncomingCall, UaEvent
 from harness.sip.message import SipMessage, SipRequest, SipResponse, parse_message
 from harness.sip.transaction import Address
+from harness.sip.uas import ServerInviteSession
 from harness.sip.useragent import SipTrace, UserAgent
 
 UAC_ADDR: Address = ("127.0.0.1", 5061)
@@ -54,6 +55,11 @@ class Pair:
         self.uas = UserAgent(
             UAS_ADDR, on_trace=self.traces.append, transport=self.uas_transport, tcp=self.tcp
         )
+
+    def callees(self) -> list[ServerInviteSession]:
+        """The calls the UAS was offered so far, found from its IncomingCall events."""
+        found = [self.uas.session(e.call) for e in self.uas_events if isinstance(e, IncomingCall)]
+        return [s for s in found if isinstance(s, ServerInviteSession)]
 
     def _agent(self, name: str) -> UserAgent:
         return self.uac if name == "uac" else self.uas

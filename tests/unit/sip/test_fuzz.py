@@ -43,7 +43,7 @@ def capture() -> list[bytes]:
     pair = Pair(traces=traces)
     call = pair.uac.invite(TARGET, '"Alice" <sip:alice@127.0.0.1>', OFFER, 0.0)
     pair.pump()
-    callee = next(e.session for e in pair.uas_events if isinstance(e, IncomingCall))
+    callee = pair.callees()[0]
     callee.ring(0.0)
     callee.answer(ANSWER, 0.0)
     pair.pump()
@@ -141,7 +141,7 @@ def established() -> tuple[Pair, ServerInviteSession]:
     pair = Pair()
     call = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, 0.0)
     pair.pump()
-    callee = next(e.session for e in pair.uas_events if isinstance(e, IncomingCall))
+    callee = pair.callees()[0]
     callee.answer(ANSWER, 0.0)
     pair.pump()
     assert call.dialog is not None
@@ -157,9 +157,13 @@ def test_a_user_agent_in_a_call_never_raises(batch: list[bytes], side: str) -> N
         agent.receive(data, source, 0.1 * index, transport="TCP" if index % 2 else "UDP")
         for event in agent.events():
             if isinstance(event, ReinviteReceived):
-                event.session.answer_reinvite_automatically(0.1 * index)
+                session = agent.session(event.call)
+                assert session is not None
+                session.answer_reinvite_automatically(0.1 * index)
             elif isinstance(event, IncomingCall):
-                event.session.answer(ANSWER, 0.1 * index)
+                callee = agent.session(event.call)
+                assert isinstance(callee, ServerInviteSession)
+                callee.answer(ANSWER, 0.1 * index)
     for data, _ in agent.datagrams():
         sent = parse_message(data) if not data.startswith(b"SIP/2.0 ") else None
         assert sent is None or (isinstance(sent, SipRequest) and sent.method in ("ACK", "BYE"))

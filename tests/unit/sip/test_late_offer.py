@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from harness.sip.events import IncomingCall
 from harness.sip.message import SipRequest
 from harness.sip.session import CallState
 from harness.sip.uac import ClientInviteSession
@@ -18,7 +17,7 @@ ANSWER = OFFER.replace(b"4000", b"4002")
 def _late_call(pair: Pair) -> tuple[ClientInviteSession, ServerInviteSession]:
     call = pair.uac.invite("sip:bob@127.0.0.1:5062", "sip:alice@127.0.0.1", None, pair.now)
     pair.pump()
-    incoming = [e.session for e in pair.uas_events if isinstance(e, IncomingCall)]
+    incoming = pair.callees()
     assert len(incoming) == 1 and incoming[0].remote_sdp is None
     return call, incoming[0]
 

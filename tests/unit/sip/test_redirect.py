@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.sip.events import Answered, IncomingCall, Redirected, Rejected
+from harness.sip.events import Answered, Redirected, Rejected
 from harness.sip.message import SipResponse, SipUri, build_response
 from harness.sip.redirect import MAX_REDIRECTS, redirect_targets, uri_key
 from harness.sip.session import CallState
@@ -15,7 +15,7 @@ HOST = f"{UAS_ADDR[0]}:{UAS_ADDR[1]}"
 
 
 def incoming(pair: Pair) -> list[ServerInviteSession]:
-    return [e.session for e in pair.uas_events if isinstance(e, IncomingCall)]
+    return pair.callees()
 
 
 def test_302_sends_a_new_invite_to_the_contact_and_the_answer_says_so() -> None:

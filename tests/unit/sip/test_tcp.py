@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from harness.sip.events import Answered, Failed, IncomingCall
+from harness.sip.events import Answered, Failed
 from harness.sip.message import SipResponse, parse_message
 from harness.sip.sdp import SessionDescription, make_answer, make_offer
 from harness.sip.transaction import ClientInviteTransaction
 from harness.sip.txlayer import UDP_SIZE_LIMIT, message_transport
+from harness.sip.uas import ServerInviteSession
 from harness.sip.useragent import SipTrace, UserAgent
 
 from .pair import UAC_ADDR, UAS_ADDR, Pair
@@ -17,8 +18,8 @@ ANSWER = bytes(make_answer(SessionDescription.parse(OFFER), "127.0.0.1", 4002))
 BIG_OFFER = OFFER + b"".join(b"a=x-pad:%04d %s\r\n" % (i, b"y" * 60) for i in range(20))
 
 
-def callee_of(pair: Pair) -> IncomingCall:
-    return next(e for e in pair.uas_events if isinstance(e, IncomingCall))
+def callee_of(pair: Pair) -> ServerInviteSession:
+    return pair.callees()[0]
 
 
 def test_a_tcp_agent_says_so_in_via_and_contact_and_never_retransmits() -> None:
@@ -30,7 +31,7 @@ def test_a_tcp_agent_says_so_in_via_and_contact_and_never_retransmits() -> None:
     assert isinstance(tx, ClientInviteTransaction) and tx.config.reliable
     assert set(tx._timers) == {"B"}  # no Timer A over a reliable transport (17.1.1.2)
     pair.pump()
-    callee = callee_of(pair).session
+    callee = callee_of(pair)
     pair.advance(10.0)  # an unreliable transport would have retransmitted by now
     assert pair.labels() == ["INVITE", "100/INVITE"]
     callee.answer(ANSWER, pair.now)

@@ -13,7 +13,6 @@ from harness.sip.events import (
     CallEnded,
     CallProgress,
     Cancelled,
-    IncomingCall,
     IncomingRequest,
     ReinviteReceived,
     ReinviteRejected,
@@ -38,7 +37,7 @@ ANSWER = OFFER.replace(b"4000", b"4002")
 def start_call(pair: Pair) -> tuple[ClientInviteSession, ServerInviteSession]:
     call = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, pair.now)
     pair.pump()
-    incoming = [e.session for e in pair.uas_events if isinstance(e, IncomingCall)]
+    incoming = pair.callees()
     assert len(incoming) == 1
     return call, incoming[0]
 
@@ -336,7 +335,7 @@ def test_unknown_dialog_unknown_method_and_out_of_dialog_requests() -> None:
     options = pair.uac.request("OPTIONS", TARGET, pair.now, from_uri="sip:alice@127.0.0.1")
     pair.pump()
     incoming = [e for e in pair.uas_events if isinstance(e, IncomingRequest)]
-    assert len(incoming) == 1 and incoming[0].session is None
+    assert len(incoming) == 1 and incoming[0].call is None
     incoming[0].handle.respond(200, pair.now)
     pair.pump()
     assert options.response is not None and options.response.status == 200
@@ -344,7 +343,7 @@ def test_unknown_dialog_unknown_method_and_out_of_dialog_requests() -> None:
     info = pair.uac.request_in_dialog(call, "INFO", pair.now, body=b"x", content_type="text/plain")
     pair.pump()
     in_dialog = [e for e in pair.uas_events if isinstance(e, IncomingRequest)][-1]
-    assert in_dialog.session is callee and in_dialog.handle.request.body == b"x"
+    assert in_dialog.call == callee.handle and in_dialog.handle.request.body == b"x"
     in_dialog.handle.respond(200, pair.now)
     pair.pump()
     assert info.response is not None and info.response.status == 200
@@ -359,7 +358,7 @@ def test_reinvite_we_cannot_answer_is_refused_without_harming_the_call() -> None
     handle = call.reinvite(two_streams, pair.now)
     pair.pump()
     (event,) = [e for e in pair.uas_events if isinstance(e, ReinviteReceived)]
-    assert event.session is callee and event.offer is not None and b"video" in event.offer
+    assert event.call == callee.handle and event.offer is not None and b"video" in event.offer
     callee.answer_reinvite_automatically(pair.now)
     pair.pump()
     assert pair.labels()[-4:] == ["INVITE", "100/INVITE", "488/INVITE", "ACK"]
@@ -374,10 +373,10 @@ def test_digest_challenge_on_invite_is_answered_once() -> None:
     call = pair.uac.invite(TARGET, "sip:alice@127.0.0.1", OFFER, 0.0,
                            credentials=Credentials("alice", "wonderland"))  # fmt: skip
     pair.pump()
-    first = next(e.session for e in pair.uas_events if isinstance(e, IncomingCall))
+    first = pair.callees()[0]
     first.reject(407, 0.0, extra=[("Proxy-Authenticate", challenger.challenge("SHA-256"))])
     pair.pump()
-    calls = [e.session for e in pair.uas_events if isinstance(e, IncomingCall)]
+    calls = pair.callees()
     assert len(calls) == 2
     second = calls[1]
     header = second.invite.headers.get("Proxy-Authorization")

@@ -1,7 +1,8 @@
 """UserAgent keeps one public face: no other module of the harness uses its private members.
 
-The call objects, the inbound router and the asyncio transport name the user agent ``ua``,
-``_ua`` or ``self.ua``; any ``<that>._name`` where ``_name`` is a private member of
+The inbound router and the asyncio transport name the user agent ``ua`` or ``self.ua``;
+the call objects hold it as ``_core``, typed as one of the small interfaces of
+harness/sip/core.py. Any ``<that>._name`` where ``_name`` is a private member of
 :class:`~harness.sip.useragent.UserAgent` is a reach past its public methods.
 """
 
@@ -16,7 +17,7 @@ from harness.sip.useragent import UserAgent
 HARNESS = Path(__file__).resolve().parents[3] / "harness"
 # The user agent itself and the transaction layer it is built on.
 OWNERS = {HARNESS / "sip" / "useragent.py", HARNESS / "sip" / "txlayer.py"}
-AGENT_NAMES = {"ua", "_ua"}
+AGENT_NAMES = {"ua", "_ua", "_core", "core"}
 
 
 def private_members() -> set[str]:
@@ -27,7 +28,7 @@ def private_members() -> set[str]:
 
 
 def names_agent(node: ast.expr) -> bool:
-    """``ua``, ``self._ua``, ``self.ua``, ``s._ua``, ``self.session._ua``..."""
+    """``ua``, ``self._core``, ``self.ua``, ``s._core``, ``self.session._core``..."""
     if isinstance(node, ast.Name):
         return node.id in AGENT_NAMES
     return isinstance(node, ast.Attribute) and node.attr in AGENT_NAMES

@@ -105,7 +105,7 @@ def test_many_concurrent_calls_share_one_timer_heap() -> None:
     pair = Pair()
     calls = [pair.uac.invite(TARGET, f"sip:c{i}@127.0.0.1", OFFER, 0.0) for i in range(50)]
     pair.pump()
-    callees = [e.session for e in pair.uas_events if isinstance(e, IncomingCall)]
+    callees = pair.callees()
     assert len(callees) == 50
     for index, callee in enumerate(callees):
         pair.now = index * 0.01
