@@ -16,4 +16,6 @@ pytest_plugins = [
     "harness.scenario.ivr",
     "steps.routing",
     "steps.profiles",
+    "harness.scenario.consumers",
+    "steps.consumers",
 ]

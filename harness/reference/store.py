@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -176,6 +176,11 @@ class Store(EndUserTables):
             self._db.execute("COMMIT")
         finally:
             self._depth = 0
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        """Run one statement: for the store's companion modules (consumers, SMS) that keep
+        their own tables in this file. A write must run inside :meth:`transaction`."""
+        return self._db.execute(sql, parameters)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -980,4 +985,27 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # End users, their numbers, phone validation and call requesters (store_end_users.py).
     END_USERS_MIGRATION,
+    (
+        # Consumers (SDK, chat, SMS): harness/reference/consumers/store.py reads and writes these.
+        # Queue ids are not foreign keys: an override or a message outlives nothing it names.
+        "CREATE TABLE sms_settings (account_id TEXT PRIMARY KEY REFERENCES accounts(id)"
+        " ON DELETE CASCADE, gateway_url TEXT NOT NULL, number TEXT NOT NULL,"
+        " webhook_secret TEXT NOT NULL)",
+        f"CREATE TABLE sms_messages (id TEXT PRIMARY KEY, {_ACCOUNT}, direction TEXT NOT NULL,"
+        " from_number TEXT NOT NULL, to_number TEXT NOT NULL, body TEXT NOT NULL,"
+        " media_urls TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL,"
+        " detail TEXT NOT NULL, reason TEXT NOT NULL)",
+        "CREATE INDEX sms_messages_account ON sms_messages (account_id, at)",
+        "CREATE TABLE consumer_settings (account_id TEXT PRIMARY KEY REFERENCES accounts(id)"
+        " ON DELETE CASCADE, settings TEXT NOT NULL)",
+        f"CREATE TABLE queue_overrides ({_ACCOUNT}, queue_id TEXT NOT NULL,"
+        " channel TEXT NOT NULL, settings TEXT NOT NULL,"
+        " PRIMARY KEY (account_id, queue_id, channel))",
+        f"CREATE TABLE consumer_sessions (id TEXT PRIMARY KEY, {_ACCOUNT},"
+        " token_sha256 TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, queue_id TEXT NOT NULL,"
+        " app_version TEXT, device_type TEXT, language TEXT, created_at TEXT NOT NULL)",
+        f"CREATE TABLE consumer_requests (id TEXT PRIMARY KEY, {_ACCOUNT},"
+        " session_id TEXT NOT NULL REFERENCES consumer_sessions(id) ON DELETE CASCADE,"
+        " queue_id TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL)",
+    ),
 )

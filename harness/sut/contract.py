@@ -17,6 +17,15 @@ from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext
 
+from harness.sut.consumer_model import (
+    ConsumerRequestRecord,
+    ConsumerSettings,
+    MobileOverride,
+    SdkAccess,
+    SmsOverride,
+    SmsRecord,
+    SmsWebhook,
+)
 from harness.sut.events import SutEvent
 from harness.sut.model import (
     Agent,
@@ -246,6 +255,89 @@ class Routing(Protocol):
         ...
 
 
+@runtime_checkable
+class WebSdk(Protocol):
+    """The SUT's web SDK open in one browser page, as a consumer sees it.
+
+    Each method waits for the page (web-first) and fails with the page's state when the
+    expected thing does not show up in time.
+    """
+
+    async def shown_options(self) -> list[str]:
+        """The kinds of the options the page offers, in order (``call``, ``chat``, ``email``,
+        ``scheduled_call``, ``phone``, ``voicemail``, ``redirect``)."""
+        ...
+
+    async def email_message(self) -> str:
+        """The after-hours email message the page shows."""
+        ...
+
+    async def start_chat(self) -> str:
+        """Start a chat; the first line the chat shows."""
+        ...
+
+    async def book_first_slot(self, phone: str) -> str:
+        """Book the first scheduled-call slot offered, to ``phone``; what the page then says
+        (a confirmation, or the refusal)."""
+        ...
+
+
+@runtime_checkable
+class Consumer(Protocol):
+    """The consumer side: SDK sessions (web and mobile), web chat, SMS and the settings of
+    after-hours deflection for them (seed 004, CC-AH-4 to 8, 11, 13, 15, 16).
+
+    Consumer parties (``harness.endpoints.consumer``) speak the consumer protocol the README
+    documents, at :meth:`sdk_access`; the web SDK is a page a browser opens.
+    """
+
+    async def configure(self, settings: ConsumerSettings) -> None:
+        """Change the consumer settings given (``None`` members are left as they are)."""
+        ...
+
+    async def snapshot(self) -> object:
+        """The consumer settings and every queue's overrides as the SUT shows them (compared
+        around a refusal; overrides under ``"overrides"`` as ``queue_id``, ``channel``,
+        ``override``)."""
+        ...
+
+    async def set_override(
+        self, queue: QueueRef, channel: ChannelName, override: MobileOverride | SmsOverride | None
+    ) -> None:
+        """A leaf queue's after-hours override for a consumer channel (``None``: removed)."""
+        ...
+
+    async def route_sms_to(self, queue: QueueRef) -> None:
+        """The queue the account's SMS go to."""
+        ...
+
+    async def connect_sms_gateway(
+        self, gateway_url: str, number: str, *, timeout_s: float | None = None
+    ) -> SmsWebhook:
+        """Send SMS through ``gateway_url`` from ``number``; where inbound SMS are posted."""
+        ...
+
+    async def send_sms(self, to: str, body: str, media_urls: Sequence[str] = ()) -> SmsRecord:
+        """Send one SMS (as an agent replying would); the message as logged."""
+        ...
+
+    async def sms_log(self) -> list[SmsRecord]:
+        """Every SMS in and out, oldest first."""
+        ...
+
+    async def sdk_access(self) -> SdkAccess:
+        """Where consumer apps connect and the key they open sessions with."""
+        ...
+
+    async def requests(self) -> list[ConsumerRequestRecord]:
+        """Scheduled calls and voicemails consumers left, oldest first."""
+        ...
+
+    async def open_web_sdk(self, context: BrowserContext, queue: QueueRef) -> WebSdk:
+        """A new page of ``context`` showing the web SDK on ``queue``."""
+        ...
+
+
 class TenantSource(Protocol):
     """Whatever hands out tenants: the shared SUT, or a scenario's own instance."""
 
@@ -429,6 +521,7 @@ class Tenant(Protocol):
     desktop: Desktop | None
     routing: Routing | None
     profiles: Profiles | None
+    consumer: Consumer | None
 
     async def close(self) -> None: ...
 

@@ -352,6 +352,9 @@ class ReferenceTenant:
         from harness.sut.reference_profiles import ReferenceProfiles
 
         self.profiles: ReferenceProfiles | None = ReferenceProfiles(api)
+        from harness.sut.reference_consumer import ReferenceConsumer
+
+        self.consumer: ReferenceConsumer | None = ReferenceConsumer(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -373,6 +376,7 @@ class ReferenceAdapter:
             "lifecycle",
             "desktop",
             "profiles",
+            "consumer",
         }
     )
 

@@ -70,3 +70,15 @@ class ReferenceWithoutProfiles(ReferenceAdapter):
         tenant = await super().open_tenant(label)
         tenant.profiles = None
         return tenant
+
+
+class ReferenceWithoutConsumer(ReferenceAdapter):
+    """The reference seen through an adapter that has no consumer SDKs, chat or SMS."""
+
+    name = "reference-without-consumer"
+    capabilities = ReferenceAdapter.capabilities - {"consumer"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.consumer = None
+        return tenant

@@ -57,6 +57,12 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
         ("features/desktop/agent_app.feature", "ReferenceWithoutDesktop", "desktop", 3),
         ("features/routing/transfer_targets.feature", "ReferenceWithoutRouting", "routing", 6),
         ("features/tickets", "ReferenceWithoutProfiles", "profiles", 18),
+        (
+            "features/routing/consumers_after_hours.feature",
+            "ReferenceWithoutConsumer",
+            "consumer",
+            42,
+        ),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(

@@ -14,7 +14,19 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, directory, end_users, numbers, routing, voicemails
+from . import (
+    access_routes,
+    agent_app,
+    calls,
+    consumer_context,
+    directory,
+    end_users,
+    numbers,
+    routing,
+    sdk,
+    sms,
+    voicemails,
+)
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -121,4 +133,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     routing.add_routes(app.router)
     voicemails.add_routes(app.router)
     end_users.add_routes(app.router)
+    consumer_context.install(app)
+    sms.add_routes(app.router)
+    sdk.add_routes(app.router)
     return app

@@ -1,0 +1,22 @@
+"""Everything the consumer side of the reference holds, built once per API application."""
+
+from __future__ import annotations
+
+from ..service import ContactCenter
+from .sdk import SdkService
+from .sms import SmsService
+from .store import ConsumerStore
+
+
+class Consumers:
+    """The consumer side: its store, SMS, SDK sessions and chats."""
+
+    def __init__(self, center: ContactCenter) -> None:
+        self.center = center
+        self.store = ConsumerStore(center.store)
+        self.sms = SmsService(center, self.store)
+        self.sdk = SdkService(center, self.store, self.sms)
+
+    async def close(self) -> None:
+        """Release network clients."""
+        await self.sms.close()
