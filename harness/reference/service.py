@@ -47,6 +47,7 @@ from .domain.inbound import (
 from .domain.registrations import ContactBindings
 from .events import EventBus
 from .store import Store
+from .tickets import Tickets
 
 
 def _digest(token: str) -> str:
@@ -70,6 +71,7 @@ class ContactCenter:
         self._monotonic = monotonic
         self._contacts = ContactBindings()
         self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
+        self.tickets = Tickets(store, clock, bus)  # calls become tickets (ZT-TKT)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -451,6 +453,7 @@ class ContactCenter:
         )
         if decision.registered:
             self._call_event(call, "call.answered", user_id=user_id)
+            self.tickets.inbound_answered(call)
         return decision
 
     def answer_would_register(self, call_id: str, user_id: str) -> bool:
@@ -513,6 +516,7 @@ class ContactCenter:
         call = calls.end(before, self.clock.now(before.account_id), by, reason)
         self.store.save_call(call)
         self._ended_event(call)
+        self.tickets.call_ended(call)
         return call
 
     def close_interrupted_calls(self) -> list[CallRecord]:
@@ -530,6 +534,7 @@ class ContactCenter:
                 self.store.save_call(call)
         for call in closed:
             self._ended_event(call)
+            self.tickets.call_ended(call)
         return closed
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord:

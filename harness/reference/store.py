@@ -57,6 +57,8 @@ from .domain.distribution import (
 )
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
+from .store_tickets import MIGRATION as TICKETS_MIGRATION
+from .store_tickets import TicketTables
 
 __all__ = ["Store"]
 
@@ -65,7 +67,7 @@ _log = logging.getLogger(__name__)
 CACHE_KIB = 65536  # page cache: a long run's call log and indexes stay in memory (default 2 MiB)
 
 
-class Store:
+class Store(TicketTables):
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
 
     def __init__(
@@ -930,4 +932,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
         " availability TEXT NOT NULL)",
     ),
+    # Tickets, their calls, comments and recordings, Talk settings (store_tickets.py).
+    TICKETS_MIGRATION,
 )

@@ -28,6 +28,7 @@ from harness.sut.model import (
     Number,
     Team,
 )
+from harness.sut.tickets_model import Ticket, TicketComment
 
 
 class SutRefused(RuntimeError):
@@ -50,6 +51,7 @@ CAPABILITIES = (
     "faults",
     "access",
     "lifecycle",
+    "tickets",
 )
 
 
@@ -114,6 +116,46 @@ class Faults(Protocol):
     ) -> None: ...
     async def ignore_hangups(self, ignored: bool = True) -> None:
         """Drop the callers' BYEs on the tenant's calls, so the calls never end (H-REL-2)."""
+        ...
+
+
+@runtime_checkable
+class Tickets(Protocol):
+    """Tickets the SUT makes from calls, as its help desk API shows them (seed 001, ZT-TKT).
+
+    Shaped like a help desk's ticket API: tickets with their voice calls and comments; a
+    change is made as one of the account's users (``author``), with that user's rights.
+    An adapter without it lacks the capability ``tickets``.
+    """
+
+    async def tickets(self) -> list[Ticket]:
+        """Every ticket of the tenant, newest first."""
+        ...
+
+    async def ticket(self, ticket_id: str) -> Ticket:
+        """One ticket; SutRefused when there is no such ticket."""
+        ...
+
+    async def ticket_for_call(self, call_id: str) -> Ticket | None:
+        """The ticket holding the call with the SUT's Call ID ``call_id``, if any."""
+        ...
+
+    async def add_comment(
+        self, ticket_id: str, body: str, *, author: Agent, public: bool = False
+    ) -> TicketComment:
+        """``author`` comments on the ticket (also while its call is live)."""
+        ...
+
+    async def update_ticket(
+        self,
+        ticket_id: str,
+        *,
+        author: Agent,
+        status: str | None = None,
+        priority: str | None = None,
+        subject: str | None = None,
+    ) -> Ticket:
+        """``author`` changes the ticket's properties; returns the ticket as changed."""
         ...
 
 
@@ -254,6 +296,7 @@ class Tenant(Protocol):
     clock: Clock | None
     faults: Faults | None
     desktop: Desktop | None
+    tickets: Tickets | None
 
     async def close(self) -> None: ...
 

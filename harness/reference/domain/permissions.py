@@ -51,6 +51,11 @@ class Permission(enum.StrEnum):
     ROLES_READ = "roles.read"
     ROLES_WRITE = "roles.write"
     TOKENS_MANAGE = "tokens.manage"  # issue and revoke users' tokens
+    TICKETS_READ = "tickets.read"  # tickets made from calls, with their calls and comments
+    TICKETS_WRITE = "tickets.write"  # comment on tickets and change their properties
+    CALLS_PLACE = "calls.place"  # place outbound calls (from the console or a ticket)
+    RECORDINGS_PLAY = "recordings.play"  # play call recordings (when the account allows it)
+    RECORDINGS_DELETE = "recordings.delete"  # delete recordings from tickets
 
 
 class Scope(enum.StrEnum):
@@ -81,6 +86,11 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_CALLS: _TEAMS,
         Permission.MONITOR_EDIT: _TEAMS,
         Permission.ROLES_READ: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.TICKETS_WRITE: _ALL,
+        Permission.CALLS_PLACE: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
+        Permission.RECORDINGS_DELETE: _ALL,
     },
     Role.SUPERVISOR: {
         Permission.USERS_READ: _ALL,
@@ -89,10 +99,17 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.CALLS_READ: _ALL,
         Permission.EVENTS_READ: _ALL,
         Permission.MONITOR_CALLS: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
     },
+    # Agents work the tickets their calls make: read, comment, update, call back, listen.
     Role.AGENT: {
         Permission.TEAMS_READ: _ALL,
         Permission.NUMBERS_READ: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.TICKETS_WRITE: _ALL,
+        Permission.CALLS_PLACE: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
     },
 }
 

@@ -1,0 +1,125 @@
+"""Routes for tickets made from calls: read them, comment on them, change their properties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..clock import iso_utc
+from ..domain.permissions import Permission
+from ..domain.tickets import Comment, Ticket, TicketCall
+from . import body
+from .context import account_id, center, principal, requires
+
+JSON = dict[str, Any]
+PROPERTIES = ("status", "priority", "subject")
+
+
+@requires(Permission.TICKETS_READ)
+async def list_tickets(request: web.Request) -> web.Response:
+    """GET /tickets[?call_id=] -> newest first; with call_id, the ticket holding that call."""
+    found = center(request).tickets.list(account_id(request), call_id=request.query.get("call_id"))
+    return web.json_response({"tickets": [ticket_shape(t) for t in found]})
+
+
+@requires(Permission.TICKETS_READ)
+async def get_ticket(request: web.Request) -> web.Response:
+    """GET /tickets/{ticket_id}."""
+    ticket = center(request).tickets.get(account_id(request), request.match_info["ticket_id"])
+    return web.json_response(ticket_shape(ticket))
+
+
+@requires(Permission.TICKETS_WRITE)
+async def update_ticket(request: web.Request) -> web.Response:
+    """PUT /tickets/{ticket_id} {status?, priority?, subject?} -> the ticket."""
+    data = await body.json_object(request, allowed=PROPERTIES)
+    changes = {name: body.text(data, name) for name in PROPERTIES if name in data}
+    ticket = center(request).tickets.update(
+        account_id(request), request.match_info["ticket_id"], changes
+    )
+    return web.json_response(ticket_shape(ticket))
+
+
+@requires(Permission.TICKETS_WRITE)
+async def add_comment(request: web.Request) -> web.Response:
+    """POST /tickets/{ticket_id}/comments {body, public?, author_id?} -> 201 comment.
+
+    The author is the user whose token made the request; the account's key names one with
+    ``author_id``, or writes as "API".
+    """
+    data = await body.json_object(request, allowed=("body", "public", "author_id"))
+    text = body.text(data, "body")
+    public = body.optional_bool(data, "public") or False
+    cc, acc = center(request), account_id(request)
+    author_id = principal(request).user_id or body.optional_text(data, "author_id")
+    author_name = "API"
+    if author_id is not None:
+        author_name = cc.get_user(acc, author_id).name
+    comment = cc.tickets.comment(
+        acc,
+        request.match_info["ticket_id"],
+        author_id=author_id,
+        author_name=author_name,
+        body=text,
+        public=public,
+    )
+    return web.json_response(comment_shape(comment), status=201)
+
+
+def ticket_shape(ticket: Ticket) -> JSON:
+    """A ticket with its calls and comments, as a help desk's API shows it."""
+    return {
+        "id": ticket.id,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "requester": ticket.requester,
+        "requester_id": ticket.requester_id,
+        "created_at": iso_utc(ticket.created_at),
+        "via": {"channel": "voice"},
+        "calls": [call_shape(c) for c in ticket.calls],
+        "comments": [comment_shape(c) for c in ticket.comments],
+    }
+
+
+def call_shape(call: TicketCall) -> JSON:
+    """One call of a ticket: numbers, time, duration and its parts, who placed and answered."""
+    times = call.times
+    return {
+        "call_id": call.call_id,
+        "direction": call.direction.value,
+        "from": call.from_number,
+        "to": call.to_number,
+        "started_at": iso_utc(call.started_at),
+        "ended_at": iso_utc(call.ended_at) if call.ended_at else None,
+        "duration_s": call.duration_s,
+        "talk_s": times.talk_s if times else None,
+        "hold_s": times.hold_s if times else None,
+        "waited_s": times.waited_s if times else None,
+        "transfer_s": times.transfer_s if times else None,
+        "placed_by": call.placed_by,
+        "answered_by": call.answered_by,
+        "location": call.location,
+    }
+
+
+def comment_shape(comment: Comment) -> JSON:
+    """A comment, with the call that was live when it was made."""
+    return {
+        "id": comment.id,
+        "author_id": comment.author_id,
+        "author_name": comment.author_name,
+        "body": comment.body,
+        "public": comment.public,
+        "created_at": iso_utc(comment.at),
+        "during_call": comment.during_call,
+    }
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Register this module's routes."""
+    router.add_get("/tickets", list_tickets)
+    router.add_get("/tickets/{ticket_id}", get_ticket)
+    router.add_put("/tickets/{ticket_id}", update_ticket)
+    router.add_post("/tickets/{ticket_id}/comments", add_comment)

@@ -1,0 +1,111 @@
+"""The reference's tickets (the ``tickets`` capability of its adapter), over its HTTP API.
+
+Changes are made as the agent named: the adapter asks the reference for that user's token
+once and sends the request with it, so the user's role decides what is allowed, as it would
+for a person at the help desk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.sut.model import Agent
+from harness.sut.reference_adapter import SutApiError, _Api
+from harness.sut.tickets_model import Ticket, TicketCall, TicketComment
+
+
+class ReferenceTickets:
+    """Tickets made from calls, read and worked through the reference's ``/tickets`` routes."""
+
+    def __init__(self, api: _Api) -> None:
+        self._api = api
+        self._as_user: dict[str, _Api] = {}
+
+    async def tickets(self) -> list[Ticket]:
+        data = await self._api.request("GET", "/tickets")
+        return [ticket_from(t) for t in data["tickets"]]
+
+    async def ticket(self, ticket_id: str) -> Ticket:
+        return ticket_from(await self._api.request("GET", f"/tickets/{ticket_id}"))
+
+    async def ticket_for_call(self, call_id: str) -> Ticket | None:
+        data = await self._api.request("GET", f"/tickets?call_id={call_id}")
+        found = data["tickets"]
+        return ticket_from(found[0]) if found else None
+
+    async def add_comment(
+        self, ticket_id: str, body: str, *, author: Agent, public: bool = False
+    ) -> TicketComment:
+        api = await self.as_user(author)
+        data = await api.request(
+            "POST", f"/tickets/{ticket_id}/comments", {"body": body, "public": public}
+        )
+        return comment_from(data)
+
+    async def update_ticket(
+        self,
+        ticket_id: str,
+        *,
+        author: Agent,
+        status: str | None = None,
+        priority: str | None = None,
+        subject: str | None = None,
+    ) -> Ticket:
+        changes = {"status": status, "priority": priority, "subject": subject}
+        api = await self.as_user(author)
+        data = await api.request(
+            "PUT", f"/tickets/{ticket_id}", {k: v for k, v in changes.items() if v is not None}
+        )
+        return ticket_from(data)
+
+    async def as_user(self, agent: Agent) -> _Api:
+        """The API as ``agent`` meets it (a token of theirs, asked for once)."""
+        if agent.id not in self._as_user:
+            issued = await self._api.request("POST", "/tokens", {"user_id": agent.id})
+            self._as_user[agent.id] = _Api(self._api.session, self._api.base, issued["token"])
+        return self._as_user[agent.id]
+
+
+def ticket_from(data: dict[str, Any]) -> Ticket:
+    """A ticket from the reference's JSON."""
+    return Ticket(
+        id=str(data["id"]),
+        subject=data["subject"],
+        status=data["status"],
+        priority=data["priority"],
+        requester=data["requester"],
+        requester_id=data.get("requester_id"),
+        calls=tuple(
+            TicketCall(
+                call_id=c["call_id"],
+                direction=c["direction"],
+                from_number=c["from"],
+                to_number=c["to"],
+                started_at=c["started_at"],
+                placed_by=c["placed_by"],
+                answered_by=c.get("answered_by"),
+                location=c.get("location"),
+                ended_at=c.get("ended_at"),
+                duration_s=c.get("duration_s"),
+                talk_s=c.get("talk_s"),
+                hold_s=c.get("hold_s"),
+            )
+            for c in data.get("calls") or ()
+        ),
+        comments=tuple(comment_from(c) for c in data.get("comments") or ()),
+    )
+
+
+def comment_from(data: dict[str, Any]) -> TicketComment:
+    """A comment from the reference's JSON."""
+    return TicketComment(
+        id=data["id"],
+        author_name=data["author_name"],
+        body=data["body"],
+        public=bool(data["public"]),
+        created_at=data["created_at"],
+        during_call=data.get("during_call"),
+    )
+
+
+__all__ = ["ReferenceTickets", "SutApiError", "ticket_from"]
