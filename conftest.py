@@ -13,5 +13,6 @@ pytest_plugins = [
     "harness.scenario.desktop",
     "steps.desktop",
     "harness.scenario.tickets",
+    "harness.scenario.outbound",
     "steps.tickets",
 ]

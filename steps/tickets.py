@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import Cast
+from harness.scenario.outbound import Dialler
 from harness.scenario.tickets import TicketDesk
 
 
@@ -22,6 +23,16 @@ def customer_calls_from(desk: TicketDesk, number: str) -> None:
 @given("the customer withholds her number")
 def customer_withholds(desk: TicketDesk) -> None:
     desk.withhold_number()
+
+
+@given("the customer's phone is reached through the carrier")
+def customer_through_carrier(dialler: Dialler) -> None:
+    dialler.reachable_through_carrier()
+
+
+@given(parsers.parse("outbound calls ring the customer for at most {seconds:d} seconds"))
+def outbound_ring_time(dialler: Dialler, seconds: int) -> None:
+    dialler.ring_time_s = seconds
 
 
 # -- actions ---------------------------------------------------------------------------------------
@@ -38,6 +49,43 @@ def comments_during_call(desk: TicketDesk, flows: CallFlows, agent: str, body: s
 @when(parsers.parse('"{agent}" sets the ticket\'s {name} to "{value}" during the call'))
 def sets_property(desk: TicketDesk, flows: CallFlows, agent: str, name: str, value: str) -> None:
     desk.set_property(flows.last, agent, name, value)
+
+
+@when(parsers.parse('"{agent}" calls the customer from "{line}"'))
+def agent_calls_customer(dialler: Dialler, agent: str, line: str) -> None:
+    dialler.place(agent, line)
+
+
+@when(parsers.parse('"{agent}" calls the customer back from "{line}" on the ticket of that call'))
+def agent_calls_back_from_ticket(dialler: Dialler, flows: CallFlows, agent: str, line: str) -> None:
+    dialler.place_from_ticket_of(agent, line, flows.last)
+
+
+@when(parsers.parse('"{agent}" calls the customer from "{line}" on ticket "{ticket_id}"'))
+def agent_calls_from_missing_ticket(
+    dialler: Dialler, agent: str, line: str, ticket_id: str
+) -> None:
+    dialler.place_refused(agent, line, ticket_id)
+
+
+@when("the customer answers")
+def customer_answers(dialler: Dialler, flows: CallFlows) -> None:
+    dialler.customer_answers(flows.last)
+
+
+@when("the customer declines the call")
+def customer_declines(dialler: Dialler, flows: CallFlows) -> None:
+    dialler.customer_rejects(flows.last)
+
+
+@when("the customer lets it ring")
+def customer_lets_it_ring(dialler: Dialler, flows: CallFlows) -> None:
+    """Nothing to do: the customer's phone rings until the SUT gives up."""
+
+
+@when(parsers.parse('"{agent}" hangs up'))
+def agent_hangs_up(dialler: Dialler, flows: CallFlows, agent: str) -> None:
+    dialler.agent_hangs_up(flows.last, agent)
 
 
 # -- outcomes --------------------------------------------------------------------------------------
@@ -104,3 +152,42 @@ def ticket_property(desk: TicketDesk, flows: CallFlows, name: str, value: str) -
 @then(parsers.parse('the change is refused naming "{field}" and the ticket is unchanged'))
 def change_refused(desk: TicketDesk, flows: CallFlows, field: str) -> None:
     desk.expect_refused_unchanged(flows.last, field)
+
+
+@then(parsers.parse("the outbound call ends {status}"))
+def outbound_ends(dialler: Dialler, flows: CallFlows, status: str) -> None:
+    dialler.expect_ended(flows.last, status)
+
+
+@then("no new ticket is created: the call is in the ticket of the first call")
+def added_to_first_ticket(dialler: Dialler, flows: CallFlows) -> None:
+    dialler.expect_added_to_ticket_of(flows.last, flows.placed[0])
+
+
+@then(parsers.parse('the call is refused naming the ticket "{ticket_id}" and nothing is dialled'))
+def outbound_refused(dialler: Dialler, ticket_id: str) -> None:
+    dialler.expect_refused("ticket", ticket_id)
+
+
+@then(
+    parsers.parse(
+        'the customer and "{agent}" hear each other within {bound:d} ms of the customer\'s answer'
+    )
+)
+def outbound_two_way_audio(dialler: Dialler, flows: CallFlows, agent: str, bound: int) -> None:
+    dialler.expect_two_way_after_answer(flows.last, agent, bound)
+
+
+@then(
+    parsers.parse(
+        'the ticket holds the number of "{line}" as the calling number and the customer\'s number'
+        " as the called number"
+    )
+)
+def outbound_ticket_numbers(desk: TicketDesk, flows: CallFlows, cast: Cast, line: str) -> None:
+    desk.expect_numbers(flows.last, cast.number(line).e164, cast.customer.number)
+
+
+@then(parsers.parse('the ticket says "{agent}" placed the call and the customer answered it'))
+def outbound_ticket_names(desk: TicketDesk, flows: CallFlows, cast: Cast, agent: str) -> None:
+    desk.expect_names(flows.last, cast.agent(agent).name, cast.customer.number)

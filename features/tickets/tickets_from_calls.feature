@@ -79,3 +79,49 @@ Feature: Calls become tickets
     Then a ticket is created for the call
     When "Alice" sets the ticket's priority to "sky-high" during the call
     Then the change is refused naming "priority" and the ticket is unchanged
+
+  @ZT-TKT-2 @ZT-TKT-10 @ZT-TKT-8 @needs:tickets @needs:outbound
+  Scenario: An outbound call from the console that the customer answers makes a ticket
+    Given the customer's phone is reached through the carrier
+    When "Alice" calls the customer from "Support"
+    Then no ticket is created for the call yet
+    When the customer answers
+    Then a ticket is created for the call
+    And the customer and "Alice" hear each other within 500 ms of the customer's answer
+    And the ticket holds the number of "Support" as the calling number and the customer's number as the called number
+    And the ticket says "Alice" placed the call and the customer answered it
+    When "Alice" hangs up
+    Then the outbound call ends answered
+
+  @ZT-TKT-2 @needs:tickets @needs:outbound
+  Scenario Outline: An outbound call the customer does not answer makes no ticket (<reaction>)
+    Given the customer's phone is reached through the carrier
+    And outbound calls ring the customer for at most 2 seconds
+    When "Alice" calls the customer from "Support"
+    And the customer <reaction>
+    Then the outbound call ends <status>
+    And no ticket is created for the call
+
+    Examples:
+      | reaction          | status     |
+      | declines the call | rejected   |
+      | lets it ring      | unanswered |
+
+  @ZT-TKT-7 @ZT-TKT-10 @needs:tickets @needs:outbound
+  Scenario: An outbound call placed from an existing ticket adds its details to that ticket
+    Given the customer's phone is reached through the carrier
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then a ticket is created for the call
+    When the customer hangs up
+    And "Alice" calls the customer back from "Support" on the ticket of that call
+    And the customer answers
+    Then no new ticket is created: the call is in the ticket of the first call
+    And the ticket says "Alice" placed the call and the customer answered it
+    And the customer and "Alice" hear each other within 500 ms of the customer's answer
+
+  @ZT-TKT-7 @needs:tickets @needs:outbound
+  Scenario: An outbound call from a ticket that does not exist is refused and nothing is dialled
+    Given the customer's phone is reached through the carrier
+    When "Alice" calls the customer from "Support" on ticket "999999"
+    Then the call is refused naming the ticket "999999" and nothing is dialled

@@ -10,24 +10,173 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from .clock import AccountClock, iso_utc
+from .domain import talk
 from .domain import tickets as rules
 from .domain.calls import CallRecord
-from .domain.errors import NotFound
+from .domain.distribution import validate_e164
+from .domain.errors import Conflict, NotFound
+from .domain.talk import OutboundCall, TalkSettings
 from .domain.tickets import Comment, Direction, Ticket, TicketCall
 from .events import EventBus
 from .store import Store
 
 
+class Dialer(Protocol):
+    """The telephony side of outbound calls: rings the agent's phone, then the callee."""
+
+    def dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None: ...
+
+
 class Tickets:
-    """The account's tickets: made from calls, read, commented and updated."""
+    """The account's tickets: made from calls, read, commented and updated; Talk settings and
+    the outbound calls agents place."""
 
     def __init__(self, store: Store, clock: AccountClock, bus: EventBus) -> None:
         self.store = store
         self.clock = clock
         self.bus = bus
+        self.dialer: Dialer | None = None  # set by the SIP edge when it opens
+        self._outbound: dict[str, OutboundCall] = {}  # live outbound calls by Call ID
+
+    # --- settings --------------------------------------------------------------------------
+
+    def settings(self, account_id: str) -> TalkSettings:
+        """The account's Talk settings."""
+        return TalkSettings.from_json(self.store.talk_settings(account_id))
+
+    def update_settings(self, account_id: str, changes: Mapping[str, Any]) -> TalkSettings:
+        """Change settings; a bad member is refused naming it and nothing changes."""
+        updated = talk.update_settings(self.settings(account_id), changes)
+        self.store.save_talk_settings(account_id, updated.to_json())
+        self.bus.publish(
+            account_id,
+            {"type": "talk.settings.changed", "at": iso_utc(self.clock.now(account_id))},
+        )
+        return updated
+
+    # --- outbound calls (ZT-TKT-2, 7) --------------------------------------------------------
+
+    def place_outbound(
+        self,
+        account_id: str,
+        *,
+        agent_id: str,
+        agent_name: str,
+        agent_contacts: list[str],
+        line: str,
+        to: str,
+        ticket_id: str | None,
+        ring_time_s: int,
+    ) -> OutboundCall:
+        """An agent places a call from ``line`` to ``to``, from the console or from a ticket.
+
+        Everything is checked before anything is stored or dialled: a ticket that does not
+        exist, a bad number, an agent without a phone, no carrier, each refused naming it.
+        """
+        callee = validate_e164(to, "to")
+        ring_time = talk.validate_ring_time(ring_time_s)
+        if ticket_id is not None and self.store.get_ticket(account_id, ticket_id) is None:
+            raise NotFound("ticket", ticket_id, field="ticket_id")
+        carrier = self.settings(account_id).carrier
+        if carrier is None:
+            raise Conflict("no carrier is set for outbound calls (Talk settings: carrier)")
+        if not agent_contacts:
+            raise Conflict(f"{agent_name} has no registered phone to place the call from")
+        if self.dialer is None:
+            raise Conflict("outbound calls are not available: no telephony edge is running")
+        call = OutboundCall(
+            self._new_call_id(),
+            account_id,
+            agent_id,
+            agent_name,
+            line,
+            callee,
+            self.clock.now(account_id),
+            ring_time,
+            from_ticket=ticket_id,
+        )
+        self._outbound[call.call_id] = call
+        self._call_event(call, "call.created", **{"from": line, "to": callee})
+        if ticket_id is not None:  # ZT-TKT-7: the call's details go to that ticket
+            ticket = self.get(account_id, ticket_id)
+            updated = rules.add_call(ticket, self._details(call))
+            self.store.save_ticket(updated)
+            self._publish(updated, "ticket.updated", call_id=call.call_id, change="call.added")
+        self.dialer.dial(call, agent_contacts[0], talk.address_of(carrier))
+        return call
+
+    def outbound(self, call_id: str) -> OutboundCall | None:
+        """A live outbound call."""
+        return self._outbound.get(call_id)
+
+    def outbound_answered(self, call_id: str) -> None:
+        """The callee answered: the customer answers an outbound call (ZT-TKT-2, 10)."""
+        call = self._outbound.get(call_id)
+        if call is None or call.answered_at is not None:
+            return
+        call = talk.answered(call, self.clock.now(call.account_id))
+        self._outbound[call_id] = call
+        self._call_event(call, "call.answered", by="callee")
+        if call.from_ticket is not None:
+            ticket = self.get(call.account_id, call.from_ticket)
+            updated = rules.call_answered(ticket, call_id, call.to)
+            self.store.save_ticket(updated)
+            self._publish(updated, "ticket.updated", call_id=call_id, change="call.answered")
+        elif rules.opens_ticket(answered=True, from_ticket=None):
+            details = self._details(call)
+            self._open(call.account_id, details, requester=call.to)
+
+    def outbound_ended(self, call_id: str, outcome: str, reason: str) -> None:
+        """The outbound call is over; its ticket, if any, gets the call's times."""
+        call = self._outbound.pop(call_id, None)
+        if call is None:
+            return
+        call = talk.ended(call, self.clock.now(call.account_id), outcome, reason)
+        assert call.ended_at is not None
+        self._call_event(
+            call,
+            "call.ended",
+            status=call.outcome,
+            reason=reason,
+            duration_s=round((call.ended_at - call.started_at).total_seconds(), 3),
+        )
+        ticket_id = self.store.ticket_of_call(call.account_id, call_id)
+        if ticket_id is None:
+            return
+        ticket = self.get(call.account_id, ticket_id)
+        times = rules.call_times(call.started_at, call.answered_at, call.ended_at, 0.0)
+        updated = rules.call_ended(ticket, call_id, call.ended_at, times)
+        self.store.save_ticket(updated)
+        self._publish(updated, "ticket.updated", call_id=call_id, change="call.ended")
+
+    def _details(self, call: OutboundCall) -> TicketCall:
+        return TicketCall(
+            call_id=call.call_id,
+            direction=Direction.OUTBOUND,
+            from_number=call.line,
+            to_number=call.to,
+            started_at=call.started_at,
+            placed_by=call.agent_name,
+            answered_by=call.to if call.answered_at is not None else None,
+            location=rules.caller_location(call.to),
+        )
+
+    def _new_call_id(self) -> str:
+        while True:
+            candidate = f"CALL-{secrets.randbelow(10**10):010d}"
+            taken = candidate in self._outbound or self.store.account_of_call(candidate)
+            if not taken:
+                return candidate
+
+    def _call_event(self, call: OutboundCall, kind: str, **fields: Any) -> None:
+        at = iso_utc(self.clock.now(call.account_id))
+        self.bus.publish(
+            call.account_id,
+            {"type": kind, "at": at, "call_id": call.call_id, "direction": "outbound", **fields},
+        )
 
     # --- from calls ----------------------------------------------------------------------------
 

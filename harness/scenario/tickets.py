@@ -79,6 +79,13 @@ class TicketDesk:
 
     def expect_no_ticket(self, call: PlacedCall, within: float = NO_TICKET_WINDOW_S) -> None:
         """No ticket holds ``call`` now, and none is made within ``within`` seconds."""
+        call_id = self.expect_none_created(call, within)
+        found = self.cast.portal.run(self.tickets.ticket_for_call(call_id))
+        if found is not None:
+            raise ConformanceFailure((), f"no ticket for call {call_id}", f"ticket {found.id}")
+
+    def expect_none_created(self, call: PlacedCall, within: float = NO_TICKET_WINDOW_S) -> str:
+        """The SUT makes no new ticket of ``call`` within ``within`` seconds; its Call ID."""
         call_id = self.flows.sut_call_id(call)
         try:
             self.cast.journal.expect_absent(
@@ -87,10 +94,10 @@ class TicketDesk:
                 after=call.dialled_at,
             )
         except UnexpectedEvent:
-            raise ConformanceFailure((), f"no ticket for call {call_id}", "a ticket") from None
-        found = self.cast.portal.run(self.tickets.ticket_for_call(call_id))
-        if found is not None:
-            raise ConformanceFailure((), f"no ticket for call {call_id}", f"ticket {found.id}")
+            raise ConformanceFailure(
+                (), f"no new ticket for call {call_id}", "a ticket was created"
+            ) from None
+        return call_id
 
     def ticket_after_call(self, call: PlacedCall) -> tuple[Ticket, CallLogEntry]:
         """The call's ticket once the SUT has put the ended call's details in it, and the call

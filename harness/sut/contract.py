@@ -52,6 +52,7 @@ CAPABILITIES = (
     "access",
     "lifecycle",
     "tickets",
+    "outbound",
 )
 
 
@@ -156,6 +157,34 @@ class Tickets(Protocol):
         subject: str | None = None,
     ) -> Ticket:
         """``author`` changes the ticket's properties; returns the ticket as changed."""
+        ...
+
+
+@runtime_checkable
+class OutboundCalls(Protocol):
+    """Calls an agent places through the SUT's API, from the console or from a ticket.
+
+    The callee is reached through a carrier; in a test the harness plays it, so the adapter is
+    told where (``use_carrier``). The SUT rings the agent's phone first, then the callee.
+    An adapter without it lacks the capability ``outbound``.
+    """
+
+    async def use_carrier(self, host: str, port: int) -> None:
+        """Outbound calls of the tenant leave through the SIP carrier at ``host:port``."""
+        ...
+
+    async def place_call(
+        self,
+        agent: Agent,
+        to: str,
+        *,
+        line: Number,
+        ticket_id: str | None = None,
+        ring_time_s: int = 30,
+    ) -> str:
+        """``agent`` calls ``to`` from ``line`` (from the ticket ``ticket_id`` if given); the
+        callee rings for at most ``ring_time_s``. Returns the SUT's Call ID; SutRefused when
+        the SUT refuses the call (a ticket that does not exist, say)."""
         ...
 
 
@@ -297,6 +326,7 @@ class Tenant(Protocol):
     faults: Faults | None
     desktop: Desktop | None
     tickets: Tickets | None
+    outbound: OutboundCalls | None
 
     async def close(self) -> None: ...
 

@@ -345,9 +345,10 @@ class ReferenceTenant:
         from harness.sut.reference_desktop import ReferenceDesktop
 
         self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
-        from harness.sut.reference_tickets import ReferenceTickets
+        from harness.sut.reference_tickets import ReferenceOutbound, ReferenceTickets
 
         self.tickets: ReferenceTickets | None = ReferenceTickets(api)
+        self.outbound: ReferenceOutbound | None = ReferenceOutbound(api, self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -369,6 +370,7 @@ class ReferenceAdapter:
             "lifecycle",
             "desktop",
             "tickets",
+            "outbound",
         }
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.sut.model import Agent
+from harness.sut.model import Agent, Number
 from harness.sut.reference_adapter import SutApiError, _Api
 from harness.sut.tickets_model import Ticket, TicketCall, TicketComment
 
@@ -66,6 +66,33 @@ class ReferenceTickets:
         return self._as_user[agent.id]
 
 
+class ReferenceOutbound:
+    """Outbound calls through ``POST /calls/outbound``, placed as the agent (with their token)."""
+
+    def __init__(self, api: _Api, tickets: ReferenceTickets) -> None:
+        self._api = api
+        self._tickets = tickets
+
+    async def use_carrier(self, host: str, port: int) -> None:
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        await self._api.request("PUT", "/talk/settings", {"carrier": where})
+
+    async def place_call(
+        self,
+        agent: Agent,
+        to: str,
+        *,
+        line: Number,
+        ticket_id: str | None = None,
+        ring_time_s: int = 30,
+    ) -> str:
+        body: dict[str, Any] = {"to": to, "number_id": line.id, "ring_time": ring_time_s}
+        if ticket_id is not None:
+            body["ticket_id"] = ticket_id
+        api = await self._tickets.as_user(agent)
+        return str((await api.request("POST", "/calls/outbound", body))["call_id"])
+
+
 def ticket_from(data: dict[str, Any]) -> Ticket:
     """A ticket from the reference's JSON."""
     return Ticket(
@@ -108,4 +135,4 @@ def comment_from(data: dict[str, Any]) -> TicketComment:
     )
 
 
-__all__ = ["ReferenceTickets", "SutApiError", "ticket_from"]
+__all__ = ["ReferenceOutbound", "ReferenceTickets", "SutApiError", "ticket_from"]

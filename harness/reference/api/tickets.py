@@ -1,7 +1,9 @@
-"""Routes for tickets made from calls: read them, comment on them, change their properties."""
+"""Routes for tickets made from calls (read, comment, change), outbound calls agents place,
+and the account's Talk settings."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +16,7 @@ from .context import account_id, center, principal, requires
 
 JSON = dict[str, Any]
 PROPERTIES = ("status", "priority", "subject")
+TALK_SETTINGS = ("carrier", "recording", "recordings_playable", "smtp", "notify_email")
 
 
 @requires(Permission.TICKETS_READ)
@@ -65,6 +68,63 @@ async def add_comment(request: web.Request) -> web.Response:
         public=public,
     )
     return web.json_response(comment_shape(comment), status=201)
+
+
+@requires(Permission.CALLS_PLACE)
+async def place_call(request: web.Request) -> web.Response:
+    """POST /calls/outbound {to, number_id, ticket_id?, ring_time?, agent_id?} -> 201 {call_id}.
+
+    The agent is the user whose token made the request (the account's key names one with
+    ``agent_id``). With ``ticket_id`` the call is placed from that ticket: no new ticket, its
+    details go to that one; a ticket that does not exist is refused and nothing is dialled.
+    """
+    data = await body.json_object(
+        request, allowed=("to", "number_id", "ticket_id", "ring_time", "agent_id")
+    )
+    to = body.text(data, "to")
+    number_id = body.text(data, "number_id")
+    ticket_id = body.optional_text(data, "ticket_id")
+    ring_time = body.integer(data, "ring_time", default=30)
+    cc, acc = center(request), account_id(request)
+    agent_id = principal(request).user_id or body.text(data, "agent_id")
+    agent = cc.get_user(acc, agent_id)
+    number = cc.get_number(acc, number_id)
+    call = cc.tickets.place_outbound(
+        acc,
+        agent_id=agent.id,
+        agent_name=agent.name,
+        agent_contacts=cc.registered_contacts(agent.id),
+        line=number.e164,
+        to=to,
+        ticket_id=ticket_id,
+        ring_time_s=ring_time,
+    )
+    return web.json_response(
+        {
+            "call_id": call.call_id,
+            "direction": "outbound",
+            "from": call.line,
+            "to": call.to,
+            "agent_id": call.agent_id,
+            "ticket_id": call.from_ticket,
+        },
+        status=201,
+    )
+
+
+@requires(Permission.ADMINISTER)
+async def get_talk_settings(request: web.Request) -> web.Response:
+    """GET /talk/settings."""
+    settings = center(request).tickets.settings(account_id(request))
+    return web.json_response(json.loads(settings.to_json()))
+
+
+@requires(Permission.ADMINISTER)
+async def put_talk_settings(request: web.Request) -> web.Response:
+    """PUT /talk/settings {carrier?, recording?, recordings_playable?, smtp?, notify_email?}."""
+    data = await body.json_object(request, allowed=TALK_SETTINGS)
+    settings = center(request).tickets.update_settings(account_id(request), data)
+    return web.json_response(json.loads(settings.to_json()))
 
 
 def ticket_shape(ticket: Ticket) -> JSON:
@@ -123,3 +183,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/tickets/{ticket_id}", get_ticket)
     router.add_put("/tickets/{ticket_id}", update_ticket)
     router.add_post("/tickets/{ticket_id}/comments", add_comment)
+    router.add_post("/calls/outbound", place_call)
+    router.add_get("/talk/settings", get_talk_settings)
+    router.add_put("/talk/settings", put_talk_settings)
