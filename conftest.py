@@ -15,4 +15,6 @@ pytest_plugins = [
     "harness.scenario.tickets",
     "harness.scenario.outbound",
     "steps.tickets",
+    "harness.scenario.recordings",
+    "steps.recordings",
 ]

@@ -8,9 +8,18 @@ change is committed before anything is published, and each publishes ``ticket.cr
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Mapping
+import smtplib
+from collections.abc import Callable, Mapping
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from harness.media.wav import write_wav
 
 from .clock import AccountClock, iso_utc
 from .domain import talk
@@ -22,6 +31,11 @@ from .domain.talk import OutboundCall, TalkSettings
 from .domain.tickets import Comment, Direction, Ticket, TicketCall
 from .events import EventBus
 from .store import Store
+from .store_tickets import StoredRecording
+
+LOG = logging.getLogger("callproof.reference.tickets")
+MAIL_FROM = "talk@reference.callproof.test"
+SMTP_TIMEOUT_S = 10.0
 
 
 class Dialer(Protocol):
@@ -40,6 +54,10 @@ class Tickets:
         self.bus = bus
         self.dialer: Dialer | None = None  # set by the SIP edge when it opens
         self._outbound: dict[str, OutboundCall] = {}  # live outbound calls by Call ID
+        # Runs blocking work (sending mail) off the event loop; the SIP edge sets it.
+        self.background: Callable[[Callable[[], None]], None] | None = None
+        self.public_url = ""  # the API's address, for the links in notification emails
+        self.recordings_dir = Path(store.path).parent / "recordings"
 
     # --- settings --------------------------------------------------------------------------
 
@@ -151,6 +169,121 @@ class Tickets:
         updated = rules.call_ended(ticket, call_id, call.ended_at, times)
         self.store.save_ticket(updated)
         self._publish(updated, "ticket.updated", call_id=call_id, change="call.ended")
+
+    # --- recordings (ZT-TKT-12, 14, 16) and notifications (ZT-TKT-15) ---------------------
+
+    def recording_on(self, account_id: str) -> bool:
+        """Whether the account's calls are recorded."""
+        return self.settings(account_id).recording
+
+    def call_finished(
+        self, account_id: str, call_id: str, recording: npt.NDArray[np.int16] | None
+    ) -> None:
+        """The telephony side is done with a call: keep its recording in its ticket, then send
+        the ticket's notification when this call made the ticket."""
+        ticket_id = self.store.ticket_of_call(account_id, call_id)
+        if ticket_id is None:
+            return
+        saved = None
+        if recording is not None and len(recording):
+            saved = self._save_recording(account_id, ticket_id, call_id, recording)
+        ticket = self.get(account_id, ticket_id)
+        if ticket.calls and ticket.calls[0].call_id == call_id:
+            self._notify(ticket, saved)
+
+    def _save_recording(
+        self, account_id: str, ticket_id: str, call_id: str, samples: npt.NDArray[np.int16]
+    ) -> StoredRecording:
+        recording = StoredRecording(
+            id=f"rec_{secrets.token_hex(8)}",
+            account_id=account_id,
+            ticket_id=ticket_id,
+            call_id=call_id,
+            file="",
+            seconds=round(len(samples) / 8000, 3),
+            created_at=self.clock.now(account_id),
+        )
+        self.recordings_dir.mkdir(parents=True, exist_ok=True)
+        path = write_wav(self.recordings_dir / f"{recording.id}.wav", samples)
+        stored = StoredRecording(**{**recording.__dict__, "file": path.name})
+        self.store.insert_recording(stored)
+        ticket = self.get(account_id, ticket_id)
+        self._publish(
+            ticket,
+            "ticket.updated",
+            call_id=call_id,
+            change="recording.added",
+            recording_id=stored.id,
+        )
+        return stored
+
+    def recordings(self, account_id: str, ticket_id: str) -> list[StoredRecording]:
+        """The ticket's recordings, deleted ones included (marked)."""
+        self.get(account_id, ticket_id)
+        return self.store.recordings(account_id, ticket_id)
+
+    def recording_audio(self, account_id: str, recording_id: str) -> Path:
+        """The WAV file of a recording users may play; refused when the account forbids
+        playing recordings (ZT-TKT-14), not found once deleted."""
+        recording = self.store.recording(account_id, recording_id)
+        if recording is None or recording.deleted_at is not None:
+            raise NotFound("recording", recording_id)
+        if not talk.may_play_recordings(self.settings(account_id)):
+            raise talk.RecordingsForbidden()
+        return self.recordings_dir / recording.file
+
+    def delete_recording(self, account_id: str, ticket_id: str, recording_id: str) -> None:
+        """Delete a recording from its ticket (ZT-TKT-16); a second deletion is refused,
+        naming the recording, and changes nothing."""
+        ticket = self.get(account_id, ticket_id)
+        recording = self.store.recording(account_id, recording_id)
+        if recording is None or recording.ticket_id != ticket_id:
+            raise NotFound(f"recording of ticket {ticket_id}", recording_id, field="recording_id")
+        if recording.deleted_at is not None:
+            raise Conflict(
+                f"recording {recording_id!r} was already deleted from ticket {ticket_id}",
+                field="recording_id",
+            )
+        self.store.mark_recording_deleted(account_id, recording_id, self.clock.now(account_id))
+        (self.recordings_dir / recording.file).unlink(missing_ok=True)
+        self._publish(
+            ticket, "ticket.updated", change="recording.deleted", recording_id=recording_id
+        )
+
+    def _notify(self, ticket: Ticket, recording: StoredRecording | None) -> None:
+        settings = self.settings(ticket.account_id)
+        if settings.smtp is None or settings.notify_email is None or self.background is None:
+            return
+        message = EmailMessage()
+        message["From"] = MAIL_FROM
+        message["To"] = settings.notify_email
+        message["Subject"] = f"[Ticket #{ticket.id}] {ticket.subject}"
+        lines = [f"Ticket #{ticket.id}: {ticket.subject}", ""]
+        for call in ticket.calls:
+            lines += [
+                f"Call {call.call_id} from {call.from_number} to {call.to_number}",
+                f"Placed by: {call.placed_by}",
+                f"Answered by: {call.answered_by or 'nobody'}",
+                f"Duration: {call.duration_s} s",
+            ]
+            if call.location:
+                lines.append(f"Location: {call.location}")
+        if recording is not None:
+            lines += ["", f"Listen to the recording: {self.public_url}/recordings/{recording.id}"]
+        message.set_content("\n".join(lines) + "\n")
+        host, port = talk.address_of(settings.smtp)
+        account_id, ticket_id = ticket.account_id, ticket.id
+
+        def send() -> None:
+            try:
+                with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_S) as smtp:
+                    smtp.send_message(message)
+            except (OSError, smtplib.SMTPException) as exc:
+                LOG.warning("ticket %s: notification not sent: %s", ticket_id, exc)
+                return
+            LOG.info("ticket %s (account %s): notification sent", ticket_id, account_id)
+
+        self.background(send)
 
     def _details(self, call: OutboundCall) -> TicketCall:
         return TicketCall(

@@ -28,7 +28,7 @@ from harness.sut.model import (
     Number,
     Team,
 )
-from harness.sut.tickets_model import Ticket, TicketComment
+from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
 
 class SutRefused(RuntimeError):
@@ -53,6 +53,7 @@ CAPABILITIES = (
     "lifecycle",
     "tickets",
     "outbound",
+    "recordings",
 )
 
 
@@ -185,6 +186,39 @@ class OutboundCalls(Protocol):
         """``agent`` calls ``to`` from ``line`` (from the ticket ``ticket_id`` if given); the
         callee rings for at most ``ring_time_s``. Returns the SUT's Call ID; SutRefused when
         the SUT refuses the call (a ticket that does not exist, say)."""
+        ...
+
+
+@runtime_checkable
+class Recordings(Protocol):
+    """Call recordings in tickets and the notification email per ticket (ZT-TKT-12, 14-16).
+
+    Playing and deleting are done as a user (``user``), with that user's rights; a refusal
+    (the admin forbids playing, a recording already deleted) is a SutRefused whose message
+    says why. An adapter without it lacks the capability ``recordings``.
+    """
+
+    async def configure(
+        self, *, recording: bool | None = None, playable: bool | None = None
+    ) -> None:
+        """The admin's settings: record calls; let users play recordings."""
+        ...
+
+    async def notify_by_email(self, smtp_host: str, smtp_port: int, address: str) -> None:
+        """Send each ticket's notification email to ``address`` through that SMTP server."""
+        ...
+
+    async def recordings(self, ticket_id: str) -> list[Recording]:
+        """The ticket's recordings (deleted ones marked)."""
+        ...
+
+    async def play(self, url: str, *, user: Agent) -> bytes:
+        """Follow a recording's link (from ``recordings`` or from an email) as ``user``; the
+        audio file as served."""
+        ...
+
+    async def delete(self, ticket_id: str, recording_id: str, *, user: Agent) -> None:
+        """``user`` deletes the recording from the ticket."""
         ...
 
 
@@ -327,6 +361,7 @@ class Tenant(Protocol):
     desktop: Desktop | None
     tickets: Tickets | None
     outbound: OutboundCalls | None
+    recordings: Recordings | None
 
     async def close(self) -> None: ...
 

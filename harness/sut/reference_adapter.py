@@ -345,10 +345,15 @@ class ReferenceTenant:
         from harness.sut.reference_desktop import ReferenceDesktop
 
         self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
-        from harness.sut.reference_tickets import ReferenceOutbound, ReferenceTickets
+        from harness.sut.reference_tickets import (
+            ReferenceOutbound,
+            ReferenceRecordings,
+            ReferenceTickets,
+        )
 
         self.tickets: ReferenceTickets | None = ReferenceTickets(api)
         self.outbound: ReferenceOutbound | None = ReferenceOutbound(api, self.tickets)
+        self.recordings: ReferenceRecordings | None = ReferenceRecordings(api, self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -371,6 +376,7 @@ class ReferenceAdapter:
             "desktop",
             "tickets",
             "outbound",
+            "recordings",
         }
     )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.sut.contract import SutRefused
 from harness.sut.model import Agent, Number
 from harness.sut.reference_adapter import SutApiError, _Api
-from harness.sut.tickets_model import Ticket, TicketCall, TicketComment
+from harness.sut.tickets_model import Recording, Ticket, TicketCall, TicketComment
 
 
 class ReferenceTickets:
@@ -93,6 +94,56 @@ class ReferenceOutbound:
         return str((await api.request("POST", "/calls/outbound", body))["call_id"])
 
 
+class ReferenceRecordings:
+    """Recordings through ``/tickets/{id}/recordings`` and ``/recordings/{id}``; the Talk
+    settings through ``/talk/settings``."""
+
+    def __init__(self, api: _Api, tickets: ReferenceTickets) -> None:
+        self._api = api
+        self._tickets = tickets
+
+    async def configure(
+        self, *, recording: bool | None = None, playable: bool | None = None
+    ) -> None:
+        changes = {"recording": recording, "recordings_playable": playable}
+        body = {k: v for k, v in changes.items() if v is not None}
+        await self._api.request("PUT", "/talk/settings", body)
+
+    async def notify_by_email(self, smtp_host: str, smtp_port: int, address: str) -> None:
+        where = f"[{smtp_host}]:{smtp_port}" if ":" in smtp_host else f"{smtp_host}:{smtp_port}"
+        await self._api.request("PUT", "/talk/settings", {"smtp": where, "notify_email": address})
+
+    async def recordings(self, ticket_id: str) -> list[Recording]:
+        data = await self._api.request("GET", f"/tickets/{ticket_id}/recordings")
+        return [
+            Recording(
+                id=r["id"],
+                ticket_id=str(r["ticket_id"]),
+                call_id=r["call_id"],
+                url=r["url"],
+                seconds=float(r["seconds"]),
+                deleted=bool(r["deleted"]),
+            )
+            for r in data["recordings"]
+        ]
+
+    async def play(self, url: str, *, user: Agent) -> bytes:
+        api = await self._tickets.as_user(user)
+        target = url if url.startswith(("http://", "https://")) else api.base + url
+        if not target.startswith(api.base + "/"):
+            raise ValueError(f"{url!r} is not a link of the SUT at {api.base}")
+        headers = {"Authorization": f"Bearer {api.token}"}
+        async with api.session.get(target, headers=headers) as response:
+            if response.status >= 400:
+                body = await response.json(content_type=None)
+                raise SutApiError("GET", target[len(api.base) :], response.status, body)
+            return await response.read()
+
+    async def delete(self, ticket_id: str, recording_id: str, *, user: Agent) -> None:
+        api = await self._tickets.as_user(user)
+        await api.request("DELETE", f"/tickets/{ticket_id}/recordings/{recording_id}")
+
+
 def ticket_from(data: dict[str, Any]) -> Ticket:
     """A ticket from the reference's JSON."""
     return Ticket(
@@ -135,4 +186,11 @@ def comment_from(data: dict[str, Any]) -> TicketComment:
     )
 
 
-__all__ = ["ReferenceOutbound", "ReferenceTickets", "SutApiError", "ticket_from"]
+__all__ = [
+    "ReferenceOutbound",
+    "ReferenceRecordings",
+    "ReferenceTickets",
+    "SutApiError",
+    "SutRefused",
+    "ticket_from",
+]

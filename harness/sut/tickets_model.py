@@ -62,3 +62,16 @@ class Ticket:
     def call(self, call_id: str) -> TicketCall | None:
         """The ticket's call ``call_id``, if it holds it."""
         return next((c for c in self.calls if c.call_id == call_id), None)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A call recording kept in a ticket; ``url`` plays it (relative to the SUT's API, or
+    absolute), ``deleted`` once it was deleted from the ticket."""
+
+    id: str
+    ticket_id: str
+    call_id: str
+    url: str
+    seconds: float
+    deleted: bool = False

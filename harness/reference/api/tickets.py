@@ -10,9 +10,12 @@ from aiohttp import web
 
 from ..clock import iso_utc
 from ..domain.permissions import Permission
+from ..domain.talk import RecordingsForbidden
 from ..domain.tickets import Comment, Ticket, TicketCall
+from ..store_tickets import StoredRecording
 from . import body
 from .context import account_id, center, principal, requires
+from .errors import ApiError
 
 JSON = dict[str, Any]
 PROPERTIES = ("status", "priority", "subject")
@@ -127,6 +130,47 @@ async def put_talk_settings(request: web.Request) -> web.Response:
     return web.json_response(json.loads(settings.to_json()))
 
 
+@requires(Permission.TICKETS_READ)
+async def list_recordings(request: web.Request) -> web.Response:
+    """GET /tickets/{ticket_id}/recordings -> the ticket's recordings (deleted ones marked)."""
+    found = center(request).tickets.recordings(account_id(request), request.match_info["ticket_id"])
+    return web.json_response({"recordings": [recording_shape(r) for r in found]})
+
+
+@requires(Permission.RECORDINGS_PLAY)
+async def play_recording(request: web.Request) -> web.StreamResponse:
+    """GET /recordings/{recording_id} -> audio/wav; 403 when the account forbids playing."""
+    try:
+        path = center(request).tickets.recording_audio(
+            account_id(request), request.match_info["recording_id"]
+        )
+    except RecordingsForbidden as refusal:
+        raise ApiError(403, refusal.code, refusal.message) from None
+    return web.FileResponse(path, headers={"Content-Type": "audio/wav"})
+
+
+@requires(Permission.RECORDINGS_DELETE)
+async def delete_recording(request: web.Request) -> web.Response:
+    """DELETE /tickets/{ticket_id}/recordings/{recording_id}; a second time is a 409."""
+    center(request).tickets.delete_recording(
+        account_id(request), request.match_info["ticket_id"], request.match_info["recording_id"]
+    )
+    return web.Response(status=204)
+
+
+def recording_shape(recording: StoredRecording) -> JSON:
+    """A recording of a ticket: where to play it, and whether it was deleted."""
+    return {
+        "id": recording.id,
+        "ticket_id": recording.ticket_id,
+        "call_id": recording.call_id,
+        "seconds": recording.seconds,
+        "created_at": iso_utc(recording.created_at),
+        "deleted": recording.deleted_at is not None,
+        "url": f"/recordings/{recording.id}",
+    }
+
+
 def ticket_shape(ticket: Ticket) -> JSON:
     """A ticket with its calls and comments, as a help desk's API shows it."""
     return {
@@ -183,6 +227,9 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/tickets/{ticket_id}", get_ticket)
     router.add_put("/tickets/{ticket_id}", update_ticket)
     router.add_post("/tickets/{ticket_id}/comments", add_comment)
+    router.add_get("/tickets/{ticket_id}/recordings", list_recordings)
+    router.add_delete("/tickets/{ticket_id}/recordings/{recording_id}", delete_recording)
+    router.add_get("/recordings/{recording_id}", play_recording)
     router.add_post("/calls/outbound", place_call)
     router.add_get("/talk/settings", get_talk_settings)
     router.add_put("/talk/settings", put_talk_settings)

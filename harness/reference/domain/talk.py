@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .errors import InvalidField
+from .errors import DomainError, InvalidField
 
 MAX_RING_TIME_S = 120
 
@@ -38,6 +38,21 @@ class TalkSettings:
     def from_json(cls, text: str | None) -> TalkSettings:
         """Stored settings (``None``: a new account's)."""
         return cls(**json.loads(text)) if text else cls()
+
+
+class RecordingsForbidden(DomainError):
+    """The account's administrator forbids users to play recordings (ZT-TKT-14)."""
+
+    code = "forbidden"
+
+    def __init__(self) -> None:
+        super().__init__("playing call recordings is turned off by the account's administrator")
+
+
+def may_play_recordings(settings: TalkSettings) -> bool:
+    """Whether any user may play the account's recordings: the admin's switch decides, for
+    every user alike."""
+    return settings.recordings_playable
 
 
 def update_settings(current: TalkSettings, changes: Mapping[str, Any]) -> TalkSettings:

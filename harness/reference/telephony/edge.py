@@ -94,6 +94,7 @@ class SipEdge:
         edge = cls(center, sip, lockout)
         edge.outbound = OutboundDialer(edge, center.tickets)
         center.tickets.dialer = edge.outbound  # agents' outbound calls (ZT-TKT-2, 7)
+        center.tickets.background = edge.in_background  # notification emails (ZT-TKT-15)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
         sip.on_call_event = edge._on_call_event
@@ -123,6 +124,10 @@ class SipEdge:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             LOG.warning("edge task failed: %r", task.exception())
+
+    def in_background(self, work: Callable[[], None]) -> None:
+        """Run blocking ``work`` (an SMTP exchange) on a thread, tracked like any edge task."""
+        self.spawn(asyncio.to_thread(work))
 
     def route(self, leg: OutgoingCall, call: LegOwner) -> None:
         self._legs[leg] = call

@@ -20,6 +20,7 @@ from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.offers import review_caller_offer
+from harness.reference.telephony.recorder import CallRecorder
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -59,6 +60,7 @@ class InboundCall:
     finished: bool = False
     _ring_timer: asyncio.TimerHandle | None = None
     on_finished: Callable[[InboundCall], None] | None = None
+    recorder: CallRecorder | None = None  # when the account records calls (ZT-TKT-12)
 
     @property
     def call_id(self) -> str:
@@ -208,6 +210,9 @@ class InboundCall:
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
         self.relay.set_direction(Leg.B, agent_answer.direction())
+        if self.center.tickets.recording_on(self.plan.account_id):
+            self.recorder = CallRecorder()
+            self.relay.tap = self.recorder
         self.relay.connect()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
@@ -334,5 +339,7 @@ class InboundCall:
             self._ring_timer.cancel()
             self._ring_timer = None
         self.relay.close()
+        recording = self.recorder.samples() if self.recorder is not None else None
+        self.center.tickets.call_finished(self.plan.account_id, self.call_id, recording)
         if self.on_finished is not None:
             self.on_finished(self)

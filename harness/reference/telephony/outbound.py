@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from harness.media.transport import RtpRelay
 from harness.reference.domain.talk import OutboundCall
+from harness.reference.telephony.recorder import CallRecorder
 from harness.reference.tickets import Tickets
 from harness.sip import events as sip_events
 from harness.sip import sdp
@@ -43,6 +44,7 @@ class OutboundBridge:
     answered: bool = False
     finished: bool = False
     on_finished: Callable[[OutboundBridge], None] | None = None
+    recorder: CallRecorder | None = None
     _ring_timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @property
@@ -97,6 +99,9 @@ class OutboundBridge:
             self._cancel_timer()
             answer = sdp.SessionDescription.parse(event.response.body or b"")
             self.relay.leg_a.set_remote(*sdp.remote_rtp_address(answer))
+            if self.tickets.recording_on(self.call.account_id):
+                self.recorder = CallRecorder()
+                self.relay.tap = self.recorder
             self.relay.connect()
             self.answered = True
             self.tickets.outbound_answered(self.call_id)
@@ -144,6 +149,8 @@ class OutboundBridge:
         self.finished = True
         self._cancel_timer()
         self.relay.close()
+        recording = self.recorder.samples() if self.recorder is not None else None
+        self.tickets.call_finished(self.call.account_id, self.call_id, recording)
         if self.on_finished is not None:
             self.on_finished(self)
 
