@@ -12,9 +12,6 @@ pytest_plugins = [
     "steps.reliability",
     "harness.scenario.desktop",
     "steps.desktop",
-    "harness.scenario.tickets",
-    "harness.scenario.outbound",
     "steps.tickets",
-    "harness.scenario.recordings",
     "steps.recordings",
 ]

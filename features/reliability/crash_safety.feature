@@ -26,3 +26,9 @@ Feature: What the contact center stored survives a crash
       | call-log entry | ringing     |
       | call-log entry | in progress |
       | call-log entry | just ended  |
+
+    @needs:tickets @needs:recordings
+    Examples: tickets made from calls (ZT-TKT) and their recordings
+      | record         | moment      |
+      | ticket         | in progress |
+      | recording      | ringing     |

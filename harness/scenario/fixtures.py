@@ -26,6 +26,9 @@ from harness.scenario.distribution import DistributionAdmin
 from harness.scenario.evidence import EvidenceCheck
 from harness.scenario.integrity import ConnectionChecks
 from harness.scenario.offers import OfferFlows
+from harness.scenario.outbound import Dialler
+from harness.scenario.recordings import RecordingDesk
+from harness.scenario.tickets import TicketDesk
 from harness.sut.contract import Adapter, Tenant, TenantSource
 
 
@@ -98,3 +101,21 @@ def drill(cast: Cast, flows: CallFlows, sut_instance: TenantSource) -> CrashDril
 def attacker(cast: Cast) -> Attacker:
     """An attacker on the SIP port (H-SEC-1 to H-SEC-3)."""
     return Attacker(cast)
+
+
+@pytest.fixture
+def desk(cast: Cast, flows: CallFlows) -> TicketDesk:
+    """The scenario's tickets (ZT-TKT)."""
+    return TicketDesk(cast, flows)
+
+
+@pytest.fixture
+def dialler(cast: Cast, flows: CallFlows, desk: TicketDesk) -> Dialler:
+    """The scenario's outbound calls (ZT-TKT-2, 7)."""
+    return Dialler(cast, flows, desk)
+
+
+@pytest.fixture
+def recording_desk(cast: Cast, flows: CallFlows, desk: TicketDesk) -> RecordingDesk:
+    """The scenario's call recordings and notification emails (ZT-TKT-12, 14-16)."""
+    return RecordingDesk(cast, flows, desk)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from harness.endpoints.events import AudioHeard, PhoneRinging
 from harness.endpoints.sip_phone import SipPhone
 from harness.errors import ConformanceFailure
@@ -200,9 +198,3 @@ class Dialler:
         count = len(self.cast.portal.run(self.desk.tickets.tickets()))
         if count != self.tickets_before:
             raise ConformanceFailure((), f"still {self.tickets_before} tickets", f"{count} tickets")
-
-
-@pytest.fixture
-def dialler(cast: Cast, flows: CallFlows, desk: TicketDesk) -> Dialler:
-    """The scenario's outbound calls."""
-    return Dialler(cast, flows, desk)

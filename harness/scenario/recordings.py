@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-import pytest
 
 from harness.endpoints.mailbox import Mailbox, MailReceived
 from harness.errors import ConformanceFailure
@@ -242,9 +241,3 @@ class RecordingDesk:
             raise ConformanceFailure(
                 (), "the ticket's recordings unchanged", f"{self.before_refusal} -> {after}"
             )
-
-
-@pytest.fixture
-def recording_desk(cast: Cast, flows: CallFlows, desk: TicketDesk) -> RecordingDesk:
-    """The scenario's recordings and notification emails."""
-    return RecordingDesk(cast, flows, desk)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pytest
-
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
@@ -273,9 +271,3 @@ class TicketDesk:
                 "the ticket unchanged by the refused change",
                 f"{self.before_refusal} -> {after}",
             )
-
-
-@pytest.fixture
-def desk(cast: Cast, flows: CallFlows) -> TicketDesk:
-    """The scenario's tickets."""
-    return TicketDesk(cast, flows)
