@@ -14,4 +14,7 @@ pytest_plugins = [
     "steps.desktop",
     "steps.tickets",
     "steps.recordings",
+    "harness.scenario.routing",
+    "harness.scenario.ivr",
+    "steps.routing",
 ]

@@ -357,7 +357,8 @@ class AuthorisationMatrix:
         if body is not None:
             kwargs["json"] = body
         async with session.request(method, url, **kwargs) as response:
-            text = await response.text()
+            # Audio routes (prompts, voicemails) answer binary bodies: read, never decode strictly.
+            text = (await response.read()).decode("utf-8", errors="replace")
             try:
                 data = json.loads(text) if text else None
             except json.JSONDecodeError:

@@ -38,13 +38,16 @@ DEBIAN_TOOLS: dict[str, DebianTool] = {
         DebianTool("kamailio", "kamailio", "Kamailio, an independent SIP proxy for interop tests"),
         DebianTool("chromium", "chromium", "the browser that agents' desktop scenarios drive"),
         DebianTool("tshark", "tshark", "packet capture for evidence"),
+        DebianTool(
+            "espeak-ng", "espeak-ng", "speech synthesis of the reference's IVR prompts and messages"
+        ),
     )
 }
 
 #: Debian tools each subcommand needs before it starts.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "run": ("chromium",),
-    "test": ("sipp", "baresip", "kamailio", "tshark", "chromium"),
+    "run": ("chromium", "espeak-ng"),
+    "test": ("sipp", "baresip", "kamailio", "tshark", "chromium", "espeak-ng"),
 }
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}

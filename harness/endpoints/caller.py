@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
 from harness.endpoints.media_leg import MediaLeg
+from harness.endpoints.prompt_ear import audio_mark, hear_prompt
 from harness.endpoints.stage import Stage
 from harness.endpoints.tracing import tracer
 from harness.media.events import DtmfMode
+from harness.media.prompts import PromptVerdict, Samples
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -64,6 +66,7 @@ class SyntheticCaller:
         acknowledge: bool = True,
         late_offer: bool = False,
         direction: str = "sendrecv",
+        hide_number: bool = False,
     ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
@@ -82,9 +85,10 @@ class SyntheticCaller:
         offer = bytes(sdp.make_offer(leg.host, leg.port, direction=direction))
         if shape is not None:
             offer = shape(offer)
-        call = self.sip.invite(
-            uri, f"sip:{self.number}@{host}:{port}", None if late_offer else offer
+        from_uri = (
+            "sip:anonymous@anonymous.invalid" if hide_number else f"sip:{self.number}@{host}:{port}"
         )
+        call = self.sip.invite(uri, from_uri, None if late_offer else offer)
         call.session.withhold_ack = not acknowledge
         if late_offer:
             call.session.answer_offer = lambda their_offer: answer_to(their_offer, leg)
@@ -147,6 +151,37 @@ class SyntheticCaller:
     async def hold(self, sip_call_id: str, *, held: bool = True) -> None:
         """Put a call on hold (re-INVITE, sendonly) or, with ``held=False``, take it off."""
         await change_hold(self.stage.journal, self.name, self.calls[sip_call_id][0], held=held)
+
+    def audio_mark(self, sip_call_id: str) -> int:
+        """How much audio this call has received so far: listen for a prompt from here on."""
+        return audio_mark(self.calls[sip_call_id][1])
+
+    async def hear_prompt(
+        self,
+        sip_call_id: str,
+        expected: str,
+        prompts: Mapping[str, Samples],
+        *,
+        since: int = 0,
+        timeout: float = 10.0,
+    ) -> PromptVerdict:
+        """Listen on the call until the prompt ``expected`` (one of ``prompts``) is heard."""
+        leg = self.calls[sip_call_id][1]
+        return await hear_prompt(leg, expected, prompts, since=since, timeout=timeout)
+
+    async def wait_heard_samples(self, sip_call_id: str, since: int, samples: int) -> None:
+        """Return once ``samples`` of audio arrived after ``since`` (counted as packets come)."""
+        leg = self.calls[sip_call_id][1]
+        rtp = leg.rtp
+        assert rtp is not None
+        while rtp.stream.received_samples - since < samples:
+            await rtp.wait_received(rtp.datagrams_received + 1)
+
+    async def speak_for(self, sip_call_id: str, seconds: float) -> None:
+        """Return once our audio has gone on for ``seconds`` more (counted in packets sent)."""
+        rtp = self.calls[sip_call_id][1].rtp
+        assert rtp is not None
+        await rtp.wait_sent(rtp.packets_sent + round(seconds / rtp.stream.ptime))
 
     def leaks(self) -> list[str]:
         return list(self._leftovers)

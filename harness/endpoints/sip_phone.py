@@ -65,11 +65,13 @@ class SipPhone:
         return phone
 
     @classmethod
-    async def open_unregistered(cls, name: str, stage: Stage) -> SipPhone:
-        """A phone that registers nowhere: reached directly at its address, as a customer's
-        phone is reached through a carrier (calls ring; ``answer`` or ``reject`` them)."""
+    async def open_unregistered(
+        cls, name: str, stage: Stage, *, auto_answer: bool = False
+    ) -> SipPhone:
+        """A phone outside the contact center, reached at its own address (as a carrier would
+        deliver a call to it): it registers nowhere."""
         sip = await SipEndpoint.open("127.0.0.1", 0, on_trace=tracer(stage.journal, name))
-        phone = cls(name, stage, sip, auto_answer=False)
+        phone = cls(name, stage, sip, auto_answer)
         sip.on_invite = phone._on_invite
         sip.on_call_event = phone._on_call_event
         stage.enter(phone)

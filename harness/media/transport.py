@@ -480,7 +480,10 @@ class RtpRelay:
         self._closed = False
         # Sees every RTP datagram the relay forwards, as received: (from leg, datagram, now).
         # A call recorder listens here, so it records exactly what each party was sent.
+        self.forwarded_tap: Callable[[Leg, bytes, float], None] | None = None
         self.tap: Callable[[Leg, bytes, float], None] | None = None
+        """Sees every datagram received on either leg (with ``loop.time()``), forwarded or not:
+        how a B2BUA's IVR hears the caller's digits before the legs are bridged."""
 
     @classmethod
     async def open(
@@ -547,15 +550,22 @@ class RtpRelay:
         """Return once ``count`` datagrams in total have arrived on ``from_leg``."""
         await self._waiters[from_leg].wait(self.core.counters(from_leg).received, count)
 
+    def send(self, leg: Leg, data: bytes) -> None:
+        """Send a datagram of our own on ``leg`` (an IVR prompt), to that leg's remote."""
+        if not self._closed:
+            self.leg(leg)._send(data)
+
     def _forward(self, from_leg: Leg, data: bytes) -> None:
         if self._closed:
             return
         now = asyncio.get_running_loop().time()
+        if self.tap is not None:
+            self.tap(from_leg, data, now)
         out = self.core.handle(from_leg, data, now)
         if out is not None:
             self.leg(from_leg.other)._send(out)
-            if self.tap is not None:
-                self.tap(from_leg, data, now)
+            if self.forwarded_tap is not None:
+                self.forwarded_tap(from_leg, data, now)
         self._waiters[from_leg].update(self.core.counters(from_leg).received)
 
     def _close_sockets(self) -> None:

@@ -72,6 +72,10 @@ class ContactCenter:
         self._contacts = ContactBindings()
         self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
         self.tickets = Tickets(store, clock, bus)  # calls become tickets (ZT-TKT)
+        # Imported here: the routing service calls back into this one.
+        from .routing import Routing
+
+        self.routing = Routing(self)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -579,6 +583,14 @@ class ContactCenter:
             reason=call.end_reason,
             duration_s=call.duration_s,
         )
+
+    def require_member(self, account_id: str, kind: MemberType, member_id: str, where: str) -> None:
+        """:class:`NotFound` naming ``where`` unless the user or team exists in the account."""
+        self._require_member(account_id, kind, member_id, where)
+
+    def publish(self, account_id: str, kind: str, **fields: Any) -> None:
+        """Publish an event of ``kind`` to the account's subscribers, stamped with its clock."""
+        self._publish(account_id, kind, **fields)
 
     def _publish(self, account_id: str, kind: str, **fields: Any) -> None:
         at = iso_utc(self.clock.now(account_id))

@@ -57,6 +57,7 @@ from .domain.distribution import (
 )
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
+from .domain.voicemail import Voicemail
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
 from .store_tickets import TicketTables
 
@@ -752,6 +753,65 @@ class Store(TicketTables):
             ),
         )
 
+    # --- routing: hours, queues, deflection (one JSON document per account) -------------
+
+    def routing_document(self, account_id: str) -> str | None:
+        """The account's routing configuration as stored (JSON text), or None if never set."""
+        return self._remember(("routing", account_id), self._read_routing_document)
+
+    def _read_routing_document(self, account_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT document FROM routing_config WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_routing_document(self, account_id: str, document: str) -> None:
+        """Replace the account's routing configuration in one transaction."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO routing_config (account_id, document) VALUES (?, ?)",
+                (account_id, document),
+            )
+
+    def insert_voicemail(self, voicemail: Voicemail, audio: bytes) -> None:
+        """Store a voicemail and its audio (16-bit little-endian samples)."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO voicemails (id, account_id, call_id, caller, callback, queue_id,"
+                " created_at, duration_s, notified, crm_record, audio)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    voicemail.id,
+                    voicemail.account_id,
+                    voicemail.call_id,
+                    voicemail.caller,
+                    voicemail.callback,
+                    voicemail.queue_id,
+                    iso_utc(voicemail.created_at),
+                    voicemail.duration_s,
+                    " ".join(voicemail.notified_user_ids),
+                    int(voicemail.crm_record),
+                    audio,
+                ),
+            )
+
+    def list_voicemails(self, account_id: str) -> list[Voicemail]:
+        """The account's voicemails, newest first (without their audio)."""
+        rows = self._db.execute(
+            f"SELECT {_VOICEMAIL_COLUMNS} FROM voicemails WHERE account_id = ?"
+            " ORDER BY created_at DESC, id",
+            (account_id,),
+        )
+        return [_voicemail(row) for row in rows]
+
+    def voicemail_audio(self, account_id: str, voicemail_id: str) -> bytes | None:
+        """The audio of the account's voicemail, or None if there is no such voicemail."""
+        row = self._db.execute(
+            "SELECT audio FROM voicemails WHERE account_id = ? AND id = ?",
+            (account_id, voicemail_id),
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
     # --- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
@@ -766,6 +826,27 @@ class Store(TicketTables):
             for statement in statements:
                 self._db.execute(statement)
             self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+
+_VOICEMAIL_COLUMNS = (
+    "id, account_id, call_id, caller, callback, queue_id, created_at, duration_s, notified,"
+    " crm_record"
+)
+
+
+def _voicemail(row: tuple[Any, ...]) -> Voicemail:
+    return Voicemail(
+        id=row[0],
+        account_id=row[1],
+        call_id=row[2],
+        caller=row[3],
+        callback=row[4],
+        queue_id=row[5],
+        created_at=parse_iso_utc(row[6]),
+        duration_s=float(row[7]),
+        notified_user_ids=tuple(row[8].split()),
+        crm_record=bool(row[9]),
+    )
 
 
 _USER_COLUMNS = "id, account_id, name, email, role, sip_username, sip_password, custom_role_id"
@@ -931,6 +1012,18 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE TABLE user_availability ({_ACCOUNT},"
         " user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
         " availability TEXT NOT NULL)",
+    ),
+    (
+        # Routing (business hours, queues, IVR menus, deflection, messages): validated as a
+        # whole by domain/routing.py and replaced as a whole, so it is one JSON document.
+        f"CREATE TABLE routing_config ({_ACCOUNT} PRIMARY KEY, document TEXT NOT NULL)",
+        # Voicemails left after hours (CC-AH-18): the caller's message as 8 kHz 16-bit audio.
+        # call_id is not a foreign key: a voicemail outlives its call's log entry.
+        f"CREATE TABLE voicemails (id TEXT PRIMARY KEY, {_ACCOUNT}, call_id TEXT NOT NULL,"
+        " caller TEXT NOT NULL, callback TEXT, queue_id TEXT, created_at TEXT NOT NULL,"
+        " duration_s REAL NOT NULL, notified TEXT NOT NULL, crm_record INTEGER NOT NULL,"
+        " audio BLOB NOT NULL)",
+        "CREATE INDEX voicemails_account ON voicemails (account_id, created_at)",
     ),
     # Tickets, their calls, comments and recordings, Talk settings (store_tickets.py).
     TICKETS_MIGRATION,

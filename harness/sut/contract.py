@@ -11,9 +11,9 @@ faults, access, lifecycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext
 
@@ -27,6 +27,18 @@ from harness.sut.model import (
     MemberType,
     Number,
     Team,
+)
+from harness.sut.routing_model import (
+    ChannelName,
+    Deflection,
+    HoursScope,
+    OpenState,
+    PromptAudio,
+    PromptKind,
+    QueueRef,
+    VirtualAgentMode,
+    Voicemail,
+    WeeklyHours,
 )
 from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
@@ -219,6 +231,119 @@ class Recordings(Protocol):
 
     async def delete(self, ticket_id: str, recording_id: str, *, user: Agent) -> None:
         """``user`` deletes the recording from the ticket."""
+
+
+class Routing(Protocol):
+    """Business hours, the queue tree with its IVR menus, after-hours deflection, overrides,
+    configurable messages and their rendered prompts (seed 004, CC-AH).
+
+    Queues form a tree: a queue with children is an IVR menu whose entries are picked by a
+    digit; a leaf queue rings its members. A number enters the tree at a root queue.
+    """
+
+    async def set_hours(
+        self, scope: HoursScope, key: str | None, hours: WeeklyHours | None
+    ) -> None:
+        """Set (``None``: remove) the hours of the global scope, or of one queue (``key`` is
+        its id), channel or language."""
+        ...
+
+    async def is_open(
+        self,
+        *,
+        queue: QueueRef | None = None,
+        channel: ChannelName = "ivr",
+        language: str | None = None,
+    ) -> OpenState:
+        """Whether the queue / channel / language is open now, on the tenant's clock."""
+        ...
+
+    async def create_queue(
+        self,
+        name: str,
+        *,
+        parent: QueueRef | None = None,
+        digit: str | None = None,
+        prompt: str | None = None,
+        agents: Sequence[Agent] = (),
+        virtual_agent: VirtualAgentMode = "none",
+    ) -> QueueRef:
+        """A queue; with a parent, the entry of its menu that ``digit`` picks."""
+        ...
+
+    async def set_queue_agents(self, queue: QueueRef, agents: Sequence[Agent]) -> None:
+        """The agents a leaf queue rings (replacing those it had)."""
+        ...
+
+    async def set_queue_deflection(self, queue: QueueRef, enabled: bool) -> None:
+        """Turn after-hours deflection on or off for one queue."""
+        ...
+
+    async def enter_at(self, number: Number, queue: QueueRef | None) -> None:
+        """Calls to ``number`` enter the tree at the root ``queue`` (``None``: no tree)."""
+        ...
+
+    async def set_call_settings(
+        self,
+        *,
+        deflection_enabled: bool,
+        deflection: Deflection | None = None,
+        allow_after_hours_transfers: bool = False,
+    ) -> None:
+        """Settings > Call: after-hours deflection of calls and its global option."""
+        ...
+
+    async def set_chat_settings(
+        self, *, deflection_enabled: bool, allow_after_hours_transfers: bool = False
+    ) -> None:
+        """Settings > Chat: after-hours deflection of chats, transfers to closed queues."""
+        ...
+
+    async def set_override(
+        self, queue: QueueRef, channel: ChannelName, deflection: Deflection | None
+    ) -> None:
+        """A leaf queue's own after-hours deflection for one channel (``None``: removed)."""
+        ...
+
+    async def set_carrier(self, host: str, port: int) -> None:
+        """Where the SUT sends calls to numbers outside it (the harness plays that carrier)."""
+        ...
+
+    async def set_messages(self, texts: Mapping[str, str]) -> None:
+        """Change configurable messages (``after_hours``, ``voicemail_greeting``, ...)."""
+        ...
+
+    async def raw_request(self, method: str, path: str, body: object) -> object:
+        """Send one settings request as it is (for bad-input checks); SutRefused on 4xx."""
+        ...
+
+    async def snapshot(self) -> object:
+        """Every routing setting as the SUT shows them (compared before and after a refusal)."""
+        ...
+
+    async def transfer_targets(
+        self, agent: Agent, family: Literal["calls", "chats"] = "calls"
+    ) -> list[QueueRef]:
+        """The queues ``agent`` sees as transfer targets for a call or a chat, now."""
+        ...
+
+    async def voicemails(self) -> list[Voicemail]:
+        """The voicemails the SUT kept, newest first."""
+        ...
+
+    async def voicemail_audio(self, voicemail: Voicemail) -> PromptAudio:
+        """A voicemail's recorded message as audio."""
+        ...
+
+    async def crm_records(self) -> list[Voicemail]:
+        """The voicemails the SUT handed to the CRM (a root queue with no assignment)."""
+        ...
+
+    async def prompt_audio(
+        self, kind: PromptKind, *, queue: QueueRef | None = None, message: str | None = None
+    ) -> PromptAudio:
+        """A prompt as the SUT plays it: a queue's ``menu``, a configurable ``message`` (by
+        name), a queue ``override``'s own text, or the global call ``deflection``'s own text."""
         ...
 
 
@@ -362,6 +487,7 @@ class Tenant(Protocol):
     tickets: Tickets | None
     outbound: OutboundCalls | None
     recordings: Recordings | None
+    routing: Routing | None
 
     async def close(self) -> None: ...
 

@@ -85,6 +85,8 @@ class TimelineKind(enum.StrEnum):
     NOT_CONNECTED = "not_connected"
     REFUSED = "refused"
     ENDED = "ended"
+    IVR = "ivr"  # the caller chose a branch of an IVR menu
+    DEFLECTED = "deflected"  # after hours: to a queue, a number, voicemail or a message
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ class CallLogEntry:
     end_reason: str | None = None
     """Why the call ended, in the SUT's words (for ``refused``: what the caller was told);
     optional, an adapter whose SUT does not say leaves it None."""
+    ivr_branch: str | None = None
+    """The last IVR branch the caller chose (menu names from the root, e.g. ``Main > Sales``);
+    None for a call that went through no IVR, or an adapter whose SUT does not say."""
 
     @property
     def is_final(self) -> bool:

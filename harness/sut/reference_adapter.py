@@ -93,6 +93,7 @@ def _call_entry(data: dict[str, Any]) -> CallLogEntry:
             for t in data.get("timeline") or ()
         ),
         end_reason=data.get("end_reason"),
+        ivr_branch=data.get("ivr_branch"),
     )
 
 
@@ -354,6 +355,9 @@ class ReferenceTenant:
         self.tickets: ReferenceTickets | None = ReferenceTickets(api)
         self.outbound: ReferenceOutbound | None = ReferenceOutbound(api, self.tickets)
         self.recordings: ReferenceRecordings | None = ReferenceRecordings(api, self.tickets)
+        from harness.sut.reference_routing import ReferenceRouting
+
+        self.routing: ReferenceRouting | None = ReferenceRouting(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")

@@ -60,3 +60,15 @@ class ReferenceWithoutTickets(ReferenceAdapter):
         tenant.outbound = None
         tenant.recordings = None
         return tenant
+
+
+class ReferenceWithoutRouting(ReferenceAdapter):
+    """The reference seen through an adapter that cannot set hours, queues or deflection."""
+
+    name = "reference-without-routing"
+    capabilities = ReferenceAdapter.capabilities - {"routing"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.routing = None
+        return tenant

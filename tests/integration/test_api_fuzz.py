@@ -47,7 +47,8 @@ class Api:
             url = yarl.URL(self.base + path, encoded=True)
             headers = {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"}
             async with self.session.request(method, url, data=raw, headers=headers) as response:
-                text = await response.text()
+                # Audio routes answer binary bodies: read, never decode strictly.
+                text = (await response.read()).decode("utf-8", errors="replace")
             try:
                 return response.status, json.loads(text) if text else None
             except json.JSONDecodeError:

@@ -55,6 +55,7 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
         ("features/security/http_authorisation.feature", "ReferenceWithoutAccess", "access", 7),
         ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 3),
         ("features/desktop/agent_app.feature", "ReferenceWithoutDesktop", "desktop", 3),
+        ("features/routing/transfer_targets.feature", "ReferenceWithoutRouting", "routing", 6),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(

@@ -14,7 +14,16 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, directory, numbers, tickets
+from . import (
+    access_routes,
+    agent_app,
+    calls,
+    directory,
+    numbers,
+    routing,
+    tickets,
+    voicemails,
+)
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -119,4 +128,6 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
     tickets.add_routes(app.router)
+    routing.add_routes(app.router)
+    voicemails.add_routes(app.router)
     return app

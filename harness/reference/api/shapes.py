@@ -13,6 +13,7 @@ from ..clock import iso_utc
 from ..domain.calls import CallRecord
 from ..domain.directory import Team, User
 from ..domain.distribution import Distribution, MemberType, Number
+from ..domain.routed_calls import ivr_branch
 
 JSON = dict[str, Any]
 
@@ -84,6 +85,7 @@ def call_shape(call: CallRecord) -> JSON:
         "answered_by_name": answered_name,
         "ended_by": call.ended_by.value if call.ended_by else None,
         "end_reason": call.end_reason,
+        "ivr_branch": ivr_branch(call),
         "routed_to": [
             {
                 "user_id": o.user_id,

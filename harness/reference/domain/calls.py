@@ -107,6 +107,8 @@ class TimelineKind(enum.StrEnum):
     NOT_CONNECTED = "not_connected"
     REFUSED = "refused"
     ENDED = "ended"
+    IVR = "ivr"  # the caller chose a branch of an IVR menu (the last one is the call's branch)
+    DEFLECTED = "deflected"  # after hours: sent to a queue, a number, voicemail or a message
 
 
 class AnswerRefusal(enum.StrEnum):

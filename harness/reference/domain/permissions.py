@@ -56,6 +56,8 @@ class Permission(enum.StrEnum):
     CALLS_PLACE = "calls.place"  # place outbound calls (from the console or a ticket)
     RECORDINGS_PLAY = "recordings.play"  # play call recordings (when the account allows it)
     RECORDINGS_DELETE = "recordings.delete"  # delete recordings from tickets
+    ROUTING_READ = "routing.read"  # hours, queues, IVR menus, deflection, transfer targets
+    ROUTING_WRITE = "routing.write"
 
 
 class Scope(enum.StrEnum):
@@ -91,6 +93,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.CALLS_PLACE: _ALL,
         Permission.RECORDINGS_PLAY: _ALL,
         Permission.RECORDINGS_DELETE: _ALL,
+        Permission.ROUTING_READ: _ALL,
     },
     Role.SUPERVISOR: {
         Permission.USERS_READ: _ALL,
@@ -101,6 +104,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_CALLS: _ALL,
         Permission.TICKETS_READ: _ALL,
         Permission.RECORDINGS_PLAY: _ALL,
+        Permission.ROUTING_READ: _ALL,
     },
     # Agents work the tickets their calls make: read, comment, update, call back, listen.
     Role.AGENT: {
@@ -110,6 +114,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.TICKETS_WRITE: _ALL,
         Permission.CALLS_PLACE: _ALL,
         Permission.RECORDINGS_PLAY: _ALL,
+        Permission.ROUTING_READ: _ALL,  # transfer targets (CC-AH-3)
     },
 }
 

@@ -24,9 +24,11 @@ from urllib.parse import unquote
 from harness.media.transport import RtpRelay
 from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
+from harness.reference.domain.inbound import InboundPlan
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
+from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.outbound import OutboundDialer
 from harness.reference.telephony.registrar import Registrar
@@ -213,27 +215,33 @@ class SipEdge:
                 return
             codec = accepted.codec.name
             host_a = "::1" if ":" in (accepted.address or "") else None  # the caller's family
-        if self.center.number_by_e164(called) is None:
+        number = self.center.number_by_e164(called)
+        if number is None:
             incoming.reject(404, "Not Found")
             return
-        try:
-            plan = self.center.start_inbound_call(
-                called,
-                unquote(request.from_.uri.user or "", errors="replace") or "anonymous",
-                incoming.call_id,
-            )
-        except NotFound:
-            incoming.reject(404, "Not Found")
-            return
-        if not plan.targets and not plan.stages:
-            incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
-            return
+        caller = unquote(request.from_.uri.user or "", errors="replace") or "anonymous"
+        root = self.center.routing.entry_queue(number)
+        if root is not None:  # the number enters the queue tree: the IVR answers (seed 004)
+            routed = self.center.routing.start_routed_call(number, caller, incoming.call_id)
+            plan = InboundPlan(routed.call_id, number.account_id, number.id, [], 0)
+        else:
+            try:
+                plan = self.center.start_inbound_call(called, caller, incoming.call_id)
+            except NotFound:
+                incoming.reject(404, "Not Found")
+                return
+            if not plan.targets and not plan.stages:
+                incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
+                return
         pt = 0 if codec == "PCMU" else 8
         relay = await RtpRelay.open(
             "127.0.0.1", payload_type_a=pt, payload_type_b=pt, host_a=host_a
         )
         call = InboundCall(self, self.center, incoming, plan, codec, relay, review)
         call.on_finished = self._finished
+        if root is not None:
+            event_pt = sdp.dtmf_payload_type(review.offer) if review is not None else None
+            call.ivr = IvrSession(call, root, event_pt)
         self._calls[incoming.call_id] = call
         if not incoming.session.live:  # the caller gave up while we were setting up
             call.on_caller_event(sip_events.CallEnded(incoming.session, "remote", "cancelled"))

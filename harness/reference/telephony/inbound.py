@@ -19,6 +19,8 @@ from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.deflection import at_leaf
+from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.recorder import CallRecorder
 from harness.sip import events as sip_events
@@ -61,6 +63,11 @@ class InboundCall:
     _ring_timer: asyncio.TimerHandle | None = None
     on_finished: Callable[[InboundCall], None] | None = None
     recorder: CallRecorder | None = None  # when the account records calls (ZT-TKT-12)
+    ivr: IvrSession | None = None  # a call entering the queue tree: its menus and prompts
+    closing: list[Callable[[], None]] = field(default_factory=list)  # run once as it finishes
+    external: OutgoingCall | None = None  # the leg to a number the call was redirected to
+    external_number: str = ""
+    external_answered: bool = False
 
     @property
     def call_id(self) -> str:
@@ -74,7 +81,38 @@ class InboundCall:
 
     # -- ringing ---------------------------------------------------------------------------
     def start(self) -> None:
+        if self.ivr is not None:  # the IVR answers; its menus start once the caller is connected
+            self.answer_caller()
+            return
         self.next_stage()
+
+    def reached_leaf(self, queue_id: str) -> None:
+        """The caller chose a leaf queue in the IVR: ring it, or deflect after hours."""
+        at_leaf(self, queue_id)
+
+    def ring_plan(self, plan: InboundPlan) -> None:
+        """Ring ``plan`` from its first stage (a queue reached through the IVR)."""
+        self.plan = plan
+        self.stage_index = -1
+        self.next_stage()
+
+    def caller_number(self) -> str:
+        """The caller's number as its From URI gives it ("anonymous" when hidden)."""
+        return self.caller.request.from_.uri.user or ""
+
+    def redirect_to(self, e164: str) -> None:
+        """Redirect the call to another number (CC-AH-17): see :mod:`.redirect`."""
+        from harness.reference.telephony.redirect import redirect
+
+        redirect(self, e164)
+
+    def hang_up_after_message(self) -> None:
+        """A message-only deflection has played: the call ends (CC-AH-19)."""
+        if self.finished:
+            return
+        # The entry is closed first: the caller's leg, ended by us, must not read as a hang-up.
+        self.end_everything("system", "after hours: message played")
+        self.caller.end()
 
     def next_stage(self) -> None:
         """Ring the next stage of the plan, or give up when none is left."""
@@ -123,6 +161,11 @@ class InboundCall:
 
     # -- events from the legs ------------------------------------------------------------------
     def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None:
+        if call is self.external:
+            from harness.reference.telephony.redirect import on_external_event
+
+            on_external_event(self, event)
+            return
         leg = next((x for x in self.legs if x.call is call), None)
         if leg is None or self.finished:
             return
@@ -167,6 +210,8 @@ class InboundCall:
                 self.end_everything("system", f"failed while answering: {problem}")
                 return
         self.caller_connected = True
+        if self.ivr is not None:
+            self.ivr.begin()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             if leg.call.session.live and not self.finished:
@@ -206,13 +251,15 @@ class InboundCall:
             return
         leg.registered = True
         self.bridged = leg
+        if self.ivr is not None:
+            self.ivr.stop()
         agent_answer = sdp.SessionDescription.parse(leg.sdp)
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
         self.relay.set_direction(Leg.B, agent_answer.direction())
         if self.center.tickets.recording_on(self.plan.account_id):
             self.recorder = CallRecorder()
-            self.relay.tap = self.recorder
+            self.relay.forwarded_tap = self.recorder
         self.relay.connect()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
@@ -320,8 +367,18 @@ class InboundCall:
                 self.caller.reject(500, "Server Internal Error")
         self.end_everything("system", f"failed: {reason}")
 
+    def run_closing(self) -> None:
+        """Run the closing steps (a voicemail to keep) once, before the call's entry closes."""
+        closers, self.closing = self.closing, []
+        for closer in closers:
+            try:
+                closer()
+            except Exception:
+                LOG.exception("call %s: a closing step failed", self.call_id)
+
     def end_everything(self, by: str, reason: str) -> None:
         """End every leg, log the answers that never reached the customer, close the entry."""
+        self.run_closing()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             self.center.answer_not_connected(self.call_id, leg.target.user_id, reason)
@@ -329,12 +386,17 @@ class InboundCall:
         for leg in self.legs:
             if leg.call.session.live:
                 leg.call.end()
+        if self.external is not None and self.external.session.live:
+            self.external.end()
         self.finish()
 
     def finish(self) -> None:
         if self.finished:
             return
         self.finished = True
+        self.run_closing()
+        if self.ivr is not None:
+            self.ivr.stop()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None

@@ -101,7 +101,7 @@ class OutboundBridge:
             self.relay.leg_a.set_remote(*sdp.remote_rtp_address(answer))
             if self.tickets.recording_on(self.call.account_id):
                 self.recorder = CallRecorder()
-                self.relay.tap = self.recorder
+                self.relay.forwarded_tap = self.recorder
             self.relay.connect()
             self.answered = True
             self.tickets.outbound_answered(self.call_id)

@@ -1,11 +1,11 @@
 """Call recording (ZT-TKT-12): both directions of a relayed call mixed into one mono track.
 
-The recorder listens on the RTP relay's tap, so it records exactly what each party was sent
-(nothing while a hold closes the relay). Each G.711 packet is decoded and added where its RTP
-timestamp puts it: a stream starts at its first packet's arrival (counted from the call's first
-packet, on the 20 ms grid) and then follows its own timestamps, so network jitter does not cut
-a party's audio into pieces. A new SSRC, or a timestamp more than a second away from the
-arrival time, starts the stream again at its arrival. The two directions add up, as a
+The recorder listens on the RTP relay's ``forwarded_tap``, so it records exactly what each party
+was sent (nothing while a hold closes the relay). Each G.711 packet is decoded and added where
+its RTP timestamp puts it: a stream starts at its first packet's arrival (counted from the
+call's first packet, on the 20 ms grid) and then follows its own timestamps, so network jitter
+does not cut a party's audio into pieces. A new SSRC, or a timestamp more than a second away
+from the arrival time, starts the stream again at its arrival. The two directions add up, as a
 conference mixer does, and are clipped once at the end. A recording stops growing at
 ``MAX_SECONDS``: a call left open cannot fill the memory.
 """
@@ -38,7 +38,7 @@ class CallRecorder:
         self._streams: dict[Leg, tuple[int, int, int]] = {}
 
     def __call__(self, from_leg: Leg, datagram: bytes, now: float) -> None:
-        """The relay's tap: one forwarded datagram."""
+        """The relay's ``forwarded_tap``: one forwarded datagram."""
         try:
             packet = RtpPacket.parse(datagram)
         except RtpParseError:

@@ -33,7 +33,7 @@ class FakeSystem:
         self.calls.append(list(argv))
         answer = self.answers.pop(0) if self.answers else Completed(0, "")
         if answer.returncode == 0 and "install" in argv:
-            self.present.update({"sipp", "baresip", "kamailio", "tshark", "chromium"})
+            self.present.update({"sipp", "baresip", "kamailio", "tshark", "chromium", "espeak-ng"})
         return answer
 
     def apt(self, tmp_path: Path, *, is_root: bool = True, lists: bool = True) -> Apt:
@@ -54,14 +54,14 @@ class FakeSystem:
 
 
 def test_nothing_missing_runs_nothing(tmp_path: Path) -> None:
-    system = FakeSystem({"sipp", "baresip", "kamailio", "tshark", "chromium"})
+    system = FakeSystem({"sipp", "baresip", "kamailio", "tshark", "chromium", "espeak-ng"})
     assert ensure_debian_tools("test", system.apt(tmp_path)) == []
     assert system.calls == []
     assert system.lines == []
 
 
-def test_run_needs_only_the_browser(tmp_path: Path) -> None:
-    system = FakeSystem({"chromium"})
+def test_run_needs_only_the_browser_and_the_speech_synthesiser(tmp_path: Path) -> None:
+    system = FakeSystem({"chromium", "espeak-ng"})
     assert ensure_debian_tools("run", system.apt(tmp_path)) == []
     assert system.calls == []
 
@@ -70,7 +70,14 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
     system = FakeSystem({"sipp"})
     system.present.discard("sipp")
     installed = ensure_debian_tools("test", system.apt(tmp_path))
-    assert installed == ["sip-tester", "baresip-core", "kamailio", "tshark", "chromium"]
+    assert installed == [
+        "sip-tester",
+        "baresip-core",
+        "kamailio",
+        "tshark",
+        "chromium",
+        "espeak-ng",
+    ]
     assert system.calls == [
         [
             "env",
@@ -86,6 +93,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
             "kamailio",
             "tshark",
             "chromium",
+            "espeak-ng",
         ]
     ]
     assert system.lines[1:] == [
@@ -94,6 +102,7 @@ def test_missing_tools_are_installed_in_one_command(tmp_path: Path) -> None:
         "installed Debian package kamailio (provides kamailio)",
         "installed Debian package tshark (provides tshark)",
         "installed Debian package chromium (provides chromium)",
+        "installed Debian package espeak-ng (provides espeak-ng)",
     ]
 
 
@@ -133,9 +142,9 @@ def test_non_root_without_sudo_names_the_command(tmp_path: Path) -> None:
     with pytest.raises(CliError) as caught:
         ensure_debian_tools("test", system.apt(tmp_path, is_root=False))
     assert caught.value.line() == (
-        "callproof: error: sipp, baresip, kamailio, tshark, chromium missing and installing it "
-        "needs root (hint: run 'sudo apt-get install -y --no-install-recommends sip-tester "
-        "baresip-core kamailio tshark chromium')"
+        "callproof: error: sipp, baresip, kamailio, tshark, chromium, espeak-ng missing and "
+        "installing it needs root (hint: run 'sudo apt-get install -y --no-install-recommends "
+        "sip-tester baresip-core kamailio tshark chromium espeak-ng')"
     )
     assert system.calls == []
 

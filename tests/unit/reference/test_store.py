@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import harness.reference.store as store_module
 from harness.reference.clock import AccountClock
 from harness.reference.domain.accounts import Account
 from harness.reference.domain.calls import (
@@ -99,6 +100,10 @@ def test_pragmas_and_schema_version(tmp_path):
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # Every migration ran once: the version is the length of the list, whatever was appended.
     assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(_MIGRATIONS)
+    # Every migration ran (the count grows as domains append theirs).
+    assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(
+        store_module._MIGRATIONS
+    )
     raw.close()
     reopened = Store(path)  # a second open must not re-run the migration
     reopened.close()

@@ -48,8 +48,8 @@ def test_an_answered_call_must_stay_answered():
 
 
 def test_unknown_names_are_refused_with_the_known_ones():
-    with pytest.raises(KeyError, match=r"no stored record kind 'ticket'.*known: call-log entry"):
-        record_kind("ticket")
+    with pytest.raises(KeyError, match=r"no stored record kind 'sticky note'.*known: .*call-log"):
+        record_kind("sticky note")
     with pytest.raises(KeyError, match=r"no moment 'on hold'.*known: in progress, just ended"):
         moment_named("on hold")
 
