@@ -125,6 +125,11 @@ def ticket_no_location(desk: TicketDesk, flows: CallFlows) -> None:
     desk.expect_location(flows.last, None)
 
 
+@then("the ticket holds the voicemail the customer left, and nobody answered the call")
+def ticket_voicemail(desk: TicketDesk, flows: CallFlows) -> None:
+    desk.expect_voicemail(flows.last)
+
+
 @then("the ticket's call started when the customer called")
 def ticket_start(desk: TicketDesk, flows: CallFlows) -> None:
     desk.expect_started_with_call(flows.last)

@@ -38,7 +38,8 @@ MIGRATION: tuple[str, ...] = (
     " call_id TEXT NOT NULL, direction TEXT NOT NULL, from_number TEXT NOT NULL,"
     " to_number TEXT NOT NULL, started_at TEXT NOT NULL, placed_by TEXT NOT NULL,"
     " answered_by TEXT, location TEXT, ended_at TEXT, waited_s REAL, talk_s REAL,"
-    " hold_s REAL, transfer_s REAL, PRIMARY KEY (account_id, ticket_id, position))",
+    " hold_s REAL, transfer_s REAL, voicemail_id TEXT,"
+    " PRIMARY KEY (account_id, ticket_id, position))",
     "CREATE UNIQUE INDEX ticket_calls_call ON ticket_calls (account_id, call_id)",
     f"CREATE TABLE ticket_comments ({_TICKET_CHILD}, position INTEGER NOT NULL,"
     " id TEXT NOT NULL, author_id TEXT, author_name TEXT NOT NULL, body TEXT NOT NULL,"
@@ -118,7 +119,7 @@ class TicketTables:
                 "DELETE FROM ticket_comments WHERE account_id = ? AND ticket_id = ?", key
             )
             self._db.executemany(
-                "INSERT INTO ticket_calls VALUES (" + ", ".join("?" * 16) + ")",
+                "INSERT INTO ticket_calls VALUES (" + ", ".join("?" * 17) + ")",
                 [_call_row(acc, ticket.id, i, c) for i, c in enumerate(ticket.calls)],
             )
             self._db.executemany(
@@ -169,7 +170,7 @@ class TicketTables:
         key = (acc, tid)
         calls = self._db.execute(
             "SELECT call_id, direction, from_number, to_number, started_at, placed_by,"
-            " answered_by, location, ended_at, waited_s, talk_s, hold_s, transfer_s"
+            " answered_by, location, ended_at, waited_s, talk_s, hold_s, transfer_s, voicemail_id"
             " FROM ticket_calls WHERE account_id = ? AND ticket_id = ? ORDER BY position",
             key,
         ).fetchall()
@@ -281,11 +282,27 @@ def _call_row(acc: str, ticket_id: str, position: int, c: TicketCall) -> tuple[o
         t.talk_s if t else None,
         t.hold_s if t else None,
         t.transfer_s if t else None,
+        c.voicemail_id,
     )
 
 
 def _call(row: tuple[object, ...]) -> TicketCall:
-    (cid, direction, frm, to, started, placed, answered, loc, ended, waited, talk, hold, xfer) = row
+    (
+        cid,
+        direction,
+        frm,
+        to,
+        started,
+        placed,
+        answered,
+        loc,
+        ended,
+        waited,
+        talk,
+        hold,
+        xfer,
+        vm,
+    ) = row
     times = (
         CallTimes(float(waited), float(talk), float(hold), float(xfer))  # type: ignore[arg-type]
         if waited is not None
@@ -302,6 +319,7 @@ def _call(row: tuple[object, ...]) -> TicketCall:
         location=None if loc is None else str(loc),
         ended_at=parse_iso_utc(str(ended)) if ended is not None else None,
         times=times,
+        voicemail_id=None if vm is None else str(vm),
     )
 
 

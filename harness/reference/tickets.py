@@ -336,6 +336,30 @@ class Tickets:
         )
         return self._open(call.account_id, details, requester=call.caller)
 
+    def voicemail_left(self, call: CallRecord, voicemail_id: str) -> Ticket | None:
+        """The caller left a voicemail: the call becomes a ticket holding it (ZT-TKT-3)."""
+        ticket_id = self.store.ticket_of_call(call.account_id, call.call_id)
+        if ticket_id is not None:  # the call already made one: it holds the voicemail too
+            ticket = self.get(call.account_id, ticket_id)
+            updated = rules.voicemail_left(ticket, call.call_id, voicemail_id)
+            self.store.save_ticket(updated)
+            self._publish(updated, "ticket.updated", call_id=call.call_id, change="voicemail.added")
+            return updated
+        if not rules.opens_ticket(answered=False, from_ticket=None, voicemail=True):
+            return None
+        details = TicketCall(
+            call_id=call.call_id,
+            direction=Direction.INBOUND,
+            from_number=call.caller,
+            to_number=call.called,
+            started_at=call.started_at,
+            placed_by=call.caller,
+            answered_by=None,
+            location=rules.caller_location(call.caller),
+            voicemail_id=voicemail_id,
+        )
+        return self._open(call.account_id, details, requester=call.caller)
+
     def call_ended(self, call: CallRecord) -> Ticket | None:
         """A call ended: its ticket, if it has one, gets the call's times (ZT-TKT-9)."""
         ticket_id = self.store.ticket_of_call(call.account_id, call.call_id)

@@ -178,6 +178,16 @@ class TicketDesk:
             wanted = f"caller location {location!r}" if location else "no caller location"
             raise ConformanceFailure((), wanted, f"location {held.location!r}")
 
+    def expect_voicemail(self, call: PlacedCall) -> None:
+        """The ticket's call holds the voicemail its caller left, and nobody answered it."""
+        held = self._call_of(self.current(call), call)
+        if held.voicemail_id is None or held.answered_by is not None:
+            raise ConformanceFailure(
+                (),
+                "the caller's voicemail in the ticket, the call answered by nobody",
+                f"voicemail {held.voicemail_id}, answered by {held.answered_by}",
+            )
+
     def expect_started_with_call(self, call: PlacedCall) -> None:
         """The ticket's call started when the call log says the call did (ZT-TKT-9)."""
         ticket, entry = self.ticket_after_call(call)

@@ -167,6 +167,7 @@ def ticket_from(data: dict[str, Any]) -> Ticket:
                 duration_s=c.get("duration_s"),
                 talk_s=c.get("talk_s"),
                 hold_s=c.get("hold_s"),
+                voicemail_id=c.get("voicemail_id"),
             )
             for c in data.get("calls") or ()
         ),

@@ -28,6 +28,7 @@ class TicketCall:
     duration_s: float | None = None
     talk_s: float | None = None
     hold_s: float | None = None
+    voicemail_id: str | None = None  # the voicemail the caller left on this call
 
 
 @dataclass(frozen=True)

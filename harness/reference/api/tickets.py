@@ -205,6 +205,7 @@ def call_shape(call: TicketCall) -> JSON:
         "placed_by": call.placed_by,
         "answered_by": call.answered_by,
         "location": call.location,
+        "voicemail_id": call.voicemail_id,
     }
 
 

@@ -86,6 +86,7 @@ class TicketCall:
     location: str | None  # the caller's location, when the number tells it
     ended_at: datetime | None = None
     times: CallTimes | None = None  # once the call has ended
+    voicemail_id: str | None = None  # the message the caller left (ZT-TKT-3)
 
     @property
     def duration_s(self) -> float | None:
@@ -134,16 +135,16 @@ class Ticket:
 # --- which calls make tickets ------------------------------------------------------------------
 
 
-def opens_ticket(*, answered: bool, from_ticket: str | None) -> bool:
+def opens_ticket(*, answered: bool, from_ticket: str | None, voicemail: bool = False) -> bool:
     """Whether a call makes a new ticket.
 
-    An inbound call does once an agent accepted it; an outbound call once its callee answered
-    (an unanswered one makes none); a call placed from an existing ticket never does, its
-    details go to that ticket instead.
+    An inbound call does once an agent accepted it, or once its caller left a voicemail; an
+    outbound call once its callee answered (an unanswered one makes none); a call placed from
+    an existing ticket never does, its details go to that ticket instead.
     """
     if from_ticket is not None:
         return False
-    return answered
+    return answered or voicemail
 
 
 # --- what a ticket's call holds ------------------------------------------------------------------
@@ -204,6 +205,11 @@ def add_call(ticket: Ticket, call: TicketCall) -> Ticket:
 def call_answered(ticket: Ticket, call_id: str, answered_by: str) -> Ticket:
     """Name who answered the ticket's call."""
     return _with_call(ticket, call_id, lambda c: replace(c, answered_by=answered_by))
+
+
+def voicemail_left(ticket: Ticket, call_id: str, voicemail_id: str) -> Ticket:
+    """The ticket's call left a voicemail: the ticket holds it."""
+    return _with_call(ticket, call_id, lambda c: replace(c, voicemail_id=voicemail_id))
 
 
 def call_ended(ticket: Ticket, call_id: str, ended_at: datetime, times: CallTimes) -> Ticket:
