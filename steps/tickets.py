@@ -35,6 +35,18 @@ def outbound_ring_time(dialler: Dialler, seconds: int) -> None:
     dialler.ring_time_s = seconds
 
 
+@given(
+    parsers.re(r'the line "(?P<number>[^"]+)" makes tickets of abandoned calls: (?P<on>on|off)$')
+)
+def line_abandoned_setting(desk: TicketDesk, number: str, on: str) -> None:
+    desk.configure_line(number, omnichannel=False, abandoned=on == "on")
+
+
+@given(parsers.parse('the line "{number}" has omnichannel routing'))
+def line_omnichannel(desk: TicketDesk, number: str) -> None:
+    desk.configure_line(number, omnichannel=True)
+
+
 # -- actions ---------------------------------------------------------------------------------------
 @when(parsers.parse("{seconds:d} seconds pass on the account's clock while the call is on hold"))
 def time_on_hold(desk: TicketDesk, flows: CallFlows, seconds: int) -> None:
@@ -86,6 +98,25 @@ def customer_lets_it_ring(dialler: Dialler, flows: CallFlows) -> None:
 @when(parsers.parse('"{agent}" hangs up'))
 def agent_hangs_up(dialler: Dialler, flows: CallFlows, agent: str) -> None:
     dialler.agent_hangs_up(flows.last, agent)
+
+
+@when(
+    parsers.re(
+        r'the customer abandons a call to "(?P<number>[^"]+)" (?P<where>in the queue|in the IVR)$'
+    )
+)
+def customer_abandons(desk: TicketDesk, number: str, where: str) -> None:
+    desk.abandon(number, where)
+
+
+@when(
+    parsers.re(
+        r'the admin sets the line "(?P<number>[^"]+)" to make (?P<no>no )?tickets'
+        r" of abandoned calls$"
+    )
+)
+def admin_sets_abandoned(desk: TicketDesk, number: str, no: str | None) -> None:
+    desk.configure_line(number, abandoned=not no)
 
 
 # -- outcomes --------------------------------------------------------------------------------------
@@ -196,3 +227,13 @@ def outbound_ticket_numbers(desk: TicketDesk, flows: CallFlows, cast: Cast, line
 @then(parsers.parse('the ticket says "{agent}" placed the call and the customer answered it'))
 def outbound_ticket_names(desk: TicketDesk, flows: CallFlows, cast: Cast, agent: str) -> None:
     desk.expect_names(flows.last, cast.agent(agent).name, cast.customer.number)
+
+
+@then(
+    parsers.parse(
+        'the setting is refused as not available with omnichannel routing, and the line "{number}"'
+        " is unchanged"
+    )
+)
+def line_setting_refused(desk: TicketDesk, number: str) -> None:
+    desk.expect_line_refused(number, "abandoned_call_tickets", "omnichannel")

@@ -439,6 +439,7 @@ class ContactCenter:
         call = calls.ringing(self._call(call_id), user_id, self.clock.now(self._account(call_id)))
         self.store.save_call(call)
         self._call_event(call, "call.ringing", user_id=user_id)
+        self.tickets.call_queued(call)  # with omnichannel routing, the queue makes a ticket
         return call
 
     def answer_attempt(self, call_id: str, user_id: str) -> AnswerDecision:

@@ -24,10 +24,10 @@ from harness.media.wav import write_wav
 from .clock import AccountClock, iso_utc
 from .domain import talk
 from .domain import tickets as rules
-from .domain.calls import CallRecord
+from .domain.calls import CallRecord, EndedBy
 from .domain.distribution import validate_e164
 from .domain.errors import Conflict, NotFound
-from .domain.talk import OutboundCall, TalkSettings
+from .domain.talk import LineSettings, OutboundCall, TalkSettings
 from .domain.tickets import Comment, Direction, Ticket, TicketCall
 from .events import EventBus
 from .store import Store
@@ -319,11 +319,34 @@ class Tickets:
         The ticket names the caller as who placed the call and the agent as who answered it,
         with the caller's location when the number tells it.
         """
-        if self.store.ticket_of_call(call.account_id, call.call_id) is not None:
-            return None  # a repeated answer (a retransmission) changes nothing
+        agent = next((o.user_name for o in call.offers if o.user_id == call.answered_by), None)
+        ticket_id = self.store.ticket_of_call(call.account_id, call.call_id)
+        if ticket_id is not None:  # made when the call entered the queue (omnichannel)
+            ticket = self.get(call.account_id, ticket_id)
+            held = ticket.call(call.call_id)
+            if agent is None or held is None or held.answered_by is not None:
+                return None  # a repeated answer (a retransmission) changes nothing
+            updated = rules.call_answered(ticket, call.call_id, agent)
+            self.store.save_ticket(updated)
+            self._publish(updated, "ticket.updated", call_id=call.call_id, change="call.answered")
+            return updated
         if not rules.opens_ticket(answered=call.answered_by is not None, from_ticket=None):
             return None
-        agent = next((o.user_name for o in call.offers if o.user_id == call.answered_by), None)
+        return self._open_inbound(call, answered_by=agent)
+
+    def call_queued(self, call: CallRecord) -> Ticket | None:
+        """The call entered the queue (it is offered to agents): with omnichannel routing on
+        its line, it becomes a ticket now (ZT-TKT-4)."""
+        if self.store.ticket_of_call(call.account_id, call.call_id) is not None:
+            return None
+        line = self.settings(call.account_id).line(call.number_id)
+        if not talk.queue_entry_makes_ticket(line):
+            return None
+        return self._open_inbound(call, answered_by=None)
+
+    def _open_inbound(
+        self, call: CallRecord, *, answered_by: str | None, voicemail_id: str | None = None
+    ) -> Ticket:
         details = TicketCall(
             call_id=call.call_id,
             direction=Direction.INBOUND,
@@ -331,8 +354,9 @@ class Tickets:
             to_number=call.called,
             started_at=call.started_at,
             placed_by=call.caller,
-            answered_by=agent,
+            answered_by=answered_by,
             location=rules.caller_location(call.caller),
+            voicemail_id=voicemail_id,
         )
         return self._open(call.account_id, details, requester=call.caller)
 
@@ -347,24 +371,17 @@ class Tickets:
             return updated
         if not rules.opens_ticket(answered=False, from_ticket=None, voicemail=True):
             return None
-        details = TicketCall(
-            call_id=call.call_id,
-            direction=Direction.INBOUND,
-            from_number=call.caller,
-            to_number=call.called,
-            started_at=call.started_at,
-            placed_by=call.caller,
-            answered_by=None,
-            location=rules.caller_location(call.caller),
-            voicemail_id=voicemail_id,
-        )
-        return self._open(call.account_id, details, requester=call.caller)
+        return self._open_inbound(call, answered_by=None, voicemail_id=voicemail_id)
 
     def call_ended(self, call: CallRecord) -> Ticket | None:
         """A call ended: its ticket, if it has one, gets the call's times (ZT-TKT-9)."""
         ticket_id = self.store.ticket_of_call(call.account_id, call.call_id)
-        if ticket_id is None or call.ended_at is None:
+        if call.ended_at is None:
             return None
+        if ticket_id is None:
+            if not self._abandoned_makes_ticket(call):
+                return None
+            ticket_id = self._open_inbound(call, answered_by=None).id
         ticket = self.get(call.account_id, ticket_id)
         times = rules.call_times(call.started_at, call.answered_at, call.ended_at, call.hold_s)
         updated = rules.call_ended(ticket, call.call_id, call.ended_at, times)
@@ -373,6 +390,27 @@ class Tickets:
         self.store.save_ticket(updated)
         self._publish(updated, "ticket.updated", call_id=call.call_id, change="call.ended")
         return updated
+
+    def _abandoned_makes_ticket(self, call: CallRecord) -> bool:
+        """An abandoned call (its caller hung up before anyone answered, in the queue, the
+        IVR or voicemail) makes a ticket as its line's settings say (ZT-TKT-5, 6)."""
+        abandoned = call.answered_at is None and call.ended_by is EndedBy.CALLER
+        if not abandoned:
+            return False
+        return talk.abandoned_call_makes_ticket(self.settings(call.account_id).line(call.number_id))
+
+    def line(self, account_id: str, number_id: str) -> LineSettings:
+        """A line's ticket settings."""
+        return self.settings(account_id).line(number_id)
+
+    def update_line(
+        self, account_id: str, number_id: str, changes: Mapping[str, Any]
+    ) -> LineSettings:
+        """Change a line's ticket settings; a refused change changes nothing."""
+        settings = self.settings(account_id)
+        line = talk.update_line(settings.line(number_id), changes)
+        self.store.save_talk_settings(account_id, settings.with_line(number_id, line).to_json())
+        return line
 
     def _open(self, account_id: str, details: TicketCall, *, requester: str) -> Ticket:
         with self.store.transaction():

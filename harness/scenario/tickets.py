@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from harness.endpoints.events import PhoneRinging
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
+from harness.scenario.calls import LOG_TIMEOUT, RING_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CapabilityMissing, Cast
 from harness.sut.contract import Clock, SutRefused, Tickets
 from harness.sut.events import SutEvent
@@ -35,6 +36,7 @@ class TicketDesk:
     by_call: dict[str, Ticket] = field(default_factory=dict)  # SIP Call-ID -> ticket
     refusal: SutRefused | None = None
     before_refusal: Ticket | None = None
+    line_before: dict[str, bool | None] | None = None
 
     @property
     def tickets(self) -> Tickets:
@@ -140,6 +142,52 @@ class TicketDesk:
                 (), f"ticket {ticket.id} to hold call {call_id}", "the call is not in it"
             )
         return held
+
+    # -- lines (ZT-TKT-4 to 6) ----------------------------------------------------------------
+    def configure_line(
+        self, number: str, *, omnichannel: bool | None = None, abandoned: bool | None = None
+    ) -> None:
+        """The admin changes a line's ticket settings; a refusal is kept for a check."""
+        line = self.cast.number(number)
+        self.refusal = None
+        self.line_before = self.cast.portal.run(self.tickets.line_settings(line))
+        try:
+            self.cast.portal.run(
+                self.tickets.configure_line(
+                    line, omnichannel_routing=omnichannel, abandoned_call_tickets=abandoned
+                )
+            )
+        except SutRefused as refusal:
+            self.refusal = refusal
+
+    def expect_line_refused(self, number: str, *named: str) -> None:
+        """The line's setting was refused, its reason naming ``named``; the line unchanged."""
+        wanted = f"a refusal naming {' and '.join(named)}"
+        if self.refusal is None:
+            raise ConformanceFailure((), wanted, "the setting was accepted")
+        said = str(self.refusal).lower()
+        if not all(word.lower() in said for word in named):
+            raise ConformanceFailure((), wanted, f"the refusal said: {self.refusal}")
+        after = self.cast.portal.run(self.tickets.line_settings(self.cast.number(number)))
+        if after != self.line_before:
+            raise ConformanceFailure((), "the line unchanged", f"{self.line_before} -> {after}")
+
+    def abandon(self, number: str, where: str) -> PlacedCall:
+        """The customer calls ``number`` and hangs up before anyone answers: ``in the queue``
+        (once a phone rings for the call) or ``in the IVR`` (once the IVR answered)."""
+        flows = self.flows
+        call = flows.dial(number)
+        if where == "in the queue":
+            try:
+                self.cast.journal.wait_for(Match(PhoneRinging), RING_TIMEOUT, after=call.dialled_at)
+            except WaitTimeout:
+                raise ConformanceFailure((), "the call queued: a phone ringing", "none") from None
+        elif where == "in the IVR":
+            flows.wait_connected(call, RING_TIMEOUT)
+        else:
+            raise ValueError(f"abandon 'in the queue' or 'in the IVR', not {where!r}")
+        flows.hang_up(call)
+        return call
 
     # -- time --------------------------------------------------------------------------------------
     def hold_for(self, call: PlacedCall, seconds: float) -> None:

@@ -172,6 +172,21 @@ class Tickets(Protocol):
         """``author`` changes the ticket's properties; returns the ticket as changed."""
         ...
 
+    async def configure_line(
+        self,
+        line: Number,
+        *,
+        omnichannel_routing: bool | None = None,
+        abandoned_call_tickets: bool | None = None,
+    ) -> None:
+        """The admin's ticket settings of a line (a number): omnichannel routing, and whether
+        abandoned calls make tickets (not available under omnichannel routing: SutRefused)."""
+        ...
+
+    async def line_settings(self, line: Number) -> dict[str, bool | None]:
+        """The line's ticket settings as the SUT shows them (``None``: not available)."""
+        ...
+
 
 @runtime_checkable
 class OutboundCalls(Protocol):

@@ -59,6 +59,27 @@ class ReferenceTickets:
         )
         return ticket_from(data)
 
+    async def configure_line(
+        self,
+        line: Number,
+        *,
+        omnichannel_routing: bool | None = None,
+        abandoned_call_tickets: bool | None = None,
+    ) -> None:
+        changes = {
+            "omnichannel_routing": omnichannel_routing,
+            "abandoned_call_tickets": abandoned_call_tickets,
+        }
+        body = {k: v for k, v in changes.items() if v is not None}
+        await self._api.request("PUT", f"/talk/lines/{line.id}", body)
+
+    async def line_settings(self, line: Number) -> dict[str, bool | None]:
+        data = await self._api.request("GET", f"/talk/lines/{line.id}")
+        return {
+            "omnichannel_routing": data["omnichannel_routing"],
+            "abandoned_call_tickets": data["abandoned_call_tickets"],
+        }
+
     async def as_user(self, agent: Agent) -> _Api:
         """The API as ``agent`` meets it (a token of theirs, asked for once)."""
         if agent.id not in self._as_user:

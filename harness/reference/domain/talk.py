@@ -21,6 +21,49 @@ MAX_RING_TIME_S = 120
 
 
 @dataclass(frozen=True)
+class LineSettings:
+    """A line's (a number's) ticket settings (ZT-TKT-4 to 6).
+
+    With omnichannel routing a call entering the queue makes a ticket and an abandoned call
+    always does, so the abandoned-call setting is not available; without it, whether an
+    abandoned call (in the queue, the IVR or voicemail) makes a ticket is that setting.
+    """
+
+    omnichannel_routing: bool = False
+    abandoned_call_tickets: bool = False
+
+
+def update_line(current: LineSettings, changes: Mapping[str, Any]) -> LineSettings:
+    """Apply ``changes``; the abandoned-call setting is refused under omnichannel routing."""
+    omnichannel = current.omnichannel_routing
+    abandoned = current.abandoned_call_tickets
+    for name, value in changes.items():
+        if name == "omnichannel_routing":
+            omnichannel = _flag(name, value)
+        elif name == "abandoned_call_tickets":
+            abandoned = _flag(name, value)
+        else:
+            raise InvalidField(name, "is not a line setting")
+    if omnichannel and "abandoned_call_tickets" in changes:
+        raise InvalidField(
+            "abandoned_call_tickets",
+            "is not available with omnichannel routing: abandoned calls always make a ticket",
+        )
+    return LineSettings(omnichannel, abandoned)
+
+
+def queue_entry_makes_ticket(line: LineSettings) -> bool:
+    """With omnichannel routing, a call entering the queue makes a ticket (ZT-TKT-4)."""
+    return line.omnichannel_routing
+
+
+def abandoned_call_makes_ticket(line: LineSettings) -> bool:
+    """An abandoned call makes a ticket always under omnichannel routing (ZT-TKT-6), else as
+    the line's setting says (ZT-TKT-5)."""
+    return line.omnichannel_routing or line.abandoned_call_tickets
+
+
+@dataclass(frozen=True)
 class TalkSettings:
     """An account's Talk settings; the defaults are those of a new account."""
 
@@ -29,15 +72,32 @@ class TalkSettings:
     recordings_playable: bool = True  # users may play recordings (an admin may forbid it)
     smtp: str | None = None  # "host:port" of the SMTP server notifications go through
     notify_email: str | None = None  # who receives a notification per ticket
+    lines: tuple[tuple[str, LineSettings], ...] = ()  # number id -> its line settings
+
+    def line(self, number_id: str) -> LineSettings:
+        """The settings of the line ``number_id`` (a new line's when never set)."""
+        return dict(self.lines).get(number_id, LineSettings())
+
+    def with_line(self, number_id: str, line: LineSettings) -> TalkSettings:
+        """These settings with ``number_id``'s line settings replaced."""
+        lines = dict(self.lines)
+        lines[number_id] = line
+        return replace(self, lines=tuple(sorted(lines.items())))
 
     def to_json(self) -> str:
         """The settings as stored."""
-        return json.dumps(asdict(self), sort_keys=True)
+        data = asdict(self)
+        data["lines"] = {n: asdict(line) for n, line in self.lines}
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | None) -> TalkSettings:
         """Stored settings (``None``: a new account's)."""
-        return cls(**json.loads(text)) if text else cls()
+        if not text:
+            return cls()
+        data = json.loads(text)
+        lines = data.pop("lines", {}) or {}
+        return cls(**data, lines=tuple(sorted((n, LineSettings(**v)) for n, v in lines.items())))
 
 
 class RecordingsForbidden(DomainError):

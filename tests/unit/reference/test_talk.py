@@ -120,3 +120,38 @@ def test_an_answered_outbound_call_makes_a_ticket_and_an_unanswered_one_none(
     (held,) = ticket.calls
     assert (held.call_id, held.placed_by, held.answered_by) == (first, "Ana", "+33145678901")
     assert held.duration_s is not None and ticket.requester == "+33145678901"
+
+
+def test_line_settings_under_omnichannel_routing() -> None:
+    from harness.reference.domain.talk import (
+        LineSettings,
+        abandoned_call_makes_ticket,
+        queue_entry_makes_ticket,
+        update_line,
+    )
+
+    plain = LineSettings()
+    assert not abandoned_call_makes_ticket(plain) and not queue_entry_makes_ticket(plain)
+    on = update_line(plain, {"abandoned_call_tickets": True})
+    assert abandoned_call_makes_ticket(on) and not queue_entry_makes_ticket(on)
+    omni = update_line(plain, {"omnichannel_routing": True})
+    assert abandoned_call_makes_ticket(omni) and queue_entry_makes_ticket(omni)
+    with pytest.raises(InvalidField) as refused:
+        update_line(omni, {"abandoned_call_tickets": False})
+    assert refused.value.field == "abandoned_call_tickets"
+    assert "omnichannel" in refused.value.message
+    stored = TalkSettings().with_line("num_1", omni)
+    assert TalkSettings.from_json(stored.to_json()).line("num_1") == omni
+    assert TalkSettings.from_json(stored.to_json()).line("num_2") == LineSettings()
+
+
+def test_an_abandoned_call_makes_a_ticket_as_its_line_says(center: ContactCenter) -> None:
+    account_id, ana_id, line = _account(center)
+    number = center.list_numbers(account_id)[0]
+    center.add_ring_to(account_id, number.id, 0, "user", ana_id)
+    for setting, tickets in ((False, 0), (True, 1)):
+        center.tickets.update_line(account_id, number.id, {"abandoned_call_tickets": setting})
+        plan = center.start_inbound_call(line, "+33145678901", f"sip-{setting}")
+        center.agent_ringing(plan.call_id, ana_id)
+        center.call_ended(plan.call_id, "caller", "caller cancelled")
+        assert len(center.tickets.list(account_id)) == tickets
