@@ -58,3 +58,13 @@ Feature: Call recordings in tickets
     Then the recording is deleted: the ticket marks it and "Maria" cannot play it
     When "Maria" deletes the call's recording from the ticket again
     Then the deletion is refused saying the recording was already deleted, and nothing changes
+
+  @ZT-TKT-12 @needs:tickets @needs:recordings @needs:outbound
+  Scenario: The recording of an outbound call holds the audio of both parties too
+    Given the customer's phone is reached through the carrier
+    When "Alice" calls the customer from "Support"
+    And the customer answers
+    Then the customer and "Alice" hear each other within 500 ms of the customer's answer
+    And the customer and "Alice" keep hearing each other for 1 seconds
+    When "Alice" hangs up
+    Then the ticket holds the recording of the call with the audio of the customer and "Alice"

@@ -25,9 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
-import phonenumbers
-from phonenumbers import geocoder
-
 from .errors import Conflict, InvalidField
 
 _E = TypeVar("_E", bound=enum.StrEnum)
@@ -170,6 +167,10 @@ def call_duration(times: CallTimes) -> float:
 def caller_location(number: str) -> str | None:
     """Where ``number`` is, as libphonenumber describes it in English; None when it cannot tell
     (a withheld number, a number that is not valid E.164, a number with no geography)."""
+    # Imported on first use: libphonenumber's metadata is large, and only calls need it.
+    import phonenumbers
+    from phonenumbers import geocoder
+
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
