@@ -36,6 +36,7 @@ from .store_tickets import StoredRecording
 LOG = logging.getLogger("callproof.reference.tickets")
 MAIL_FROM = "talk@reference.callproof.test"
 SMTP_TIMEOUT_S = 10.0
+WARM_UP_NUMBER = "+33145678901"
 
 
 class Dialer(Protocol):
@@ -58,6 +59,9 @@ class Tickets:
         self.background: Callable[[Callable[[], None]], None] | None = None
         self.public_url = ""  # the API's address, for the links in notification emails
         self.recordings_dir = Path(store.path).parent / "recordings"
+        # libphonenumber loads its metadata on first use (half a second): load it now, before
+        # any call, so that the first answered call does not stall the media relay.
+        rules.caller_location(WARM_UP_NUMBER)
 
     # --- settings --------------------------------------------------------------------------
 

@@ -167,7 +167,8 @@ def call_duration(times: CallTimes) -> float:
 def caller_location(number: str) -> str | None:
     """Where ``number`` is, as libphonenumber describes it in English; None when it cannot tell
     (a withheld number, a number that is not valid E.164, a number with no geography)."""
-    # Imported on first use: libphonenumber's metadata is large, and only calls need it.
+    # Imported on first use: libphonenumber's metadata is large (the contact center loads it
+    # once as it starts, see Tickets).
     import phonenumbers
     from phonenumbers import geocoder
 
