@@ -102,7 +102,8 @@ def agent_hangs_up(dialler: Dialler, flows: CallFlows, agent: str) -> None:
 
 @when(
     parsers.re(
-        r'the customer abandons a call to "(?P<number>[^"]+)" (?P<where>in the queue|in the IVR)$'
+        r'the customer abandons a call to "(?P<number>[^"]+)"'
+        r" (?P<where>in the queue|in the IVR|in voicemail)$"
     )
 )
 def customer_abandons(desk: TicketDesk, number: str, where: str) -> None:

@@ -174,7 +174,9 @@ class TicketDesk:
 
     def abandon(self, number: str, where: str) -> PlacedCall:
         """The customer calls ``number`` and hangs up before anyone answers: ``in the queue``
-        (once a phone rings for the call) or ``in the IVR`` (once the IVR answered)."""
+        (once a phone rings for the call), ``in the IVR`` (once the IVR answered) or ``in
+        voicemail`` (keying 1 in the IVR, once the SUT has sent the call to voicemail, while
+        the greeting plays: no message is left)."""
         flows = self.flows
         call = flows.dial(number)
         if where == "in the queue":
@@ -184,8 +186,20 @@ class TicketDesk:
                 raise ConformanceFailure((), "the call queued: a phone ringing", "none") from None
         elif where == "in the IVR":
             flows.wait_connected(call, RING_TIMEOUT)
+        elif where == "in voicemail":
+            flows.wait_connected(call, RING_TIMEOUT)
+            self.cast.portal.run(self.cast.customer.send_dtmf(call.sip_call_id, "1"))
+            call_id = flows.sut_call_id(call)
+            try:
+                self.cast.journal.wait_for(
+                    Match(SutEvent, kind="call.deflected", call_id=call_id),
+                    LOG_TIMEOUT,
+                    after=call.dialled_at,
+                )
+            except WaitTimeout:
+                raise ConformanceFailure((), "the call sent to voicemail", "it was not") from None
         else:
-            raise ValueError(f"abandon 'in the queue' or 'in the IVR', not {where!r}")
+            raise ValueError(f"abandon in the queue, the IVR or voicemail, not {where!r}")
         flows.hang_up(call)
         return call
 
