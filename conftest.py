@@ -12,6 +12,8 @@ pytest_plugins = [
     "steps.reliability",
     "harness.scenario.desktop",
     "steps.desktop",
+    "steps.tickets",
+    "steps.recordings",
     "harness.scenario.routing",
     "harness.scenario.ivr",
     "steps.routing",

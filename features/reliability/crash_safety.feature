@@ -32,3 +32,9 @@ Feature: What the contact center stored survives a crash
       | record           | moment     |
       | customer profile | ringing    |
       | call's requester | just ended |
+
+    @needs:tickets @needs:recordings
+    Examples: tickets made from calls (ZT-TKT) and their recordings
+      | record         | moment      |
+      | ticket         | in progress |
+      | recording      | ringing     |

@@ -77,6 +77,12 @@ class SipPhone:
         stage.enter(phone)
         return phone
 
+    @property
+    def address(self) -> tuple[str, int]:
+        """Where the phone's SIP socket listens."""
+        host, port = self.sip.local_address
+        return str(host), int(port)
+
     async def register(self, credentials: SipCredentials, registrar: tuple[str, int]) -> None:
         """REGISTER with the SUT (digest auth); remembered for :meth:`refresh_registration`."""
         self._registration = (credentials, registrar)
@@ -153,6 +159,11 @@ class SipPhone:
             leg.start(bytes(offer), now)
         self.stage.journal.record(party_events.AnswerSent(party=self.name, sip_call_id=sip_call_id))
         return sip_call_id
+
+    async def reject(self, sip_call_id: str, status: int = 603, reason: str = "Decline") -> None:
+        """Refuse a ringing call (603 Decline by default, as a person who presses "decline")."""
+        call, _ = self.calls[sip_call_id]
+        call.reject(status, reason)
 
     def _on_call_event(self, call: object, event: sip_events.UaEvent) -> None:
         if not isinstance(call, IncomingCall) or call.call_id not in self.calls:

@@ -478,6 +478,9 @@ class RtpRelay:
         self.leg_b = RelayLeg(self, Leg.B, latching)
         self._waiters = {Leg.A: _CountWaiters(), Leg.B: _CountWaiters()}
         self._closed = False
+        # Sees every RTP datagram the relay forwards, as received: (from leg, datagram, now).
+        # A call recorder listens here, so it records exactly what each party was sent.
+        self.forwarded_tap: Callable[[Leg, bytes, float], None] | None = None
         self.tap: Callable[[Leg, bytes, float], None] | None = None
         """Sees every datagram received on either leg (with ``loop.time()``), forwarded or not:
         how a B2BUA's IVR hears the caller's digits before the legs are bridged."""
@@ -561,6 +564,8 @@ class RtpRelay:
         out = self.core.handle(from_leg, data, now)
         if out is not None:
             self.leg(from_leg.other)._send(out)
+            if self.forwarded_tap is not None:
+                self.forwarded_tap(from_leg, data, now)
         self._waiters[from_leg].update(self.core.counters(from_leg).received)
 
     def _close_sockets(self) -> None:

@@ -99,6 +99,7 @@ async def start(
         store.close()
         raise
     port = int(runner.addresses[0][1])
+    center.tickets.public_url = f"http://{LOOPBACK}:{port}"  # links in notification emails
     return Running(center, runner, edge, f"http://{LOOPBACK}:{port}", token)
 
 

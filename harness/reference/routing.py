@@ -363,6 +363,7 @@ class Routing:
             crm_record=crm,
         )
         center.store.insert_voicemail(voicemail, audio.astype("<i2").tobytes())
+        center.tickets.voicemail_left(call, voicemail.id)  # the call becomes a ticket (ZT-TKT-3)
         names = {u.id: u.name for u in center.store.list_users(account_id)}
         told = ", ".join(names.get(u, u) for u in notified) or "nobody"
         where = "kept as a CRM record" if crm else f"notified: {told}"

@@ -48,6 +48,7 @@ from .domain.registrations import ContactBindings
 from .end_users import EndUsers
 from .events import EventBus
 from .store import Store
+from .tickets import Tickets
 
 
 def _digest(token: str) -> str:
@@ -71,6 +72,7 @@ class ContactCenter:
         self._monotonic = monotonic
         self._contacts = ContactBindings()
         self._hangups_ignored: set[str] = set()  # accounts under the "ignore hang-ups" fault
+        self.tickets = Tickets(store, clock, bus)  # calls become tickets (ZT-TKT)
         # Imported here: the routing service calls back into this one.
         from .routing import Routing
 
@@ -445,6 +447,7 @@ class ContactCenter:
         call = calls.ringing(self._call(call_id), user_id, self.clock.now(self._account(call_id)))
         self.store.save_call(call)
         self._call_event(call, "call.ringing", user_id=user_id)
+        self.tickets.call_queued(call)  # with omnichannel routing, the queue makes a ticket
         return call
 
     def answer_attempt(self, call_id: str, user_id: str) -> AnswerDecision:
@@ -463,6 +466,7 @@ class ContactCenter:
         )
         if decision.registered:
             self._call_event(call, "call.answered", user_id=user_id)
+            self.tickets.inbound_answered(call)
         return decision
 
     def answer_would_register(self, call_id: str, user_id: str) -> bool:
@@ -525,6 +529,7 @@ class ContactCenter:
         call = calls.end(before, self.clock.now(before.account_id), by, reason)
         self.store.save_call(call)
         self._ended_event(call)
+        self.tickets.call_ended(call)
         return call
 
     def close_interrupted_calls(self) -> list[CallRecord]:
@@ -542,6 +547,7 @@ class ContactCenter:
                 self.store.save_call(call)
         for call in closed:
             self._ended_event(call)
+            self.tickets.call_ended(call)
         return closed
 
     def get_call(self, account_id: str, call_id: str) -> CallRecord:

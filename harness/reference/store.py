@@ -67,13 +67,15 @@ from .domain.permissions import CustomRole, Permission, UserToken
 from .domain.voicemail import Voicemail
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
+from .store_tickets import MIGRATION as TICKETS_MIGRATION
+from .store_tickets import TicketTables
 
 __all__ = ["Store"]
 
 _log = logging.getLogger(__name__)
 
 
-class Store(EndUserTables):
+class Store(EndUserTables, TicketTables):
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
 
     def __init__(
@@ -1008,4 +1010,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " session_id TEXT NOT NULL REFERENCES consumer_sessions(id) ON DELETE CASCADE,"
         " queue_id TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL)",
     ),
+    # Tickets, their calls, comments and recordings, Talk settings (store_tickets.py).
+    TICKETS_MIGRATION,
 )

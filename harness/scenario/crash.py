@@ -10,6 +10,7 @@ by adding a row here and a row to the feature's Examples, not by writing new sce
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,10 +18,13 @@ from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match
 from harness.scenario import profiles
 from harness.scenario.calls import AUDIO_GRACE, LOG_TIMEOUT, CallFlows, PlacedCall
-from harness.scenario.cast import CUSTOMER, Cast
-from harness.sut.contract import OwnInstance
+from harness.scenario.cast import CUSTOMER, CapabilityMissing, Cast
+from harness.scenario.recordings import RecordingDesk
+from harness.scenario.tickets import TicketDesk
+from harness.sut.contract import OwnInstance, SutRefused
 from harness.sut.events import SutEvent
 from harness.sut.model import CallLogEntry
+from harness.sut.tickets_model import Ticket
 
 AUDIO_BOUND_MS = 500  # the answered-call rule (AC-ANS-1) holds right after a restart too
 
@@ -81,8 +85,11 @@ class CrashDrill:
         told = Match(SutEvent, kind=last, call_id=call_id)
         if not journal.events(told):  # a step before may have waited for it already
             journal.wait_for(told, LOG_TIMEOUT)
+        # Only the call's own changes count: a ticket made of it (ticket.*) is committed
+        # before its event is told, and is no change to the call.
         journal.expect_absent(
-            Match(SutEvent, call_id=call_id), within=self.instance.commit_window_s
+            Match(SutEvent, call_id=call_id, kind=lambda kind: kind.startswith("call.")),
+            within=self.instance.commit_window_s,
         )
 
     # -- the crash ---------------------------------------------------------------------------
@@ -210,6 +217,62 @@ def _make_call_requester(drill: CrashDrill) -> StoredRecord:
     return StoredRecord("call's requester", key, found)
 
 
+def _answered_and_ended(drill: CrashDrill) -> PlacedCall:
+    flows, agent = drill.flows, next(iter(drill.cast.phones))
+    call = flows.dial(next(iter(drill.cast.numbers)))
+    flows.answer(call, agent)
+    flows.expect_two_way_audio(call, agent, AUDIO_BOUND_MS)
+    flows.hang_up(call)
+    return call
+
+
+def _make_ticket(drill: CrashDrill) -> StoredRecord:
+    """A ticket made from an answered call, with the ended call's details in it (ZT-TKT)."""
+    desk = TicketDesk(drill.cast, drill.flows)
+    call = _answered_and_ended(drill)
+    ticket, _ = desk.ticket_after_call(call)
+    drill.settle(call, "ticket.updated")
+    return StoredRecord("ticket", ticket.id, ticket)
+
+
+def _read_ticket(drill: CrashDrill, record: StoredRecord) -> Ticket | None:
+    tickets = drill.cast.tenant.tickets
+    if tickets is None:
+        raise CapabilityMissing("the SUT adapter lacks the capability 'tickets'")
+    found = drill.cast.portal.run(tickets.tickets())
+    return next((t for t in found if t.id == record.key), None)
+
+
+def _make_recording(drill: CrashDrill) -> StoredRecord:
+    """A call recording in its ticket: its listing and its audio, byte for byte (ZT-TKT-12)."""
+    desk = RecordingDesk(drill.cast, drill.flows, TicketDesk(drill.cast, drill.flows))
+    desk.configure(recording=True)
+    call = _answered_and_ended(drill)
+    recording = desk.recording_of(call)
+    drill.settle(call, "ticket.updated")
+    agent = next(iter(drill.cast.agents))
+    audio = drill.cast.portal.run(desk.recordings.play(recording.url, user=drill.cast.agent(agent)))
+    key = f"{recording.ticket_id}/{recording.id}"
+    return StoredRecord("recording", key, (recording, hashlib.sha256(audio).hexdigest()))
+
+
+def _read_recording(drill: CrashDrill, record: StoredRecord) -> object | None:
+    desk = RecordingDesk(drill.cast, drill.flows, TicketDesk(drill.cast, drill.flows))
+    ticket_id, recording_id = record.key.split("/")
+    listed = drill.cast.portal.run(desk.recordings.recordings(ticket_id))
+    recording = next((r for r in listed if r.id == recording_id), None)
+    if recording is None:
+        return None
+    agent = next(iter(drill.cast.agents))
+    try:
+        audio = drill.cast.portal.run(
+            desk.recordings.play(recording.url, user=drill.cast.agent(agent))
+        )
+    except SutRefused as refusal:
+        return (recording, f"cannot be played: {refusal}")
+    return (recording, hashlib.sha256(audio).hexdigest())
+
+
 RECORD_KINDS: dict[str, RecordKind] = {
     "call-log entry": RecordKind(_make_call_log_entry, _read_call_log_entry),
     "customer profile": RecordKind(
@@ -219,6 +282,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
         _make_call_requester,
         lambda drill, record: profiles.read_call_requester(drill.cast, record.key),
     ),
+    "ticket": RecordKind(_make_ticket, _read_ticket),
+    "recording": RecordKind(_make_recording, _read_recording),
 }
 
 

@@ -27,7 +27,10 @@ from harness.scenario.distribution import DistributionAdmin
 from harness.scenario.evidence import EvidenceCheck
 from harness.scenario.integrity import ConnectionChecks
 from harness.scenario.offers import OfferFlows
+from harness.scenario.outbound import Dialler
 from harness.scenario.profiles import CallerBook
+from harness.scenario.recordings import RecordingDesk
+from harness.scenario.tickets import TicketDesk
 from harness.sut.contract import Adapter, Tenant, TenantSource
 
 
@@ -112,3 +115,21 @@ def attacker(
 def caller_book(cast: Cast, flows: CallFlows) -> CallerBook:
     """The scenario's end users, their numbers and the calls placed from them (ZT-ID, ZT-MRG)."""
     return CallerBook(cast, flows)
+
+
+@pytest.fixture
+def desk(cast: Cast, flows: CallFlows) -> TicketDesk:
+    """The scenario's tickets (ZT-TKT)."""
+    return TicketDesk(cast, flows)
+
+
+@pytest.fixture
+def dialler(cast: Cast, flows: CallFlows, desk: TicketDesk) -> Dialler:
+    """The scenario's outbound calls (ZT-TKT-2, 7)."""
+    return Dialler(cast, flows, desk)
+
+
+@pytest.fixture
+def recording_desk(cast: Cast, flows: CallFlows, desk: TicketDesk) -> RecordingDesk:
+    """The scenario's call recordings and notification emails (ZT-TKT-12, 14-16)."""
+    return RecordingDesk(cast, flows, desk)

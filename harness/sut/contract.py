@@ -50,6 +50,7 @@ from harness.sut.routing_model import (
     Voicemail,
     WeeklyHours,
 )
+from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
 
 class SutRefused(RuntimeError):
@@ -73,6 +74,9 @@ CAPABILITIES = (
     "access",
     "lifecycle",
     "profiles",
+    "tickets",
+    "outbound",
+    "recordings",
 )
 
 
@@ -141,6 +145,120 @@ class Faults(Protocol):
 
 
 @runtime_checkable
+class Tickets(Protocol):
+    """Tickets the SUT makes from calls, as its help desk API shows them (seed 001, ZT-TKT).
+
+    Shaped like a help desk's ticket API: tickets with their voice calls and comments; a
+    change is made as one of the account's users (``author``), with that user's rights.
+    An adapter without it lacks the capability ``tickets``.
+    """
+
+    async def tickets(self) -> list[Ticket]:
+        """Every ticket of the tenant, newest first."""
+        ...
+
+    async def ticket(self, ticket_id: str) -> Ticket:
+        """One ticket; SutRefused when there is no such ticket."""
+        ...
+
+    async def ticket_for_call(self, call_id: str) -> Ticket | None:
+        """The ticket holding the call with the SUT's Call ID ``call_id``, if any."""
+        ...
+
+    async def add_comment(
+        self, ticket_id: str, body: str, *, author: Agent, public: bool = False
+    ) -> TicketComment:
+        """``author`` comments on the ticket (also while its call is live)."""
+        ...
+
+    async def update_ticket(
+        self,
+        ticket_id: str,
+        *,
+        author: Agent,
+        status: str | None = None,
+        priority: str | None = None,
+        subject: str | None = None,
+    ) -> Ticket:
+        """``author`` changes the ticket's properties; returns the ticket as changed."""
+        ...
+
+    async def configure_line(
+        self,
+        line: Number,
+        *,
+        omnichannel_routing: bool | None = None,
+        abandoned_call_tickets: bool | None = None,
+    ) -> None:
+        """The admin's ticket settings of a line (a number): omnichannel routing, and whether
+        abandoned calls make tickets (not available under omnichannel routing: SutRefused)."""
+        ...
+
+    async def line_settings(self, line: Number) -> dict[str, bool | None]:
+        """The line's ticket settings as the SUT shows them (``None``: not available)."""
+        ...
+
+
+@runtime_checkable
+class OutboundCalls(Protocol):
+    """Calls an agent places through the SUT's API, from the console or from a ticket.
+
+    The callee is reached through a carrier; in a test the harness plays it, so the adapter is
+    told where (``use_carrier``). The SUT rings the agent's phone first, then the callee.
+    An adapter without it lacks the capability ``outbound``.
+    """
+
+    async def use_carrier(self, host: str, port: int) -> None:
+        """Outbound calls of the tenant leave through the SIP carrier at ``host:port``."""
+        ...
+
+    async def place_call(
+        self,
+        agent: Agent,
+        to: str,
+        *,
+        line: Number,
+        ticket_id: str | None = None,
+        ring_time_s: int = 30,
+    ) -> str:
+        """``agent`` calls ``to`` from ``line`` (from the ticket ``ticket_id`` if given); the
+        callee rings for at most ``ring_time_s``. Returns the SUT's Call ID; SutRefused when
+        the SUT refuses the call (a ticket that does not exist, say)."""
+        ...
+
+
+@runtime_checkable
+class Recordings(Protocol):
+    """Call recordings in tickets and the notification email per ticket (ZT-TKT-12, 14-16).
+
+    Playing and deleting are done as a user (``user``), with that user's rights; a refusal
+    (the admin forbids playing, a recording already deleted) is a SutRefused whose message
+    says why. An adapter without it lacks the capability ``recordings``.
+    """
+
+    async def configure(
+        self, *, recording: bool | None = None, playable: bool | None = None
+    ) -> None:
+        """The admin's settings: record calls; let users play recordings."""
+        ...
+
+    async def notify_by_email(self, smtp_host: str, smtp_port: int, address: str) -> None:
+        """Send each ticket's notification email to ``address`` through that SMTP server."""
+        ...
+
+    async def recordings(self, ticket_id: str) -> list[Recording]:
+        """The ticket's recordings (deleted ones marked)."""
+        ...
+
+    async def play(self, url: str, *, user: Agent) -> bytes:
+        """Follow a recording's link (from ``recordings`` or from an email) as ``user``; the
+        audio file as served."""
+        ...
+
+    async def delete(self, ticket_id: str, recording_id: str, *, user: Agent) -> None:
+        """``user`` deletes the recording from the ticket."""
+
+
 class Routing(Protocol):
     """Business hours, the queue tree with its IVR menus, after-hours deflection, overrides,
     configurable messages and their rendered prompts (seed 004, CC-AH).
@@ -519,6 +637,9 @@ class Tenant(Protocol):
     clock: Clock | None
     faults: Faults | None
     desktop: Desktop | None
+    tickets: Tickets | None
+    outbound: OutboundCalls | None
+    recordings: Recordings | None
     routing: Routing | None
     profiles: Profiles | None
     consumer: Consumer | None

@@ -346,6 +346,15 @@ class ReferenceTenant:
         from harness.sut.reference_desktop import ReferenceDesktop
 
         self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
+        from harness.sut.reference_tickets import (
+            ReferenceOutbound,
+            ReferenceRecordings,
+            ReferenceTickets,
+        )
+
+        self.tickets: ReferenceTickets | None = ReferenceTickets(api)
+        self.outbound: ReferenceOutbound | None = ReferenceOutbound(api, self.tickets)
+        self.recordings: ReferenceRecordings | None = ReferenceRecordings(api, self.tickets)
         from harness.sut.reference_routing import ReferenceRouting
 
         self.routing: ReferenceRouting | None = ReferenceRouting(api)
@@ -377,6 +386,9 @@ class ReferenceAdapter:
             "desktop",
             "profiles",
             "consumer",
+            "tickets",
+            "outbound",
+            "recordings",
         }
     )
 

@@ -48,6 +48,20 @@ class ReferenceWithoutDesktop(ReferenceAdapter):
         return tenant
 
 
+class ReferenceWithoutTickets(ReferenceAdapter):
+    """The reference seen through an adapter that turns no calls into tickets."""
+
+    name = "reference-without-tickets"
+    capabilities = ReferenceAdapter.capabilities - {"tickets", "outbound", "recordings"}
+
+    async def open_tenant(self, label: str) -> ReferenceTenant:
+        tenant = await super().open_tenant(label)
+        tenant.tickets = None
+        tenant.outbound = None
+        tenant.recordings = None
+        return tenant
+
+
 class ReferenceWithoutRouting(ReferenceAdapter):
     """The reference seen through an adapter that cannot set hours, queues or deflection."""
 

@@ -25,6 +25,7 @@ from . import (
     routing,
     sdk,
     sms,
+    tickets,
     voicemails,
 )
 from .body import MAX_BODY_BYTES
@@ -130,6 +131,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     calls.add_routes(app.router)
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
+    tickets.add_routes(app.router)
     routing.add_routes(app.router)
     voicemails.add_routes(app.router)
     end_users.add_routes(app.router)

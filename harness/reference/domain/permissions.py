@@ -51,6 +51,11 @@ class Permission(enum.StrEnum):
     ROLES_READ = "roles.read"
     ROLES_WRITE = "roles.write"
     TOKENS_MANAGE = "tokens.manage"  # issue and revoke users' tokens
+    TICKETS_READ = "tickets.read"  # tickets made from calls, with their calls and comments
+    TICKETS_WRITE = "tickets.write"  # comment on tickets and change their properties
+    CALLS_PLACE = "calls.place"  # place outbound calls (from the console or a ticket)
+    RECORDINGS_PLAY = "recordings.play"  # play call recordings (when the account allows it)
+    RECORDINGS_DELETE = "recordings.delete"  # delete recordings from tickets
     ROUTING_READ = "routing.read"  # hours, queues, IVR menus, deflection, transfer targets
     ROUTING_WRITE = "routing.write"
     END_USERS_READ = "end_users.read"  # end users' profiles and who each call is from
@@ -85,6 +90,11 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.MONITOR_CALLS: _TEAMS,
         Permission.MONITOR_EDIT: _TEAMS,
         Permission.ROLES_READ: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.TICKETS_WRITE: _ALL,
+        Permission.CALLS_PLACE: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
+        Permission.RECORDINGS_DELETE: _ALL,
         Permission.ROUTING_READ: _ALL,
         Permission.END_USERS_READ: _ALL,
         Permission.END_USERS_WRITE: _ALL,
@@ -96,13 +106,20 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.CALLS_READ: _ALL,
         Permission.EVENTS_READ: _ALL,
         Permission.MONITOR_CALLS: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
         Permission.ROUTING_READ: _ALL,
         Permission.END_USERS_READ: _ALL,
     },
     # Agents look callers up and fix their profiles while on a call, as in seed 001.
+    # Agents work the tickets their calls make: read, comment, update, call back, listen.
     Role.AGENT: {
         Permission.TEAMS_READ: _ALL,
         Permission.NUMBERS_READ: _ALL,
+        Permission.TICKETS_READ: _ALL,
+        Permission.TICKETS_WRITE: _ALL,
+        Permission.CALLS_PLACE: _ALL,
+        Permission.RECORDINGS_PLAY: _ALL,
         Permission.ROUTING_READ: _ALL,  # transfer targets (CC-AH-3)
         Permission.END_USERS_READ: _ALL,
         Permission.END_USERS_WRITE: _ALL,

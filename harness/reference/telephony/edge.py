@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from harness.media.transport import RtpRelay
@@ -30,6 +30,7 @@ from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPoli
 from harness.reference.telephony.inbound import InboundCall
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
+from harness.reference.telephony.outbound import OutboundDialer
 from harness.reference.telephony.registrar import Registrar
 from harness.sip import events as sip_events
 from harness.sip import sdp
@@ -40,6 +41,19 @@ from harness.sip.transaction import Address
 from harness.sip.transport import IncomingCall, IncomingSipRequest, OutgoingCall, SipEndpoint
 
 LOG = logging.getLogger("callproof.reference.edge")
+
+
+class LegOwner(Protocol):
+    """What owns the edge's outgoing legs: an inbound call's agent legs, an outbound call."""
+
+    @property
+    def call_id(self) -> str: ...
+
+    def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None: ...
+    def fail(self, reason: str) -> None: ...
+    def finish(self) -> None: ...
+
+
 CODECS = ("PCMU", "PCMA")
 # Exactly what the edge accepts (RFC 3261 section 20.5): INFO in a dialog, REGISTER for phones.
 # MESSAGE, NOTIFY and the rest are answered 501 by the SIP core, so they are not listed.
@@ -62,9 +76,10 @@ class SipEdge:
             on_lockout=self._lockout_started,
         )
         self._calls: dict[str, InboundCall] = {}  # caller's SIP Call-ID -> call
-        self._legs: dict[OutgoingCall, InboundCall] = {}
+        self._legs: dict[OutgoingCall, LegOwner] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._guard_timer: asyncio.TimerHandle | None = None
+        self.outbound: OutboundDialer | None = None
 
     @classmethod
     async def open(
@@ -78,6 +93,9 @@ class SipEdge:
         """Bind the edge; ``lockout`` overrides the default password-guessing policy."""
         sip = await SipEndpoint.open(host, port, user_agent="callproof-reference", allow=ALLOW)
         edge = cls(center, sip, lockout)
+        edge.outbound = OutboundDialer(edge, center.tickets)
+        center.tickets.dialer = edge.outbound  # agents' outbound calls (ZT-TKT-2, 7)
+        center.tickets.background = edge.in_background  # notification emails (ZT-TKT-15)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
         sip.on_call_event = edge._on_call_event
@@ -98,7 +116,11 @@ class SipEdge:
         if not task.cancelled() and task.exception() is not None:
             LOG.warning("edge task failed: %r", task.exception())
 
-    def route(self, leg: OutgoingCall, call: InboundCall) -> None:
+    def in_background(self, work: Callable[[], None]) -> None:
+        """Run blocking ``work`` (an SMTP exchange) on a thread, tracked like any edge task."""
+        self.spawn(asyncio.to_thread(work))
+
+    def route(self, leg: OutgoingCall, call: LegOwner) -> None:
         self._legs[leg] = call
 
     # -- requests --------------------------------------------------------------------------
@@ -252,7 +274,7 @@ class SipEdge:
                 self._guarded(inbound, event, lambda: inbound.on_caller_event(event))
 
     @staticmethod
-    def _guarded(call: InboundCall, event: object, action: Callable[[], None]) -> None:
+    def _guarded(call: LegOwner, event: object, action: Callable[[], None]) -> None:
         """Run ``action``; if it raises, end that call cleanly instead of half-answering it.
 
         These run from the SIP socket's callback: an exception left to escape there would
@@ -277,6 +299,9 @@ class SipEdge:
             self._guard_timer = None
         for call in list(self._calls.values()):
             call.finish()
+        if self.outbound is not None:
+            self.outbound.close()
+            self.center.tickets.dialer = None
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

@@ -22,6 +22,7 @@ from harness.reference.service import ContactCenter
 from harness.reference.telephony.deflection import at_leaf
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
+from harness.reference.telephony.recorder import CallRecorder
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -61,6 +62,7 @@ class InboundCall:
     finished: bool = False
     _ring_timer: asyncio.TimerHandle | None = None
     on_finished: Callable[[InboundCall], None] | None = None
+    recorder: CallRecorder | None = None  # when the account records calls (ZT-TKT-12)
     ivr: IvrSession | None = None  # a call entering the queue tree: its menus and prompts
     closing: list[Callable[[], None]] = field(default_factory=list)  # run once as it finishes
     external: OutgoingCall | None = None  # the leg to a number the call was redirected to
@@ -255,6 +257,9 @@ class InboundCall:
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
         self.relay.set_direction(Leg.B, agent_answer.direction())
+        if self.center.tickets.recording_on(self.plan.account_id):
+            self.recorder = CallRecorder()
+            self.relay.forwarded_tap = self.recorder
         self.relay.connect()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
@@ -396,5 +401,7 @@ class InboundCall:
             self._ring_timer.cancel()
             self._ring_timer = None
         self.relay.close()
+        recording = self.recorder.samples() if self.recorder is not None else None
+        self.center.tickets.call_finished(self.plan.account_id, self.call_id, recording)
         if self.on_finished is not None:
             self.on_finished(self)

@@ -105,7 +105,8 @@ def test_start_closes_every_account_s_calls_in_progress_and_only_those(tmp_path,
         assert center.get_call(acc, done) == ended_before[acc]
         seen = []
         while (event := events[acc].get_nowait()) is not None:
-            seen.append(event)
+            if event["type"].startswith("call."):  # the answered call's ticket is updated too
+                seen.append(event)
         assert [(e["type"], e["reason"]) for e in seen] == [("call.ended", "service restart")] * 2
     assert center.close_interrupted_calls() == []  # a second start finds nothing left
     reopened.close()
