@@ -14,7 +14,7 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, directory, numbers
+from . import access_routes, agent_app, calls, dashboard, directory, numbers
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -118,4 +118,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     calls.add_routes(app.router)
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
+    dashboard.add_routes(app.router)
     return app
