@@ -25,6 +25,11 @@ def signed_in(dashboard_users: DashboardUsers, role: str, name: str) -> None:
     dashboard_users.sign_in(name, role)
 
 
+@when(parsers.re(r'an? (?P<role>agent|supervisor) "(?P<name>[^"]+)" signs in to the dashboard$'))
+def tries_to_sign_in(dashboard_users: DashboardUsers, role: str, name: str) -> None:
+    dashboard_users.try_sign_in(name, role)
+
+
 @given(parsers.parse('"{who}" has the call distribution of "{number}" open in the dashboard'))
 def distribution_open(dashboard_users: DashboardUsers, who: str, number: str) -> None:
     dashboard_users.open_distribution(who, number)
@@ -86,7 +91,11 @@ def sessions_expire(dashboard_users: DashboardUsers) -> None:
     dashboard_users.expire_sessions()
 
 
-@then(parsers.parse('the dashboard of "{who}" refuses the edit saying "{words}"'))
+@then(
+    parsers.re(
+        r'the dashboard of "(?P<who>[^"]+)" refuses the (?:edit|sign-in) saying "(?P<words>[^"]+)"$'
+    )
+)
 def refuses(dashboard_users: DashboardUsers, who: str, words: str) -> None:
     dashboard_users.expect_refused(who, words)
 

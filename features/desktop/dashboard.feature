@@ -112,3 +112,17 @@ Feature: Admins edit the call distribution and teams, and read the call log, in 
     And "Dana" tries to remove "Alice" from the Ring to widget of "Support" on that page
     Then the dashboard of "Dana" refuses the edit saying "Sign in again"
     And nothing stored has changed
+
+  @H-SEC-4 @needs:dashboard
+  Scenario: A manager may read the call distribution but her edit of it is refused on the page, and nothing stored changes
+    Given "Alice" is in the Ring to widget of "Support"
+    And a manager "Mona" is signed in to the dashboard
+    And "Mona" has the call distribution of "Support" open in the dashboard
+    When "Mona" tries to remove "Alice" from the Ring to widget of "Support" on that page
+    Then the dashboard of "Mona" refuses the edit saying "lacks the permission numbers.write"
+    And nothing stored has changed
+
+  @H-SEC-4 @needs:dashboard
+  Scenario: An agent's token does not open the dashboard
+    When an agent "Ana" signs in to the dashboard
+    Then the dashboard of "Ana" refuses the sign-in saying "for admins and managers"

@@ -63,24 +63,39 @@ class DashboardUsers:
         return self.pages[name]
 
     # -- signing in ----------------------------------------------------------------------------
+    async def _open(self, name: str) -> Dashboard:
+        context = await self.host.browser.new_context()
+        self.contexts[name] = context
+        self.opened[name] = context
+        # Recorded in memory; written to the evidence folder only if the scenario fails.
+        await context.tracing.start(screenshots=True, snapshots=True)
+        page = await self.site.open_dashboard(context)
+        self.pages[name] = page
+        return page
+
     def sign_in(self, name: str, role: str) -> None:
         """A new user ``name`` with ``role`` opens the dashboard and signs in as herself."""
         user = self.cast.add_agent(name, role=role)
 
         async def go() -> str:
-            context = await self.host.browser.new_context()
-            self.contexts[name] = context
-            self.opened[name] = context
-            # Recorded in memory; written to the evidence folder only if the scenario fails.
-            await context.tracing.start(screenshots=True, snapshots=True)
-            page = await self.site.open_dashboard(context)
-            self.pages[name] = page
+            page = await self._open(name)
             await page.sign_in(await self.site.sign_in_secret(user))
             return await page.signed_in_as()
 
         shown = self.cast.portal.run(go())
         if shown != user.name:
             raise AssertionError(f"the dashboard of {name} shows {shown!r} signed in")
+
+    def try_sign_in(self, name: str, role: str) -> None:
+        """A new user ``name`` with ``role`` tries to sign in; the page must refuse her."""
+        user = self.cast.add_agent(name, role=role)
+
+        async def go() -> str:
+            page = await self._open(name)
+            await page.sign_in(await self.site.sign_in_secret(user))
+            return await page.refusal()
+
+        self.outcomes[name] = EditOutcome(False, self.cast.portal.run(go()))
 
     def expire_sessions(self) -> None:
         """The dashboard sessions signed in so far reach the end of their lifetime."""

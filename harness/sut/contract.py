@@ -265,6 +265,10 @@ class Dashboard(Protocol):
         """The name the dashboard shows for whoever is signed in (waits for it)."""
         ...
 
+    async def refusal(self) -> str:
+        """The message the dashboard shows after a refused sign-in (waits for it)."""
+        ...
+
     async def open_distribution(self, number: Number) -> None:
         """Numbers > ``number`` > Call distribution, by the page's own links."""
         ...

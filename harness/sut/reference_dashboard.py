@@ -55,6 +55,12 @@ class ReferenceDashboard:
         assert match is not None  # the locator matched this very pattern
         return match[1]
 
+    async def refusal(self) -> str:
+        alert = self.page.get_by_role("alert")
+        await expect(alert).to_have_text(ANY_TEXT)
+        await expect(self.page.get_by_role("button", name="Sign in")).to_be_visible()
+        return (await alert.inner_text()).strip()
+
     async def open_distribution(self, number: Number) -> None:
         await self._menu("Numbers")
         numbers = self.page.get_by_role("list", name="Numbers")
