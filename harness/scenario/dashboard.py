@@ -219,7 +219,7 @@ class DashboardUsers:
         if outcome.done or words.lower() not in outcome.message.lower():
             raise ConformanceFailure(
                 (),
-                f"the dashboard to refuse the edit saying {words!r}",
+                f"the dashboard to refuse saying {words!r}",
                 f"{'done' if outcome.done else 'refused'}: {outcome.message!r}",
             )
 
@@ -240,7 +240,9 @@ class DashboardUsers:
         says, listed = self.cast.portal.run(go())
         if not says or listed:
             raise ConformanceFailure(
-                (), f"the dashboard to say that {number} rings nobody", f"it lists {listed}"
+                (),
+                f"the dashboard to say that {number} rings nobody",
+                f"{'a' if says else 'no'} notice that it rings nobody; members listed: {listed}",
             )
 
     # -- the call log ------------------------------------------------------------------------
