@@ -70,6 +70,10 @@ Feature: Admins edit the call distribution and teams, and read the call log, in 
     When a customer calls "Support"
     Then no agent's phone rings
     And the call is logged as Missed
+    When "Dana" adds the team "Front desk" to the Ring to widget of "Support" in the dashboard
+    And a customer calls "Support"
+    Then the phone of "Bruno" rings
+    When the customer hangs up
 
   @AC-ANS-2 @needs:dashboard
   Scenario: The dashboard's call log shows an answered and a missed call as the contact center records them

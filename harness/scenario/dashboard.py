@@ -260,7 +260,7 @@ class DashboardUsers:
                 raise LookupError(f"call {entry.call_id} has not ended yet")
             if rows.get(entry.call_id) != entry.status:
                 raise ConformanceFailure(
-                    ("AC-ANS-2",),
+                    (),
                     f"call {entry.call_id} in the dashboard's call log as {entry.status}",
                     f"shown as {rows.get(entry.call_id, 'absent')} (rows: {rows})",
                 )
@@ -321,7 +321,7 @@ def expect_no_phone_rings(flows: CallFlows, within: float) -> None:
         flows.cast.journal.expect_absent(Match(PhoneRinging), within=within, after=call.dialled_at)
     except UnexpectedEvent as rang:
         raise ConformanceFailure(
-            ("AC-IN-1",), "no agent's phone to ring for a number with nobody assigned", str(rang)
+            (), "no agent's phone to ring for a number with nobody assigned", str(rang)
         ) from None
 
 

@@ -6,7 +6,7 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle.
+faults, access, lifecycle, dashboard.
 """
 
 from __future__ import annotations
