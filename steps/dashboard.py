@@ -86,6 +86,33 @@ def tries_ring_time(dashboard_users: DashboardUsers, who: str, seconds: int, num
     dashboard_users.set_ring_time(who, seconds)
 
 
+@given(parsers.parse('"{who}" has the team "{team}" open in the dashboard'))
+def team_open(dashboard_users: DashboardUsers, who: str, team: str) -> None:
+    dashboard_users.open_team(who, team)
+
+
+@when(parsers.parse('"{agent}" is removed from the team "{team}" meanwhile'))
+def removed_from_team_meanwhile(admin: DistributionAdmin, agent: str, team: str) -> None:
+    admin.remove_from_team(agent, team)
+
+
+@when(parsers.parse('"{who}" tries to remove "{agent}" from the team "{team}" on that page'))
+def tries_to_remove_from_team(
+    dashboard_users: DashboardUsers, who: str, agent: str, team: str
+) -> None:
+    dashboard_users.remember(team=team)
+    dashboard_users.edit_team(who, "remove", agent, team, navigate=False)
+
+
+@when(
+    parsers.parse(
+        '"{who}" saves a ring time of {seconds:d} seconds for "{number}" in the dashboard'
+    )
+)
+def saves_ring_time(dashboard_users: DashboardUsers, who: str, seconds: int, number: str) -> None:
+    dashboard_users.save_ring_time(who, number, seconds)
+
+
 @when("the dashboard sessions expire")
 def sessions_expire(dashboard_users: DashboardUsers) -> None:
     dashboard_users.expire_sessions()

@@ -78,6 +78,13 @@ Feature: Admins edit the call distribution and teams, and read the call log, in 
     Then the phone of "Bruno" rings
     When the customer hangs up
 
+  @needs:dashboard
+  Scenario: An admin sets the ring time of the Ring to widget in the dashboard
+    Given "Alice" is in the Ring to widget of "Support"
+    When "Dana" saves a ring time of 25 seconds for "Support" in the dashboard
+    Then "Alice" is in Ring to widget 1 of "Support" with a ring time of 25 seconds
+    And the dashboard of "Dana" shows a ring time of 25 seconds
+
   @AC-ANS-2 @needs:dashboard
   Scenario: The dashboard's call log shows an answered and a missed call as the contact center records them
     Given "Alice" is in the Ring to widget of "Support"
@@ -109,6 +116,15 @@ Feature: Admins edit the call distribution and teams, and read the call log, in 
     When "Alice" is removed from the Ring to widget of "Support" meanwhile
     And "Dana" tries to remove "Alice" from the Ring to widget of "Support" on that page
     Then the dashboard of "Dana" refuses the edit saying "is not assigned to Ring to 1"
+    And nothing stored has changed
+
+  @needs:dashboard
+  Scenario: Removing a user who is no longer in the team is refused on the page and nothing stored changes
+    Given a team "Front desk" with "Alice" and "Bruno"
+    And "Dana" has the team "Front desk" open in the dashboard
+    When "Alice" is removed from the team "Front desk" meanwhile
+    And "Dana" tries to remove "Alice" from the team "Front desk" on that page
+    Then the dashboard of "Dana" refuses the edit saying "is not a member of"
     And nothing stored has changed
 
   @needs:dashboard

@@ -154,12 +154,20 @@ class DashboardUsers:
                 f"the page lists {listed}",
             )
 
-    def edit_team(self, who: str, action: str, agent: str, team: str) -> EditOutcome:
-        """``who`` opens Users & teams > ``team`` and adds or removes ``agent``."""
+    def open_team(self, who: str, team: str) -> None:
+        """``who`` opens Users & teams > ``team`` and leaves it open."""
+        self.cast.portal.run(self.page(who).open_team(self.cast.team(team)))
+
+    def edit_team(
+        self, who: str, action: str, agent: str, team: str, *, navigate: bool = True
+    ) -> EditOutcome:
+        """``who`` adds or removes ``agent`` on Users & teams > ``team`` opened now
+        (``navigate``) or on the team page she already has open."""
         page, shown = self.page(who), self.cast.agent(agent).name
 
         async def go() -> EditOutcome:
-            await page.open_team(self.cast.team(team))
+            if navigate:
+                await page.open_team(self.cast.team(team))
             if action == "add":
                 return await page.add_to_team(shown)
             return await page.remove_from_team(shown)
@@ -177,6 +185,16 @@ class DashboardUsers:
         if (self.cast.agent(agent).name in listed) != (action == "add"):
             raise ConformanceFailure(
                 (), f"the team page to show the {action}", f"it lists {listed}"
+            )
+
+    def save_ring_time(self, who: str, number: str, seconds: int) -> None:
+        """``who`` opens the call distribution of ``number`` and saves a ring time of
+        ``seconds`` for its first widget; the page must say it was saved."""
+        self.open_distribution(who, number)
+        outcome = self.set_ring_time(who, seconds)
+        if not outcome.done:
+            raise ConformanceFailure(
+                (), f"the dashboard to save a ring time of {seconds} s", outcome.message
             )
 
     def set_ring_time(self, who: str, seconds: int) -> EditOutcome:

@@ -75,7 +75,7 @@ def test_dashboard_scenarios_are_skipped_on_an_adapter_without_the_capability(
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     cases = list(ET.parse(junit).getroot().iter("testcase"))
-    assert len(cases) == 11
+    assert len(cases) == 13
     for case in cases:
         skipped = case.find("skipped")
         assert skipped is not None, case.get("name")
