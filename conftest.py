@@ -20,4 +20,6 @@ pytest_plugins = [
     "steps.profiles",
     "harness.scenario.consumers",
     "steps.consumers",
+    "harness.scenario.dashboard",
+    "steps.dashboard",
 ]

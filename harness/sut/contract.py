@@ -6,7 +6,7 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle, profiles.
+faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard.
 """
 
 from __future__ import annotations
@@ -32,9 +32,12 @@ from harness.sut.model import (
     ApiRoute,
     ApiToken,
     CallLogEntry,
+    CallLogRow,
     Distribution,
+    EditOutcome,
     MemberType,
     Number,
+    ShownTimelineEntry,
     Team,
 )
 from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
@@ -77,6 +80,7 @@ CAPABILITIES = (
     "tickets",
     "outbound",
     "recordings",
+    "dashboard",
 )
 
 
@@ -624,6 +628,101 @@ class Profiles(Protocol):
 
     async def call_requester(self, call_id: str) -> CallRequester:
         """Who the SUT says the call ``call_id`` (its Call ID) is from."""
+
+
+class Dashboard(Protocol):
+    """The dashboard of an admin or a manager open in one browser context, as page objects.
+
+    Members, users and teams are named as the SUT holds them (``Agent.name``, ``Team.name``).
+    An edit returns what the page said once the SUT answered (:class:`EditOutcome`); reading
+    methods wait for the page (web-first) and fail with the page's state when it does not show.
+    """
+
+    async def sign_in(self, secret: str) -> None:
+        """Fill in and submit the dashboard's sign-in with ``secret``."""
+        ...
+
+    async def signed_in_as(self) -> str:
+        """The name the dashboard shows for whoever is signed in (waits for it)."""
+        ...
+
+    async def refusal(self) -> str:
+        """The message the dashboard shows after a refused sign-in (waits for it)."""
+        ...
+
+    async def open_distribution(self, number: Number) -> None:
+        """Numbers > ``number`` > Call distribution, by the page's own links."""
+        ...
+
+    async def ring_to_members(self, widget: int = 0) -> list[str]:
+        """The names listed in the Ring to widget ``widget`` (counted from 0) of the open page."""
+        ...
+
+    async def ring_time(self, widget: int = 0) -> int:
+        """The ring time, in seconds, the open page shows for widget ``widget``."""
+        ...
+
+    async def nobody_assigned(self) -> bool:
+        """Whether the open distribution page says that the number rings nobody."""
+        ...
+
+    async def add_to_ring_to(self, name: str, *, widget: int = 0) -> EditOutcome:
+        """Add the user or team ``name`` to widget ``widget``."""
+        ...
+
+    async def remove_from_ring_to(self, name: str, *, widget: int = 0) -> EditOutcome:
+        """Remove ``name`` from widget ``widget``."""
+        ...
+
+    async def set_ring_time(self, seconds: int, *, widget: int = 0) -> EditOutcome:
+        """Type ``seconds`` as the ring time of widget ``widget`` and save it."""
+        ...
+
+    async def open_team(self, team: Team) -> None:
+        """Users & teams > ``team``, by the page's own links."""
+        ...
+
+    async def team_members(self) -> list[str]:
+        """The names the open team page lists as members."""
+        ...
+
+    async def add_to_team(self, name: str) -> EditOutcome:
+        """Add the user ``name`` to the open team."""
+        ...
+
+    async def remove_from_team(self, name: str) -> EditOutcome:
+        """Remove the user ``name`` from the open team."""
+        ...
+
+    async def call_log(self) -> list[CallLogRow]:
+        """The call log page's rows, newest first, read afresh."""
+        ...
+
+    async def call_timeline(self, call_id: str) -> list[ShownTimelineEntry]:
+        """The timeline the page of call ``call_id`` shows, in order (opened from the log)."""
+        ...
+
+
+@runtime_checkable
+class DashboardSite(Protocol):
+    """Where the dashboard is and who may sign in to it. An adapter without it lacks the
+    capability ``dashboard``."""
+
+    def dashboard_url(self) -> str:
+        """Where the dashboard is served."""
+        ...
+
+    async def open_dashboard(self, context: BrowserContext) -> Dashboard:
+        """A new page of ``context`` showing the dashboard's sign-in."""
+        ...
+
+    async def sign_in_secret(self, user: Agent) -> str:
+        """What ``user`` (an admin or a manager) signs in with."""
+        ...
+
+    async def expire_sessions(self) -> None:
+        """Let the sessions signed in so far reach the end of their lifetime (on the SUT's
+        clock where it has one), so that the next request of their pages is refused."""
         ...
 
 
@@ -643,6 +742,7 @@ class Tenant(Protocol):
     routing: Routing | None
     profiles: Profiles | None
     consumer: Consumer | None
+    dashboard: DashboardSite | None
 
     async def close(self) -> None: ...
 

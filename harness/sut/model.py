@@ -154,3 +154,27 @@ class ApiToken:
 
     id: str
     secret: str
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What a page said after an edit: whether the SUT made it, and the page's own words."""
+
+    done: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class CallLogRow:
+    """One row of the dashboard's call log: the SUT's Call ID and the status word shown."""
+
+    call_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ShownTimelineEntry:
+    """One entry of a call's timeline as the dashboard shows it."""
+
+    at: str
+    text: str

@@ -364,6 +364,9 @@ class ReferenceTenant:
         from harness.sut.reference_consumer import ReferenceConsumer
 
         self.consumer: ReferenceConsumer | None = ReferenceConsumer(api)
+        from harness.sut.reference_dashboard import ReferenceDashboardSite
+
+        self.dashboard: ReferenceDashboardSite | None = ReferenceDashboardSite(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -389,6 +392,7 @@ class ReferenceAdapter:
             "tickets",
             "outbound",
             "recordings",
+            "dashboard",
         }
     )
 

@@ -19,6 +19,7 @@ from . import (
     agent_app,
     calls,
     consumer_context,
+    dashboard,
     directory,
     end_users,
     numbers,
@@ -138,4 +139,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     consumer_context.install(app)
     sms.add_routes(app.router)
     sdk.add_routes(app.router)
+    dashboard.add_routes(app.router)
     return app
