@@ -62,7 +62,7 @@ def a_stuck_call(flows: CallFlows, number: str, agent: str) -> None:
 
 
 # -- actions ---------------------------------------------------------------------------------------
-@when(parsers.parse('a customer calls "{number}"'))
+@when(parsers.re(r'a customer calls "(?P<number>[^"]+)"$'))
 def customer_calls(flows: CallFlows, number: str) -> None:
     flows.dial(number)
 

@@ -18,7 +18,7 @@ def queue_of_two(consumer_desk: ConsumerDesk, queue: str, first: str, second: st
     consumer_desk.add_queue(queue, [first, second])
 
 
-@given(parsers.parse('a consumer queue "{queue}" answered by "{agent}"'))
+@given(parsers.re(r'a consumer queue "(?P<queue>[^"]+)" answered by "(?P<agent>[^"]+)"$'))
 def queue_of_one(consumer_desk: ConsumerDesk, queue: str, agent: str) -> None:
     consumer_desk.add_queue(queue, [agent])
 

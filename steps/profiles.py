@@ -88,7 +88,7 @@ def calls(caller_book: CallerBook, label: str, number: str) -> None:
     caller_book.dial(label, number)
 
 
-@when(parsers.parse('"{label}" hangs up'))
+@when(parsers.parse('the caller on "{label}" hangs up'))
 def hangs_up(caller_book: CallerBook, label: str) -> None:
     caller_book.hang_up(label)
 

@@ -143,7 +143,12 @@ def queue_override(routing_admin: RoutingAdmin, queue: str, option: str) -> None
     routing_admin.set_override(queue, routing_admin.deflection_from_words(option))
 
 
-@given(parsers.parse('the {message} is "{text}"'))
+@given(
+    parsers.re(
+        r"the (?P<message>after-hours message|voicemail greeting|voicemail prompt [a-z ]+)"
+        r' is "(?P<text>[^"]*)"$'
+    )
+)
 def message_text(routing_admin: RoutingAdmin, message: str, text: str) -> None:
     routing_admin.set_message(message, text)
 

@@ -63,7 +63,7 @@ def sets_property(desk: TicketDesk, flows: CallFlows, agent: str, name: str, val
     desk.set_property(flows.last, agent, name, value)
 
 
-@when(parsers.parse('"{agent}" calls the customer from "{line}"'))
+@when(parsers.re(r'"(?P<agent>[^"]+)" calls the customer from "(?P<line>[^"]+)"$'))
 def agent_calls_customer(dialler: Dialler, agent: str, line: str) -> None:
     dialler.place(agent, line)
 

@@ -15,7 +15,7 @@ Feature: Each call is linked to the end user whose number it comes from
     Given an end user "Chloé" with the French number "Chloé's mobile"
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And "Chloé's mobile" hangs up
+    And the caller on "Chloé's mobile" hangs up
     Then the requester of the call is "Chloé"
     And the account has 1 end user
 
@@ -58,7 +58,7 @@ Feature: Each call is linked to the end user whose number it comes from
     And "Chloé" has exactly the direct line "home" and no shared number
     When "home" calls "Support"
     And "Alice" answers the call
-    And "home" hangs up
+    And the caller on "home" hangs up
     Then the requester of the call is "Chloé"
 
   @ZT-ID-7 @needs:profiles
