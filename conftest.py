@@ -12,4 +12,6 @@ pytest_plugins = [
     "steps.reliability",
     "harness.scenario.desktop",
     "steps.desktop",
+    "harness.scenario.incoming",
+    "steps.incoming",
 ]

@@ -11,7 +11,8 @@ faults, access, lifecycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -271,3 +272,64 @@ class Adapter(Protocol):
 
 
 AdapterFactory = Callable[..., Adapter]
+
+
+@dataclass(frozen=True)
+class RingingCall:
+    """What an agent app's ringing pop-up shows for one incoming call.
+
+    ``key`` tells one offer from the next (the same call offered again is a new key); the
+    harness uses it as the agent's leg of the call. ``actions`` maps each button of the pop-up
+    to its colour as a person would name it ("green", "red", or "" when neutral).
+    """
+
+    key: str
+    caller_number: str
+    caller_name: str
+    line: str
+    actions: dict[str, str]
+
+
+@runtime_checkable
+class CallingApp(Protocol):
+    """The agent app as a phone: the ringing pop-up and the call it leads to.
+
+    Part of the ``desktop`` capability: the app that :meth:`Desktop.open_agent_app` returns
+    implements it when the SUT's agents take calls in the app.
+    """
+
+    async def wait_ringing(self, seen: Collection[str] = ()) -> RingingCall:
+        """Wait (without limit) for a ringing pop-up whose key is not in ``seen``; read it."""
+        ...
+
+    async def ringing_shown(self) -> RingingCall | None:
+        """The pop-up shown now, or None."""
+        ...
+
+    async def accept(self, key: str) -> None:
+        """Click accept on the pop-up of ``key`` (the green button)."""
+        ...
+
+    async def reject(self, key: str) -> None:
+        """Click reject on the pop-up of ``key`` (the red button)."""
+        ...
+
+    async def call_message(self) -> str:
+        """The message the app shows about calls (waits until there is one)."""
+        ...
+
+    async def in_call_actions(self) -> list[str]:
+        """The actions the in-call view offers (waits until it shows)."""
+        ...
+
+    async def hang_up(self) -> None:
+        """Hang up the call in progress."""
+        ...
+
+    async def set_muted(self, muted: bool) -> None:
+        """Mute or unmute the agent's microphone in the call in progress."""
+        ...
+
+    async def set_held(self, held: bool) -> None:
+        """Put the call in progress on hold, or take it back."""
+        ...

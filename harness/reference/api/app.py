@@ -14,7 +14,7 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, calls, directory, numbers
+from . import access_routes, agent_app, agent_socket, calls, directory, numbers
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -96,7 +96,7 @@ def _bearer(request: web.Request) -> str | None:
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     # RFC 6750 §2.3: browsers cannot set headers on a WebSocket handshake.
-    if request.path == "/events":
+    if request.path == "/events" or request.path in agent_socket.SOCKET_PATHS:
         return request.query.get("access_token") or None
     return None
 
@@ -118,4 +118,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     calls.add_routes(app.router)
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
+    agent_socket.add_routes(app.router)
     return app

@@ -25,6 +25,7 @@ from harness.media.transport import RtpRelay
 from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.app_phones import AppPhones
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
 from harness.reference.telephony.offers import review_caller_offer
@@ -64,6 +65,9 @@ class SipEdge:
         self._legs: dict[OutgoingCall, InboundCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._guard_timer: asyncio.TimerHandle | None = None
+        # Signed-in agent apps are reached beside the registered phones.
+        self.apps = AppPhones(self._guarded)
+        center.app_contacts = self.apps.contacts
 
     @classmethod
     async def open(
@@ -279,6 +283,7 @@ class SipEdge:
             self._guard_timer = None
         for call in list(self._calls.values()):
             call.finish()
+        await self.apps.close()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

@@ -1,0 +1,29 @@
+Feature: An agent receives an incoming call in the agent app
+  Source: seed 003_813017be6abeea97.txt (help-center article, Spanish), "Recibir llamada
+  entrante". An incoming call rings the agent app with a pop-up naming the caller and the line;
+  the agent accepts (green) or rejects (red) it, or opens the conversation. Where the seed speaks
+  of the desktop app, the reference's desktop app is the same web app (in a Chromium app
+  window); these scenarios drive it in Debian's Chromium, the agent's audio going over WebRTC.
+
+  Background:
+    Given a number "Support" in the account
+
+  @AC-IN-2 @AC-IN-6 @needs:desktop
+  Scenario: A call to the agent's number rings her app with the caller, the line and the actions
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
+    And the pop-up of "Alice" offers to open the conversation, to accept in green and to reject in red
+    When the customer hangs up
+
+  @AC-IN-7 @AC-ANS-1 @needs:desktop
+  Scenario: The agent accepts in the app and talks with the customer over WebRTC
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    And the agent app of "Alice" offers Mute, Hold and Hang up during the call
+    When "Alice" hangs up in the agent app
+    Then the call is logged as Answered by "Alice"

@@ -1,0 +1,144 @@
+"""A browser agent as a phone: the agent app's ringing pop-up rings, its Accept answers.
+
+What the agent sees and hears goes into the journal exactly as a SIP phone's would, so the call
+steps work unchanged for either kind of agent:
+
+- each new ringing pop-up is a :class:`PhoneRinging` whose ``sip_call_id`` is the pop-up's key
+  (the agent's leg of the call, as a SIP phone's leg is its INVITE's Call-ID);
+- clicking Accept is an :class:`AnswerSent`;
+- the audio tap (``audio_tap.js``, installed in the agent's browser context) reports every
+  signature the page hears on its WebRTC audio as :class:`AudioHeard` / :class:`AudioLost`, with
+  the latency measured on the page's own clock from the moment before Accept was clicked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
+
+from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, HoldChanged, PhoneRinging
+from harness.endpoints.stage import Stage
+from harness.media.tones import SIGNATURE_FREQUENCIES_HZ, Signature
+from harness.sut.contract import CallingApp, RingingCall
+
+TAP_SCRIPT = Path(__file__).with_name("audio_tap.js")
+TAP_BINDING = "__callproofAudio"
+
+
+def tap_script() -> str:
+    """The audio tap, listening for every signature of the table."""
+    return TAP_SCRIPT.read_text(encoding="utf-8").replace(
+        "__FREQUENCIES__", json.dumps(list(SIGNATURE_FREQUENCIES_HZ))
+    )
+
+
+class BrowserPhone:
+    """``name``'s agent app in one browser context, seen as her phone."""
+
+    def __init__(
+        self, name: str, stage: Stage, app: CallingApp, page_clock: Callable[[], Awaitable[float]]
+    ) -> None:
+        self.name = name
+        self.stage = stage
+        self.app = app
+        self._page_clock = page_clock
+        self.offers: dict[str, RingingCall] = {}
+        self.active: str | None = None  # the key of the call accepted last
+        self._accepted_at: dict[str, float] = {}  # key -> page time (ms) before the click
+        self._watcher: asyncio.Task[None] | None = None
+        self.failure: BaseException | None = None
+
+    @classmethod
+    async def install(cls, context: BrowserContext, name: str, stage: Stage) -> BrowserPhone:
+        """Put the audio tap into ``context`` before its first page loads; the phone is bound
+        to its app with :meth:`attach` once the app is open."""
+        phone = cls(name, stage, _Unattached(), _no_clock)
+        await context.expose_binding(TAP_BINDING, phone._on_audio)
+        await context.add_init_script(script=tap_script())
+        return phone
+
+    def attach(self, app: CallingApp, page_clock: Callable[[], Awaitable[float]]) -> None:
+        """Start watching ``app`` for ringing pop-ups."""
+        self.app = app
+        self._page_clock = page_clock
+        self._watcher = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
+        seen: set[str] = set()
+        try:
+            while True:
+                ringing = await self.app.wait_ringing(seen)
+                seen.add(ringing.key)
+                self.offers[ringing.key] = ringing
+                self.stage.journal.record(
+                    PhoneRinging(
+                        party=self.name,
+                        sip_call_id=ringing.key,
+                        from_uri=f"tel:{ringing.caller_number}",
+                    )
+                )
+        except PlaywrightError as exc:  # the page closed: nothing more rings here
+            self.failure = exc
+
+    async def answer(self, key: str | None = None) -> str:
+        """Accept the call of pop-up ``key`` (default: the last one that rang)."""
+        if key is None:
+            if not self.offers:
+                raise LookupError(f"the agent app of {self.name} is not ringing")
+            key = list(self.offers)[-1]
+        self._accepted_at[key] = await self._page_clock()
+        self.active = key
+        await self.app.accept(key)
+        self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
+        return key
+
+    async def reject(self, key: str) -> None:
+        """Click reject on the pop-up of ``key``."""
+        await self.app.reject(key)
+
+    async def hold(self, key: str, *, held: bool = True) -> None:
+        """Put the call on hold in the app, or take it back."""
+        await self.app.set_held(held)
+        self.stage.journal.record(HoldChanged(party=self.name, sip_call_id=key, held=held))
+
+    async def hangup(self, key: str) -> None:
+        """Hang up the call in the app."""
+        await self.app.hang_up()
+
+    async def _on_audio(self, _source: Any, report: dict[str, Any]) -> None:
+        key = self.active
+        if key is None or report.get("event") not in ("heard", "lost"):
+            return
+        heard = self.stage.whose(Signature(int(report["hz"])))
+        if report["event"] == "heard":
+            latency = float(report["at"]) - self._accepted_at[key]
+            self.stage.journal.record(
+                AudioHeard(party=self.name, sip_call_id=key, heard=heard, latency_ms=latency)
+            )
+        else:
+            self.stage.journal.record(AudioLost(party=self.name, sip_call_id=key, heard=heard))
+
+    def leaks(self) -> list[str]:
+        return []
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+
+
+class _Unattached:
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("the browser phone is not attached to an agent app yet")
+
+
+async def _no_clock() -> float:
+    raise RuntimeError("the browser phone is not attached to an agent app yet")

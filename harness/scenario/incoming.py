@@ -1,0 +1,109 @@
+"""Incoming calls in the agent app (seed 003): the ringing pop-up, accept, reject, the call view.
+
+The browser agent's pop-up rings into the journal like a phone (see
+:mod:`harness.endpoints.browser.phone`), so ringing, answering and hearing use
+:class:`~harness.scenario.calls.CallFlows`; this module adds what only a screen shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from harness.errors import ConformanceFailure
+from harness.scenario.calls import RING_SETTLE, RING_TIMEOUT, CallFlows, PlacedCall
+from harness.scenario.desktop import DesktopAgents
+from harness.sut.contract import RingingCall
+
+
+@dataclass
+class IncomingCalls:
+    """What the scenario's browser agents see of incoming calls."""
+
+    flows: CallFlows
+    agents: DesktopAgents
+
+    def add_agent(self, name: str, device: str) -> None:
+        """An agent who takes calls on ``device``: ``SIP phone`` or ``browser``."""
+        if device == "SIP phone":
+            self.flows.cast.add_agent_with_phone(name)
+        elif device == "browser":
+            self.flows.cast.add_agent(name)
+            self.agents.sign_in(name)
+            self.agents.expect_signed_in(name)
+        else:
+            raise ValueError(f"an agent's device is 'SIP phone' or 'browser', not {device!r}")
+
+    def popup(self, name: str, call: PlacedCall | None = None) -> RingingCall:
+        """The pop-up that rang ``name``'s app for ``call`` (default: the last call)."""
+        call = call or self.flows.last
+        key = call.agent_legs.get(name) or self.flows.wait_ringing(call, name, RING_TIMEOUT)
+        phone = self.agents.phone(name)
+        return phone.offers[key]
+
+    def expect_popup(self, name: str, caller: bool, line: bool) -> RingingCall:
+        """``name``'s pop-up names the caller's number and the line of the number called."""
+        shown = self.popup(name)
+        call = self.flows.last
+        problems = []
+        if caller:
+            number = self.flows.cast.customer.number
+            if shown.caller_number != number:
+                problems.append(f"caller {shown.caller_number!r}, not the customer's {number}")
+        if line:
+            sut_number = self.flows.cast.number(call.number)
+            if sut_number.e164 not in shown.line or sut_number.name not in shown.line:
+                problems.append(f"line {shown.line!r} does not name {sut_number.name}")
+        if problems:
+            raise ConformanceFailure(
+                ("AC-IN-2",), "a pop-up with the caller and the line", "; ".join(problems)
+            )
+        return shown
+
+    def expect_actions(self, name: str, wanted: dict[str, str]) -> None:
+        """The pop-up offers each action of ``wanted`` in its colour ("" for no colour)."""
+        shown = self.popup(name)
+        problems = []
+        for action, colour in wanted.items():
+            if action not in shown.actions:
+                problems.append(f"no {action!r} button (buttons: {', '.join(shown.actions)})")
+            elif colour and shown.actions[action] != colour:
+                problems.append(f"{action!r} is {shown.actions[action] or 'not coloured'}")
+        if problems:
+            raise ConformanceFailure(("AC-IN-6",), "the pop-up's actions", "; ".join(problems))
+
+    def no_popup(self, name: str) -> None:
+        """``name``'s app did not ring for the last call."""
+        self.flows.rings_absent(self.flows.last, name, within=RING_SETTLE)
+
+    def reject(self, name: str) -> None:
+        """``name`` clicks the red button of the last call's pop-up."""
+        key = self.popup(name).key
+        self.flows.cast.portal.run(self.agents.phone(name).reject(key))
+
+    def expect_message(self, name: str, words: str) -> None:
+        """``name``'s app shows a message about calls that contains ``words``."""
+        app = self.agents.calling_app(name)
+        message = self.flows.cast.portal.run(app.call_message())
+        if words not in message:
+            raise ConformanceFailure((), f"a message saying {words!r}", repr(message))
+
+    def expect_in_call_actions(self, name: str, wanted: list[str]) -> None:
+        """``name``'s in-call view offers every action of ``wanted``."""
+        shown = self.flows.cast.portal.run(self.agents.calling_app(name).in_call_actions())
+        missing = [a for a in wanted if a not in shown]
+        if missing:
+            raise ConformanceFailure(
+                ("AC-IN-7",), f"in-call actions {', '.join(wanted)}", f"shown: {', '.join(shown)}"
+            )
+
+    def hang_up(self, name: str) -> None:
+        """``name`` hangs up in the app."""
+        self.flows.cast.portal.run(self.agents.calling_app(name).hang_up())
+
+
+@pytest.fixture
+def incoming_calls(flows: CallFlows, desktop_agents: DesktopAgents) -> IncomingCalls:
+    """Incoming calls as the scenario's browser agents see them."""
+    return IncomingCalls(flows, desktop_agents)

@@ -1,0 +1,69 @@
+"""Steps for incoming calls in the agent app; each calls one method of
+:class:`harness.scenario.incoming.IncomingCalls`."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.scenario.incoming import IncomingCalls
+from harness.scenario.phrases import names
+
+
+@given(parsers.re(r'an agent "(?P<name>[^"]+)" with an? (?P<device>SIP phone|browser)$'))
+def agent_with_device(incoming_calls: IncomingCalls, name: str, device: str) -> None:
+    incoming_calls.add_agent(name, device)
+
+
+@then(
+    parsers.parse('the agent app of "{name}" shows a ringing pop-up with the caller and the line')
+)
+def popup_with_caller_and_line(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_popup(name, caller=True, line=True)
+
+
+@then(
+    parsers.parse(
+        'the pop-up of "{name}" offers to open the conversation, to accept in green '
+        "and to reject in red"
+    )
+)
+def popup_actions(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_actions(
+        name, {"Open conversation": "", "Accept": "green", "Reject": "red"}
+    )
+
+
+@then(parsers.re(r"the agent apps? of (?P<agents>.+) (?:does|do) not ring$"))
+def apps_do_not_ring(incoming_calls: IncomingCalls, agents: str) -> None:
+    for name in names(agents):
+        incoming_calls.no_popup(name)
+
+
+@then(parsers.re(r"the agent apps? of (?P<agents>.+) rings?$"))
+def apps_ring(incoming_calls: IncomingCalls, agents: str) -> None:
+    for name in names(agents):
+        incoming_calls.popup(name)
+
+
+@when(parsers.parse('"{name}" rejects the call in the agent app'))
+def rejects(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.reject(name)
+
+
+@then(parsers.parse('the agent app of "{name}" says "{words}"'))
+def app_says(incoming_calls: IncomingCalls, name: str, words: str) -> None:
+    incoming_calls.expect_message(name, words)
+
+
+@then(parsers.parse('the agent app of "{name}" offers {actions} during the call'))
+def in_call_actions(incoming_calls: IncomingCalls, name: str, actions: str) -> None:
+    incoming_calls.expect_in_call_actions(name, [a.strip() for a in _split(actions)])
+
+
+@when(parsers.parse('"{name}" hangs up in the agent app'))
+def hangs_up(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.hang_up(name)
+
+
+def _split(text: str) -> list[str]:
+    return text.replace(" and ", ", ").split(",")
