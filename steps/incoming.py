@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.calls import CallFlows
 from harness.scenario.incoming import IncomingCalls
 from harness.scenario.phrases import names
 
@@ -39,7 +40,7 @@ def apps_do_not_ring(incoming_calls: IncomingCalls, agents: str) -> None:
         incoming_calls.no_popup(name)
 
 
-@then(parsers.re(r"the agent apps? of (?P<agents>.+) rings?$"))
+@then(parsers.re(r'the agent apps? of (?P<agents>"[^"]+"(?:(?:, | and )"[^"]+")*) rings?$'))
 def apps_ring(incoming_calls: IncomingCalls, agents: str) -> None:
     for name in names(agents):
         incoming_calls.popup(name)
@@ -67,3 +68,15 @@ def hangs_up(incoming_calls: IncomingCalls, name: str) -> None:
 
 def _split(text: str) -> list[str]:
     return text.replace(" and ", ", ").split(",")
+
+
+@then(parsers.parse('"{name}" is offered the call'))
+def offered_the_call(flows: CallFlows, name: str) -> None:
+    flows.wait_ringing(flows.last, name)
+
+
+@given(
+    parsers.parse('"{agent}" is also signed in to the agent app on a second browser, "{device}"')
+)
+def second_device(incoming_calls: IncomingCalls, agent: str, device: str) -> None:
+    incoming_calls.add_device(agent, device)

@@ -27,3 +27,52 @@ Feature: An agent receives an incoming call in the agent app
     And the agent app of "Alice" offers Mute, Hold and Hang up during the call
     When "Alice" hangs up in the agent app
     Then the call is logged as Answered by "Alice"
+
+  @AC-IN-1 @needs:desktop
+  Scenario: A call is offered to the agents assigned to the number and to no one else
+    Given an agent "Alice" with a browser
+    And an agent "Bruno" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the agent app of "Alice" rings
+    And the agent app of "Bruno" does not ring
+    When the customer hangs up
+
+  @AC-IN-1 @reference-choice @needs:desktop
+  Scenario: A number with nobody assigned rings no agent app and the call is logged as Missed
+    Given an agent "Alice" with a browser
+    When a customer calls "Support"
+    Then the agent app of "Alice" does not ring
+    And the call is logged as Missed
+
+  @AC-IN-6 @needs:desktop
+  Scenario: The agent rejects the call with the red button; the timeline says she did not answer
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" rejects the call in the agent app
+    Then the call timeline says that "Alice" did not answer
+    And the call is logged as Missed
+
+  @AC-IN-6 @needs:desktop
+  Scenario: When the caller hangs up while the app rings, the pop-up goes and the app says so
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the agent app of "Alice" rings
+    When the customer hangs up
+    Then the agent app of "Alice" says "the caller hung up"
+    And the call is logged as Missed
+
+  @AC-IN-2 @AC-IN-6 @needs:desktop
+  Scenario: A call answered on one of the agent's browsers is shown as answered on the other
+    Given an agent "Alice" with a browser
+    And "Alice" is also signed in to the agent app on a second browser, "Alice's laptop"
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then the agent apps of "Alice" and "Alice's laptop" ring
+    When "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    And the agent app of "Alice's laptop" says "answered on another device"
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"

@@ -103,9 +103,13 @@ class DesktopAgents:
             raise LookupError(f"{name} has not opened the agent app in this scenario")
         return self.apps[name]
 
-    def sign_in(self, name: str, *, secret: str | None = None) -> None:
-        """Open the app for ``name`` and sign in, with her own secret unless one is given."""
-        agent = self.cast.agent(name)
+    def sign_in(self, name: str, *, secret: str | None = None, as_agent: str | None = None) -> None:
+        """Open the app for ``name`` and sign in, with her own secret unless one is given.
+
+        With ``as_agent``, ``name`` is another device of that agent: its own browser context
+        (and microphone signature), signed in as her.
+        """
+        agent = self.cast.agent(as_agent or name)
         app = self.open(name)
 
         async def go() -> None:

@@ -35,6 +35,13 @@ class IncomingCalls:
         else:
             raise ValueError(f"an agent's device is 'SIP phone' or 'browser', not {device!r}")
 
+    def add_device(self, agent: str, device: str) -> None:
+        """``agent`` also signs in to the app on a second device, called ``device``."""
+        self.agents.sign_in(device, as_agent=agent)
+        shown = self.flows.cast.portal.run(self.agents.app(device).signed_in_as())
+        if shown != self.flows.cast.agent(agent).name:
+            raise AssertionError(f"the second device shows {shown!r} signed in")
+
     def popup(self, name: str, call: PlacedCall | None = None) -> RingingCall:
         """The pop-up that rang ``name``'s app for ``call`` (default: the last call)."""
         call = call or self.flows.last

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("callproof.reference.app_phones")
 APP_SCHEME = "app:"
+KINDS = ("ringing", "prepare", "accept", "reject", "hangup", "hold", "resume")
 
 Message = dict[str, Any]
 
@@ -68,6 +69,7 @@ class AppCall:
     session: _Liveness = field(default_factory=_Liveness)
     declined: bool = False
     accepted: bool = False
+    prepared: asyncio.Future[WebRtcBridge | None] | None = None
     bridge: WebRtcBridge | None = None
     leg: AgentLeg | None = None
 
@@ -145,7 +147,9 @@ class AppPhones:
     def forget(self, call: AppCall) -> None:
         self._calls.pop(call.call_id, None)
         call.app.offers.pop(call.call_id, None)
-        if call.bridge is not None:
+        if call.prepared is not None and not call.prepared.done():
+            call.prepared.add_done_callback(lambda _: self._spawn(_close_prepared(call)))
+        elif call.bridge is not None:
             self._spawn(call.bridge.close())
 
     # -- offering ------------------------------------------------------------------------------
@@ -166,7 +170,7 @@ class AppPhones:
         kind = message.get("type")
         key = message.get("offer")
         call = session.offers.get(key) if isinstance(key, str) else None
-        if kind not in ("ringing", "accept", "reject", "hangup", "hold", "resume"):
+        if kind not in KINDS:
             session.send({"type": "error", "message": f"unknown message type {kind!r}"})
             return
         if call is None or not call.session.live:
@@ -175,6 +179,13 @@ class AppPhones:
         inbound = call.inbound
         if kind == "ringing":
             self._guarded(inbound, "app ringing", lambda: inbound.app_ringing(call))
+        elif kind == "prepare":
+            offer_sdp = message.get("sdp")
+            if not isinstance(offer_sdp, str) or not offer_sdp.strip():
+                session.send({"type": "call.refused", "offer": key, "message": "no WebRTC offer"})
+                return
+            if call.prepared is None:
+                call.prepared = asyncio.ensure_future(self._prepare(call, offer_sdp))
         elif kind == "reject":
             if call.accepted:
                 session.send({"type": "call.refused", "offer": key, "message": "already accepted"})
@@ -182,16 +193,14 @@ class AppPhones:
             call.declined = True
             self._guarded(inbound, "app reject", call.abandon)
         elif kind == "accept":
-            offer_sdp = message.get("sdp")
-            if not isinstance(offer_sdp, str) or not offer_sdp.strip():
+            if call.prepared is None:
                 session.send(
-                    {"type": "call.refused", "offer": key, "message": "no WebRTC offer (sdp)"}
+                    {"type": "call.refused", "offer": key, "message": "the audio is not prepared"}
                 )
                 return
-            if call.accepted:
-                return
-            call.accepted = True
-            self._spawn(self._accept(call, offer_sdp))
+            if not call.accepted:
+                call.accepted = True
+                self._spawn(self._accept(call))
         elif kind == "hangup":
             self._guarded(inbound, "app hangup", call.hang_up_from_app)
         elif kind in ("hold", "resume") and call.leg is not None:
@@ -202,29 +211,38 @@ class AppPhones:
             held = kind == "hold"
             self._guarded(inbound, f"app {kind}", lambda: inbound.app_hold(leg, held))
 
-    async def _accept(self, call: AppCall, offer_sdp: str) -> None:
+    async def _prepare(self, call: AppCall, offer_sdp: str) -> WebRtcBridge | None:
+        """Set up the WebRTC leg while the app rings, so that accepting connects at once.
+
+        The leg carries nothing to or from the call until the agent's answer is registered:
+        the bridge sends to the relay only from then on, and the relay sends to it only once
+        it is bridged to this agent.
+        """
         inbound = call.inbound
-        if inbound.bridged is not None:
-            call.app.send(
-                {
-                    "type": "call.refused",
-                    "offer": call.call_id,
-                    "message": "this call was answered on another device",
-                }
-            )
-            return
-        relay_b = inbound.relay.leg_b.local_address
-        bridge = WebRtcBridge(inbound.relay.core.payload_type(Leg.B), relay_b)
+        bridge = WebRtcBridge(
+            inbound.relay.core.payload_type(Leg.B), inbound.relay.leg_b.local_address
+        )
         call.bridge = bridge
         try:
             answer = await bridge.answer(offer_sdp)
         except WebRtcRefused as exc:
-            call.accepted = False
             call.app.send({"type": "call.refused", "offer": call.call_id, "message": str(exc)})
             await bridge.close()
             call.bridge = None
-            return
-        call.app.send({"type": "call.answer", "offer": call.call_id, "sdp": answer})
+            return None
+        if call.session.live:
+            call.app.send({"type": "call.answer", "offer": call.call_id, "sdp": answer})
+        return bridge
+
+    async def _accept(self, call: AppCall) -> None:
+        inbound = call.inbound
+        assert call.prepared is not None
+        bridge = await call.prepared
+        if not call.session.live:
+            return  # the caller left, or someone else answered, meanwhile
+        if bridge is None:
+            call.accepted = False
+            return  # refused while preparing: the app was told why
         try:
             await bridge.wait_connected()
         except (ConnectionError, TimeoutError) as exc:
@@ -240,9 +258,10 @@ class AppPhones:
                 self._guarded(inbound, "app audio failed", call.abandon)
             return
         if not call.session.live or call.leg is None:
-            return  # the caller left, or someone else answered, while the media connected
+            return
         host, port = bridge.rtp_address
         answer_for_relay = bytes(sdp.make_offer(host, port, codecs=(inbound.codec,)))
+        bridge.sending = True
         leg = call.leg
         self._guarded(inbound, "app answer", lambda: inbound.agent_answered(leg, answer_for_relay))
 
@@ -259,8 +278,13 @@ class AppPhones:
             task.cancel()
 
 
+async def _close_prepared(call: AppCall) -> None:
+    if call.bridge is not None:
+        await call.bridge.close()
+
+
 def _too_late(kind: object) -> str:
-    if kind == "accept":
+    if kind in ("accept", "prepare"):
         return "this call is no longer ringing: it was answered on another device or has ended"
     if kind == "reject":
         return "this call is no longer ringing: the caller has hung up or it was answered"

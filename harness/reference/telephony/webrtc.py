@@ -145,6 +145,8 @@ class WebRtcBridge:
         self._ssrc = rng.getrandbits(32)
         self._seq = rng.getrandbits(16)
         self._ts = rng.getrandbits(32)
+        #: Whether the browser's audio goes to the relay (once this agent's answer counts).
+        self.sending = False
         self.frames_from_browser = 0
         self.frames_to_browser = 0
         self.closed = False
@@ -229,7 +231,7 @@ class WebRtcBridge:
                     self._send_to_relay(chunk)
 
     def _send_to_relay(self, samples: np.ndarray) -> None:
-        if self._transport is None or self._transport.is_closing():
+        if not self.sending or self._transport is None or self._transport.is_closing():
             return
         packet = RtpPacket(
             payload_type=self.payload_type,
