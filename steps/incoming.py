@@ -80,3 +80,37 @@ def offered_the_call(flows: CallFlows, name: str) -> None:
 )
 def second_device(incoming_calls: IncomingCalls, agent: str, device: str) -> None:
     incoming_calls.add_device(agent, device)
+
+
+@when(parsers.parse('"{name}" mutes her microphone in the agent app'))
+def mutes(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.mute(name)
+
+
+@then(
+    parsers.parse(
+        'the customer no longer hears "{name}" within {bound:d} ms, '
+        'while "{same}" still hears the customer'
+    )
+)
+def muted(incoming_calls: IncomingCalls, name: str, bound: int, same: str) -> None:
+    incoming_calls.expect_muted(name, bound)
+
+
+@when(parsers.parse('"{name}" goes to the {view} view of the agent app'))
+def goes_to(incoming_calls: IncomingCalls, name: str, view: str) -> None:
+    incoming_calls.go_to(name, view)
+
+
+@then(
+    parsers.parse('the agent app of "{name}" shows the call toolbar at the {where} with {actions}')
+)
+def toolbar(incoming_calls: IncomingCalls, name: str, where: str, actions: str) -> None:
+    incoming_calls.expect_toolbar(
+        name, where.replace(" ", "-"), [a.strip() for a in _split(actions)]
+    )
+
+
+@when(parsers.parse('"{name}" clicks the call toolbar to return to the call'))
+def back_to_call(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.back_to_call(name)

@@ -76,3 +76,43 @@ Feature: An agent receives an incoming call in the agent app
     And the agent app of "Alice's laptop" says "answered on another device"
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
+
+  @AC-IN-7 @needs:desktop
+  Scenario: Holding the call in the app silences both ways until the agent takes it back
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" puts the call on hold
+    Then the customer and "Alice" no longer hear each other within 1000 ms
+    When "Alice" takes the call off hold
+    Then the customer and "Alice" hear each other again within 500 ms
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"
+
+  @AC-IN-7 @needs:desktop
+  Scenario: Muting the microphone in the app stops the customer hearing the agent, not the reverse
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" mutes her microphone in the agent app
+    Then the customer no longer hears "Alice" within 1000 ms, while "Alice" still hears the customer
+    When the customer hangs up
+
+  @AC-IN-13 @needs:desktop
+  Scenario: Away from the call, the toolbar keeps it under control and leads back to it
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the agent app of "Alice" shows the call toolbar at the bottom left with Mute, Hold and Hang up
+    And the customer and "Alice" keep hearing each other for 1 seconds
+    When "Alice" clicks the call toolbar to return to the call
+    Then the agent app of "Alice" offers Mute, Hold and Hang up during the call
+    When "Alice" hangs up in the agent app
+    Then the call is logged as Answered by "Alice"

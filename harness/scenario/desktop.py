@@ -70,6 +70,9 @@ class DesktopAgents:
         lines = self.console.setdefault(name, [])
         context.on("console", lambda message: lines.append(_console_line(message)))
         context.on("weberror", lambda error: lines.append(f"[page error] {error.error}"))
+        context.on(
+            "page", lambda page: page.on("pageerror", lambda e: lines.append(f"[page error] {e}"))
+        )
         # Recorded in memory; written to the evidence folder only if the scenario fails.
         await context.tracing.start(screenshots=True, snapshots=True)
         phone = await BrowserPhone.install(context, name, stage)

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from harness.endpoints.events import AudioLost
 from harness.errors import ConformanceFailure
+from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.calls import RING_SETTLE, RING_TIMEOUT, CallFlows, PlacedCall
+from harness.scenario.cast import CUSTOMER
 from harness.scenario.desktop import DesktopAgents
 from harness.sut.contract import RingingCall
 
@@ -23,6 +26,7 @@ class IncomingCalls:
 
     flows: CallFlows
     agents: DesktopAgents
+    muted_at: int = 0
 
     def add_agent(self, name: str, device: str) -> None:
         """An agent who takes calls on ``device``: ``SIP phone`` or ``browser``."""
@@ -108,6 +112,52 @@ class IncomingCalls:
     def hang_up(self, name: str) -> None:
         """``name`` hangs up in the app."""
         self.flows.cast.portal.run(self.agents.calling_app(name).hang_up())
+
+    def mute(self, name: str) -> None:
+        """``name`` mutes her microphone in the app (the position is kept for the check)."""
+        self.muted_at = self.flows.cast.journal.position
+        self.flows.cast.portal.run(self.agents.calling_app(name).set_muted(True))
+
+    def expect_muted(self, name: str, bound_ms: int) -> None:
+        """The customer stops hearing ``name`` within ``bound_ms`` of the mute, while ``name``
+        still hears the customer."""
+        call, journal = self.flows.last, self.flows.cast.journal
+        lost = Match(AudioLost, party=CUSTOMER, heard=name, sip_call_id=call.sip_call_id)
+        try:
+            journal.wait_for(lost, bound_ms / 1000, after=self.muted_at)
+        except WaitTimeout:
+            raise ConformanceFailure(
+                ("AC-IN-7",),
+                f"the customer no longer hears {name} within {bound_ms} ms",
+                "the customer still hears her",
+            ) from None
+        deaf = Match(AudioLost, party=name, heard=CUSTOMER)
+        try:
+            journal.expect_absent(deaf, within=0.5, after=self.muted_at)
+        except UnexpectedEvent:
+            raise ConformanceFailure(
+                ("AC-IN-7",), f"{name} still hears the customer while muted", "she lost him"
+            ) from None
+
+    def go_to(self, name: str, view: str) -> None:
+        """``name`` navigates within the app to ``view``."""
+        self.flows.cast.portal.run(self.agents.calling_app(name).go_to(view))
+
+    def expect_toolbar(self, name: str, where: str, actions: list[str]) -> None:
+        """Away from the call, ``name``'s app shows the call toolbar at ``where`` with
+        ``actions``."""
+        shown, at = self.flows.cast.portal.run(self.agents.calling_app(name).toolbar())
+        missing = [a for a in actions if a not in shown]
+        if missing or at != where:
+            raise ConformanceFailure(
+                ("AC-IN-13",),
+                f"a call toolbar at the {where} with {', '.join(actions)}",
+                f"a toolbar at the {at or 'unknown place'} with {', '.join(shown) or 'nothing'}",
+            )
+
+    def back_to_call(self, name: str) -> None:
+        """``name`` clicks the call toolbar; the call's view is back."""
+        self.flows.cast.portal.run(self.agents.calling_app(name).back_to_call())
 
 
 @pytest.fixture

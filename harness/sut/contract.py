@@ -333,3 +333,20 @@ class CallingApp(Protocol):
     async def set_held(self, held: bool) -> None:
         """Put the call in progress on hold, or take it back."""
         ...
+
+    async def go_to(self, view: str) -> None:
+        """Navigate within the app to ``view`` (e.g. "Contacts"), away from the call."""
+        ...
+
+    async def toolbar(self) -> tuple[list[str], str]:
+        """The call toolbar shown away from the call: its actions and where it sits on the
+        screen ("bottom-left", "top-right"...); waits until it shows."""
+        ...
+
+    async def back_to_call(self) -> None:
+        """Click the toolbar to return to the call's view; waits until it shows."""
+        ...
+
+    async def in_call_view_shown(self) -> bool:
+        """Whether the call's own view is on screen now."""
+        ...

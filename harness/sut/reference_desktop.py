@@ -138,6 +138,38 @@ class ReferenceAgentApp:
             await button.click()
         await expect(button).to_have_attribute("aria-pressed", str(held).lower())
 
+    async def go_to(self, view: str) -> None:
+        await (
+            self.page.get_by_role("navigation", name="Views")
+            .get_by_role("button", name=view)
+            .click()
+        )
+        await expect(self.page.get_by_role("region", name=view)).to_be_visible()
+
+    @property
+    def _toolbar(self) -> Locator:
+        return self.page.get_by_role("toolbar", name="Call toolbar")
+
+    async def toolbar(self) -> tuple[list[str], str]:
+        bar = self._toolbar
+        await expect(bar).to_be_visible()
+        actions = [(await b.inner_text()).strip() for b in await bar.get_by_role("button").all()]
+        box = await bar.bounding_box()
+        size = self.page.viewport_size
+        where = ""
+        if box is not None and size is not None:
+            vertical = "bottom" if box["y"] + box["height"] / 2 > size["height"] / 2 else "top"
+            horizontal = "left" if box["x"] + box["width"] / 2 < size["width"] / 2 else "right"
+            where = f"{vertical}-{horizontal}"
+        return actions, where
+
+    async def back_to_call(self) -> None:
+        await self._toolbar.get_by_role("button", name="Back to the call").click()
+        await expect(self._in_call).to_be_visible()
+
+    async def in_call_view_shown(self) -> bool:
+        return await self._in_call.is_visible()
+
 
 def colour_name(css: str) -> str:
     """A CSS ``rgb(...)`` colour as a person would name it: green, red, or "" otherwise."""
