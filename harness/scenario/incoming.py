@@ -146,12 +146,17 @@ class IncomingCalls:
     def expect_toolbar(self, name: str, where: str, actions: list[str]) -> None:
         """Away from the call, ``name``'s app shows the call toolbar at ``where`` with
         ``actions``."""
-        shown, at = self.flows.cast.portal.run(self.agents.calling_app(name).toolbar())
+        wanted = f"a call toolbar at the {where} with {', '.join(actions)}"
+        try:
+            shown, at = self.flows.cast.portal.run(self.agents.calling_app(name).toolbar())
+        except AssertionError as exc:  # a web-first assertion: no toolbar in time
+            first = str(exc).splitlines()[0] if str(exc) else "nothing"
+            raise ConformanceFailure(("AC-IN-13",), wanted, f"no toolbar shown ({first})") from None
         missing = [a for a in actions if a not in shown]
         if missing or at != where:
             raise ConformanceFailure(
                 ("AC-IN-13",),
-                f"a call toolbar at the {where} with {', '.join(actions)}",
+                wanted,
                 f"a toolbar at the {at or 'unknown place'} with {', '.join(shown) or 'nothing'}",
             )
 
