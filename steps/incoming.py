@@ -6,6 +6,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
+from harness.scenario.desktop import DesktopAgents
 from harness.scenario.incoming import IncomingCalls
 from harness.scenario.phrases import names
 
@@ -114,3 +115,27 @@ def toolbar(incoming_calls: IncomingCalls, name: str, where: str, actions: str) 
 @when(parsers.parse('"{name}" clicks the call toolbar to return to the call'))
 def back_to_call(incoming_calls: IncomingCalls, name: str) -> None:
     incoming_calls.back_to_call(name)
+
+
+@given(parsers.parse('"{name}" has turned on browser notifications in the agent app'))
+def notifications_on(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.enable_notifications(name)
+
+
+@given(parsers.parse('"{name}" has another tab in front of the agent app'))
+def another_tab(desktop_agents: DesktopAgents, name: str) -> None:
+    desktop_agents.put_in_background(name)
+
+
+@then(
+    parsers.parse(
+        '"{name}" gets a browser notification of the call, naming the caller and the line'
+    )
+)
+def gets_notification(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_notification(name)
+
+
+@when(parsers.parse('"{name}" accepts the call from the notification'))
+def accepts_from_notification(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.accept_from_notification(name)

@@ -4,6 +4,9 @@ Feature: An agent receives an incoming call in the agent app
   the agent accepts (green) or rejects (red) it, or opens the conversation. Where the seed speaks
   of the desktop app, the reference's desktop app is the same web app (in a Chromium app
   window); these scenarios drive it in Debian's Chromium, the agent's audio going over WebRTC.
+  Notifications are seen and clicked through the harness's stand-in for the system's
+  notification centre (headless Chromium shows them nowhere); headless Chromium also reports
+  every page visible, so that the app is in a background tab is set up but not verified.
 
   Background:
     Given a number "Support" in the account
@@ -115,4 +118,17 @@ Feature: An agent receives an incoming call in the agent app
     When "Alice" clicks the call toolbar to return to the call
     Then the agent app of "Alice" offers Mute, Hold and Hang up during the call
     When "Alice" hangs up in the agent app
+    Then the call is logged as Answered by "Alice"
+
+  @AC-IN-2 @AC-IN-3 @needs:desktop
+  Scenario: With the app in a background tab, a browser notification rings and accepts the call
+    Given an agent "Alice" with a browser
+    And "Alice" has turned on browser notifications in the agent app
+    And "Alice" has another tab in front of the agent app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then "Alice" gets a browser notification of the call, naming the caller and the line
+    When "Alice" accepts the call from the notification
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
     Then the call is logged as Answered by "Alice"

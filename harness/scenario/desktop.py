@@ -96,6 +96,20 @@ class DesktopAgents:
             raise CapabilityMissing(f"the agent app of {name} does not take calls")
         return self.phones[name]
 
+    def put_in_background(self, name: str) -> None:
+        """``name`` opens another tab in front of her agent app."""
+
+        async def go() -> None:
+            other = await self.opened[name].new_page()
+            await other.bring_to_front()
+
+        self.cast.portal.run(go())
+
+    async def click_notification(self, name: str, tag: str) -> bool:
+        """Click the notification ``tag`` that ``name``'s agent app showed."""
+        page = self.opened[name].pages[0]
+        return bool(await page.evaluate("tag => window.__callproofClickNotification(tag)", tag))
+
     def calling_app(self, name: str) -> CallingApp:
         """``name``'s agent app as a phone, for what the pop-up and the call view show."""
         return self.phone(name).app

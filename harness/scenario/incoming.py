@@ -7,10 +7,11 @@ The browser agent's pop-up rings into the journal like a phone (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
+from harness.endpoints.browser.phone import NotificationShown
 from harness.endpoints.events import AudioLost
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
@@ -27,6 +28,7 @@ class IncomingCalls:
     flows: CallFlows
     agents: DesktopAgents
     muted_at: int = 0
+    notices: dict[str, NotificationShown] = field(default_factory=dict)
 
     def add_agent(self, name: str, device: str) -> None:
         """An agent who takes calls on ``device``: ``SIP phone`` or ``browser``."""
@@ -163,6 +165,55 @@ class IncomingCalls:
     def back_to_call(self, name: str) -> None:
         """``name`` clicks the call toolbar; the call's view is back."""
         self.flows.cast.portal.run(self.agents.calling_app(name).back_to_call())
+
+    def enable_notifications(self, name: str) -> None:
+        """``name`` turns on browser notifications in her app."""
+        self.flows.cast.portal.run(self.agents.calling_app(name).enable_notifications())
+
+    def notification(self, name: str) -> NotificationShown:
+        """The notification ``name``'s browser showed for the last call."""
+        try:
+            return self.flows.cast.journal.wait_for(
+                Match(NotificationShown, party=name), RING_TIMEOUT, after=self.flows.last.dialled_at
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                ("AC-IN-2",), f"a browser notification for {name}", "none within 10 s"
+            ) from None
+
+    def expect_notification(self, name: str) -> None:
+        """``name`` gets a notification naming the caller and the line.
+
+        Whether the page was in the background is recorded with it, but headless Chromium
+        reports every page visible, so that part cannot be checked here.
+        """
+        notice = self.notification(name)
+        self.notices[name] = notice
+        call = self.flows.last
+        number = self.flows.cast.number(call.number)
+        problems = []
+        if self.flows.cast.customer.number not in notice.body:
+            problems.append(f"it does not name the caller: {notice.title!r} {notice.body!r}")
+        if number.name not in notice.body:
+            problems.append(f"it does not name the line: {notice.body!r}")
+        if problems:
+            raise ConformanceFailure(
+                ("AC-IN-3",), "a notification of the call", "; ".join(problems)
+            )
+
+    def accept_from_notification(self, name: str) -> None:
+        """``name`` accepts the last call by clicking its notification."""
+        call = self.flows.last
+        notice = self.notices.get(name) or self.notification(name)
+        call.agent_legs[name] = notice.tag
+        if call.answered_at is None:
+            call.answered_at = self.flows.cast.journal.position
+        phone = self.agents.phone(name)
+        clicking = phone.answer_from_notification(
+            notice.tag, lambda tag: self.agents.click_notification(name, tag)
+        )
+        self.flows.cast.portal.run(clicking)
+        call.answered_by.append(name)
 
 
 @pytest.fixture

@@ -350,3 +350,7 @@ class CallingApp(Protocol):
     async def in_call_view_shown(self) -> bool:
         """Whether the call's own view is on screen now."""
         ...
+
+    async def enable_notifications(self) -> None:
+        """Turn on the app's browser notifications (the browser has granted the permission)."""
+        ...

@@ -170,6 +170,11 @@ class ReferenceAgentApp:
     async def in_call_view_shown(self) -> bool:
         return await self._in_call.is_visible()
 
+    async def enable_notifications(self) -> None:
+        await self.page.get_by_role("switch", name="Browser notifications").set_checked(True)
+        await self.page.wait_for_function("Notification.permission === 'granted'")
+        await expect(self.page.get_by_role("switch", name="Browser notifications")).to_be_checked()
+
 
 def colour_name(css: str) -> str:
     """A CSS ``rgb(...)`` colour as a person would name it: green, red, or "" otherwise."""

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,23 @@ from playwright.async_api import Error as PlaywrightError
 from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, HoldChanged, PhoneRinging
 from harness.endpoints.stage import Stage
 from harness.media.tones import SIGNATURE_FREQUENCIES_HZ, Signature
+from harness.runtime.journal import Event
 from harness.sut.contract import CallingApp, RingingCall
 
 TAP_SCRIPT = Path(__file__).with_name("audio_tap.js")
 TAP_BINDING = "__callproofAudio"
+NOTIFICATIONS_SCRIPT = Path(__file__).with_name("notifications.js")
+NOTIFICATIONS_BINDING = "__callproofNotification"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationShown(Event):
+    """A page of ``party``'s browser showed a notification (Notification API)."""
+
+    tag: str
+    title: str
+    body: str
+    hidden: bool  # the page was not visible (a tab in the background, a minimised window)
 
 
 def tap_script() -> str:
@@ -62,6 +76,10 @@ class BrowserPhone:
         phone = cls(name, stage, _Unattached(), _no_clock)
         await context.expose_binding(TAP_BINDING, phone._on_audio)
         await context.add_init_script(script=tap_script())
+        await context.expose_binding(NOTIFICATIONS_BINDING, phone._on_notification)
+        await context.add_init_script(path=NOTIFICATIONS_SCRIPT)
+        # Granting replaces the flags' blanket grant: the microphone is named again.
+        await context.grant_permissions(["notifications", "microphone"])
         return phone
 
     def attach(self, app: CallingApp, page_clock: Callable[[], Awaitable[float]]) -> None:
@@ -98,6 +116,27 @@ class BrowserPhone:
         await self.app.accept(key)
         self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
         return key
+
+    async def answer_from_notification(
+        self, key: str, click: Callable[[str], Awaitable[bool]]
+    ) -> None:
+        """Accept the call of ``key`` by clicking its notification (``click`` does that)."""
+        self._accepted_at[key] = await self._page_clock()
+        self.active = key
+        if not await click(key):
+            raise LookupError(f"no notification of {self.name} for {key}")
+        self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
+
+    async def _on_notification(self, _source: Any, report: dict[str, Any]) -> None:
+        self.stage.journal.record(
+            NotificationShown(
+                party=self.name,
+                tag=str(report.get("tag", "")),
+                title=str(report.get("title", "")),
+                body=str(report.get("body", "")),
+                hidden=bool(report.get("hidden")),
+            )
+        )
 
     async def reject(self, key: str) -> None:
         """Click reject on the pop-up of ``key``."""
