@@ -139,3 +139,20 @@ def gets_notification(incoming_calls: IncomingCalls, name: str) -> None:
 @when(parsers.parse('"{name}" accepts the call from the notification'))
 def accepts_from_notification(incoming_calls: IncomingCalls, name: str) -> None:
     incoming_calls.accept_from_notification(name)
+
+
+@when(parsers.parse('"{name}" opens the conversation from the pop-up'))
+def opens_conversation(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.open_conversation(name)
+
+
+@then(
+    parsers.parse('the conversation of "{name}" names the customer and the line, with its actions')
+)
+def conversation_header(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_conversation(name)
+
+
+@then(parsers.parse('the conversation of "{name}" lists {count:d} earlier voice call {status}'))
+def conversation_history(incoming_calls: IncomingCalls, name: str, count: int, status: str) -> None:
+    incoming_calls.expect_earlier_calls(name, count, status)

@@ -132,3 +132,18 @@ Feature: An agent receives an incoming call in the agent app
     Then the customer and "Alice" hear each other within 500 ms of the answer
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
+
+  @AC-IN-6 @AC-IN-8 @AC-IN-9 @needs:desktop
+  Scenario: Opening the conversation from the pop-up shows the customer, the line and the earlier call
+    Given an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"
+    When a customer calls "Support"
+    And "Alice" opens the conversation from the pop-up
+    Then the conversation of "Alice" names the customer and the line, with its actions
+    And the conversation of "Alice" lists 1 earlier voice call answered
+    When the customer hangs up

@@ -18,7 +18,7 @@ from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.calls import RING_SETTLE, RING_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER
 from harness.scenario.desktop import DesktopAgents
-from harness.sut.contract import RingingCall
+from harness.sut.contract import Conversation, RingingCall
 
 
 @dataclass
@@ -29,6 +29,7 @@ class IncomingCalls:
     agents: DesktopAgents
     muted_at: int = 0
     notices: dict[str, NotificationShown] = field(default_factory=dict)
+    conversations: dict[str, Conversation] = field(default_factory=dict)
 
     def add_agent(self, name: str, device: str) -> None:
         """An agent who takes calls on ``device``: ``SIP phone`` or ``browser``."""
@@ -214,6 +215,43 @@ class IncomingCalls:
         )
         self.flows.cast.portal.run(clicking)
         call.answered_by.append(name)
+
+    def open_conversation(self, name: str) -> None:
+        """``name`` opens the conversation from the last call's pop-up."""
+        key = self.popup(name).key
+        app = self.agents.calling_app(name)
+        self.conversations[name] = self.flows.cast.portal.run(app.open_conversation(key))
+
+    def expect_conversation(self, name: str) -> None:
+        """The conversation ``name`` opened names the customer's number and the line, and
+        offers Assign, Call and Close conversation."""
+        shown = self.conversations[name]
+        cast = self.flows.cast
+        number = cast.number(self.flows.last.number)
+        problems = []
+        if cast.customer.number not in shown.customer:
+            problems.append(f"customer {shown.customer!r}, not {cast.customer.number}")
+        if number.name not in shown.line or number.e164 not in shown.line:
+            problems.append(f"line {shown.line!r}, not {number.name} ({number.e164})")
+        missing = [a for a in ("Assign", "Call", "Close conversation") if a not in shown.actions]
+        if missing:
+            problems.append(f"no {', '.join(missing)} among {', '.join(shown.actions)}")
+        if problems:
+            raise ConformanceFailure(
+                ("AC-IN-6", "AC-IN-9"), "the conversation's header", "; ".join(problems)
+            )
+
+    def expect_earlier_calls(self, name: str, count: int, status: str) -> None:
+        """The conversation lists ``count`` earlier voice calls, each with ``status``."""
+        history = self.conversations[name].history
+        calls = [line for line in history if line.startswith("Voice call")]
+        wrong = [line for line in calls if status.lower() not in line.lower()]
+        if len(calls) != count or wrong:
+            raise ConformanceFailure(
+                ("AC-IN-8",),
+                f"{count} earlier voice call(s), {status}",
+                "; ".join(history) or "an empty history",
+            )
 
 
 @pytest.fixture

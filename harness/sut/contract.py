@@ -290,6 +290,17 @@ class RingingCall:
     actions: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """What the conversation view shows: the customer, the line, its actions, and one line of
+    text per earlier interaction (newest first), as the app words it."""
+
+    customer: str
+    line: str
+    actions: list[str]
+    history: list[str]
+
+
 @runtime_checkable
 class CallingApp(Protocol):
     """The agent app as a phone: the ringing pop-up and the call it leads to.
@@ -353,4 +364,8 @@ class CallingApp(Protocol):
 
     async def enable_notifications(self) -> None:
         """Turn on the app's browser notifications (the browser has granted the permission)."""
+        ...
+
+    async def open_conversation(self, key: str) -> Conversation:
+        """Click the pop-up's conversation button for ``key`` and read the conversation."""
         ...

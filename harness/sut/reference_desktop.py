@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from playwright.async_api import BrowserContext, Locator, Page, expect
 
-from harness.sut.contract import RingingCall
+from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
 
@@ -174,6 +174,26 @@ class ReferenceAgentApp:
         await self.page.get_by_role("switch", name="Browser notifications").set_checked(True)
         await self.page.wait_for_function("Notification.permission === 'granted'")
         await expect(self.page.get_by_role("switch", name="Browser notifications")).to_be_checked()
+
+    async def open_conversation(self, key: str) -> Conversation:
+        popup = await self._on_popup(key)
+        await popup.get_by_role("button", name="Open conversation").click()
+        view = self.page.get_by_role("region", name="Conversation")
+        await expect(view).to_be_visible()
+        history = view.get_by_role("list", name="History").get_by_role("listitem")
+        await expect(history.first).to_be_visible()
+
+        async def term(name: str) -> str:
+            value = view.locator("dt", has_text=name).locator("xpath=following-sibling::dd[1]")
+            return (await value.inner_text()).strip()
+
+        actions = view.get_by_role("group", name="Conversation actions").get_by_role("button")
+        return Conversation(
+            customer=await term("Customer"),
+            line=await term("Line"),
+            actions=[(await b.inner_text()).strip() for b in await actions.all()],
+            history=[(await item.inner_text()).strip() for item in await history.all()],
+        )
 
 
 def colour_name(css: str) -> str:

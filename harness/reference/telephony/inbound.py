@@ -127,11 +127,13 @@ class InboundCall:
         """Offer the call to a signed-in agent app (its ringing pop-up)."""
         from_ = self.caller.request.from_
         number = self.center.get_number(self.plan.account_id, self.plan.number_id)
+        caller = unquote(from_.uri.user or "", errors="replace") or "anonymous"
         details = {
             "call_id": self.call_id,
-            "caller": unquote(from_.uri.user or "", errors="replace") or "anonymous",
+            "caller": caller,
             "caller_name": from_.display or "",
             "line": {"name": number.name, "e164": number.e164},
+            "history": self.history(caller),
         }
         call = self.edge.apps.offer(contact, self, details)
         if call is None:
@@ -140,6 +142,28 @@ class InboundCall:
         call.leg = leg
         self.legs.append(leg)
         return True
+
+    def history(self, caller: str) -> list[dict[str, str]]:
+        """The earlier calls between this caller and this line, newest first (the conversation
+        the app opens from the pop-up)."""
+        account_id = self.plan.account_id
+        names = {u.id: u.name for u in self.center.list_users(account_id)}
+        earlier = [
+            c
+            for c in self.center.list_calls(account_id, self.plan.number_id)
+            if c.caller == caller and c.call_id != self.call_id
+        ]
+        earlier.sort(key=lambda c: c.started_at, reverse=True)
+        return [
+            {
+                "call_id": c.call_id,
+                "channel": "voice",
+                "started_at": c.started_at.isoformat(timespec="seconds"),
+                "status": c.status.value if c.status is not None else "in progress",
+                "answered_by": names.get(c.answered_by or "", ""),
+            }
+            for c in earlier
+        ]
 
     def app_ringing(self, call: AppCall) -> None:
         """The app shows the ringing pop-up: for the caller, as a phone's 180."""
