@@ -71,7 +71,7 @@ class IncomingCalls:
                 problems.append(f"line {shown.line!r} does not name {sut_number.name}")
         if problems:
             raise ConformanceFailure(
-                ("AC-IN-2",), "a pop-up with the caller and the line", "; ".join(problems)
+                (), "a pop-up with the caller and the line", "; ".join(problems)
             )
         return shown
 
@@ -85,7 +85,7 @@ class IncomingCalls:
             elif colour and shown.actions[action] != colour:
                 problems.append(f"{action!r} is {shown.actions[action] or 'not coloured'}")
         if problems:
-            raise ConformanceFailure(("AC-IN-6",), "the pop-up's actions", "; ".join(problems))
+            raise ConformanceFailure((), "the pop-up's actions", "; ".join(problems))
 
     def no_popup(self, name: str) -> None:
         """``name``'s app did not ring for the last call."""
@@ -109,7 +109,7 @@ class IncomingCalls:
         missing = [a for a in wanted if a not in shown]
         if missing:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"in-call actions {', '.join(wanted)}", f"shown: {', '.join(shown)}"
+                (), f"in-call actions {', '.join(wanted)}", f"shown: {', '.join(shown)}"
             )
 
     def hang_up(self, name: str) -> None:
@@ -130,7 +130,7 @@ class IncomingCalls:
             journal.wait_for(lost, bound_ms / 1000, after=self.muted_at)
         except WaitTimeout:
             raise ConformanceFailure(
-                ("AC-IN-7",),
+                (),
                 f"the customer no longer hears {name} within {bound_ms} ms",
                 "the customer still hears her",
             ) from None
@@ -139,7 +139,7 @@ class IncomingCalls:
             journal.expect_absent(deaf, within=0.5, after=self.muted_at)
         except UnexpectedEvent:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"{name} still hears the customer while muted", "she lost him"
+                (), f"{name} still hears the customer while muted", "she lost him"
             ) from None
 
     def go_to(self, name: str, view: str) -> None:
@@ -154,11 +154,11 @@ class IncomingCalls:
             shown, at = self.flows.cast.portal.run(self.agents.calling_app(name).toolbar())
         except AssertionError as exc:  # a web-first assertion: no toolbar in time
             first = str(exc).splitlines()[0] if str(exc) else "nothing"
-            raise ConformanceFailure(("AC-IN-13",), wanted, f"no toolbar shown ({first})") from None
+            raise ConformanceFailure((), wanted, f"no toolbar shown ({first})") from None
         missing = [a for a in actions if a not in shown]
         if missing or at != where:
             raise ConformanceFailure(
-                ("AC-IN-13",),
+                (),
                 wanted,
                 f"a toolbar at the {at or 'unknown place'} with {', '.join(shown) or 'nothing'}",
             )
@@ -179,7 +179,7 @@ class IncomingCalls:
             )
         except WaitTimeout:
             raise ConformanceFailure(
-                ("AC-IN-2",), f"a browser notification for {name}", "none within 10 s"
+                (), f"a browser notification for {name}", "none within 10 s"
             ) from None
 
     def expect_notification(self, name: str) -> None:
@@ -198,9 +198,7 @@ class IncomingCalls:
         if number.name not in notice.body:
             problems.append(f"it does not name the line: {notice.body!r}")
         if problems:
-            raise ConformanceFailure(
-                ("AC-IN-3",), "a notification of the call", "; ".join(problems)
-            )
+            raise ConformanceFailure((), "a notification of the call", "; ".join(problems))
 
     def accept_from_notification(self, name: str) -> None:
         """``name`` accepts the last call by clicking its notification."""
@@ -237,9 +235,7 @@ class IncomingCalls:
         if missing:
             problems.append(f"no {', '.join(missing)} among {', '.join(shown.actions)}")
         if problems:
-            raise ConformanceFailure(
-                ("AC-IN-6", "AC-IN-9"), "the conversation's header", "; ".join(problems)
-            )
+            raise ConformanceFailure((), "the conversation's header", "; ".join(problems))
 
     def expect_earlier_calls(self, name: str, count: int, status: str) -> None:
         """The conversation lists ``count`` earlier voice calls, each with ``status``."""
@@ -248,7 +244,7 @@ class IncomingCalls:
         wrong = [line for line in calls if status.lower() not in line.lower()]
         if len(calls) != count or wrong:
             raise ConformanceFailure(
-                ("AC-IN-8",),
+                (),
                 f"{count} earlier voice call(s), {status}",
                 "; ".join(history) or "an empty history",
             )
