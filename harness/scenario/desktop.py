@@ -96,6 +96,31 @@ class DesktopAgents:
             raise CapabilityMissing(f"the agent app of {name} does not take calls")
         return self.phones[name]
 
+    def sign_in_for(self, name: str, seconds: int) -> None:
+        """``name`` signs in with a session (a token of the SUT) that lasts ``seconds``."""
+        access = getattr(self.cast.tenant, "access", None)
+        if access is None:
+            raise CapabilityMissing("this adapter lacks the capability 'access'")
+        token = self.cast.portal.run(access.issue_token(self.cast.agent(name), ttl_s=seconds))
+        self.sign_in(name, secret=token.secret)
+
+    def let_time_pass(self, seconds: float) -> None:
+        """The SUT's clock moves on by ``seconds`` (sessions expire on it)."""
+        clock = self.cast.tenant.clock
+        if clock is None:
+            raise CapabilityMissing("this adapter lacks the capability 'clock'")
+        self.cast.portal.run(clock.advance(seconds))
+
+    def expect_availability_refused(self, name: str, state: str, words: str) -> None:
+        """``name`` tries to set herself ``state``; the app refuses, saying ``words``."""
+        app = self.phone(name).app
+        message = self.cast.portal.run(app.try_availability(state == "available"))
+        if words not in message:
+            raise AssertionError(f"the app says {message!r}, not {words!r}")
+        shown = self.cast.portal.run(self.app(name).availability())
+        if shown == state:
+            raise AssertionError(f"the app shows {name} {state} although it was refused")
+
     def put_in_background(self, name: str) -> None:
         """``name`` opens another tab in front of her agent app."""
 

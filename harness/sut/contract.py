@@ -369,3 +369,8 @@ class CallingApp(Protocol):
     async def open_conversation(self, key: str) -> Conversation:
         """Click the pop-up's conversation button for ``key`` and read the conversation."""
         ...
+
+    async def try_availability(self, available: bool) -> str:
+        """Flip the availability switch when the SUT is expected to refuse it; the message the
+        app shows (waits for it)."""
+        ...

@@ -195,6 +195,12 @@ class ReferenceAgentApp:
             history=[(await item.inner_text()).strip() for item in await history.all()],
         )
 
+    async def try_availability(self, available: bool) -> str:
+        await self.page.get_by_role("switch", name="Available").set_checked(available)
+        alert = self.page.locator("#availability-error")
+        await expect(alert).to_have_text(ANY_TEXT)
+        return (await alert.inner_text()).strip()
+
 
 def colour_name(css: str) -> str:
     """A CSS ``rgb(...)`` colour as a person would name it: green, red, or "" otherwise."""
