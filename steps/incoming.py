@@ -11,7 +11,11 @@ from harness.scenario.incoming import IncomingCalls
 from harness.scenario.phrases import names
 
 
-@given(parsers.re(r'an agent "(?P<name>[^"]+)" with an? (?P<device>SIP phone|browser)$'))
+@given(
+    parsers.re(
+        r'an agent "(?P<name>[^"]+)" with (?:an? )?(?P<device>SIP phone|browser|the desktop app)$'
+    )
+)
 def agent_with_device(incoming_calls: IncomingCalls, name: str, device: str) -> None:
     incoming_calls.add_agent(name, device)
 
@@ -156,3 +160,13 @@ def conversation_header(incoming_calls: IncomingCalls, name: str) -> None:
 @then(parsers.parse('the conversation of "{name}" lists {count:d} earlier voice call {status}'))
 def conversation_history(incoming_calls: IncomingCalls, name: str, count: int, status: str) -> None:
     incoming_calls.expect_earlier_calls(name, count, status)
+
+
+@when(parsers.parse('"{name}" clicks the notification'))
+def clicks_notification(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.click_notification(name)
+
+
+@then(parsers.parse('the call is not answered by the click of "{name}"'))
+def not_answered(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_not_answered(name)

@@ -147,3 +147,18 @@ Feature: An agent receives an incoming call in the agent app
     Then the conversation of "Alice" names the customer and the line, with its actions
     And the conversation of "Alice" lists 1 earlier voice call answered
     When the customer hangs up
+
+  @AC-IN-14 @AC-IN-2 @needs:desktop
+  Scenario: In the desktop app, clicking the notification brings up the app with the ringing pop-up
+    Given an agent "Alice" with the desktop app
+    And "Alice" has turned on browser notifications in the agent app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then "Alice" gets a browser notification of the call, naming the caller and the line
+    When "Alice" clicks the notification
+    Then the call is not answered by the click of "Alice"
+    And the agent app of "Alice" shows a ringing pop-up with the caller and the line
+    When "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import allure
 import pytest
-from playwright.async_api import BrowserContext, ConsoleMessage
+from playwright.async_api import BrowserContext, ConsoleMessage, Page
 
 from harness.endpoints.browser.chromium import BrowserHost, chromium_path
 from harness.endpoints.browser.phone import BrowserPhone
@@ -22,7 +22,7 @@ from harness.evidence.attach import has_allure_result
 from harness.runtime.portal import Portal
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
-from harness.sut.contract import AgentApp, CallingApp, Desktop
+from harness.sut.contract import AgentApp, CallingApp, Desktop, DesktopShell
 
 __all__ = ["BrowserHost", "DesktopAgents", "chromium_path"]
 
@@ -79,16 +79,44 @@ class DesktopAgents:
         app = await self.desktop.open_agent_app(context)
         self.apps[name] = app
         if isinstance(app, CallingApp):
-            page = context.pages[0]
-
-            async def page_clock() -> float:
-                return float(await page.evaluate("performance.now()"))
-
-            phone.attach(app, page_clock)
-            self.phones[name] = phone
-            if self.flows is not None:
-                self.flows.app_phones[name] = phone
+            self._as_phone(name, phone, app, context.pages[0])
         return app
+
+    def open_desktop_app(self, name: str) -> None:
+        """``name`` starts the desktop app (the web app in a Chromium app window), signs in."""
+        shell = self.desktop
+        if not isinstance(shell, DesktopShell):
+            raise CapabilityMissing("this adapter's desktop app is not a browser app window")
+        stage, agent = self.cast.stage, self.cast.agent(name)
+
+        async def go() -> None:
+            context = await self.host.app_window(stage.signature(name), shell.desktop_app_url())
+            self.contexts[name] = context
+            self.opened[name] = context
+            lines = self.console.setdefault(name, [])
+            context.on("console", lambda message: lines.append(_console_line(message)))
+            await context.tracing.start(screenshots=True, snapshots=True)
+            phone = await BrowserPhone.install(context, name, stage)
+            page = context.pages[0] if context.pages else await context.wait_for_event("page")
+            page.on("pageerror", lambda e: lines.append(f"[page error] {e}"))
+            await page.reload()  # the window opened before the harness's scripts were in place
+            app = await shell.agent_app_in(page)
+            self.apps[name] = app
+            await app.sign_in(await self.desktop.sign_in_secret(agent))
+            await app.signed_in_as()
+            if isinstance(app, CallingApp):
+                self._as_phone(name, phone, app, page)
+
+        self.cast.portal.run(go())
+
+    def _as_phone(self, name: str, phone: BrowserPhone, app: CallingApp, page: Page) -> None:
+        async def page_clock() -> float:
+            return float(await page.evaluate("performance.now()"))
+
+        phone.attach(app, page_clock)
+        self.phones[name] = phone
+        if self.flows is not None:
+            self.flows.app_phones[name] = phone
 
     def phone(self, name: str) -> BrowserPhone:
         """``name``'s agent app as her phone (the app must take calls)."""

@@ -19,6 +19,7 @@ from harness.scenario.calls import RING_SETTLE, RING_TIMEOUT, CallFlows, PlacedC
 from harness.scenario.cast import CUSTOMER
 from harness.scenario.desktop import DesktopAgents
 from harness.sut.contract import Conversation, RingingCall
+from harness.sut.events import SutEvent
 
 
 @dataclass
@@ -28,6 +29,7 @@ class IncomingCalls:
     flows: CallFlows
     agents: DesktopAgents
     muted_at: int = 0
+    clicked_at: int = 0
     notices: dict[str, NotificationShown] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)
 
@@ -39,8 +41,13 @@ class IncomingCalls:
             self.flows.cast.add_agent(name)
             self.agents.sign_in(name)
             self.agents.expect_signed_in(name)
+        elif device == "the desktop app":
+            self.flows.cast.add_agent(name)
+            self.agents.open_desktop_app(name)
         else:
-            raise ValueError(f"an agent's device is 'SIP phone' or 'browser', not {device!r}")
+            raise ValueError(
+                f"an agent's device is 'SIP phone', 'browser' or 'the desktop app', not {device!r}"
+            )
 
     def add_device(self, agent: str, device: str) -> None:
         """``agent`` also signs in to the app on a second device, called ``device``."""
@@ -248,6 +255,26 @@ class IncomingCalls:
                 f"{count} earlier voice call(s), {status}",
                 "; ".join(history) or "an empty history",
             )
+
+    def click_notification(self, name: str) -> None:
+        """``name`` clicks the notification of the last call (and nothing else)."""
+        notice = self.notices.get(name) or self.notification(name)
+        self.clicked_at = self.flows.cast.journal.position
+        if not self.flows.cast.portal.run(self.agents.click_notification(name, notice.tag)):
+            raise ConformanceFailure((), "the notification still shown", "it was gone")
+
+    def expect_not_answered(self, name: str) -> None:
+        """The click answered nothing: the SUT does not log the call answered for a second."""
+        call_id = self.flows.sut_call_id(self.flows.last)
+        answered = Match(SutEvent, kind="call.answered", call_id=call_id)
+        try:
+            self.flows.cast.journal.expect_absent(answered, within=1.0, after=self.clicked_at)
+        except UnexpectedEvent:
+            raise ConformanceFailure(
+                (),
+                f"the click on the notification to bring up {name}'s app only",
+                "it answered the call",
+            ) from None
 
 
 @pytest.fixture

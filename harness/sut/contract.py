@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from playwright.async_api import BrowserContext
+from playwright.async_api import BrowserContext, Page
 
 from harness.sut.events import SutEvent
 from harness.sut.model import (
@@ -242,6 +242,22 @@ class Desktop(Protocol):
 
     async def availability(self, agent: Agent) -> str:
         """``agent``'s availability as the SUT reports it (not as a page shows it)."""
+        ...
+
+
+@runtime_checkable
+class DesktopShell(Protocol):
+    """The SUT's desktop app, when it is its web app in a browser's app window (``--app``).
+
+    Part of the ``desktop`` capability for adapters whose desktop app is such a window.
+    """
+
+    def desktop_app_url(self) -> str:
+        """What the desktop app's window opens (Chromium ``--app=URL``)."""
+        ...
+
+    async def agent_app_in(self, page: Page) -> AgentApp:
+        """The agent app already open in ``page`` (the desktop app's window)."""
         ...
 
 

@@ -229,6 +229,13 @@ class ReferenceDesktop:
         await page.goto(self.app_url())
         return ReferenceAgentApp(page)
 
+    def desktop_app_url(self) -> str:
+        """The reference's desktop app: its web app in a Chromium app window."""
+        return f"{self._api.base}/app?shell=desktop"
+
+    async def agent_app_in(self, page: Page) -> ReferenceAgentApp:
+        return ReferenceAgentApp(page)
+
     async def sign_in_secret(self, agent: Agent) -> str:
         issued = await self._api.request("POST", "/tokens", {"user_id": agent.id})
         return str(issued["token"])

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from harness.media.tones import Signature
 from harness.media.wav import write_wav
@@ -99,6 +99,24 @@ class BrowserHost:
         )
         self.browsers[signature] = browser
         return browser
+
+    async def app_window(self, signature: Signature, url: str) -> BrowserContext:
+        """A browser of its own showing ``url`` in an app window (``--app``), as a desktop app
+        built on the web app runs; its microphone sends ``signature``. Closing the context
+        closes that browser."""
+        wav = microphone_wav(signature, self.folder)
+        profile = Path(tempfile.mkdtemp(prefix="callproof-desktop-app-", dir=self.folder))
+        return await self.playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                *CHROMIUM_FLAGS,
+                *MEDIA_FLAGS,
+                f"--use-file-for-fake-audio-capture={wav}",
+                f"--app={url}",
+            ],
+        )
 
     def open_contexts(self) -> list[object]:
         """Every context any of the browsers has open."""
