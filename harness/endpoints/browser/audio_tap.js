@@ -89,6 +89,9 @@
   class Tapped extends Native {
     constructor(...args) {
       super(...args);
+      // Started with the connection rather than with its first track: an audio context takes
+      // a moment to start, which would otherwise count against the answer.
+      if (context === null) context = new AudioContext();
       this.addEventListener("track", (event) => {
         if (event.track.kind === "audio") analyse(event.track);
       });
