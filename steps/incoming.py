@@ -170,3 +170,17 @@ def clicks_notification(incoming_calls: IncomingCalls, name: str) -> None:
 @then(parsers.parse('the call is not answered by the click of "{name}"'))
 def not_answered(incoming_calls: IncomingCalls, name: str) -> None:
     incoming_calls.expect_not_answered(name)
+
+
+@given(parsers.re(r"the account is on the (?P<plan>\w+) plan (?P<ai>with|without) the AI add-on$"))
+def account_plan(incoming_calls: IncomingCalls, plan: str, ai: str) -> None:
+    incoming_calls.set_plan(plan, ai_addon=ai == "with")
+
+
+@then(
+    parsers.re(
+        r'the conversation of "(?P<name>[^"]+)" (?P<verb>shows|lacks) (?:the )?(?P<part>.+)$'
+    )
+)
+def conversation_part(incoming_calls: IncomingCalls, name: str, verb: str, part: str) -> None:
+    incoming_calls.expect_conversation_part(name, part, shown=verb == "shows")

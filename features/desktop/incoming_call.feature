@@ -162,3 +162,21 @@ Feature: An agent receives an incoming call in the agent app
     Then the customer and "Alice" hear each other within 500 ms of the answer
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
+
+  @AC-IN-15 @AC-IN-9 @AC-IN-12 @needs:desktop @needs:plans
+  Scenario Outline: What the conversation shows follows the plan: <plan> <ai> the AI add-on
+    Given the account is on the <plan> plan <ai> the AI add-on
+    And an agent "Alice" with a browser
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" opens the conversation from the pop-up
+    Then the conversation of "Alice" <dialer> Add to Power Dialer
+    And the conversation of "Alice" <ai_shown> AI context
+    And the conversation of "Alice" shows Customer profile
+    And the conversation of "Alice" shows Related conversations
+    When the customer hangs up
+
+    Examples:
+      | plan         | ai      | dialer | ai_shown |
+      | essentials   | without | lacks  | lacks    |
+      | professional | with    | shows  | shows    |

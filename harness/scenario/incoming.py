@@ -16,7 +16,7 @@ from harness.endpoints.events import AudioLost
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
 from harness.scenario.calls import RING_SETTLE, RING_TIMEOUT, CallFlows, PlacedCall
-from harness.scenario.cast import CUSTOMER
+from harness.scenario.cast import CUSTOMER, CapabilityMissing
 from harness.scenario.desktop import DesktopAgents
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.events import SutEvent
@@ -275,6 +275,23 @@ class IncomingCalls:
                 f"the click on the notification to bring up {name}'s app only",
                 "it answered the call",
             ) from None
+
+    def set_plan(self, plan: str, ai_addon: bool) -> None:
+        """The admin puts the account on ``plan``, with or without the AI add-on."""
+        plans = getattr(self.flows.cast.tenant, "plans", None)
+        if plans is None:
+            raise CapabilityMissing("this adapter lacks the capability 'plans'")
+        self.flows.cast.portal.run(plans.set_plan(plan, ai_addon=ai_addon))
+
+    def expect_conversation_part(self, name: str, part: str, shown: bool) -> None:
+        """The conversation ``name`` opened has ``part`` (an action or a snapshot part) or not."""
+        conversation = self.conversations[name]
+        present = part in conversation.actions or part in conversation.snapshot
+        if present != shown:
+            parts = ", ".join(conversation.actions + conversation.snapshot)
+            raise ConformanceFailure(
+                (), f"{part} {'shown' if shown else 'not shown'}", f"the conversation has {parts}"
+            )
 
 
 @pytest.fixture

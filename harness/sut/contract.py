@@ -6,13 +6,13 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle.
+faults, access, lifecycle, plans.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -51,6 +51,7 @@ CAPABILITIES = (
     "faults",
     "access",
     "lifecycle",
+    "plans",
 )
 
 
@@ -261,6 +262,16 @@ class DesktopShell(Protocol):
         ...
 
 
+@runtime_checkable
+class Plans(Protocol):
+    """The account's plan and add-ons, as an admin sets them. An adapter without it lacks the
+    capability ``plans``."""
+
+    async def set_plan(self, plan: str, *, ai_addon: bool) -> None:
+        """Put the account on ``plan`` (the SUT's own plan names), with or without AI."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -308,13 +319,15 @@ class RingingCall:
 
 @dataclass(frozen=True)
 class Conversation:
-    """What the conversation view shows: the customer, the line, its actions, and one line of
-    text per earlier interaction (newest first), as the app words it."""
+    """What the conversation view shows: the customer, the line, its actions, one line of text
+    per earlier interaction (newest first) as the app words it, and the titles of the parts of
+    the context snapshot shown."""
 
     customer: str
     line: str
     actions: list[str]
     history: list[str]
+    snapshot: list[str] = field(default_factory=list)  # the context snapshot's parts shown
 
 
 @runtime_checkable

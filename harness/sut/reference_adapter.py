@@ -345,6 +345,9 @@ class ReferenceTenant:
         from harness.sut.reference_desktop import ReferenceDesktop
 
         self.desktop: ReferenceDesktop | None = ReferenceDesktop(api)
+        from harness.sut.reference_plans import ReferencePlans
+
+        self.plans: ReferencePlans | None = ReferencePlans(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -365,6 +368,7 @@ class ReferenceAdapter:
             "access",
             "lifecycle",
             "desktop",
+            "plans",
         }
     )
 

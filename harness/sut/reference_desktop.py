@@ -141,10 +141,10 @@ class ReferenceAgentApp:
     async def go_to(self, view: str) -> None:
         await (
             self.page.get_by_role("navigation", name="Views")
-            .get_by_role("button", name=view)
+            .get_by_role("button", name=view, exact=True)
             .click()
         )
-        await expect(self.page.get_by_role("region", name=view)).to_be_visible()
+        await expect(self.page.get_by_role("region", name=view, exact=True)).to_be_visible()
 
     @property
     def _toolbar(self) -> Locator:
@@ -178,7 +178,7 @@ class ReferenceAgentApp:
     async def open_conversation(self, key: str) -> Conversation:
         popup = await self._on_popup(key)
         await popup.get_by_role("button", name="Open conversation").click()
-        view = self.page.get_by_role("region", name="Conversation")
+        view = self.page.get_by_role("region", name="Conversation", exact=True)
         await expect(view).to_be_visible()
         history = view.get_by_role("list", name="History").get_by_role("listitem")
         await expect(history.first).to_be_visible()
@@ -188,11 +188,13 @@ class ReferenceAgentApp:
             return (await value.inner_text()).strip()
 
         actions = view.get_by_role("group", name="Conversation actions").get_by_role("button")
+        parts = view.get_by_role("region", name="Context snapshot").get_by_role("heading", level=4)
         return Conversation(
             customer=await term("Customer"),
             line=await term("Line"),
             actions=[(await b.inner_text()).strip() for b in await actions.all()],
             history=[(await item.inner_text()).strip() for item in await history.all()],
+            snapshot=[(await h.inner_text()).strip() for h in await parts.all()],
         )
 
     async def try_availability(self, available: bool) -> str:

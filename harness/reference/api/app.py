@@ -14,7 +14,7 @@ from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
 from ..service import ContactCenter
-from . import access_routes, agent_app, agent_socket, calls, directory, numbers
+from . import access_routes, agent_app, agent_socket, calls, directory, numbers, plans
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -119,4 +119,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
     agent_socket.add_routes(app.router)
+    plans.add_routes(app.router)
     return app

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
+from harness.reference.domain.plans import DEFAULT_PLAN, Plan, PlanName
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.offers import review_caller_offer
@@ -134,6 +135,7 @@ class InboundCall:
             "caller_name": from_.display or "",
             "line": {"name": number.name, "e164": number.e164},
             "history": self.history(caller),
+            "plan": self.account_plan().as_dict(),
         }
         call = self.edge.apps.offer(contact, self, details)
         if call is None:
@@ -142,6 +144,11 @@ class InboundCall:
         call.leg = leg
         self.legs.append(leg)
         return True
+
+    def account_plan(self) -> Plan:
+        """The account's plan: which conversation sections the app shows (AC-IN-15)."""
+        stored = self.center.store.plan(self.plan.account_id)
+        return Plan(PlanName(stored[0]), stored[1]) if stored else DEFAULT_PLAN
 
     def history(self, caller: str) -> list[dict[str, str]]:
         """The earlier calls between this caller and this line, newest first (the conversation
