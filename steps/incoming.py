@@ -184,3 +184,8 @@ def account_plan(incoming_calls: IncomingCalls, plan: str, ai: str) -> None:
 )
 def conversation_part(incoming_calls: IncomingCalls, name: str, verb: str, part: str) -> None:
     incoming_calls.expect_conversation_part(name, part, shown=verb == "shows")
+
+
+@then(parsers.parse('the notification of the call to "{name}" is withdrawn'))
+def notification_withdrawn(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_notification_withdrawn(name)

@@ -180,3 +180,15 @@ Feature: An agent receives an incoming call in the agent app
       | plan         | ai      | dialer | ai_shown |
       | essentials   | without | lacks  | lacks    |
       | professional | with    | shows  | shows    |
+
+  @AC-IN-3 @needs:desktop
+  Scenario: The notification of a call whose caller hung up is withdrawn and the app says so
+    Given an agent "Alice" with a browser
+    And "Alice" has turned on browser notifications in the agent app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then "Alice" gets a browser notification of the call, naming the caller and the line
+    When the customer hangs up
+    Then the notification of the call to "Alice" is withdrawn
+    And the agent app of "Alice" says "the caller hung up"
+    And the call is logged as Missed

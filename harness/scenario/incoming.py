@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.endpoints.browser.phone import NotificationShown
+from harness.endpoints.browser.phone import NotificationClosed, NotificationShown
 from harness.endpoints.events import AudioLost
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
@@ -292,6 +292,20 @@ class IncomingCalls:
             raise ConformanceFailure(
                 (), f"{part} {'shown' if shown else 'not shown'}", f"the conversation has {parts}"
             )
+
+    def expect_notification_withdrawn(self, name: str) -> None:
+        """The notification of the last call is withdrawn from ``name``'s screen."""
+        notice = self.notices.get(name) or self.notification(name)
+        try:
+            self.flows.cast.journal.wait_for(
+                Match(NotificationClosed, party=name, tag=notice.tag),
+                RING_TIMEOUT,
+                after=self.flows.last.dialled_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                (), "the notification of the ended call withdrawn", "it is still shown"
+            ) from None
 
 
 @pytest.fixture

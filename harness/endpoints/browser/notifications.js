@@ -20,7 +20,15 @@
       }
     }
     close() {
-      for (const [tag, item] of shown) if (item === this) shown.delete(tag);
+      for (const [tag, item] of shown) {
+        if (item !== this) continue;
+        shown.delete(tag);
+        if (typeof window.__callproofNotification === "function") {
+          window.__callproofNotification({event: "closed", tag, title: this.title, body: this.body,
+                                          hidden: document.visibilityState !== "visible"})
+            .catch(() => {});
+        }
+      }
       super.close();
     }
   }

@@ -46,6 +46,13 @@ class NotificationShown(Event):
     hidden: bool  # the page was not visible (a tab in the background, a minimised window)
 
 
+@dataclass(frozen=True, kw_only=True)
+class NotificationClosed(Event):
+    """The page withdrew its notification ``tag`` (the call it announced is over)."""
+
+    tag: str
+
+
 def tap_script() -> str:
     """The audio tap, listening for every signature of the table."""
     return TAP_SCRIPT.read_text(encoding="utf-8").replace(
@@ -128,6 +135,11 @@ class BrowserPhone:
         self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
 
     async def _on_notification(self, _source: Any, report: dict[str, Any]) -> None:
+        if report.get("event") == "closed":
+            self.stage.journal.record(
+                NotificationClosed(party=self.name, tag=str(report.get("tag", "")))
+            )
+            return
         self.stage.journal.record(
             NotificationShown(
                 party=self.name,
