@@ -224,7 +224,11 @@ async def bench_browser(
         async def page_clock() -> float:
             return float(await page.evaluate("performance.now()"))
 
-        phone.attach(app, page_clock)
+        async def last_click() -> float | None:
+            value = await page.evaluate("window.__callproofLastClick ?? null")
+            return None if value is None else float(value)
+
+        phone.attach(app, page_clock, last_click)
         cleanup.push("the browser phone", phone.close)
         caller = await SyntheticCaller.open(CUSTOMER, stage, e164("fr_FR"))
         cleanup.push("the customer's caller", caller.close)

@@ -113,7 +113,11 @@ class DesktopAgents:
         async def page_clock() -> float:
             return float(await page.evaluate("performance.now()"))
 
-        phone.attach(app, page_clock)
+        async def last_click() -> float | None:
+            value = await page.evaluate("window.__callproofLastClick ?? null")
+            return None if value is None else float(value)
+
+        phone.attach(app, page_clock, last_click)
         self.phones[name] = phone
         if self.flows is not None:
             self.flows.app_phones[name] = phone

@@ -13,6 +13,10 @@
   const MIN_SHARE = 0.2;
   const HEARD_AFTER = 2;
   const LOST_AFTER = 5;
+  // When a person (not a script) last clicked on the page: the moment an agent answers.
+  window.addEventListener("click", (event) => {
+    if (event.isTrusted) window.__callproofLastClick = event.timeStamp;
+  }, true);
   const Native = window.RTCPeerConnection;
   if (!Native || Native.__callproofTapped) return;
   let context = null;
