@@ -268,7 +268,12 @@ class AppPhones:
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            LOG.warning("agent app task failed: %r", task.exception())
 
     async def close(self) -> None:
         for call in list(self._calls.values()):
