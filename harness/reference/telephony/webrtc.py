@@ -6,7 +6,9 @@ UDP socket that the relay's agent leg sends to, turns those G.711 packets into a
 the browser, and turns the browser's frames back into RTP for the relay. Holding, muting and
 bridging stay the relay's business, exactly as for a SIP phone.
 
-The browser leg negotiates G.711 too (``setCodecPreferences``), so no resampling happens.
+The browser leg negotiates G.711 when the browser offers it (the reference's agent app offers
+PCMU and PCMA first; the bridge prefers the call's own codec); any other codec (Opus at 48 kHz)
+is resampled to 8 kHz on the way to the relay.
 
 Network policy, as for SIP callers (:mod:`.offers`): the reference sends media to loopback
 only. aioice leaves loopback out of its host candidates, so it is told to gather on 127.0.0.1
@@ -195,6 +197,8 @@ class WebRtcBridge:
         self.pc.addTrack(self.to_browser)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         local = self.pc.localDescription
+        media = next((line for line in local.sdp.splitlines() if line.startswith("m=audio")), "")
+        LOG.debug("WebRTC leg answered: %s", media)
         return str(local.sdp)
 
     def _from_relay(self, data: bytes) -> None:
