@@ -22,4 +22,6 @@ pytest_plugins = [
     "steps.consumers",
     "harness.scenario.dashboard",
     "steps.dashboard",
+    "harness.scenario.incoming",
+    "steps.incoming",
 ]

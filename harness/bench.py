@@ -8,7 +8,9 @@
                                          our caller's calls/s, audio verified, beside SIPp's
     callproof bench concurrency [--seconds 60]
                                          calls with audio verified one process holds; CPU/call
-    callproof bench all                  calls, run, capacity, engine, concurrency
+    callproof bench browser [--calls 20] calls answered in the agent app in Chromium (WebRTC):
+                                         answer-to-two-way-audio, CPU and memory of the browser
+    callproof bench all                  calls, run, capacity, engine, concurrency, browser
     --json PATH                          also write the figures as JSON
 
 Progress goes to stderr, figures to stdout. Everything runs on loopback, every wait is bounded,
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.benchmarks.browser import bench_browser, render_browser
 from harness.benchmarks.calls import MAX_CALLS, bench_calls, render_calls
 from harness.benchmarks.capacity import bench_capacity, render_capacity
 from harness.benchmarks.concurrency import DEFAULT_SECONDS, bench_concurrency, render_concurrency
@@ -47,9 +50,9 @@ from harness.cli.parser import Parser
 from harness.cli.project import project_root, resolve_user_path
 from harness.sut.reference_process import SutUnavailable
 
-WHICH = ("all", "calls", "run", "capacity", "engine", "concurrency", "stability")
+WHICH = ("all", "calls", "run", "capacity", "engine", "concurrency", "stability", "browser")
 DEFAULT = ("calls", "run")
-EVERYTHING = ("calls", "run", "capacity", "engine", "concurrency")
+EVERYTHING = ("calls", "run", "capacity", "engine", "concurrency", "browser")
 MAX_SECONDS = 3600.0
 
 
@@ -168,6 +171,11 @@ async def _bench(args: Any, progress: Progress) -> tuple[dict[str, Any], bool]:
         print(render_concurrency(concurrency), end="\n\n", flush=True)
         figures["concurrency"] = concurrency.as_dict()
         complete = complete and concurrency.measured
+    if "browser" in which:
+        browser = await bench_browser(args.calls, progress, args.sut_url)
+        print(render_browser(browser), end="\n\n", flush=True)
+        figures["browser"] = browser.as_dict()
+        complete = complete and len(browser.calls) == args.calls
     if "stability" in which:
         stability = await bench_stability(
             args.runs, args.workers, project_root(), args.run_timeout, progress

@@ -50,3 +50,20 @@ def reports_availability(desktop_agents: DesktopAgents, name: str, state: str) -
 @then(parsers.parse('the agent app of "{name}" refuses the sign-in saying "{words}"'))
 def refuses(desktop_agents: DesktopAgents, name: str, words: str) -> None:
     desktop_agents.expect_refused(name, words)
+
+
+@given(
+    parsers.parse('"{name}" is signed in to the agent app with a session of {seconds:d} seconds')
+)
+def signed_in_for(desktop_agents: DesktopAgents, name: str, seconds: int) -> None:
+    desktop_agents.sign_in_for(name, seconds)
+
+
+@when(parsers.parse("{seconds:d} seconds pass on the contact center's clock"))
+def time_passes(desktop_agents: DesktopAgents, seconds: int) -> None:
+    desktop_agents.let_time_pass(seconds)
+
+
+@then(parsers.parse('"{name}" cannot set herself {state} in the agent app, which says "{words}"'))
+def availability_refused(desktop_agents: DesktopAgents, name: str, state: str, words: str) -> None:
+    desktop_agents.expect_availability_refused(name, state, words)

@@ -20,6 +20,23 @@ Feature: An answered call really connects
     When the customer hangs up
     Then the call is logged as Answered by "Alice"
 
+  @AC-ANS-1 @AC-ANS-2 @needs:desktop
+  Scenario Outline: An agent answering on a <device> has two-way audio at once and the call is logged as Answered
+    Given an agent "Carla" with a <device>
+    And "Carla" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    Then "Carla" is offered the call
+    When "Carla" answers the call
+    Then the customer and "Carla" hear each other within 500 ms of the answer
+    And the customer and "Carla" keep hearing each other for 2 seconds
+    When the customer hangs up
+    Then the call is logged as Answered by "Carla"
+
+    Examples:
+      | device    |
+      | SIP phone |
+      | browser   |
+
   @AC-ANS-1
   Scenario Outline: Two-way audio comes back and stays after <holder> puts the call on hold and takes it back
     Given "Alice" is in the Ring to widget of "Support"
@@ -165,6 +182,18 @@ Feature: An answered call really connects
       | count |
       | 2     |
       | 3     |
+
+  @AC-ANS-9 @needs:desktop
+  Scenario Outline: The verification procedure passes for an agent answering on a <device>
+    Given an agent "Carla" with a <device>
+    And "Carla" is in the Ring to widget of "Support"
+    When 3 test calls to "Support" are answered by "Carla"
+    Then each of them rang the phone of "Carla", had two-way audio within 500 ms of the answer and is logged as Answered
+
+    Examples:
+      | device    |
+      | SIP phone |
+      | browser   |
 
   @AC-ANS-10 @needs:faults
   Scenario: When the fault persists, the Call IDs of the failing calls are collected for support

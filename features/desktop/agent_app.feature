@@ -25,3 +25,11 @@ Feature: An agent signs in to the agent app in a real browser and sets her avail
     Given an agent "Alice" in the account
     When "Alice" signs in to the agent app with a wrong token
     Then the agent app of "Alice" refuses the sign-in saying "invalid token"
+
+  @H-SEC-4 @needs:desktop @needs:clock @needs:access
+  Scenario: An expired session is refused with a message on the page and changes nothing
+    Given an agent "Alice" in the account
+    And "Alice" is signed in to the agent app with a session of 60 seconds
+    When 120 seconds pass on the contact center's clock
+    Then "Alice" cannot set herself away in the agent app, which says "expired"
+    And the contact center reports "Alice" available

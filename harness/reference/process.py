@@ -26,6 +26,7 @@ from aiohttp import web
 
 from harness import __version__
 from harness.cli import values
+from harness.reference.api.agent_socket import APP_PHONES
 from harness.reference.api.app import build_app
 from harness.reference.api.context import access
 from harness.reference.clock import AccountClock
@@ -75,6 +76,7 @@ async def start(
     token = admin_token or secrets.token_hex(16)
     edge = await SipEdge.open(center, host=LOOPBACK, port=sip_port, lockout=lockout)
     app = build_app(center, token)
+    app[APP_PHONES] = edge.apps
     sip_host, sip_port_bound = edge.local_address
 
     @access("public")

@@ -78,6 +78,8 @@ class ContactCenter:
 
         self.routing = Routing(self)
         self.end_users = EndUsers(store, clock, bus)  # profiles and callers' identity (ZT-ID)
+        #: Where a user's signed-in agent apps are reached (set by the telephony edge).
+        self.app_contacts: Callable[[str], list[str]] = lambda _user_id: []
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -353,6 +355,10 @@ class ContactCenter:
         """The user's currently registered contacts."""
         return self._contacts.contacts(user_id, self._monotonic())
 
+    def reachable_contacts(self, user_id: str) -> list[str]:
+        """Where a call to the user rings: her signed-in agent apps, then her SIP phones."""
+        return self.app_contacts(user_id) + self.registered_contacts(user_id)
+
     def contact_bindings(self, user_id: str) -> list[tuple[str, int]]:
         """The user's registered contacts with their remaining seconds, for a REGISTER's 200."""
         return self._contacts.remaining(user_id, self._monotonic())
@@ -397,7 +403,7 @@ class ContactCenter:
         if call.status is not None:
             self._ended_event(call)
         return inbound_plan(
-            call.call_id, account_id, number.id, plan, names, self.registered_contacts
+            call.call_id, account_id, number.id, plan, names, self.reachable_contacts
         )
 
     def refuse_inbound_call(

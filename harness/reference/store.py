@@ -363,6 +363,24 @@ class Store(EndUserTables, TicketTables):
                 (account_id, user_id, availability),
             )
 
+    # --- the account's plan (AC-IN-15) ----------------------------------------------------
+
+    def plan(self, account_id: str) -> tuple[str, bool] | None:
+        """The account's stored plan and AI add-on, or None when it never chose."""
+        row = self._db.execute(
+            "SELECT plan, ai_addon FROM account_plans WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return (str(row[0]), bool(row[1])) if row else None
+
+    def set_plan(self, account_id: str, plan: str, ai_addon: bool) -> None:
+        """Store the account's plan, replacing the previous one."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO account_plans (account_id, plan, ai_addon)"
+                " VALUES (?, ?, ?)",
+                (account_id, plan, int(ai_addon)),
+            )
+
     def sip_username_taken(self, username: str) -> bool:
         """Cross-tenant check: SIP usernames are unique across accounts."""
         row = self._db.execute("SELECT 1 FROM users WHERE sip_username = ?", (username,))
@@ -1012,4 +1030,10 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # Tickets, their calls, comments and recordings, Talk settings (store_tickets.py).
     TICKETS_MIGRATION,
+    (
+        # The account's plan and AI add-on; an account without a row is on the default plan.
+        "CREATE TABLE account_plans (account_id TEXT PRIMARY KEY"
+        " REFERENCES accounts(id) ON DELETE CASCADE,"
+        " plan TEXT NOT NULL, ai_addon INTEGER NOT NULL)",
+    ),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from harness.endpoints.events import (
     AnswerSent,
@@ -52,6 +53,13 @@ class PlacedCall:
     resumed_at: int | None = None  # journal position when the call last came off hold
 
 
+class AgentPhone(Protocol):
+    """What the call flows ask of an agent's device: a SIP phone, or the agent app."""
+
+    async def answer(self, sip_call_id: str | None = None) -> str: ...
+    async def hold(self, sip_call_id: str, *, held: bool = True) -> None: ...
+
+
 class CallFlows(TenantCapabilities):
     """The calls of one scenario."""
 
@@ -64,6 +72,12 @@ class CallFlows(TenantCapabilities):
         self.evidence = evidence
         self.tenant = tenant
         self.placed: list[PlacedCall] = []
+        #: Agents who take calls in the agent app rather than on a SIP phone.
+        self.app_phones: dict[str, AgentPhone] = {}
+
+    def phone(self, agent: str) -> AgentPhone:
+        """The device ``agent`` answers on: her agent app if she signed in, else her SIP phone."""
+        return self.app_phones.get(agent) or self.cast.phone(agent)
 
     @property
     def last(self) -> PlacedCall:
@@ -117,7 +131,7 @@ class CallFlows(TenantCapabilities):
         leg = call.agent_legs.get(agent) or self.wait_ringing(call, agent)
         if call.answered_at is None:
             call.answered_at = self.journal.position
-        self.portal.run(self.cast.phone(agent).answer(leg))
+        self.portal.run(self.phone(agent).answer(leg))
         self.journal.wait_for(Match(AnswerSent, party=agent, sip_call_id=leg), 5)
         call.answered_by.append(agent)
 
@@ -128,7 +142,7 @@ class CallFlows(TenantCapabilities):
         if party == CUSTOMER:
             self.portal.run(cast.customer.hold(call.sip_call_id, held=held))
         else:
-            self.portal.run(cast.phone(party).hold(call.agent_legs[party], held=held))
+            self.portal.run(self.phone(party).hold(call.agent_legs[party], held=held))
         if held:
             call.held_at = position
         else:

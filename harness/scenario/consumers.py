@@ -20,6 +20,7 @@ import pytest
 from playwright.async_api import BrowserContext
 
 from harness.data.numbers import e164
+from harness.endpoints.browser.chromium import BrowserHost
 from harness.endpoints.consumer import (
     ChatConsumer,
     ConsumerRefused,
@@ -520,7 +521,7 @@ def consumer_desk(
 
     def context() -> BrowserContext:
         host = request.getfixturevalue("browser_host")
-        context = cast.portal.run(host.browser.new_context())
+        context = cast.portal.run(_new_context(host))
         contexts.append(context)
         made.append(context)
         return context
@@ -542,3 +543,7 @@ def consumer_desk(
     cast.cleanup.push("web SDK pages", close)
     cast.cleanup.check("web SDK pages", leaks)
     yield ConsumerDesk(cast, routing_admin, context)
+
+
+async def _new_context(host: BrowserHost) -> BrowserContext:
+    return await (await host.page_browser()).new_context()

@@ -64,7 +64,7 @@ class DashboardUsers:
 
     # -- signing in ----------------------------------------------------------------------------
     async def _open(self, name: str) -> Dashboard:
-        context = await self.host.browser.new_context()
+        context = await (await self.host.page_browser()).new_context()
         self.contexts[name] = context
         self.opened[name] = context
         # Recorded in memory; written to the evidence folder only if the scenario fails.
@@ -327,7 +327,8 @@ class DashboardUsers:
 
     def leaks(self) -> list[str]:
         """The scenario's contexts the browser still has open (H-REL-2 post-condition)."""
-        still = [c for c in self.contexts.values() if c in self.host.browser.contexts]
+        open_now = self.host.open_contexts()
+        still = [c for c in self.contexts.values() if c in open_now]
         return [f"{len(still)} dashboard browser context(s) still open"] if still else []
 
 

@@ -8,73 +8,23 @@ installs Debian's ``chromium``.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import allure
 import pytest
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import BrowserContext, ConsoleMessage, Page
 
+from harness.endpoints.browser.chromium import BrowserHost, chromium_path
+from harness.endpoints.browser.phone import BrowserPhone
 from harness.evidence.attach import has_allure_result
 from harness.runtime.portal import Portal
+from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
-from harness.sut.contract import AgentApp, Desktop
+from harness.sut.contract import AgentApp, CallingApp, Desktop, DesktopShell
 
-# The binary itself: the /usr/bin/chromium wrapper starts slower and prints a shell error.
-CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
-# Headless as root on a machine without a display or a network beyond loopback.
-CHROMIUM_FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-# Playwright's default is 5 s; a loaded 2-core machine starts a page slower than that.
-EXPECT_TIMEOUT_MS = 10_000
-
-
-def chromium_path() -> str:
-    """Debian's Chromium binary, or a clear error naming how to get it."""
-    if CHROMIUM_BINARY.exists():
-        return str(CHROMIUM_BINARY)
-    found = shutil.which("chromium")
-    if found is None:
-        raise RuntimeError(
-            "chromium is not installed; './callproof run' installs Debian's chromium package"
-        )
-    return found
-
-
-@dataclass
-class BrowserHost:
-    """The Playwright driver and the one browser of this process."""
-
-    playwright: Playwright
-    browser: Browser
-
-    @classmethod
-    async def launch(cls) -> BrowserHost:
-        from playwright.async_api import expect
-
-        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-        driver = await async_playwright().start()
-        try:
-            browser = await driver.chromium.launch(
-                executable_path=chromium_path(), headless=True, args=list(CHROMIUM_FLAGS)
-            )
-        except BaseException:
-            await driver.stop()
-            raise
-        return cls(driver, browser)
-
-    async def close(self) -> None:
-        await self.browser.close()
-        await self.playwright.stop()
+__all__ = ["BrowserHost", "DesktopAgents", "chromium_path"]
 
 
 @dataclass
@@ -87,9 +37,13 @@ class DesktopAgents:
     #: Whether the item has an Allure result to attach to (Gherkin scenarios do, plain tests
     #: that borrow these fixtures do not).
     to_allure: bool = False
+    #: The scenario's call flows: an agent signed in to the app answers calls there.
+    flows: CallFlows | None = None
     apps: dict[str, AgentApp] = field(default_factory=dict)
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
     opened: dict[str, BrowserContext] = field(default_factory=dict)  # not closed yet
+    phones: dict[str, BrowserPhone] = field(default_factory=dict)
+    console: dict[str, list[str]] = field(default_factory=dict)  # agent -> console lines
 
     def __post_init__(self) -> None:
         self.cast.cleanup.push("browser contexts", self.close)
@@ -108,14 +62,114 @@ class DesktopAgents:
         return self.cast.portal.run(self._open(name))
 
     async def _open(self, name: str) -> AgentApp:
-        context = await self.host.browser.new_context()
+        stage = self.cast.stage
+        browser = await self.host.browser_for(stage.signature(name))
+        context = await browser.new_context()
         self.contexts[name] = context
         self.opened[name] = context
+        lines = self.console.setdefault(name, [])
+        context.on("console", lambda message: lines.append(_console_line(message)))
+        context.on("weberror", lambda error: lines.append(f"[page error] {error.error}"))
+        context.on(
+            "page", lambda page: page.on("pageerror", lambda e: lines.append(f"[page error] {e}"))
+        )
         # Recorded in memory; written to the evidence folder only if the scenario fails.
         await context.tracing.start(screenshots=True, snapshots=True)
+        phone = await BrowserPhone.install(context, name, stage)
         app = await self.desktop.open_agent_app(context)
         self.apps[name] = app
+        if isinstance(app, CallingApp):
+            self._as_phone(name, phone, app, context.pages[0])
         return app
+
+    def open_desktop_app(self, name: str) -> None:
+        """``name`` starts the desktop app (the web app in a Chromium app window), signs in."""
+        shell = self.desktop
+        if not isinstance(shell, DesktopShell):
+            raise CapabilityMissing("this adapter's desktop app is not a browser app window")
+        stage, agent = self.cast.stage, self.cast.agent(name)
+
+        async def go() -> None:
+            context = await self.host.app_window(stage.signature(name), shell.desktop_app_url())
+            self.contexts[name] = context
+            self.opened[name] = context
+            lines = self.console.setdefault(name, [])
+            context.on("console", lambda message: lines.append(_console_line(message)))
+            await context.tracing.start(screenshots=True, snapshots=True)
+            phone = await BrowserPhone.install(context, name, stage)
+            page = context.pages[0] if context.pages else await context.wait_for_event("page")
+            page.on("pageerror", lambda e: lines.append(f"[page error] {e}"))
+            await page.reload()  # the window opened before the harness's scripts were in place
+            app = await shell.agent_app_in(page)
+            self.apps[name] = app
+            await app.sign_in(await self.desktop.sign_in_secret(agent))
+            await app.signed_in_as()
+            if isinstance(app, CallingApp):
+                self._as_phone(name, phone, app, page)
+
+        self.cast.portal.run(go())
+
+    def _as_phone(self, name: str, phone: BrowserPhone, app: CallingApp, page: Page) -> None:
+        async def page_clock() -> float:
+            return float(await page.evaluate("performance.now()"))
+
+        async def last_click() -> float | None:
+            value = await page.evaluate("window.__callproofLastClick ?? null")
+            return None if value is None else float(value)
+
+        phone.attach(app, page_clock, last_click)
+        self.phones[name] = phone
+        if self.flows is not None:
+            self.flows.app_phones[name] = phone
+
+    def phone(self, name: str) -> BrowserPhone:
+        """``name``'s agent app as her phone (the app must take calls)."""
+        if name not in self.phones:
+            raise CapabilityMissing(f"the agent app of {name} does not take calls")
+        return self.phones[name]
+
+    def sign_in_for(self, name: str, seconds: int) -> None:
+        """``name`` signs in with a session (a token of the SUT) that lasts ``seconds``."""
+        access = getattr(self.cast.tenant, "access", None)
+        if access is None:
+            raise CapabilityMissing("this adapter lacks the capability 'access'")
+        token = self.cast.portal.run(access.issue_token(self.cast.agent(name), ttl_s=seconds))
+        self.sign_in(name, secret=token.secret)
+
+    def let_time_pass(self, seconds: float) -> None:
+        """The SUT's clock moves on by ``seconds`` (sessions expire on it)."""
+        clock = self.cast.tenant.clock
+        if clock is None:
+            raise CapabilityMissing("this adapter lacks the capability 'clock'")
+        self.cast.portal.run(clock.advance(seconds))
+
+    def expect_availability_refused(self, name: str, state: str, words: str) -> None:
+        """``name`` tries to set herself ``state``; the app refuses, saying ``words``."""
+        app = self.phone(name).app
+        message = self.cast.portal.run(app.try_availability(state == "available"))
+        if words not in message:
+            raise AssertionError(f"the app says {message!r}, not {words!r}")
+        shown = self.cast.portal.run(self.app(name).availability())
+        if shown == state:
+            raise AssertionError(f"the app shows {name} {state} although it was refused")
+
+    def put_in_background(self, name: str) -> None:
+        """``name`` opens another tab in front of her agent app."""
+
+        async def go() -> None:
+            other = await self.opened[name].new_page()
+            await other.bring_to_front()
+
+        self.cast.portal.run(go())
+
+    async def click_notification(self, name: str, tag: str) -> bool:
+        """Click the notification ``tag`` that ``name``'s agent app showed."""
+        page = self.opened[name].pages[0]
+        return bool(await page.evaluate("tag => window.__callproofClickNotification(tag)", tag))
+
+    def calling_app(self, name: str) -> CallingApp:
+        """``name``'s agent app as a phone, for what the pop-up and the call view show."""
+        return self.phone(name).app
 
     def app(self, name: str) -> AgentApp:
         """The app ``name`` opened in this scenario."""
@@ -123,9 +177,13 @@ class DesktopAgents:
             raise LookupError(f"{name} has not opened the agent app in this scenario")
         return self.apps[name]
 
-    def sign_in(self, name: str, *, secret: str | None = None) -> None:
-        """Open the app for ``name`` and sign in, with her own secret unless one is given."""
-        agent = self.cast.agent(name)
+    def sign_in(self, name: str, *, secret: str | None = None, as_agent: str | None = None) -> None:
+        """Open the app for ``name`` and sign in, with her own secret unless one is given.
+
+        With ``as_agent``, ``name`` is another device of that agent: its own browser context
+        (and microphone signature), signed in as her.
+        """
+        agent = self.cast.agent(as_agent or name)
         app = self.open(name)
 
         async def go() -> None:
@@ -164,6 +222,8 @@ class DesktopAgents:
     async def close(self) -> None:
         """Close every context of the scenario, keeping evidence first if it failed."""
         keep = self.failed()
+        for phone in self.phones.values():
+            await phone.close()
         while self.opened:
             name, context = self.opened.popitem()
             try:
@@ -182,6 +242,9 @@ class DesktopAgents:
             shot = folder / f"browser-{slug_name(name)}-{index}.png"
             await page.screenshot(path=shot, full_page=True)
             self._attach(shot, f"Screenshot of {name}'s agent app", allure.attachment_type.PNG)
+        console = folder / f"browser-{slug_name(name)}-console.txt"
+        console.write_text("\n".join(self.console.get(name, [])) + "\n", encoding="utf-8")
+        self._attach(console, f"Browser console of {name}", allure.attachment_type.TEXT)
         trace = folder / f"browser-{slug_name(name)}-trace.zip"
         await context.tracing.stop(path=trace)
         self._attach(trace, f"Playwright trace of {name} (npx playwright show-trace)", None)
@@ -197,7 +260,8 @@ class DesktopAgents:
 
     def leaks(self) -> list[str]:
         """The scenario's contexts the browser still has open (H-REL-2 post-condition)."""
-        still = [c for c in self.contexts.values() if c in self.host.browser.contexts]
+        open_now = self.host.open_contexts()
+        still = [c for c in self.contexts.values() if c in open_now]
         return [f"{len(still)} browser context(s) still open"] if still else []
 
 
@@ -216,7 +280,7 @@ def slug_name(name: str) -> str:
 
 @pytest.fixture
 def desktop_agents(
-    request: pytest.FixtureRequest, cast: Cast, browser_host: BrowserHost
+    request: pytest.FixtureRequest, cast: Cast, flows: CallFlows, browser_host: BrowserHost
 ) -> DesktopAgents:
     """The scenario's agents at the agent app; a failing scenario keeps their screenshots and
     Playwright traces in its evidence folder."""
@@ -227,4 +291,10 @@ def desktop_agents(
             for when in ("setup", "call")
         )
 
-    return DesktopAgents(cast, browser_host, failed, has_allure_result(request.node))
+    return DesktopAgents(cast, browser_host, failed, has_allure_result(request.node), flows)
+
+
+def _console_line(message: ConsoleMessage) -> str:
+    where = message.location
+    source = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" if where else ""
+    return f"[{message.type}] {message.text}{source}"

@@ -7,15 +7,17 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
 faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard.
+faults, access, lifecycle, plans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
-from playwright.async_api import BrowserContext
+from playwright.async_api import BrowserContext, Page
 
 from harness.sut.consumer_model import (
     ConsumerRequestRecord,
@@ -81,6 +83,7 @@ CAPABILITIES = (
     "outbound",
     "recordings",
     "dashboard",
+    "plans",
 )
 
 
@@ -263,6 +266,7 @@ class Recordings(Protocol):
         """``user`` deletes the recording from the ticket."""
 
 
+@runtime_checkable
 class Routing(Protocol):
     """Business hours, the queue tree with its IVR menus, after-hours deflection, overrides,
     configurable messages and their rendered prompts (seed 004, CC-AH).
@@ -630,6 +634,7 @@ class Profiles(Protocol):
         """Who the SUT says the call ``call_id`` (its Call ID) is from."""
 
 
+@runtime_checkable
 class Dashboard(Protocol):
     """The dashboard of an admin or a manager open in one browser context, as page objects.
 
@@ -700,6 +705,21 @@ class Dashboard(Protocol):
 
     async def call_timeline(self, call_id: str) -> list[ShownTimelineEntry]:
         """The timeline the page of call ``call_id`` shows, in order (opened from the log)."""
+
+
+@runtime_checkable
+class DesktopShell(Protocol):
+    """The SUT's desktop app, when it is its web app in a browser's app window (``--app``).
+
+    Part of the ``desktop`` capability for adapters whose desktop app is such a window.
+    """
+
+    def desktop_app_url(self) -> str:
+        """What the desktop app's window opens (Chromium ``--app=URL``)."""
+        ...
+
+    async def agent_app_in(self, page: Page) -> AgentApp:
+        """The agent app already open in ``page`` (the desktop app's window)."""
         ...
 
 
@@ -723,6 +743,15 @@ class DashboardSite(Protocol):
     async def expire_sessions(self) -> None:
         """Let the sessions signed in so far reach the end of their lifetime (on the SUT's
         clock where it has one), so that the next request of their pages is refused."""
+
+
+@runtime_checkable
+class Plans(Protocol):
+    """The account's plan and add-ons, as an admin sets them. An adapter without it lacks the
+    capability ``plans``."""
+
+    async def set_plan(self, plan: str, *, ai_addon: bool) -> None:
+        """Put the account on ``plan`` (the SUT's own plan names), with or without AI."""
         ...
 
 
@@ -760,3 +789,107 @@ class Adapter(Protocol):
 
 
 AdapterFactory = Callable[..., Adapter]
+
+
+@dataclass(frozen=True)
+class RingingCall:
+    """What an agent app's ringing pop-up shows for one incoming call.
+
+    ``key`` tells one offer from the next (the same call offered again is a new key); the
+    harness uses it as the agent's leg of the call. ``actions`` maps each button of the pop-up
+    to its colour as a person would name it ("green", "red", or "" when neutral).
+    """
+
+    key: str
+    caller_number: str
+    caller_name: str
+    line: str
+    actions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What the conversation view shows: the customer, the line, its actions, one line of text
+    per earlier interaction (newest first) as the app words it, and the titles of the parts of
+    the context snapshot shown."""
+
+    customer: str
+    line: str
+    actions: list[str]
+    history: list[str]
+    snapshot: list[str] = field(default_factory=list)  # the context snapshot's parts shown
+
+
+@runtime_checkable
+class CallingApp(Protocol):
+    """The agent app as a phone: the ringing pop-up and the call it leads to.
+
+    Part of the ``desktop`` capability: the app that :meth:`Desktop.open_agent_app` returns
+    implements it when the SUT's agents take calls in the app.
+    """
+
+    async def wait_ringing(self, seen: Collection[str] = ()) -> RingingCall:
+        """Wait (without limit) for a ringing pop-up whose key is not in ``seen``; read it."""
+        ...
+
+    async def ringing_shown(self) -> RingingCall | None:
+        """The pop-up shown now, or None."""
+        ...
+
+    async def accept(self, key: str) -> None:
+        """Click accept on the pop-up of ``key`` (the green button)."""
+        ...
+
+    async def reject(self, key: str) -> None:
+        """Click reject on the pop-up of ``key`` (the red button)."""
+        ...
+
+    async def call_message(self) -> str:
+        """The message the app shows about calls (waits until there is one)."""
+        ...
+
+    async def in_call_actions(self) -> list[str]:
+        """The actions the in-call view offers (waits until it shows)."""
+        ...
+
+    async def hang_up(self) -> None:
+        """Hang up the call in progress."""
+        ...
+
+    async def set_muted(self, muted: bool) -> None:
+        """Mute or unmute the agent's microphone in the call in progress."""
+        ...
+
+    async def set_held(self, held: bool) -> None:
+        """Put the call in progress on hold, or take it back."""
+        ...
+
+    async def go_to(self, view: str) -> None:
+        """Navigate within the app to ``view`` (e.g. "Contacts"), away from the call."""
+        ...
+
+    async def toolbar(self) -> tuple[list[str], str]:
+        """The call toolbar shown away from the call: its actions and where it sits on the
+        screen ("bottom-left", "top-right"...); waits until it shows."""
+        ...
+
+    async def back_to_call(self) -> None:
+        """Click the toolbar to return to the call's view; waits until it shows."""
+        ...
+
+    async def in_call_view_shown(self) -> bool:
+        """Whether the call's own view is on screen now."""
+        ...
+
+    async def enable_notifications(self) -> None:
+        """Turn on the app's browser notifications (the browser has granted the permission)."""
+        ...
+
+    async def open_conversation(self, key: str) -> Conversation:
+        """Click the pop-up's conversation button for ``key`` and read the conversation."""
+        ...
+
+    async def try_availability(self, available: bool) -> str:
+        """Flip the availability switch when the SUT is expected to refuse it; the message the
+        app shows (waits for it)."""
+        ...

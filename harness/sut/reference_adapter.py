@@ -367,6 +367,9 @@ class ReferenceTenant:
         from harness.sut.reference_dashboard import ReferenceDashboardSite
 
         self.dashboard: ReferenceDashboardSite | None = ReferenceDashboardSite(api)
+        from harness.sut.reference_plans import ReferencePlans
+
+        self.plans: ReferencePlans | None = ReferencePlans(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -393,6 +396,7 @@ class ReferenceAdapter:
             "outbound",
             "recordings",
             "dashboard",
+            "plans",
         }
     )
 

@@ -17,12 +17,14 @@ from ..service import ContactCenter
 from . import (
     access_routes,
     agent_app,
+    agent_socket,
     calls,
     consumer_context,
     dashboard,
     directory,
     end_users,
     numbers,
+    plans,
     routing,
     sdk,
     sms,
@@ -110,7 +112,7 @@ def _bearer(request: web.Request) -> str | None:
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     # RFC 6750 §2.3: browsers cannot set headers on a WebSocket handshake.
-    if request.path == "/events":
+    if request.path == "/events" or request.path in agent_socket.SOCKET_PATHS:
         return request.query.get("access_token") or None
     return None
 
@@ -140,4 +142,6 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     sms.add_routes(app.router)
     sdk.add_routes(app.router)
     dashboard.add_routes(app.router)
+    agent_socket.add_routes(app.router)
+    plans.add_routes(app.router)
     return app

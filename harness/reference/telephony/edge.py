@@ -26,6 +26,7 @@ from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
 from harness.reference.domain.inbound import InboundPlan
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.app_phones import AppPhones
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
 from harness.reference.telephony.ivr import IvrSession
@@ -80,6 +81,9 @@ class SipEdge:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._guard_timer: asyncio.TimerHandle | None = None
         self.outbound: OutboundDialer | None = None
+        # Signed-in agent apps are reached beside the registered phones.
+        self.apps = AppPhones(self._guarded)
+        center.app_contacts = self.apps.contacts
 
     @classmethod
     async def open(
@@ -302,6 +306,7 @@ class SipEdge:
         if self.outbound is not None:
             self.outbound.close()
             self.center.tickets.dialer = None
+        await self.apps.close()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

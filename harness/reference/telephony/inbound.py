@@ -14,11 +14,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
+from harness.reference.domain.plans import DEFAULT_PLAN, Plan, PlanName
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.deflection import at_leaf
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
@@ -37,11 +40,25 @@ LOG = logging.getLogger("callproof.reference.inbound")
 
 @dataclass(eq=False)
 class AgentLeg:
+    """One agent being rung: a SIP phone's INVITE, or an offer to a signed-in agent app."""
+
     target: RingTarget
-    call: OutgoingCall
+    call: OutgoingCall | AppCall
     answered: bool = False
     registered: bool = False
     sdp: bytes = b""  # the agent's answer, kept until the customer's leg is connected
+
+    @property
+    def live(self) -> bool:
+        """Whether this leg still rings or talks."""
+        return self.call.session.live
+
+    @property
+    def declined(self) -> bool:
+        """Whether the agent turned the call down (a SIP rejection, or Reject in the app)."""
+        if isinstance(self.call, AppCall):
+            return self.call.declined
+        return isinstance(self.call.outcome, sip_events.Rejected)
 
 
 @dataclass(eq=False)
@@ -129,13 +146,17 @@ class InboundCall:
                 return
 
     def ring(self, target: RingTarget) -> bool:
-        if not target.contacts:
+        """Ring every agent app ``target`` has signed in, and her first SIP phone."""
+        apps = [c for c in target.contacts if c.startswith(APP_SCHEME)]
+        phones = [c for c in target.contacts if not c.startswith(APP_SCHEME)]
+        offered = [self.ring_app(target, contact) for contact in apps]
+        if not phones and not any(offered):
             self.center.ring_timeout(self.call_id, target.user_id)  # no phone to ring
             return False
         host, port = self.relay.leg_b.local_address
         offer = sdp.make_offer(host, port, codecs=(self.codec,))
         caller_uri = self.caller.request.from_.uri
-        for contact in target.contacts[:1]:
+        for contact in phones[:1]:
             call = self.edge.sip.invite(contact, f"sip:{caller_uri.user}@{host}", bytes(offer))
             leg = AgentLeg(target, call)
             self.legs.append(leg)
@@ -143,10 +164,75 @@ class InboundCall:
             self.center.record_sip_call_id(self.call_id, call.call_id)
         return True
 
+    def ring_app(self, target: RingTarget, contact: str) -> bool:
+        """Offer the call to a signed-in agent app (its ringing pop-up)."""
+        from_ = self.caller.request.from_
+        number = self.center.get_number(self.plan.account_id, self.plan.number_id)
+        caller = unquote(from_.uri.user or "", errors="replace") or "anonymous"
+        details = {
+            "call_id": self.call_id,
+            "caller": caller,
+            "caller_name": from_.display or "",
+            "line": {"name": number.name, "e164": number.e164},
+            "history": self.history(caller),
+            "plan": self.account_plan().as_dict(),
+        }
+        call = self.edge.apps.offer(contact, self, details)
+        if call is None:
+            return False
+        leg = AgentLeg(target, call)
+        call.leg = leg
+        self.legs.append(leg)
+        return True
+
+    def account_plan(self) -> Plan:
+        """The account's plan: which conversation sections the app shows (AC-IN-15)."""
+        stored = self.center.store.plan(self.plan.account_id)
+        return Plan(PlanName(stored[0]), stored[1]) if stored else DEFAULT_PLAN
+
+    def history(self, caller: str) -> list[dict[str, str]]:
+        """The earlier calls between this caller and this line, newest first (the conversation
+        the app opens from the pop-up)."""
+        account_id = self.plan.account_id
+        names = {u.id: u.name for u in self.center.list_users(account_id)}
+        earlier = [
+            c
+            for c in self.center.list_calls(account_id, self.plan.number_id)
+            if c.caller == caller and c.call_id != self.call_id
+        ]
+        earlier.sort(key=lambda c: c.started_at, reverse=True)
+        return [
+            {
+                "call_id": c.call_id,
+                "channel": "voice",
+                "started_at": c.started_at.isoformat(timespec="seconds"),
+                "status": c.status.value if c.status is not None else "in progress",
+                "answered_by": names.get(c.answered_by or "", ""),
+            }
+            for c in earlier
+        ]
+
+    def app_ringing(self, call: AppCall) -> None:
+        """The app shows the ringing pop-up: for the caller, as a phone's 180."""
+        leg = call.leg
+        if leg is None or self.finished or not leg.live:
+            return
+        self.center.agent_ringing(self.call_id, leg.target.user_id)
+        if not self.caller_answered:
+            self.caller.ring()
+
+    def app_hold(self, leg: AgentLeg, held: bool) -> None:
+        """The agent put the call on hold in the app, or took it back (as a phone's re-INVITE)."""
+        if leg is not self.bridged:
+            return
+        host, port = self.relay.leg_b.local_address
+        direction = "sendonly" if held else "sendrecv"
+        self.hold_changed(bytes(sdp.make_offer(host, port, direction=direction)), by="agent")
+
     def ring_time_over(self) -> None:
         self._ring_timer = None
         for leg in self.legs:
-            if not leg.answered and leg.call.session.live:
+            if not leg.answered and leg.live:
                 self.center.ring_timeout(self.call_id, leg.target.user_id)
                 leg.call.end()  # a CANCEL while it rings
         if self.bridged is None:
@@ -214,7 +300,7 @@ class InboundCall:
             self.ivr.begin()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
-            if leg.call.session.live and not self.finished:
+            if leg.live and not self.finished:
                 self.register_answer(leg)
 
     def use_answer_from_ack(self) -> str | None:
@@ -268,7 +354,7 @@ class InboundCall:
         # answered by someone else, so nothing is logged for them (and the call, now
         # answered, could not take a "did not answer" anyway).
         for other in self.legs:
-            if other is not leg and other.call.session.live:
+            if other is not leg and other.live:
                 other.call.end()
 
     def answer_caller(self) -> None:
@@ -300,14 +386,11 @@ class InboundCall:
             self.caller.end()
             self.finish()
         elif not leg.answered and self.bridged is None and not self.finished:
-            outcome = leg.call.outcome
-            if isinstance(
-                outcome, sip_events.Rejected
-            ):  # declined or busy: that user did not answer
+            if leg.declined:  # declined or busy: that user did not answer
                 self.center.ring_timeout(self.call_id, leg.target.user_id)
             if (
                 self._ring_timer is not None
-                and not any(x.call.session.live and not x.answered for x in self.legs)
+                and not any(x.live and not x.answered for x in self.legs)
                 and not any(x.answered for x in self.legs)
             ):
                 self._ring_timer.cancel()
@@ -384,7 +467,7 @@ class InboundCall:
             self.center.answer_not_connected(self.call_id, leg.target.user_id, reason)
         self.center.call_ended(self.call_id, by, reason)
         for leg in self.legs:
-            if leg.call.session.live:
+            if leg.live:
                 leg.call.end()
         if self.external is not None and self.external.session.live:
             self.external.end()

@@ -9,8 +9,11 @@ from harness import bench
 
 def test_no_argument_keeps_calls_then_run_and_all_runs_everything_in_order() -> None:
     assert bench.selected(None) == ("calls", "run")
-    assert bench.selected("all") == ("calls", "run", "capacity", "engine", "concurrency")
+    assert bench.selected("all") == (
+        "calls", "run", "capacity", "engine", "concurrency", "browser"
+    )  # fmt: skip
     assert bench.selected("engine") == ("engine",)
+    assert bench.selected("browser") == ("browser",)
     with pytest.raises(ValueError):
         bench.selected("speed")
 

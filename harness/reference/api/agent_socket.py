@@ -1,0 +1,75 @@
+"""The agent app's call channel: a WebSocket over which calls are offered and answered.
+
+``GET /me/calls`` (a user's token, in the query as browsers cannot set headers on a WebSocket
+handshake, RFC 6750 section 2.3). While it is open the signed-in user is reachable in the app:
+see :mod:`harness.reference.telephony.app_phones` for the messages both ways.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from ..domain.permissions import Permission
+from ..telephony.app_phones import AppPhones
+from .context import principal, requires, websocket
+from .errors import ApiError
+
+APP_PHONES: web.AppKey[AppPhones] = web.AppKey("app_phones", AppPhones)
+#: Routes a browser opens as WebSockets, authenticated by ``?access_token=``.
+SOCKET_PATHS = ("/me/calls",)
+
+
+@websocket
+@requires(Permission.SELF)
+async def my_calls(request: web.Request) -> web.WebSocketResponse:
+    """GET /me/calls: calls offered to the signed-in user's app, and her answers to them."""
+    who = principal(request)
+    if who.account_id is None or who.user_id is None:
+        raise ApiError(403, "forbidden", "only a user's token can receive calls in the app")
+    phones = request.app.get(APP_PHONES)
+    if phones is None:
+        raise ApiError(503, "unavailable", "this server has no telephony edge")
+    socket = web.WebSocketResponse(heartbeat=30.0)
+    await socket.prepare(request)
+    outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    session = phones.attach(who.account_id, who.user_id, outgoing.put_nowait)
+    writer = asyncio.create_task(_write(socket, outgoing))
+    try:
+        outgoing.put_nowait({"type": "ready"})
+        async for message in socket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(message.data)
+            except ValueError:
+                outgoing.put_nowait({"type": "error", "message": "a message must be JSON"})
+                continue
+            if not isinstance(data, dict):
+                outgoing.put_nowait({"type": "error", "message": "a message must be an object"})
+                continue
+            phones.handle(session, data)
+    finally:
+        phones.detach(session)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
+    return socket
+
+
+async def _write(socket: web.WebSocketResponse, outgoing: asyncio.Queue[dict[str, Any]]) -> None:
+    while True:
+        message = await outgoing.get()
+        try:
+            await socket.send_json(message)
+        except ConnectionResetError:
+            return  # the app went away; the reader sees the close
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Register this module's routes."""
+    router.add_get("/me/calls", my_calls)
