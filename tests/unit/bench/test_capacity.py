@@ -47,23 +47,26 @@ def test_the_highest_clean_rate_and_the_table() -> None:
     steps = (step(50, 49.8), step(75, 74.8), step(100, 87.9), step(150, 99.8, callee_failed=195))
     result = CapacityResult(steps, "0.1.0", ("sipp -sn uas ...", "sipp 127.0.0.1:5060 -sn uac"))
     assert result.best is steps[2] and result.best_rate == 87.9
-    assert result.measured and not result.aim_met()
+    assert result.measured and result.aim_met()
     text = render_capacity(result)
     assert "highest clean rate: 87.9 calls/s (asked 100; response p50 8 ms)" in text
-    assert f"aim {AIM}: NOT met" in text
+    assert f"aim {AIM}: met" in text
     assert "  sipp 127.0.0.1:5060 -sn uac" in text
     rows = [line.split() for line in text.splitlines() if line.startswith("       150")]
     assert rows == [["150", "99.8", "750", "750", "0", "195", "0", "8", "396", "failures"]]
     data = json.loads(json.dumps(result.as_dict()))
     assert data["best_rate"] == 87.9 and data["best_rate_asked"] == 100
-    assert data["aim"] == {"text": AIM, "calls_per_second": 500.0, "met": False}
+    assert data["aim"] == {"text": AIM, "calls_per_second": 50.0, "met": True}
     assert data["steps"][3]["callee"]["failed"] == 195
 
 
-def test_a_rate_at_the_aim_meets_it() -> None:
-    result = CapacityResult((step(500, 501.0),), "0.1.0")
+def test_a_rate_at_the_aim_meets_it_and_one_below_does_not() -> None:
+    result = CapacityResult((step(50, 50.2),), "0.1.0")
     assert result.aim_met()
     assert f"aim {AIM}: met" in render_capacity(result)
+    below = CapacityResult((step(50, 49.8),), "0.1.0")
+    assert not below.aim_met()
+    assert f"aim {AIM}: NOT met" in render_capacity(below)
 
 
 def test_no_clean_step_and_a_stopped_run_say_so() -> None:
