@@ -5,94 +5,33 @@ from __future__ import annotations
 from harness.sut.reference_adapter import ReferenceAdapter, ReferenceTenant
 
 
-class ReferenceWithoutFaults(ReferenceAdapter):
-    """The reference seen through an adapter that offers no fault injection, as a vendor's would."""
+def without(*capabilities: str, doc: str) -> type[ReferenceAdapter]:
+    """The reference seen through an adapter that declares none of ``capabilities`` and hands
+    out tenants whose attributes of those names are ``None``, as a vendor's adapter would."""
 
-    name = "reference-without-faults"
-    capabilities = ReferenceAdapter.capabilities - {"faults"}
+    class Without(ReferenceAdapter):
+        async def open_tenant(self, label: str) -> ReferenceTenant:
+            tenant = await super().open_tenant(label)
+            for capability in capabilities:
+                if hasattr(tenant, capability):  # some (lifecycle) belong to the adapter only
+                    setattr(tenant, capability, None)
+            return tenant
 
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.faults = None  # type: ignore[assignment]
-        return tenant
-
-
-class ReferenceWithoutAccess(ReferenceAdapter):
-    """The reference seen through an adapter that cannot hand out role tokens or routes."""
-
-    name = "reference-without-access"
-    capabilities = ReferenceAdapter.capabilities - {"access"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.access = None
-        return tenant
+    Without.name = f"reference-without-{capabilities[0]}"
+    Without.capabilities = ReferenceAdapter.capabilities - set(capabilities)
+    Without.__doc__ = doc
+    Without.__name__ = Without.__qualname__ = f"ReferenceWithout{capabilities[0].title()}"
+    return Without
 
 
-class ReferenceWithoutLifecycle(ReferenceAdapter):
-    """The reference seen through an adapter that cannot start, kill or restart instances."""
-
-    name = "reference-without-lifecycle"
-    capabilities = ReferenceAdapter.capabilities - {"lifecycle"}
-
-
-class ReferenceWithoutDesktop(ReferenceAdapter):
-    """The reference seen through an adapter that has no agent app for a browser."""
-
-    name = "reference-without-desktop"
-    capabilities = ReferenceAdapter.capabilities - {"desktop"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.desktop = None
-        return tenant
-
-
-class ReferenceWithoutTickets(ReferenceAdapter):
-    """The reference seen through an adapter that turns no calls into tickets."""
-
-    name = "reference-without-tickets"
-    capabilities = ReferenceAdapter.capabilities - {"tickets", "outbound", "recordings"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.tickets = None
-        tenant.outbound = None
-        tenant.recordings = None
-        return tenant
-
-
-class ReferenceWithoutRouting(ReferenceAdapter):
-    """The reference seen through an adapter that cannot set hours, queues or deflection."""
-
-    name = "reference-without-routing"
-    capabilities = ReferenceAdapter.capabilities - {"routing"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.routing = None
-        return tenant
-
-
-class ReferenceWithoutProfiles(ReferenceAdapter):
-    """The reference seen through an adapter that has no end-user profiles."""
-
-    name = "reference-without-profiles"
-    capabilities = ReferenceAdapter.capabilities - {"profiles"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.profiles = None
-        return tenant
-
-
-class ReferenceWithoutConsumer(ReferenceAdapter):
-    """The reference seen through an adapter that has no consumer SDKs, chat or SMS."""
-
-    name = "reference-without-consumer"
-    capabilities = ReferenceAdapter.capabilities - {"consumer"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.consumer = None
-        return tenant
+ReferenceWithoutFaults = without("faults", doc="No fault injection, as a vendor's would have.")
+ReferenceWithoutAccess = without("access", doc="Cannot hand out role tokens or list routes.")
+ReferenceWithoutLifecycle = without("lifecycle", doc="Cannot start, kill or restart instances.")
+ReferenceWithoutDesktop = without("desktop", doc="Has no agent app for a browser.")
+ReferenceWithoutTickets = without(
+    "tickets", "outbound", "recordings", doc="Turns no calls into tickets."
+)
+ReferenceWithoutRouting = without("routing", doc="Cannot set hours, queues or deflection.")
+ReferenceWithoutProfiles = without("profiles", doc="Has no end-user profiles.")
+ReferenceWithoutConsumer = without("consumer", doc="Has no consumer SDKs, chat or SMS.")
+ReferenceWithoutDashboard = without("dashboard", doc="Has no dashboard for a browser.")

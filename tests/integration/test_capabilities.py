@@ -63,6 +63,7 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
             "consumer",
             42,
         ),
+        ("features/desktop/dashboard.feature", "ReferenceWithoutDashboard", "dashboard", 13),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(

@@ -3,31 +3,15 @@ left open; an adapter without the capability skips the dashboard's scenarios wit
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 from harness.scenario.cast import Cast
 from harness.scenario.dashboard import DashboardUsers
 from harness.scenario.desktop import BrowserHost
-from harness.sut.reference_adapter import ReferenceAdapter, ReferenceTenant
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-class ReferenceWithoutDashboard(ReferenceAdapter):
-    """The reference seen through an adapter that has no dashboard for a browser."""
-
-    name = "reference-without-dashboard"
-    capabilities = ReferenceAdapter.capabilities - {"dashboard"}
-
-    async def open_tenant(self, label: str) -> ReferenceTenant:
-        tenant = await super().open_tenant(label)
-        tenant.dashboard = None
-        return tenant
 
 
 def test_a_failing_dashboard_scenario_keeps_a_screenshot_and_a_trace(
@@ -57,26 +41,3 @@ def test_a_dashboard_context_left_open_is_a_leak(cast: Cast, browser_host: Brows
 
     cast.portal.run(users.contexts["Dana"].close())
     assert users.leaks() == []
-
-
-def test_dashboard_scenarios_are_skipped_on_an_adapter_without_the_capability(
-    tmp_path: Path,
-) -> None:
-    junit = tmp_path / "junit.xml"
-    result = subprocess.run(
-        [
-            sys.executable, "-m", "pytest", "features/desktop/dashboard.feature",
-            "-p", "no:cacheprovider",
-            "--sut", "tests.integration.test_dashboard:ReferenceWithoutDashboard",
-            f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
-            "--callproof-reports", str(tmp_path / "reports"), "-q",
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    cases = list(ET.parse(junit).getroot().iter("testcase"))
-    assert len(cases) == 13
-    for case in cases:
-        skipped = case.find("skipped")
-        assert skipped is not None, case.get("name")
-        assert "lacks the capability 'dashboard'" in (skipped.get("message") or "")
