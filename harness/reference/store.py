@@ -68,7 +68,7 @@ from .domain.voicemail import Voicemail
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
-from .store_tickets import TicketTables
+from .store_tickets import TOP_AND_MERGE_MIGRATION, TicketTables
 
 __all__ = ["Store"]
 
@@ -1012,4 +1012,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # Tickets, their calls, comments and recordings, Talk settings (store_tickets.py).
     TICKETS_MIGRATION,
+    # A ticket's top number and the ticket it was merged into (store_tickets.py).
+    TOP_AND_MERGE_MIGRATION,
 )
