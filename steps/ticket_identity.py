@@ -20,11 +20,6 @@ def unknown_dials(caller_book: CallerBook, line: str, number: str) -> None:
     caller_book.dial(line, number)
 
 
-@when(parsers.re(rf"the caller from {UNKNOWN} hangs up$"))
-def unknown_hangs_up(caller_book: CallerBook, line: str) -> None:
-    caller_book.hang_up(line)
-
-
 @given(parsers.re(rf'the call from {FROM} made the ticket "(?P<name>[^"]+)"$'))
 @then(parsers.re(rf'the call from {FROM} makes the ticket "(?P<name>[^"]+)"$'))
 def names_the_ticket(

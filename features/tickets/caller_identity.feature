@@ -15,7 +15,7 @@ Feature: Each call is linked to the end user whose number it comes from
     Given an end user "Chloé" with the French number "Chloé's mobile"
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And "Chloé's mobile" hangs up
+    And the caller from "Chloé's mobile" hangs up
     Then the requester of the call is "Chloé"
     And the ticket of the call has "Chloé" as requester
     And the account has 1 end user
@@ -62,7 +62,7 @@ Feature: Each call is linked to the end user whose number it comes from
     And "Chloé" has exactly the direct line "home" and no shared number
     When "home" calls "Support"
     And "Alice" answers the call
-    And "home" hangs up
+    And the caller from "home" hangs up
     Then the requester of the call is "Chloé"
     And the ticket of the call has "Chloé" as requester
 

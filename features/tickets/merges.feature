@@ -46,7 +46,7 @@ Feature: Merging end users keeps every number of the merged user
     Given an end user "Chloé" with the French number "Chloé's mobile"
     When "Chloé's new phone" calls "Support"
     And "Alice" answers the call
-    And "Chloé's new phone" hangs up
+    And the caller from "Chloé's new phone" hangs up
     Then the requester of the call from "Chloé's new phone" is a new end user "New caller" named with the number
     When "New caller" is merged into "Chloé"
     Then "Chloé" has exactly the direct lines "Chloé's mobile" and "Chloé's new phone" and no shared number

@@ -16,11 +16,11 @@ Feature: A ticket shows the number that created it, and a call about an existing
   Scenario: The top of each ticket shows the number whose call created it, not the requester's
     When "Chloé's office" calls "Support"
     And "Alice" answers the call
-    And "Chloé's office" hangs up
+    And the caller from "Chloé's office" hangs up
     Then the call from "Chloé's office" makes the ticket "office"
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And "Chloé's mobile" hangs up
+    And the caller from "Chloé's mobile" hangs up
     Then the call from "Chloé's mobile" makes the ticket "mobile"
     And the top of the ticket "office" shows "Chloé's office"
     And the top of the ticket "mobile" shows "Chloé's mobile"
@@ -31,12 +31,12 @@ Feature: A ticket shows the number that created it, and a call about an existing
   Scenario: A call about an existing issue is merged into its ticket, whose top then shows the merged ticket's number
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And "Chloé's mobile" hangs up
+    And the caller from "Chloé's mobile" hangs up
     Then the call from "Chloé's mobile" makes the ticket "existing issue"
     When "Alice" comments "The parcel never arrived" on the ticket "existing issue"
     And "Chloé's office" calls "Support"
     And "Alice" answers the call
-    And "Chloé's office" hangs up
+    And the caller from "Chloé's office" hangs up
     Then the call from "Chloé's office" makes the ticket "new call"
     When "Alice" comments "Still no parcel" on the ticket "new call"
     And "Alice" merges the ticket "new call" into the ticket "existing issue"
@@ -51,11 +51,11 @@ Feature: A ticket shows the number that created it, and a call about an existing
   Scenario Outline: A merge that cannot be is refused naming the problem, and no ticket changes (<case>)
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And "Chloé's mobile" hangs up
+    And the caller from "Chloé's mobile" hangs up
     Then the call from "Chloé's mobile" makes the ticket "first"
     When "Chloé's office" calls "Support"
     And "Alice" answers the call
-    And "Chloé's office" hangs up
+    And the caller from "Chloé's office" hangs up
     Then the call from "Chloé's office" makes the ticket "second"
     When <before>
     And "Alice" tries to merge the ticket "<source>" into the ticket "<target>"
