@@ -23,6 +23,7 @@ from harness.media.wav import write_wav
 
 from .clock import AccountClock, iso_utc
 from .domain import talk
+from .domain import ticket_merges as merges
 from .domain import tickets as rules
 from .domain.calls import CallRecord, EndedBy
 from .domain.distribution import validate_e164
@@ -461,14 +462,27 @@ class Tickets:
         ticket = self.store.get_ticket(account_id, ticket_id)
         if ticket is None:
             raise NotFound("ticket", ticket_id)
-        return ticket
+        return self._as_now(ticket)
 
     def list(self, account_id: str, *, call_id: str | None = None) -> list[Ticket]:
         """The account's tickets, newest first; with ``call_id``, the one holding that call."""
         if call_id is None:
-            return self.store.list_tickets(account_id)
+            return [self._as_now(t) for t in self.store.list_tickets(account_id)]
         ticket_id = self.store.ticket_of_call(account_id, call_id)
         return [] if ticket_id is None else [self.get(account_id, ticket_id)]
+
+    def _as_now(self, ticket: Ticket) -> Ticket:
+        """The ticket with its requester as it stands now, after any merge of end users."""
+        requester_id = ticket.requester_id
+        if requester_id is None:
+            return ticket
+        current = self.store.merged_target(ticket.account_id, requester_id)
+        if current == requester_id:
+            return ticket
+        user = self.store.get_end_user(ticket.account_id, current)
+        if user is None:
+            return ticket
+        return merges.requester_after_user_merge(ticket, TicketRequester(user.id, user.name))
 
     # --- changes by people ------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ its requester later. Pure rules, each in one function:
   target's own.
 * :func:`with_requester` — a ticket's requester set to an end user afterwards, as an agent
   matches an unknown caller's ticket to a profile (ZT-ID-10).
+* :func:`requester_after_user_merge` — a ticket whose requester was merged into another end
+  user is that user's (ZT-MRG-5), as the calls linked to the merged user are.
 """
 
 from __future__ import annotations
@@ -89,3 +91,8 @@ def with_requester(ticket: Ticket, requester: TicketRequester) -> Ticket:
             field="id",
         )
     return replace(ticket, requester=requester.name, requester_id=requester.id)
+
+
+def requester_after_user_merge(ticket: Ticket, target: TicketRequester) -> Ticket:
+    """``ticket`` as it reads once its requester was merged into ``target`` (ZT-MRG-5)."""
+    return replace(ticket, requester=target.name, requester_id=target.id)
