@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,8 @@ from harness.reference.domain.tickets import (
     shown_number,
 )
 from harness.reference.service import ContactCenter
+from harness.reference.store import Store
+from harness.reference.store_tickets import StoredRecording
 from tests.unit.reference.conftest import FakeTime
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -158,3 +161,24 @@ def test_an_unknown_callers_ticket_gets_a_new_user_and_the_call_follows(
     requester = center.end_users.requester_of_call(acc, unknown_call)
     assert (after.requester, after.requester_id) == ("Hugo", requester.id)
     assert requester.link.requester_id == before.requester_id  # the unknown ID, now linked
+
+
+def test_a_merge_survives_reopening_the_store_with_its_recordings_moved(
+    center: ContactCenter, fake_time: FakeTime, tmp_path: Path
+) -> None:
+    acc, (first, second) = _two_tickets(center, fake_time)
+    store = center.tickets.store
+    old, new = store.ticket_of_call(acc, first), store.ticket_of_call(acc, second)
+    assert old is not None and new is not None
+    recording = StoredRecording("rec_1", acc, new, second, "rec_1.wav", 1.0, T0)
+    store.insert_recording(recording)
+    merged = center.ticket_requesters.merge(acc, new, old, author_id=None, author="API")
+    center.store.close()
+    reopened = Store(tmp_path / "reference.sqlite3")
+    try:
+        assert reopened.get_ticket(acc, old) == merged.target
+        assert reopened.get_ticket(acc, new) == merged.source
+        assert [r.id for r in reopened.recordings(acc, old)] == ["rec_1"]
+        assert reopened.recordings(acc, new) == []
+    finally:
+        reopened.close()
