@@ -53,10 +53,11 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
     ("feature", "adapter", "capability", "count"),
     [
         ("features/security/http_authorisation.feature", "ReferenceWithoutAccess", "access", 7),
-        ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 5),
+        ("features/reliability/crash_safety.feature", "ReferenceWithoutLifecycle", "lifecycle", 7),
         ("features/desktop/agent_app.feature", "ReferenceWithoutDesktop", "desktop", 3),
         ("features/routing/transfer_targets.feature", "ReferenceWithoutRouting", "routing", 6),
-        ("features/tickets", "ReferenceWithoutProfiles", "profiles", 18),
+        ("features/tickets/caller_identity.feature", "ReferenceWithoutProfiles", "profiles", 13),
+        ("features/tickets/unknown_callers.feature", "ReferenceWithoutProfiles", "profiles", 3),
         (
             "features/routing/consumers_after_hours.feature",
             "ReferenceWithoutConsumer",
