@@ -67,7 +67,7 @@ class TicketBook:
     # -- names -------------------------------------------------------------------------------------
     def name_ticket(self, label: str, name: str) -> None:
         """The last call from ``label`` made a ticket; the scenario calls it ``name``."""
-        self.named[name] = self._ticket_of(self.book._last_call(label)).id
+        self.named[name] = self._ticket_of(self.book.last_call(label)).id
 
     def ticket_id(self, name: str) -> str:
         try:
@@ -159,7 +159,7 @@ class TicketBook:
     def expect_unknown_requester(self, line: str) -> None:
         """The ticket of the last call from ``line`` has that call's unknown caller (its own
         ID, no profile) as requester."""
-        call = self.book._last_call(line)
+        call = self.book.last_call(line)
         found = self.book.requester(call)
         ticket = self._ticket_of(call)
         if found.profile is not None or ticket.requester_id != found.requester_id:
@@ -184,7 +184,7 @@ class TicketBook:
     def expect_calls_of(self, name: str, labels: list[str]) -> None:
         """The ticket ``name`` holds exactly the calls placed from ``labels``, in that order."""
         ticket = self.ticket(name)
-        wanted = [self.book.flows.sut_call_id(self.book._last_call(label)) for label in labels]
+        wanted = [self.book.flows.sut_call_id(self.book.last_call(label)) for label in labels]
         held = [c.call_id for c in ticket.calls]
         if held != wanted:
             raise ConformanceFailure(
