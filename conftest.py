@@ -18,6 +18,8 @@ pytest_plugins = [
     "harness.scenario.ivr",
     "steps.routing",
     "steps.profiles",
+    "harness.scenario.ticket_identity",
+    "steps.ticket_identity",
     "harness.scenario.consumers",
     "steps.consumers",
     "harness.scenario.dashboard",

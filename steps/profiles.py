@@ -88,9 +88,10 @@ def calls(caller_book: CallerBook, label: str, number: str) -> None:
     caller_book.dial(label, number)
 
 
-@when(parsers.parse('the caller on "{label}" hangs up'))
-def hangs_up(caller_book: CallerBook, label: str) -> None:
-    caller_book.hang_up(label)
+# "the caller from": an agent's own '"Alice" hangs up' is another step (steps.tickets).
+@when(parsers.re(rf'the caller from (?:"(?P<label>[^"]+)"|{UNKNOWN}) hangs up$'))
+def hangs_up(caller_book: CallerBook, label: str | None, line: str | None) -> None:
+    caller_book.hang_up(label or line or "")
 
 
 @then(parsers.parse('the requester of the call is "{name}"'))

@@ -2,21 +2,22 @@ Feature: Each call is linked to the end user whose number it comes from
   Source: seed 001 (French), "Comprendre comment les numéros de téléphone sont liés aux profils
   utilisateur": direct lines, shared numbers, unknown callers, and the E.164 validation of
   numbers added to a profile. Calls are real SIP calls into the contact center, from numbers of
-  the run's seeded callers; who a call is from is read as the contact center links it (the
-  requester a ticket made from the call takes).
+  the run's seeded callers; who a call is from is read as the contact center links it, and the
+  ticket made from an answered call has the same requester.
 
   Background:
     Given a number "Support" in the account
     And agent "Alice" with SIP phone
     And "Alice" is in the Ring to widget of "Support"
 
-  @ZT-ID-1 @needs:profiles
-  Scenario: An end user calling from a number on her profile is the requester of her call
+  @ZT-ID-1 @needs:profiles @needs:tickets
+  Scenario: An end user calling from a number on her profile is the requester of her call and its ticket
     Given an end user "Chloé" with the French number "Chloé's mobile"
     When "Chloé's mobile" calls "Support"
     And "Alice" answers the call
-    And the caller on "Chloé's mobile" hangs up
+    And the caller from "Chloé's mobile" hangs up
     Then the requester of the call is "Chloé"
+    And the ticket of the call has "Chloé" as requester
     And the account has 1 end user
 
   @ZT-ID-2 @needs:profiles
@@ -28,11 +29,14 @@ Feature: Each call is linked to the end user whose number it comes from
     Then the requester of the last call from "Mateo's phone" is "Mateo"
     And the account has 1 end user
 
-  @ZT-ID-3 @needs:profiles
-  Scenario Outline: A caller without a number gets an ID of its own on every call
+  @ZT-ID-3 @needs:profiles @needs:tickets
+  Scenario Outline: A caller without a number gets an ID of its own on every call, which her ticket has
     When a caller from <line> calls "Support" and hangs up
-    And a caller from <line> calls "Support" and hangs up
+    And a caller from <line> calls "Support"
+    And "Alice" answers the call
+    And the caller from <line> hangs up
     Then each call from <line> has an unknown caller of its own as requester
+    And the ticket of the last call from <line> has its unknown caller as requester
     And the account has 0 end users
 
     Examples:
@@ -49,8 +53,8 @@ Feature: Each call is linked to the end user whose number it comes from
     When "Chloé's office" calls "Support" and hangs up
     Then the requester of the call is "Chloé"
 
-  @ZT-ID-5 @ZT-ID-6 @needs:profiles
-  Scenario: Another user's direct line becomes a shared number, and its calls are the owner's
+  @ZT-ID-5 @ZT-ID-6 @needs:profiles @needs:tickets
+  Scenario: Another user's direct line becomes a shared number, and its calls and tickets are the owner's
     Given an end user "Chloé" with the French number "home"
     And an end user "Hugo"
     When the number "home" is added to "Hugo"
@@ -58,8 +62,9 @@ Feature: Each call is linked to the end user whose number it comes from
     And "Chloé" has exactly the direct line "home" and no shared number
     When "home" calls "Support"
     And "Alice" answers the call
-    And the caller on "home" hangs up
+    And the caller from "home" hangs up
     Then the requester of the call is "Chloé"
+    And the ticket of the call has "Chloé" as requester
 
   @ZT-ID-7 @needs:profiles
   Scenario: When nobody has the number as a direct line any more, its next call makes a new user

@@ -41,16 +41,17 @@ Feature: Merging end users keeps every number of the merged user
     When "Chloé" is merged into "Chloé Martin"
     Then "Chloé Martin" has exactly the direct lines "Martin's office" and "Chloé's mobile" and the shared number "Léa's home"
 
-  @ZT-MRG-5 @needs:profiles
+  @ZT-MRG-5 @needs:profiles @needs:tickets
   Scenario: A user created from an unrecognised number is merged into the caller's existing user
     Given an end user "Chloé" with the French number "Chloé's mobile"
     When "Chloé's new phone" calls "Support"
     And "Alice" answers the call
-    And the caller on "Chloé's new phone" hangs up
+    And the caller from "Chloé's new phone" hangs up
     Then the requester of the call from "Chloé's new phone" is a new end user "New caller" named with the number
     When "New caller" is merged into "Chloé"
     Then "Chloé" has exactly the direct lines "Chloé's mobile" and "Chloé's new phone" and no shared number
     And the requester of the call is "Chloé"
+    And the ticket of the call has "Chloé" as requester
     When "Chloé's new phone" calls "Support" and hangs up
     Then the requester of the last call from "Chloé's new phone" is "Chloé"
     And the account has 1 end user

@@ -48,6 +48,7 @@ from .domain.registrations import ContactBindings
 from .end_users import EndUsers
 from .events import EventBus
 from .store import Store
+from .ticket_requesters import TicketRequesters
 from .tickets import Tickets
 
 
@@ -80,6 +81,9 @@ class ContactCenter:
         self.end_users = EndUsers(store, clock, bus)  # profiles and callers' identity (ZT-ID)
         #: Where a user's signed-in agent apps are reached (set by the telephony edge).
         self.app_contacts: Callable[[str], list[str]] = lambda _user_id: []
+        self.tickets.requesters = self.end_users  # a ticket's requester is its call's (ZT-ID)
+        # Ticket merges and requesters matched later (ZT-MRG-4, 6, ZT-ID-10).
+        self.ticket_requesters = TicketRequesters(self.tickets, self.end_users)
 
     # --- accounts -------------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ from .domain.voicemail import Voicemail
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
-from .store_tickets import TicketTables
+from .store_tickets import TOP_AND_MERGE_MIGRATION, TicketTables
 
 __all__ = ["Store"]
 
@@ -1036,4 +1036,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " REFERENCES accounts(id) ON DELETE CASCADE,"
         " plan TEXT NOT NULL, ai_addon INTEGER NOT NULL)",
     ),
+    # A ticket's top number and the ticket it was merged into (store_tickets.py).
+    TOP_AND_MERGE_MIGRATION,
 )

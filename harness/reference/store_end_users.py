@@ -183,6 +183,13 @@ class EndUserTables:
             self.save_end_users(unlinked)
             self._insert_link(account_id, requester)
 
+    def relink_call_requesters(self, account_id: str, links: Sequence[CallRequester]) -> None:
+        """Replace stored requester links (an unknown caller matched to a profile, ZT-ID-10),
+        all in one transaction (which first commits any link still waiting for the group)."""
+        with self.transaction():
+            for link in links:
+                self._insert_link(account_id, link)
+
     def _insert_link(self, account_id: str, requester: CallRequester) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO call_requesters (account_id, call_id, requester_id,"

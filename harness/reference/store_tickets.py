@@ -24,6 +24,7 @@ from .domain.tickets import (
     TicketCall,
     TicketStatus,
 )
+from .domain.tickets import shown_number as _shown
 
 _ACCOUNT = "account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE"
 _TICKET_CHILD = f"{_ACCOUNT}, ticket_id TEXT NOT NULL"
@@ -55,6 +56,13 @@ MIGRATION: tuple[str, ...] = (
     # notifications go, and the carrier that outbound calls leave through.
     "CREATE TABLE talk_settings (account_id TEXT PRIMARY KEY REFERENCES accounts(id)"
     " ON DELETE CASCADE, settings TEXT NOT NULL)",
+)
+
+#: Tickets meet end users (ZT-MRG-3, 4, 6): the number at the top of a ticket, and the ticket a
+#: merged one went into. A ticket stored before has an empty number: its first call's is shown.
+TOP_AND_MERGE_MIGRATION: tuple[str, ...] = (
+    "ALTER TABLE tickets ADD COLUMN shown_number TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE tickets ADD COLUMN merged_into TEXT",
 )
 
 
@@ -96,11 +104,12 @@ class TicketTables:
         with self.transaction():
             self._db.execute(
                 "INSERT INTO tickets (account_id, id, seq, subject, status,"
-                " priority, requester, requester_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " priority, requester, requester_id, created_at, shown_number, merged_into)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (account_id, id) DO UPDATE SET subject = excluded.subject,"
                 " status = excluded.status, priority = excluded.priority,"
-                " requester = excluded.requester, requester_id = excluded.requester_id",
+                " requester = excluded.requester, requester_id = excluded.requester_id,"
+                " shown_number = excluded.shown_number, merged_into = excluded.merged_into",
                 (
                     acc,
                     ticket.id,
@@ -111,6 +120,8 @@ class TicketTables:
                     ticket.requester,
                     ticket.requester_id,
                     iso_utc(ticket.created_at),
+                    ticket.shown_number,
+                    ticket.merged_into,
                 ),
             )
             key = (acc, ticket.id)
@@ -188,12 +199,27 @@ class TicketTables:
             requester=str(row[5]),
             requester_id=None if row[6] is None else str(row[6]),
             created_at=parse_iso_utc(str(row[7])),
+            shown_number=str(row[8]) or (_shown(_call(calls[0])) if calls else ""),
+            merged_into=None if row[9] is None else str(row[9]),
             calls=tuple(_call(c) for c in calls),
             comments=tuple(
                 Comment(i, a, n, b, bool(p), parse_iso_utc(at), d)
                 for i, a, n, b, p, at, d in comments
             ),
         )
+
+    # --- merges (ZT-MRG-4, 6) ------------------------------------------------------------------
+
+    def save_ticket_merge(self, source: Ticket, target: Ticket) -> None:
+        """Store a merge in one transaction: the merged ticket (its calls gone), then the target
+        (holding them), and the merged ticket's recordings moved to the target."""
+        with self.transaction():
+            self.save_ticket(source)
+            self.save_ticket(target)
+            self._db.execute(
+                "UPDATE ticket_recordings SET ticket_id = ? WHERE account_id = ? AND ticket_id = ?",
+                (target.id, source.account_id, source.id),
+            )
 
     # --- recordings ------------------------------------------------------------------------------
 
@@ -259,7 +285,10 @@ class TicketTables:
             )
 
 
-_TICKET_COLUMNS = "account_id, id, subject, status, priority, requester, requester_id, created_at"
+_TICKET_COLUMNS = (
+    "account_id, id, subject, status, priority, requester, requester_id, created_at,"
+    " shown_number, merged_into"
+)
 _RECORDING_COLUMNS = "id, account_id, ticket_id, call_id, file, seconds, created_at, deleted_at"
 
 

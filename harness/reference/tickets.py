@@ -23,12 +23,13 @@ from harness.media.wav import write_wav
 
 from .clock import AccountClock, iso_utc
 from .domain import talk
+from .domain import ticket_merges as merges
 from .domain import tickets as rules
 from .domain.calls import CallRecord, EndedBy
 from .domain.distribution import validate_e164
 from .domain.errors import Conflict, NotFound
 from .domain.talk import LineSettings, OutboundCall, TalkSettings
-from .domain.tickets import Comment, Direction, Ticket, TicketCall
+from .domain.tickets import Comment, Direction, Ticket, TicketCall, TicketRequester
 from .events import EventBus
 from .store import Store
 from .store_tickets import StoredRecording
@@ -45,6 +46,20 @@ class Dialer(Protocol):
     def dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None: ...
 
 
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class RequesterSource(Protocol):
+    """Who a call is from, as caller identity linked it (the reference's ``EndUsers``)."""
+
+    def requester_of_call(self, account_id: str, call_id: str) -> _Named: ...
+
+
 class Tickets:
     """The account's tickets: made from calls, read, commented and updated; Talk settings and
     the outbound calls agents place."""
@@ -59,6 +74,8 @@ class Tickets:
         self.background: Callable[[Callable[[], None]], None] | None = None
         self.public_url = ""  # the API's address, for the links in notification emails
         self.recordings_dir = Path(store.path).parent / "recordings"
+        # Caller identity (set by the contact center): a ticket's requester is its call's.
+        self.requesters: RequesterSource | None = None
         # libphonenumber loads its metadata on first use (half a second): load it now, before
         # any call, so that the first answered call does not stall the media relay.
         rules.caller_location(WARM_UP_NUMBER)
@@ -149,7 +166,7 @@ class Tickets:
             self._publish(updated, "ticket.updated", call_id=call_id, change="call.answered")
         elif rules.opens_ticket(answered=True, from_ticket=None):
             details = self._details(call)
-            self._open(call.account_id, details, requester=call.to)
+            self._open(call.account_id, details)
 
     def outbound_ended(self, call_id: str, outcome: str, reason: str) -> None:
         """The outbound call is over; its ticket, if any, gets the call's times."""
@@ -362,7 +379,7 @@ class Tickets:
             location=rules.caller_location(call.caller),
             voicemail_id=voicemail_id,
         )
-        return self._open(call.account_id, details, requester=call.caller)
+        return self._open(call.account_id, details)
 
     def voicemail_left(self, call: CallRecord, voicemail_id: str) -> Ticket | None:
         """The caller left a voicemail: the call becomes a ticket holding it (ZT-TKT-3)."""
@@ -416,7 +433,19 @@ class Tickets:
         self.store.save_talk_settings(account_id, settings.with_line(number_id, line).to_json())
         return line
 
-    def _open(self, account_id: str, details: TicketCall, *, requester: str) -> Ticket:
+    def _linked_requester(self, account_id: str, call_id: str) -> TicketRequester | None:
+        """The requester caller identity linked to the call, if it linked one."""
+        if self.requesters is None:
+            return None
+        try:
+            found = self.requesters.requester_of_call(account_id, call_id)
+        except NotFound:
+            return None
+        return TicketRequester(found.id, found.name)
+
+    def _open(self, account_id: str, details: TicketCall) -> Ticket:
+        linked = self._linked_requester(account_id, details.call_id)
+        requester = rules.ticket_requester(linked, details)
         with self.store.transaction():
             number = self.store.next_ticket_number(account_id)
             ticket = rules.new_ticket(
@@ -433,14 +462,27 @@ class Tickets:
         ticket = self.store.get_ticket(account_id, ticket_id)
         if ticket is None:
             raise NotFound("ticket", ticket_id)
-        return ticket
+        return self._as_now(ticket)
 
     def list(self, account_id: str, *, call_id: str | None = None) -> list[Ticket]:
         """The account's tickets, newest first; with ``call_id``, the one holding that call."""
         if call_id is None:
-            return self.store.list_tickets(account_id)
+            return [self._as_now(t) for t in self.store.list_tickets(account_id)]
         ticket_id = self.store.ticket_of_call(account_id, call_id)
         return [] if ticket_id is None else [self.get(account_id, ticket_id)]
+
+    def _as_now(self, ticket: Ticket) -> Ticket:
+        """The ticket with its requester as it stands now, after any merge of end users."""
+        requester_id = ticket.requester_id
+        if requester_id is None:
+            return ticket
+        current = self.store.merged_target(ticket.account_id, requester_id)
+        if current == requester_id:
+            return ticket
+        user = self.store.get_end_user(ticket.account_id, current)
+        if user is None:
+            return ticket
+        return merges.requester_after_user_merge(ticket, TicketRequester(user.id, user.name))
 
     # --- changes by people ------------------------------------------------------------------------
 

@@ -176,6 +176,10 @@ class CallerBook:
             self.callers[label] = caller
         return self.callers[label]
 
+    def last_call(self, label: str) -> PlacedCall:
+        """The last call placed from ``label`` in this scenario."""
+        return self._last_call(label)
+
     def _last_call(self, label: str) -> PlacedCall:
         calls = self.calls.get(label)
         if not calls:

@@ -84,6 +84,8 @@ CAPABILITIES = (
     "recordings",
     "dashboard",
     "plans",
+    "ticket_merges",
+    "ticket_requesters",
 )
 
 
@@ -203,6 +205,40 @@ class Tickets(Protocol):
 
     async def line_settings(self, line: Number) -> dict[str, bool | None]:
         """The line's ticket settings as the SUT shows them (``None``: not available)."""
+        ...
+
+
+@runtime_checkable
+class TicketMerges(Protocol):
+    """Merging a ticket into another, as a help desk's ticket merge does (ZT-MRG-4, 6).
+
+    The merge is made as ``author`` with that user's rights. A refused merge (a ticket into
+    itself, into a ticket that does not exist or was merged away, a ticket merged twice)
+    raises :class:`SutRefused` with the SUT's message. An adapter without it lacks the
+    capability ``ticket_merges``.
+    """
+
+    async def merge_ticket(self, ticket_id: str, *, into: str, author: Agent) -> Ticket:
+        """Merge the ticket ``ticket_id`` into the ticket ``into``; the target as it is now."""
+        ...
+
+
+@runtime_checkable
+class TicketRequesters(Protocol):
+    """Setting a ticket's requester afterwards, as a help desk's ticket update does with a
+    requester id or a new requester (ZT-ID-10): an unknown caller's ticket matched to an
+    existing end user or to a new one made from the ticket's information. An adapter without
+    it lacks the capability ``ticket_requesters``.
+    """
+
+    async def set_requester(self, ticket_id: str, end_user_id: str, *, author: Agent) -> Ticket:
+        """The ticket's requester becomes the end user ``end_user_id``."""
+        ...
+
+    async def new_requester(
+        self, ticket_id: str, name: str, phones: Sequence[str] = (), *, author: Agent
+    ) -> Ticket:
+        """A new end user ``name`` with ``phones`` becomes the ticket's requester."""
         ...
 
 
@@ -772,6 +808,8 @@ class Tenant(Protocol):
     profiles: Profiles | None
     consumer: Consumer | None
     dashboard: DashboardSite | None
+    ticket_merges: TicketMerges | None
+    ticket_requesters: TicketRequesters | None
 
     async def close(self) -> None: ...
 

@@ -355,6 +355,15 @@ class ReferenceTenant:
         self.tickets: ReferenceTickets | None = ReferenceTickets(api)
         self.outbound: ReferenceOutbound | None = ReferenceOutbound(api, self.tickets)
         self.recordings: ReferenceRecordings | None = ReferenceRecordings(api, self.tickets)
+        from harness.sut.reference_ticket_requesters import (
+            ReferenceTicketMerges,
+            ReferenceTicketRequesters,
+        )
+
+        self.ticket_merges: ReferenceTicketMerges | None = ReferenceTicketMerges(self.tickets)
+        self.ticket_requesters: ReferenceTicketRequesters | None = ReferenceTicketRequesters(
+            self.tickets
+        )
         from harness.sut.reference_routing import ReferenceRouting
 
         self.routing: ReferenceRouting | None = ReferenceRouting(api)
@@ -397,6 +406,8 @@ class ReferenceAdapter:
             "recordings",
             "dashboard",
             "plans",
+            "ticket_merges",
+            "ticket_requesters",
         }
     )
 

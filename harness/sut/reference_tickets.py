@@ -174,6 +174,8 @@ def ticket_from(data: dict[str, Any]) -> Ticket:
         priority=data["priority"],
         requester=data["requester"],
         requester_id=data.get("requester_id"),
+        shown_number=data.get("shown_number"),
+        merged_into=None if data.get("merged_into") is None else str(data["merged_into"]),
         calls=tuple(
             TicketCall(
                 call_id=c["call_id"],

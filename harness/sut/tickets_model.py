@@ -47,8 +47,9 @@ class TicketComment:
 class Ticket:
     """A ticket with the calls it came from or that were added to it, and its comments.
 
-    ``requester`` is the caller's number for now; ``requester_id`` the end user's profile when
-    the SUT links one.
+    ``requester`` is the requester's name and ``requester_id`` the end user (or an unknown
+    caller's own ID) the SUT linked to the call that made the ticket. ``shown_number`` is the
+    number at the top of the ticket; ``merged_into`` the ticket this one was merged into.
     """
 
     id: str
@@ -59,6 +60,8 @@ class Ticket:
     requester_id: str | None = None
     calls: tuple[TicketCall, ...] = ()
     comments: tuple[TicketComment, ...] = ()
+    shown_number: str | None = None
+    merged_into: str | None = None
 
     def call(self, call_id: str) -> TicketCall | None:
         """The ticket's call ``call_id``, if it holds it."""

@@ -57,7 +57,7 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
         ("features/desktop/agent_app.feature", "ReferenceWithoutDesktop", "desktop"),
         ("features/routing/transfer_targets.feature", "ReferenceWithoutRouting", "routing"),
         (
-            "features/tickets/caller_identity.feature features/tickets/merges.feature",
+            "features/tickets/caller_identity.feature features/tickets/unknown_callers.feature",
             "ReferenceWithoutProfiles",
             "profiles",
         ),

@@ -28,6 +28,7 @@ from . import (
     routing,
     sdk,
     sms,
+    ticket_requesters,
     tickets,
     voicemails,
 )
@@ -135,6 +136,7 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     access_routes.add_routes(app.router)
     agent_app.add_routes(app.router)
     tickets.add_routes(app.router)
+    ticket_requesters.add_routes(app.router)
     routing.add_routes(app.router)
     voicemails.add_routes(app.router)
     end_users.add_routes(app.router)

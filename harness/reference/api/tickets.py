@@ -212,6 +212,8 @@ def ticket_shape(ticket: Ticket) -> JSON:
         "priority": ticket.priority.value,
         "requester": ticket.requester,
         "requester_id": ticket.requester_id,
+        "shown_number": ticket.shown_number,
+        "merged_into": ticket.merged_into,
         "created_at": iso_utc(ticket.created_at),
         "via": {"channel": "voice"},
         "calls": [call_shape(c) for c in ticket.calls],

@@ -13,7 +13,9 @@ utilisateur" and "Fusion d'utilisateurs"), each in one function:
   number or a digital line: an ID of its own for every call (ZT-ID-3);
 * :func:`merge` — every number of the merged user goes to the target; when both have a shared
   number the merged user's is dropped, and nothing else is (ZT-MRG-1, ZT-MRG-2); a user is never
-  merged into herself.
+  merged into herself;
+* :func:`matched_to` — an unknown caller's call matched to a profile later, from its ticket
+  (ZT-ID-10).
 """
 
 from __future__ import annotations
@@ -246,6 +248,20 @@ def caller_profile(
         Origin.CALLER,
         (Phone(phone_id, number, PhoneKind.DIRECT_LINE),),
     )
+
+
+def matched_to(link: CallRequester, user: EndUser) -> CallRequester | None:
+    """An unknown caller's call matched later to the end user ``user`` (ZT-ID-10), as an agent
+    does from the call's ticket and recording: the link keeps the unknown caller's own ID and
+    names the profile from then on. A call its number already linked to a profile is not
+    re-linked by a ticket (None)."""
+    if link.how is not Identified.UNKNOWN_CALLER:
+        return None
+    if user.merged_into is not None:
+        raise Conflict(
+            f"end user {user.id} was merged into {user.merged_into}", field="end_user_id"
+        )
+    return replace(link, end_user_id=user.id)
 
 
 # --- merges ----------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ Pure rules, one in one place:
 * :func:`add_comment` and :func:`update_properties` change a ticket, also during its call
   (ZT-TKT-13); a comment made while a call of the ticket is live says which call.
 
-A ticket's requester is, for now, the caller's number as a plain string; ``requester_id`` is
-left for end-user profiles to fill.
+* :func:`ticket_requester` is who a ticket is for: the requester end-user identity linked to
+  the call that made it (ZT-ID-1, 3, 6).
+* :func:`shown_number` is the number at the top of a ticket: the customer's number of the call
+  that created it (ZT-MRG-3); merges keep it in :mod:`.ticket_merges`.
 """
 
 from __future__ import annotations
@@ -111,13 +113,15 @@ class Ticket:
     id: str
     account_id: str
     subject: str
-    requester: str  # for now the caller's number
+    requester: str  # the requester's name (a profile's name, or "Unknown caller")
     created_at: datetime
     status: TicketStatus = TicketStatus.NEW
     priority: Priority = Priority.NORMAL
-    requester_id: str | None = None  # the end user's profile, once identity fills it
+    requester_id: str | None = None  # the end user's profile, or an unknown caller's own ID
     calls: tuple[TicketCall, ...] = ()
     comments: tuple[Comment, ...] = ()
+    shown_number: str = ""  # the number at the top: the one whose call created it (ZT-MRG-3)
+    merged_into: str | None = None  # the ticket this one was merged into (ZT-MRG-4, 6)
 
     def call(self, call_id: str) -> TicketCall | None:
         """The ticket's call ``call_id``, if it holds it."""
@@ -181,19 +185,45 @@ def caller_location(number: str) -> str | None:
     return geocoder.description_for_number(parsed, "en") or None
 
 
+@dataclass(frozen=True)
+class TicketRequester:
+    """Who a ticket is for: ``id`` is an end user's profile or an unknown caller's own ID."""
+
+    id: str | None
+    name: str
+
+
+def ticket_requester(linked: TicketRequester | None, call: TicketCall) -> TicketRequester:
+    """The requester of the ticket ``call`` makes: the requester the contact center linked to
+    the call as it arrived (the profile, by its name, or the unknown caller's own ID: ZT-ID-1,
+    3, 6). A call linked to nobody (an outbound call) has the customer's number, and no id."""
+    if linked is not None:
+        return linked
+    return TicketRequester(None, shown_number(call))
+
+
+def shown_number(call: TicketCall) -> str:
+    """The number at the top of the ticket ``call`` created (ZT-MRG-3): the customer's number
+    of that call, the calling one of an inbound call, the called one of an outbound call."""
+    return call.from_number if call.direction is Direction.INBOUND else call.to_number
+
+
 def new_ticket(
-    ticket_id: str, account_id: str, call: TicketCall, requester: str, at: datetime
+    ticket_id: str, account_id: str, call: TicketCall, requester: TicketRequester, at: datetime
 ) -> Ticket:
-    """A ticket made from ``call``; its subject says what kind of call it was."""
+    """A ticket made from ``call``; its subject says what kind of call it was, its top shows
+    the call's customer number."""
     kind = "Call from" if call.direction is Direction.INBOUND else "Call to"
-    other = call.from_number if call.direction is Direction.INBOUND else call.to_number
+    other = shown_number(call)
     return Ticket(
         ticket_id,
         account_id,
         f"{kind} {other or 'an unknown caller'}",
-        requester,
+        requester.name,
         at,
+        requester_id=requester.id,
         calls=(call,),
+        shown_number=other,
     )
 
 

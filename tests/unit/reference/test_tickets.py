@@ -9,12 +9,19 @@ import pytest
 
 from harness.reference.domain import tickets as rules
 from harness.reference.domain.errors import InvalidField, NotFound
-from harness.reference.domain.tickets import CallTimes, Comment, Direction, TicketCall
+from harness.reference.domain.tickets import (
+    CallTimes,
+    Comment,
+    Direction,
+    TicketCall,
+    TicketRequester,
+)
 from harness.reference.service import ContactCenter
 from harness.reference.store import Store
 from tests.unit.reference.conftest import FakeTime
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+CUSTOMER = TicketRequester("eu_1", "Chloé")
 
 
 def at(seconds: float) -> datetime:
@@ -77,7 +84,7 @@ def test_the_callers_location_comes_from_the_number(number: str, location: str |
 
 
 def test_a_comment_made_while_the_call_is_live_names_the_call() -> None:
-    ticket = rules.new_ticket("1", "acc", inbound(), "+33145678901", T0)
+    ticket = rules.new_ticket("1", "acc", inbound(), CUSTOMER, T0)
     during = rules.add_comment(ticket, Comment("c1", "u1", "Ana", "  refund  ", False, at(3)))
     assert during.comments[-1].during_call == "CALL-1"
     assert during.comments[-1].body == "refund"
@@ -87,14 +94,14 @@ def test_a_comment_made_while_the_call_is_live_names_the_call() -> None:
 
 
 def test_an_empty_comment_is_refused_naming_the_body() -> None:
-    ticket = rules.new_ticket("1", "acc", inbound(), "+33145678901", T0)
+    ticket = rules.new_ticket("1", "acc", inbound(), CUSTOMER, T0)
     with pytest.raises(InvalidField) as refused:
         rules.add_comment(ticket, Comment("c1", None, "API", "   ", False, T0))
     assert refused.value.field == "body"
 
 
 def test_properties_change_and_a_bad_value_names_its_field() -> None:
-    ticket = rules.new_ticket("1", "acc", inbound(), "+33145678901", T0)
+    ticket = rules.new_ticket("1", "acc", inbound(), CUSTOMER, T0)
     changed = rules.update_properties(ticket, {"priority": "high", "status": "open"})
     assert (changed.priority.value, changed.status.value) == ("high", "open")
     for field, value in (("priority", "sky-high"), ("status", "done"), ("colour", "red")):
@@ -104,7 +111,7 @@ def test_properties_change_and_a_bad_value_names_its_field() -> None:
 
 
 def test_an_ended_call_keeps_its_first_times() -> None:
-    ticket = rules.new_ticket("1", "acc", inbound(), "+33145678901", T0)
+    ticket = rules.new_ticket("1", "acc", inbound(), CUSTOMER, T0)
     ended = rules.call_ended(ticket, "CALL-1", at(10), CallTimes(1, 9, 0))
     assert rules.call_ended(ended, "CALL-1", at(20), CallTimes(1, 19, 0)) == ended
     assert ended.calls[0].duration_s == 10.0
@@ -139,7 +146,9 @@ def test_accepting_an_inbound_call_makes_one_ticket(
         "Ana Diaz",
         "Paris",
     )
-    assert ticket.requester == "+33145678901" and ticket.requester_id is None
+    requester = center.end_users.requester_of_call(account_id, call_id)
+    assert (ticket.requester, ticket.requester_id) == ("+33145678901", requester.id)
+    assert ticket.shown_number == "+33145678901"
     center.answer_attempt(call_id, ana_id)  # a repeated answer makes no second ticket
     assert len(center.tickets.list(account_id)) == 1
 
