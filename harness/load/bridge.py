@@ -18,8 +18,9 @@ in place) stalls every other user of the worker, and Locust's own heartbeats wit
 
 Each call keeps only its greenlet parked while the loop runs it, so one worker process holds as
 many calls as its one asyncio thread can carry (hundreds), and gevent's hub stays free for
-Locust's messaging and statistics. Sockets opened by the harness are gevent's patched socket
-objects used in non-blocking mode, which behave as plain sockets.
+Locust's messaging and statistics. The harness's UDP sockets are made with the socket class
+gevent's patching left aside (`harness.net.udp.use_socket_class`): gevent's own wraps every
+send and receive in Python and belongs to the hub's thread.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ import gevent
 import gevent.monkey
 from gevent.event import AsyncResult
 from gevent.lock import Semaphore
+
+from harness.net import udp
 
 T = TypeVar("T")
 
@@ -54,6 +57,9 @@ class EngineThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = AsyncResult()
         self._ready = AsyncResult()
+        # The loop's sockets are plain ones: gevent's are for its hub's thread, and wrap
+        # every send and receive in Python.
+        udp.use_socket_class(gevent.monkey.get_original("socket", "socket"))
         start_new_thread = gevent.monkey.get_original("_thread", "start_new_thread")
         start_new_thread(self._main, ())
         self._ready.get(timeout=START_TIMEOUT)
