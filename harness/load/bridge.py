@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -55,6 +56,7 @@ class EngineThread:
         self._watcher = gevent.get_hub().loop.async_()
         self._watcher.start(self._deliver)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ident: int | None = None
         self._stopped = AsyncResult()
         self._ready = AsyncResult()
         # The loop's sockets are plain ones: gevent's are for its hub's thread, and wrap
@@ -65,7 +67,22 @@ class EngineThread:
         self._ready.get(timeout=START_TIMEOUT)
 
     # -- the asyncio thread -------------------------------------------------------------------
+    def cpu_seconds(self) -> float | None:
+        """CPU time the asyncio thread has used so far (None before it started, or off Linux).
+
+        Beside the process's own, it tells the calls' work from gevent's side (Locust's users,
+        statistics and messages, the hand-over).
+        """
+        if self._ident is None:
+            return None
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._ident))
+        except (AttributeError, OSError):
+            return None
+
     def _main(self) -> None:
+        get_ident = gevent.monkey.get_original("_thread", "get_ident")
+        self._ident = get_ident()
         selector_class = gevent.monkey.get_original("selectors", "EpollSelector")
         loop = asyncio.SelectorEventLoop(selector_class())
         asyncio.set_event_loop(loop)
