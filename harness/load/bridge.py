@@ -18,8 +18,9 @@ in place) stalls every other user of the worker, and Locust's own heartbeats wit
 
 Each call keeps only its greenlet parked while the loop runs it, so one worker process holds as
 many calls as its one asyncio thread can carry (hundreds), and gevent's hub stays free for
-Locust's messaging and statistics. Sockets opened by the harness are gevent's patched socket
-objects used in non-blocking mode, which behave as plain sockets.
+Locust's messaging and statistics. The harness's UDP sockets are made with the socket class
+gevent's patching left aside (`harness.net.udp.use_socket_class`): gevent's own wraps every
+send and receive in Python and belongs to the hub's thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -35,6 +37,8 @@ import gevent
 import gevent.monkey
 from gevent.event import AsyncResult
 from gevent.lock import Semaphore
+
+from harness.net import udp
 
 T = TypeVar("T")
 
@@ -52,14 +56,33 @@ class EngineThread:
         self._watcher = gevent.get_hub().loop.async_()
         self._watcher.start(self._deliver)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ident: int | None = None
         self._stopped = AsyncResult()
         self._ready = AsyncResult()
+        # The loop's sockets are plain ones: gevent's are for its hub's thread, and wrap
+        # every send and receive in Python.
+        udp.use_socket_class(gevent.monkey.get_original("socket", "socket"))
         start_new_thread = gevent.monkey.get_original("_thread", "start_new_thread")
         start_new_thread(self._main, ())
         self._ready.get(timeout=START_TIMEOUT)
 
     # -- the asyncio thread -------------------------------------------------------------------
+    def cpu_seconds(self) -> float | None:
+        """CPU time the asyncio thread has used so far (None before it started, or off Linux).
+
+        Beside the process's own, it tells the calls' work from gevent's side (Locust's users,
+        statistics and messages, the hand-over).
+        """
+        if self._ident is None:
+            return None
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._ident))
+        except (AttributeError, OSError):
+            return None
+
     def _main(self) -> None:
+        get_ident = gevent.monkey.get_original("_thread", "get_ident")
+        self._ident = get_ident()
         selector_class = gevent.monkey.get_original("selectors", "EpollSelector")
         loop = asyncio.SelectorEventLoop(selector_class())
         asyncio.set_event_loop(loop)

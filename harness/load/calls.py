@@ -101,6 +101,26 @@ class CallEngine:
         self.finished: deque[CallRecord] = deque()
         """Records of finished calls, taken by whoever reports them (thread-safe ends)."""
         self._running: set[asyncio.Task[Any]] = set()
+        # A held call waits for its end on a future of its own, set from the endpoint's call
+        # events: the endpoint's own waits are re-checked on every SIP message, so one per
+        # held call would cost every message a scan of all the calls up (quadratic in load).
+        self._ended: dict[str, asyncio.Future[None]] = {}
+        sip.on_call_event = self._on_call_event
+
+    def _on_call_event(self, call: Any, event: Any) -> None:
+        if isinstance(event, sip_events.CallEnded):
+            future = self._ended.get(call.call_id)
+            if future is not None and not future.done():
+                future.set_result(None)
+
+    def _ended_future(self, call: OutgoingCall) -> asyncio.Future[None]:
+        """Done when ``call`` has ended (at once if it already has)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if call.session.live:
+            self._ended[call.call_id] = future
+        else:
+            future.set_result(None)
+        return future
 
     @classmethod
     async def open(cls, worker: int) -> CallEngine:
@@ -203,9 +223,7 @@ class CallEngine:
         wanted = Word("customer", key) if expect == "echo" else Word("agent-hears", key)
         loop = asyncio.get_running_loop()
         proven: asyncio.Future[Any] = loop.create_future()
-        ended: asyncio.Future[Any] = asyncio.ensure_future(
-            call.wait_ended(hold + VERIFY_TIMEOUT + HANGUP_TIMEOUT)
-        )
+        ended = self._ended_future(call)
 
         def on_word(word: Word, at: float) -> None:
             if word == wanted and not proven.done():
@@ -223,6 +241,7 @@ class CallEngine:
                 await asyncio.wait({ended}, timeout=remaining)
         finally:
             stream.on_word = None
+            self._ended.pop(call.call_id, None)
             if not ended.done():
                 ended.cancel()
         reader = stream.reader

@@ -51,7 +51,7 @@ CONCURRENCY = (200, 400, 600, 800, 1000, 1200)
 CONCURRENCY_HOLD = 20.0
 LOSS_LIMIT = 1.0
 MEMORY_BOUND_KIB = 64 * 1024  # growth of a worker's resident memory over a soak
-ECHOES = 4
+ECHOES = 8  # far ends sharing the calls: each echo's socket overflows later
 SIPP_SCENARIO = "uac-rtp-loop.xml"
 SIPP_STREAM = "stream.pcmu"
 
@@ -70,6 +70,19 @@ class Step:
     load_average: float
     loss_max: float | None = None
     far_end_drops: int | None = None  # datagrams the echoing UAS's media sockets dropped
+    engine_cpu_seconds: float | None = None  # of cpu_seconds, the workers' asyncio threads
+
+    @property
+    def ms_per_call(self) -> float | None:
+        """CPU milliseconds the generator spent per call placed."""
+        return 1000 * self.cpu_seconds / self.calls if self.calls and self.cpu_seconds else None
+
+    @property
+    def engine_share(self) -> float | None:
+        """The calls' own thread's part of the workers' CPU (the rest: Locust and gevent)."""
+        if self.engine_cpu_seconds is None or not self.cpu_seconds:
+            return None
+        return self.engine_cpu_seconds / self.cpu_seconds
 
     @property
     def cores(self) -> float | None:
@@ -77,8 +90,13 @@ class Step:
 
     @property
     def per_core(self) -> float | None:
-        cores = self.cores
-        return self.achieved / cores if self.achieved and cores else None
+        """Calls completed (verified, for the harness) per second of one core's CPU time.
+
+        Counted over the calls and the CPU of the same span, so the start-up and the wind-down
+        of a step (no calls, little CPU) do not flatter the figure.
+        """
+        done = self.calls - self.failed
+        return done / self.cpu_seconds if done > 0 and self.cpu_seconds > 0 else None
 
     @property
     def holds(self) -> bool:
@@ -91,7 +109,9 @@ class Step:
         return [
             self.generator, f"{self.rate:g}", str(self.calls), str(self.failed),
             stats.number(self.achieved), stats.number(self.cores, 2),
-            stats.number(self.per_core), f"{self.load_average:.2f}",
+            stats.number(self.per_core), stats.number(self.ms_per_call, 2),
+            "—" if self.engine_share is None else f"{100 * self.engine_share:.0f} %",
+            f"{self.load_average:.2f}",
             "—" if self.far_end_drops is None else str(self.far_end_drops),
             "held" if self.holds else "did not hold",
         ]  # fmt: skip
@@ -133,6 +153,17 @@ def _workers_cpu(path: Path) -> float:
                if w.get("cpu_at_start") is not None)  # fmt: skip
 
 
+def _engine_cpu(path: Path) -> float | None:
+    """Of `_workers_cpu`, what the workers' asyncio threads (the calls themselves) used."""
+    if not path.exists():
+        return None
+    done = json.loads(path.read_text(encoding="utf-8")).get("workers_done", [])
+    spans = [w["engine_cpu_at_end"] - w["engine_cpu_at_start"] for w in done
+             if w.get("engine_cpu_at_start") is not None
+             and w.get("engine_cpu_at_end") is not None]  # fmt: skip
+    return sum(spans) if spans else None
+
+
 def _steady_rate(result: LoadResult) -> float | None:
     """Verified calls per second once every user is calling: after the ramp and one pacing
     interval (each user starts at a random point of its interval), up to the last dial."""
@@ -163,7 +194,8 @@ async def harness_step(
     loss = stats.Summary.of(r.loss_percent for r in result.records)
     step = Step(f"harness x{processes}", rate, len(result.records), len(result.failed),
                 _steady_rate(result), cpu, result.seconds,
-                os.getloadavg()[0], loss.max, drops if media_ports else None)  # fmt: skip
+                os.getloadavg()[0], loss.max, drops if media_ports else None,
+                _engine_cpu(result.reports / "workers.json"))  # fmt: skip
     if step.failed:
         reasons = sorted({r.failure.split(": call ")[0] for r in result.failed})
         progress(f"    failures: {'; '.join(reasons)[:300]}")
@@ -276,7 +308,9 @@ async def bench_load(
                                        progress=progress)  # fmt: skip
 
             steps["sipp rtp"] = await ramp_up(sipp, rates)
-            figures["steps"] = {k: [s.__dict__ | {"holds": s.holds, "per_core": s.per_core}
+            figures["steps"] = {k: [s.__dict__ | {"holds": s.holds, "per_core": s.per_core,
+                                                  "ms_per_call": s.ms_per_call,
+                                                  "engine_share": s.engine_share}
                                     for s in v] for k, v in steps.items()}  # fmt: skip
             figures["rows"] = [s.row() for v in steps.values() for s in v]
             one, two, sipp_best = (best(steps["harness x1"]), best(steps["harness x2"]),
@@ -351,9 +385,9 @@ async def _soak(
 
 def render_figures(figures: dict[str, Any]) -> str:
     header = ["generator", "asked/s", "calls", "failed", "achieved/s", "cores", "calls/s/core",
-              "load avg", "far-end drops", "step"]  # fmt: skip
+              "ms CPU/call", "calls' thread", "load avg", "far-end drops", "step"]  # fmt: skip
     lines = ["load figures (far end: sipp -sn uas -rtp_echo)", "",
-             stats.table(header, figures.get("rows", []), "lrrrrrrrrl"), ""]  # fmt: skip
+             stats.table(header, figures.get("rows", []), "lrrrrrrrrrrl"), ""]  # fmt: skip
     b = figures.get("best", {})
     for name in ("harness x1", "harness x2", "sipp rtp"):
         step = b.get(name)

@@ -75,6 +75,8 @@ class _Process:
     expected = 0
     rss_at_start: int | None = None
     cpu_at_start: float | None = None
+    engine_cpu_at_start: float | None = None
+    engine_cpu_at_end: float | None = None
 
 
 @events.init_command_line_parser.add_listener
@@ -216,6 +218,7 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
         try:
             thread.run(calls.close, timeout=HANGUP_TIMEOUT + 5)
         finally:
+            _Process.engine_cpu_at_end = thread.cpu_seconds()
             _Process.calls = None
             while calls.finished:
                 _Process.pending.append(calls.finished.popleft())
@@ -229,6 +232,8 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
             "rss_at_start_kib": _Process.rss_at_start,
             "cpu_at_start": _Process.cpu_at_start,
             "cpu_at_end": usage.ru_utime + usage.ru_stime,
+            "engine_cpu_at_start": _Process.engine_cpu_at_start,
+            "engine_cpu_at_end": _Process.engine_cpu_at_end,
             "open_rtp_ports": len(open_endpoints()),
         })  # fmt: skip
         if _options(environment).callproof_run_time > 0:
@@ -257,6 +262,7 @@ def _call_engine(environment: Environment) -> tuple[EngineThread, CallEngine]:
             _Process.rss_at_start = _rss_kib()
             start = resource.getrusage(resource.RUSAGE_SELF)
             _Process.cpu_at_start = start.ru_utime + start.ru_stime
+            _Process.engine_cpu_at_start = thread.cpu_seconds()
             print(f"callproof load: worker {worker} (pid {os.getpid()}) placing calls", flush=True)
             if not _Process.flushing:
                 _Process.flushing = True

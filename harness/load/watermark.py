@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 
 from harness.media import g711
-from harness.media.stream import MediaStream
+from harness.media.stream import MediaStream, _Analysed
 from harness.media.tones import SIGNATURES, Signature
 
 Speaker = Literal["customer", "agent", "agent-hears"]
@@ -64,6 +64,12 @@ _DIGIT_OF = {tone: digit for digit, tone in enumerate(DIGIT_TONES)}
 _WORD = DIGITS + 2  # mark, digits, check digit
 _KEEP_SYMBOLS = 3 * _WORD
 FOREIGN_READS = 2  # reads of another call's word before it counts as heard
+SHARED_FRAMES = 256
+"""Distinct frames whose analysis every watermark stream of the process shares (a word has
+ten tones, one payload each per codec: a new call finds its frames analysed already)."""
+_shared_analysed: dict[tuple[int, bytes], _Analysed] = {}
+_word_payloads: dict[tuple[int, Signature, int, float], bytes] = {}
+"""Encoded frames by (payload type, tone, frame size, amplitude), shared by every stream."""
 
 
 def key_for(worker: int, sequence: int) -> int:
@@ -207,7 +213,6 @@ class WatermarkStream(MediaStream):
         self.word = word
         self._tones = symbols(word)
         self.reader = WatermarkReader()
-        self._word_payloads: dict[tuple[int, Signature], bytes] = {}
         self.on_word: Callable[[Word, float], None] | None = None
         """Called with every word completed, and when its last symbol arrived."""
 
@@ -217,16 +222,30 @@ class WatermarkStream(MediaStream):
         self._tones = symbols(word)
 
     def _frame_payload(self) -> bytes:
-        # Every tone completes whole cycles in a frame, so one payload per tone is enough.
+        # Every tone completes whole cycles in a frame, so one payload per tone is enough,
+        # and the same for every call of the process.
         frame = self._sample_index // self.samples_per_frame
         tone = self._tones[(frame // SYMBOL_FRAMES) % len(self._tones)]
-        key = (self.payload_type, tone)
-        payload = self._word_payloads.get(key)
+        key = (self.payload_type, tone, self.samples_per_frame, self.amplitude)
+        payload = _word_payloads.get(key)
         if payload is None:
             samples = tone.samples(self.samples_per_frame, 0, self.amplitude, self.clock_rate)
             payload = g711.encode(self.payload_type, np.asarray(samples))
-            self._word_payloads[key] = payload
+            _word_payloads[key] = payload
         return payload
+
+    def _analyse(self, payload_type: int, payload: bytes) -> _Analysed:
+        # Every watermark stream listens for the same tones with the same detector settings,
+        # so what a frame's octets hold is the same for all of them: analysed once per
+        # process, not once per call (each call would otherwise analyse its ten tones anew).
+        key = (payload_type, payload)
+        analysed = _shared_analysed.get(key)
+        if analysed is None:
+            analysed = super()._analyse(payload_type, payload)
+            if len(_shared_analysed) >= SHARED_FRAMES:
+                del _shared_analysed[next(iter(_shared_analysed))]  # the oldest
+            _shared_analysed[key] = analysed
+        return analysed
 
     def _hear(self, found: AbstractSet[Signature], tones: object, now: float, events: list) -> None:
         # Only the watermark is read here: the signature hearing (heard/lost events per tone)

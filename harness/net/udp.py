@@ -85,9 +85,25 @@ def _ephemeral_range() -> tuple[int, int]:
     return (low, high) if 1024 <= low < high <= 65535 else _DEFAULT_RANGE
 
 
+_socket_class: Callable[..., socket.socket] | None = None
+
+
+def use_socket_class(factory: Callable[..., socket.socket] | None) -> None:
+    """Create this process's UDP sockets with ``factory`` (None: ``socket.socket`` as it is).
+
+    A load worker runs the harness on its own thread beside gevent, whose patching replaces
+    ``socket.socket`` with a class made for its hub; the worker passes the class the patching
+    left aside, so every datagram skips gevent's wrapper and no hub object is used off its
+    thread.
+    """
+    global _socket_class
+    _socket_class = factory
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     """A non-blocking UDP socket bound to ``host:port`` (0: any port); OSError if it cannot."""
-    sock = socket.socket(_family(host), socket.SOCK_DGRAM)
+    factory = _socket_class if _socket_class is not None else socket.socket
+    sock = factory(_family(host), socket.SOCK_DGRAM)
     try:
         sock.bind((host, port))
     except OSError:

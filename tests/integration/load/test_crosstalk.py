@@ -97,3 +97,34 @@ def test_a_far_end_that_never_confirms_hearing_the_customer_is_one_way_audio() -
     record = asyncio.run(_one_way_call())
     assert record.audio_ms is not None and record.two_way_ms is None
     assert record.failure.startswith("one-way audio: the customer hears its call's far end")
+
+
+async def _call_hung_up_by_the_far_end(after: float, hold: float) -> tuple[CallRecord, float]:
+    """An echoing far end that hangs up ``after`` seconds into a ``hold``-second call."""
+    engine = await CallEngine.open(0)
+    uas = await SipEndpoint.open("127.0.0.1", 0, listen_tcp=False)
+    loop = asyncio.get_running_loop()
+
+    def on_invite(call: IncomingCall) -> None:
+        offer = sdp.SessionDescription.parse(call.remote_sdp or b"")
+        call.answer(bytes(sdp.make_answer(offer, *sdp.remote_rtp_address(offer))))
+        loop.call_later(after, call.end)  # the stimulus: a far end leaving mid-call
+
+    uas.on_invite = on_invite
+    try:
+        host, port = uas.local_address
+        started = loop.time()
+        record = await engine.call(f"sip:load@{host}:{port}", "short", hold, "echo")
+        return record, loop.time() - started
+    finally:
+        await engine.close()
+        await uas.close()
+
+
+def test_a_far_end_hanging_up_mid_call_ends_the_held_call_at_once_and_fails_it() -> None:
+    record, seconds = asyncio.run(_call_hung_up_by_the_far_end(after=1.2, hold=4.0))
+    assert record.two_way_ms is not None  # its own word came back before the BYE
+    assert record.ended_by == "far end"
+    assert record.failure.startswith("the far end hung up after 1.")
+    assert record.failure.endswith("of a 4 s call")
+    assert seconds < 3.0, f"the held call waited {seconds:.1f} s after the far end's BYE"

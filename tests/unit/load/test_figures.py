@@ -40,6 +40,15 @@ def test_the_steady_rate_counts_verified_calls_after_the_ramp_and_one_interval()
 
 def test_a_step_holds_with_no_failure_and_nine_tenths_of_the_rate() -> None:
     step = Step("harness x1", 40, 400, 0, 36.0, 2.0, 10.0, 1.0)
-    assert step.holds and step.cores == 0.2 and step.per_core == 180.0
+    assert step.holds and step.cores == 0.2
+    assert step.per_core == 200.0  # 400 calls done in 2 s of CPU
+    assert step.ms_per_call == 5.0 and step.engine_share is None
+    assert Step("harness x1", 40, 400, 100, 36.0, 2.0, 10.0, 1.0).per_core == 150.0
     assert not Step("harness x1", 40, 400, 1, 40.0, 2.0, 10.0, 1.0).holds
     assert not Step("harness x1", 40, 400, 0, 35.9, 2.0, 10.0, 1.0).holds
+
+
+def test_the_calls_thread_share_of_the_workers_cpu() -> None:
+    step = Step("harness x1", 40, 400, 0, 36.0, 4.0, 10.0, 1.0, engine_cpu_seconds=3.0)
+    assert step.engine_share == 0.75
+    assert step.row()[8] == "75 %"

@@ -7,6 +7,7 @@ import pytest
 from harness.load.watermark import (
     DIGIT_TONES,
     KEYS,
+    MARKS,
     SYMBOL_FRAMES,
     WatermarkReader,
     WatermarkStream,
@@ -128,3 +129,15 @@ def test_a_garbled_word_fails_its_check_digit_and_is_not_read() -> None:
     assert reader.words == {}
     _feed(reader, word * 3)
     assert set(reader.words) == {Word("customer", key_for(2, 40))}
+
+
+def test_a_frame_is_analysed_once_for_every_stream_of_the_process() -> None:
+    first, second = WatermarkStream(Word("customer", 11)), WatermarkStream(Word("agent", 12))
+    payload = first._frame_payload()
+    analysed = first._analyse(first.payload_type, payload)
+    assert analysed.found == {MARKS["customer"]}
+    # The second call's stream finds the frame analysed already: the very same result.
+    assert second._analyse(second.payload_type, payload) is analysed
+    # And it sends the same octets for the same tone without encoding them again.
+    assert second._frame_payload() is not payload  # its own first tone: the agent's mark
+    assert WatermarkStream(Word("customer", 13))._frame_payload() is payload
