@@ -8,11 +8,12 @@ are reported but do not fail.
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.metadata
+import json
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -93,19 +94,47 @@ def check_dependencies() -> Iterator[Check]:
     if not names:
         yield Check("python packages", False, "callproof is not installed; run ./callproof")
         return
+    installed: dict[str, tuple[str, str]] = {}  # distribution -> (version, module)
     for name in names:
         try:
-            version = importlib.metadata.version(name)
+            installed[name] = (importlib.metadata.version(name), _import_names(name)[0])
         except importlib.metadata.PackageNotFoundError:
             yield Check(name, False, "not installed; run ./callproof to install it")
-            continue
-        module = _import_names(name)[0]
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            yield Check(name, False, f"{version} installed but 'import {module}' fails: {exc}")
-            continue
-        yield Check(name, True, version)
+    failures = _import_failures([module for _, module in installed.values()])
+    for name, (version, module) in installed.items():
+        if module in failures:
+            yield Check(name, False, f"{version} installed but 'import {module}' fails: "
+                        f"{failures[module]}")  # fmt: skip
+        else:
+            yield Check(name, True, version)
+
+
+# Imports run in a child interpreter: some packages change the process they are imported in
+# (Locust monkey-patches threads and sockets with gevent), which would falsify the checks that
+# follow and any caller that runs the doctor in-process.
+_IMPORT_ALL = """
+import importlib, json, sys
+failures = {}
+for module in sys.argv[1:]:
+    try:
+        importlib.import_module(module)
+    except Exception as exc:
+        failures[module] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(failures))
+"""
+
+
+def _import_failures(modules: list[str]) -> dict[str, str]:
+    """Each module of ``modules`` that fails to import in a fresh interpreter, with why."""
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL, *modules],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    try:
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    except (IndexError, ValueError):
+        reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {module: f"the import check itself failed: {reason}" for module in modules}
 
 
 def check_debian_tools(which: Callable[[str], str | None] = shutil.which) -> Iterator[Check]:
