@@ -805,6 +805,7 @@ class RingingCall:
     caller_name: str
     line: str
     actions: dict[str, str]
+    ivr_branch: str = ""  # the last IVR branch the caller chose; "" without an IVR (AC-IN-4)
 
 
 @dataclass(frozen=True)

@@ -87,12 +87,19 @@ class ReferenceAgentApp:
         for term in ("Caller", "Name", "Line"):
             value = popup.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]")
             details[term] = (await value.inner_text()).strip()
+        branch = popup.locator("dt", has_text="IVR branch")
+        ivr_branch = ""
+        if await branch.is_visible():
+            dd = branch.locator("xpath=following-sibling::dd[1]")
+            ivr_branch = (await dd.inner_text()).strip()
         actions = {}
         for button in await popup.get_by_role("button").all():
             name = (await button.inner_text()).strip()
             colour = await button.evaluate("b => getComputedStyle(b).backgroundColor")
             actions[name] = colour_name(colour)
-        return RingingCall(key, details["Caller"], details["Name"], details["Line"], actions)
+        return RingingCall(
+            key, details["Caller"], details["Name"], details["Line"], actions, ivr_branch
+        )
 
     async def _on_popup(self, key: str) -> Locator:
         popup = self._popup

@@ -20,6 +20,7 @@ from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.domain.plans import DEFAULT_PLAN, Plan, PlanName
+from harness.reference.domain.routed_calls import last_ivr_branch
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.deflection import at_leaf
@@ -176,6 +177,7 @@ class InboundCall:
             "line": {"name": number.name, "e164": number.e164},
             "history": self.history(caller),
             "plan": self.account_plan().as_dict(),
+            "ivr_branch": last_ivr_branch(self.center.get_call(self.plan.account_id, self.call_id)),
         }
         call = self.edge.apps.offer(contact, self, details)
         if call is None:
