@@ -24,4 +24,6 @@ pytest_plugins = [
     "steps.dashboard",
     "harness.scenario.incoming",
     "steps.incoming",
+    "harness.scenario.conversation",
+    "steps.conversation",
 ]

@@ -84,6 +84,7 @@ CAPABILITIES = (
     "recordings",
     "dashboard",
     "plans",
+    "conversations",
 )
 
 
@@ -755,6 +756,21 @@ class Plans(Protocol):
         ...
 
 
+@runtime_checkable
+class Conversations(Protocol):
+    """The account's settings behind the agent app's conversations, as an admin sets them:
+    which lines may text customers (the SMS composer). An adapter without it lacks the
+    capability ``conversations``."""
+
+    async def set_sms_eligible(self, number: Number, eligible: bool) -> None:
+        """Make the line ``number`` eligible for SMS from its conversations, or not."""
+        ...
+
+    async def sms_eligible(self, number: Number) -> bool:
+        """Whether the line ``number`` is eligible for SMS."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -819,6 +835,39 @@ class Conversation:
     actions: list[str]
     history: list[str]
     snapshot: list[str] = field(default_factory=list)  # the context snapshot's parts shown
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One bubble of the conversation view: ``kind`` "voice" or "sms" (an MMS is an "sms"
+    with media), its text as the app words it, and the links of its media assets."""
+
+    kind: str
+    text: str
+    media: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class ConversationApp(Protocol):
+    """The agent app's conversation view beyond its header (AC-IN-10, 11): the bubbles of every
+    channel, the system log, and the SMS composer when the line is eligible."""
+
+    async def wait_interaction(self, kind: str, contains: str) -> Interaction:
+        """Wait (web-first) for a bubble of ``kind`` whose text contains ``contains``."""
+        ...
+
+    async def wait_log(self, contains: str) -> list[str]:
+        """Wait (web-first) for a system log entry containing ``contains``; the whole log."""
+        ...
+
+    async def composer_shown(self) -> bool:
+        """Whether the conversation offers the SMS composer (once the conversation loaded)."""
+        ...
+
+    async def send_sms(self, text: str) -> str:
+        """Type ``text`` in the composer and send it; the composer's message afterwards ("" when
+        the app reports no problem)."""
+        ...
 
 
 @runtime_checkable

@@ -370,6 +370,9 @@ class ReferenceTenant:
         from harness.sut.reference_plans import ReferencePlans
 
         self.plans: ReferencePlans | None = ReferencePlans(api)
+        from harness.sut.reference_conversations import ReferenceConversations
+
+        self.conversations: ReferenceConversations | None = ReferenceConversations(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -397,6 +400,7 @@ class ReferenceAdapter:
             "recordings",
             "dashboard",
             "plans",
+            "conversations",
         }
     )
 

@@ -14,13 +14,14 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
+from harness.sut.reference_conversations import ConversationView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp:
+class ReferenceAgentApp(ConversationView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:

@@ -20,6 +20,7 @@ from . import (
     agent_socket,
     calls,
     consumer_context,
+    conversations,
     dashboard,
     directory,
     end_users,
@@ -144,4 +145,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     dashboard.add_routes(app.router)
     agent_socket.add_routes(app.router)
     plans.add_routes(app.router)
+    conversations.add_routes(app.router)
     return app

@@ -174,7 +174,7 @@ class InboundCall:
             "call_id": self.call_id,
             "caller": caller,
             "caller_name": from_.display or "",
-            "line": {"name": number.name, "e164": number.e164},
+            "line": {"name": number.name, "e164": number.e164, "id": number.id},
             "history": self.history(caller),
             "plan": self.account_plan().as_dict(),
             "ivr_branch": last_ivr_branch(self.center.get_call(self.plan.account_id, self.call_id)),
