@@ -25,5 +25,6 @@ pytest_plugins = [
     "harness.scenario.incoming",
     "steps.incoming",
     "harness.scenario.conversation",
+    "harness.scenario.insight",
     "steps.conversation",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.conversation import AgentConversations
+from harness.scenario.insight import CrmInsight
 from harness.scenario.phrases import names
 
 
@@ -96,3 +97,58 @@ def text_refused(agent_conversations: AgentConversations, name: str, body: str, 
 )
 def system_log(agent_conversations: AgentConversations, name: str, actions: str) -> None:
     agent_conversations.expect_log(name, names(actions))
+
+
+# -- the CRM insight card (harness.scenario.insight.CrmInsight) ---------------------------------
+@given(
+    parsers.re(
+        r'the account\'s CRM knows the customer as "(?P<customer>[^"]+)" '
+        r'of "(?P<company>[^"]+)"$'
+    )
+)
+def crm_knows(crm_insight: CrmInsight, customer: str, company: str) -> None:
+    crm_insight.knows_customer(customer, company)
+
+
+@given(parsers.re(r"the account's CRM is (?P<mode>slow|down)$"))
+def crm_fault(crm_insight: CrmInsight, mode: str) -> None:
+    crm_insight.crm_fault(mode)
+
+
+@then(
+    parsers.re(
+        r'the pop-up of "(?P<name>[^"]+)" shows the insight card of "(?P<customer>[^"]+)" '
+        r'of "(?P<company>[^"]+)"$'
+    )
+)
+def popup_card(crm_insight: CrmInsight, name: str, customer: str, company: str) -> None:
+    crm_insight.expect_card(name, customer, company)
+
+
+@then(
+    parsers.re(
+        r'the pop-up of "(?P<name>[^"]+)" shows no insight card'
+        r'(?:, saying "(?P<words>[^"]+)")?$'
+    )
+)
+def popup_no_card(crm_insight: CrmInsight, name: str, words: str | None) -> None:
+    crm_insight.expect_no_card(name, words)
+
+
+@then(
+    parsers.re(
+        r'the call toolbar of "(?P<name>[^"]+)" opens the insight card of "(?P<customer>[^"]+)"$'
+    )
+)
+def toolbar_card(crm_insight: CrmInsight, name: str, customer: str) -> None:
+    crm_insight.expect_toolbar_card(name, customer)
+
+
+@when(parsers.re(r'the admin points the account\'s CRM at "(?P<url>[^"]+)"$'))
+def crm_url(crm_insight: CrmInsight, url: str) -> None:
+    crm_insight.try_crm_url(url)
+
+
+@then(parsers.re(r'the CRM setting is refused saying "(?P<words>[^"]+)", nothing changed$'))
+def crm_refused(crm_insight: CrmInsight, words: str) -> None:
+    crm_insight.expect_refused(words)

@@ -50,3 +50,42 @@ Feature: The conversation in the agent app: every channel, the system log, and t
     When "Support" is made not eligible for SMS
     Then "Alice" cannot text "Are you still there?" from the conversation, which says "is not eligible for SMS"
     When the customer hangs up
+
+  @AC-IN-5 @AC-IN-13 @needs:desktop @needs:conversations
+  Scenario: With a CRM configured, the caller's insight card rings with the call and stays at hand in the toolbar
+    Given the account's CRM knows the customer as "Marie Curie" of "Radium Ltd"
+    When a customer calls "Support"
+    Then the pop-up of "Alice" shows the insight card of "Marie Curie" of "Radium Ltd"
+    When "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the call toolbar of "Alice" opens the insight card of "Marie Curie"
+    When the customer hangs up
+
+  @AC-IN-5 @needs:desktop @needs:conversations
+  Scenario: Without a CRM configured the pop-up has no insight card
+    When a customer calls "Support"
+    Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
+    And the pop-up of "Alice" shows no insight card
+    When the customer hangs up
+
+  @AC-IN-5 @needs:desktop @needs:conversations
+  Scenario Outline: A CRM that is <state> does not hold the call up: it rings without a card, saying why
+    Given the account's CRM is <state>
+    When a customer calls "Support"
+    Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
+    And the pop-up of "Alice" shows no insight card, saying "<why>"
+    When "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
+
+    Examples:
+      | state | why                                  |
+      | slow  | The CRM did not answer within 0.5 s  |
+      | down  | The CRM could not be reached         |
+
+  @AC-IN-5 @needs:conversations
+  Scenario: A CRM that is not on this machine is refused and the settings stay as they were
+    Given the account's CRM knows the customer as "Marie Curie" of "Radium Ltd"
+    When the admin points the account's CRM at "http://crm.example.com/api"
+    Then the CRM setting is refused saying "loopback", nothing changed

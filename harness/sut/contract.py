@@ -770,6 +770,15 @@ class Conversations(Protocol):
         """Whether the line ``number`` is eligible for SMS."""
         ...
 
+    async def configure_crm(self, url: str | None, *, timeout_s: float | None = None) -> None:
+        """Fetch callers' insight cards from the CRM at ``url`` (None: no CRM), giving up after
+        ``timeout_s``; raises :class:`SutRefused` when the SUT refuses the settings."""
+        ...
+
+    async def crm_settings(self) -> object:
+        """The CRM settings as the SUT shows them (compared around a refusal)."""
+        ...
+
 
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
@@ -867,6 +876,29 @@ class ConversationApp(Protocol):
     async def send_sms(self, text: str) -> str:
         """Type ``text`` in the composer and send it; the composer's message afterwards ("" when
         the app reports no problem)."""
+        ...
+
+
+@dataclass(frozen=True)
+class InsightShown:
+    """The CRM insight card with a ringing call: its fields by label ("Name", "Company"...),
+    or none and the note saying why; ``shown`` is False when the pop-up has no card at all."""
+
+    shown: bool
+    card: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+@runtime_checkable
+class InsightApp(Protocol):
+    """The agent app's CRM insight card (AC-IN-5, 13)."""
+
+    async def popup_insight(self, key: str) -> InsightShown:
+        """The card of the pop-up of ``key``, once the app has it or knows why not."""
+        ...
+
+    async def toolbar_insight(self) -> dict[str, str]:
+        """Open the insight card from the call toolbar; its fields by label."""
         ...
 
 

@@ -7,9 +7,11 @@ Locators go by role and accessible name; every wait is a web-first assertion.
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Locator, Page, expect
 
-from harness.sut.contract import Interaction
+from harness.sut.contract import InsightShown, Interaction
 from harness.sut.model import Number
 from harness.sut.reference_adapter import _Api
 
@@ -25,6 +27,15 @@ class ReferenceConversations:
 
     async def sms_eligible(self, number: Number) -> bool:
         return bool((await self._api.request("GET", f"/numbers/{number.id}/sms"))["eligible"])
+
+    async def configure_crm(self, url: str | None, *, timeout_s: float | None = None) -> None:
+        settings: dict[str, object] = {"url": url}
+        if timeout_s is not None:
+            settings["timeout_s"] = timeout_s
+        await self._api.request("PUT", "/crm/settings", settings)
+
+    async def crm_settings(self) -> object:
+        return await self._api.request("GET", "/crm/settings")
 
 
 class ConversationView:
@@ -72,3 +83,39 @@ class ConversationView:
         # Outside the composer: a refusal may hide the composer, never its reason.
         alert = self._conversation.get_by_role("alert", name="Composer message")
         return (await alert.inner_text()).strip()
+
+
+LOOKING = "Looking the caller up in the CRM"
+
+
+async def _terms(scope: Locator) -> dict[str, str]:
+    """A definition list's terms and their values."""
+    terms = [(await t.inner_text()).strip() for t in await scope.locator("dt").all()]
+    values = [(await d.inner_text()).strip() for d in await scope.locator("dd").all()]
+    return dict(zip(terms, values, strict=True))
+
+
+class InsightView:
+    """The CRM insight card of the reference's agent app (mixed into its page object)."""
+
+    page: Page
+
+    async def popup_insight(self, key: str) -> InsightShown:
+        popup = self.page.get_by_role("dialog", name="Incoming call")
+        await expect(popup).to_have_attribute("data-offer", key)
+        card = popup.get_by_role("region", name="Insight card")
+        if not await card.is_visible():  # the pop-up shows its card (or its wait) at once
+            return InsightShown(shown=False)
+        note = card.get_by_role("status", name="Insight card status")
+        # Web-first: until the CRM answered, the note says the app is looking the caller up.
+        await expect(note).not_to_have_text(re.compile(LOOKING))
+        return InsightShown(True, await _terms(card), (await note.inner_text()).strip())
+
+    async def toolbar_insight(self) -> dict[str, str]:
+        bar = self.page.get_by_role("toolbar", name="Call toolbar")
+        button = bar.get_by_role("button", name="Insight card")
+        await button.click()
+        await expect(button).to_have_attribute("aria-expanded", "true")
+        panel = self.page.get_by_role("region", name="Insight card of the call")
+        await expect(panel).to_be_visible()
+        return await _terms(panel)

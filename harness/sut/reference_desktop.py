@@ -14,14 +14,14 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
-from harness.sut.reference_conversations import ConversationView
+from harness.sut.reference_conversations import ConversationView, InsightView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp(ConversationView):
+class ReferenceAgentApp(ConversationView, InsightView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:
@@ -85,10 +85,11 @@ class ReferenceAgentApp(ConversationView):
         if not key:
             return None
         details = {}
+        caller = popup.locator("dl").first  # the caller's details; the insight card has its own
         for term in ("Caller", "Name", "Line"):
-            value = popup.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]")
+            value = caller.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]")
             details[term] = (await value.inner_text()).strip()
-        branch = popup.locator("dt", has_text="IVR branch")
+        branch = caller.locator("dt", has_text="IVR branch")
         ivr_branch = ""
         if await branch.is_visible():
             dd = branch.locator("xpath=following-sibling::dd[1]")

@@ -21,6 +21,7 @@ from . import (
     calls,
     consumer_context,
     conversations,
+    crm,
     dashboard,
     directory,
     end_users,
@@ -146,4 +147,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     agent_socket.add_routes(app.router)
     plans.add_routes(app.router)
     conversations.add_routes(app.router)
+    crm.add_routes(app.router)
     return app
