@@ -84,7 +84,7 @@ Feature: The conversation in the agent app: every channel, the system log, and t
       | slow  | The CRM did not answer within 0.5 s  |
       | down  | The CRM could not be reached         |
 
-  @AC-IN-5 @needs:conversations
+  @AC-IN-5 @needs:desktop @needs:conversations
   Scenario: A CRM that is not on this machine is refused and the settings stay as they were
     Given the account's CRM knows the customer as "Marie Curie" of "Radium Ltd"
     When the admin points the account's CRM at "http://crm.example.com/api"
