@@ -26,4 +26,7 @@ pytest_plugins = [
     "steps.dashboard",
     "harness.scenario.incoming",
     "steps.incoming",
+    "harness.scenario.conversation",
+    "harness.scenario.insight",
+    "steps.conversation",
 ]

@@ -27,6 +27,16 @@ def popup_with_caller_and_line(incoming_calls: IncomingCalls, name: str) -> None
     incoming_calls.expect_popup(name, caller=True, line=True)
 
 
+@then(parsers.re(r'the pop-up of "(?P<name>[^"]+)" shows the IVR branch "(?P<branch>[^"]+)"$'))
+def popup_branch(incoming_calls: IncomingCalls, name: str, branch: str) -> None:
+    incoming_calls.expect_ivr_branch(name, branch)
+
+
+@then(parsers.re(r'the pop-up of "(?P<name>[^"]+)" shows no IVR branch$'))
+def popup_no_branch(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.expect_ivr_branch(name, None)
+
+
 @then(
     parsers.parse(
         'the pop-up of "{name}" offers to open the conversation, to accept in green '

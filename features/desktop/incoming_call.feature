@@ -18,6 +18,7 @@ Feature: An agent receives an incoming call in the agent app
     When a customer calls "Support"
     Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
     And the pop-up of "Alice" offers to open the conversation, to accept in green and to reject in red
+    And the pop-up of "Alice" shows no IVR branch
     When the customer hangs up
 
   @AC-IN-7 @AC-ANS-1 @needs:desktop
@@ -192,3 +193,18 @@ Feature: An agent receives an incoming call in the agent app
     Then the notification of the call to "Alice" is withdrawn
     And the agent app of "Alice" says "the caller hung up"
     And the call is logged as Missed
+
+  @AC-IN-4 @needs:desktop @needs:routing
+  Scenario: Through an IVR, the pop-up shows the last branch the caller chose with her details
+    Given an agent "Alice" with a browser
+    And the IVR of "Support" is:
+      | queue   | parent | digit | agents |
+      | Main    |        |       |        |
+      | Sales   | Main   | 1     |        |
+      | Billing | Sales  | 2     | Alice  |
+    When a customer calls "Support" and the IVR answers
+    And the customer keys "1"
+    And the customer keys "2"
+    Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
+    And the pop-up of "Alice" shows the IVR branch "Billing"
+    When the customer hangs up

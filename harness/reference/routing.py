@@ -315,7 +315,7 @@ class Routing:
         center.store.save_call(routed_calls.offered(call, at, queue.name, offers))
         self._call_event(call, "call.queued", queue_id=queue.id, queue=queue.name)
         return inbound_plan(
-            call_id, account_id, call.number_id, plan, names, center.registered_contacts
+            call_id, account_id, call.number_id, plan, names, center.reachable_contacts
         )
 
     # --- transfer targets ---------------------------------------------------------------------
@@ -329,7 +329,7 @@ class Routing:
 
         def logged_in(queue: Queue) -> bool:
             users, _ = recipients(queue, teams)
-            return any(self._center.registered_contacts(u) for u in users)
+            return any(self._center.reachable_contacts(u) for u in users)
 
         return transfer_targets(config, family, self.now(account_id), logged_in)
 

@@ -65,6 +65,8 @@ from .domain.end_users import CallRequester
 from .domain.errors import Conflict
 from .domain.permissions import CustomRole, Permission, UserToken
 from .domain.voicemail import Voicemail
+from .store_agent_app import MIGRATION as AGENT_APP_MIGRATION
+from .store_agent_app import AgentAppTables
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
@@ -75,7 +77,7 @@ __all__ = ["Store"]
 _log = logging.getLogger(__name__)
 
 
-class Store(EndUserTables, TicketTables):
+class Store(EndUserTables, TicketTables, AgentAppTables):
     """Typed access to the reference's SQLite file; domain objects in, domain objects out."""
 
     def __init__(
@@ -1038,4 +1040,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # A ticket's top number and the ticket it was merged into (store_tickets.py).
     TOP_AND_MERGE_MIGRATION,
+    # The agent app's settings: lines eligible for SMS, the CRM (store_agent_app.py).
+    AGENT_APP_MIGRATION,
 )

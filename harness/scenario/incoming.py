@@ -82,6 +82,17 @@ class IncomingCalls:
             )
         return shown
 
+    def expect_ivr_branch(self, name: str, branch: str | None) -> None:
+        """``name``'s pop-up names ``branch`` as the last IVR branch chosen (None: no branch)."""
+        shown = self.popup(name).ivr_branch
+        wanted = f"the IVR branch {branch!r}" if branch else "no IVR branch"
+        # The scenario's queues are named with its prefix in the SUT (see RoutingAdmin).
+        sut_name = f"{branch} {self.flows.cast.ids.prefix}" if branch else ""
+        if shown != sut_name:
+            raise ConformanceFailure(
+                (), f"a pop-up showing {wanted}", f"IVR branch {shown!r}" if shown else "none"
+            )
+
     def expect_actions(self, name: str, wanted: dict[str, str]) -> None:
         """The pop-up offers each action of ``wanted`` in its colour ("" for no colour)."""
         shown = self.popup(name)

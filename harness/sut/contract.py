@@ -86,6 +86,7 @@ CAPABILITIES = (
     "plans",
     "ticket_merges",
     "ticket_requesters",
+    "conversations",
 )
 
 
@@ -791,6 +792,30 @@ class Plans(Protocol):
         ...
 
 
+@runtime_checkable
+class Conversations(Protocol):
+    """The account's settings behind the agent app's conversations, as an admin sets them:
+    which lines may text customers (the SMS composer). An adapter without it lacks the
+    capability ``conversations``."""
+
+    async def set_sms_eligible(self, number: Number, eligible: bool) -> None:
+        """Make the line ``number`` eligible for SMS from its conversations, or not."""
+        ...
+
+    async def sms_eligible(self, number: Number) -> bool:
+        """Whether the line ``number`` is eligible for SMS."""
+        ...
+
+    async def configure_crm(self, url: str | None, *, timeout_s: float | None = None) -> None:
+        """Fetch callers' insight cards from the CRM at ``url`` (None: no CRM), giving up after
+        ``timeout_s``; raises :class:`SutRefused` when the SUT refuses the settings."""
+        ...
+
+    async def crm_settings(self) -> object:
+        """The CRM settings as the SUT shows them (compared around a refusal)."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -843,6 +868,7 @@ class RingingCall:
     caller_name: str
     line: str
     actions: dict[str, str]
+    ivr_branch: str = ""  # the last IVR branch the caller chose; "" without an IVR (AC-IN-4)
 
 
 @dataclass(frozen=True)
@@ -856,6 +882,62 @@ class Conversation:
     actions: list[str]
     history: list[str]
     snapshot: list[str] = field(default_factory=list)  # the context snapshot's parts shown
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One bubble of the conversation view: ``kind`` "voice" or "sms" (an MMS is an "sms"
+    with media), its text as the app words it, and the links of its media assets."""
+
+    kind: str
+    text: str
+    media: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class ConversationApp(Protocol):
+    """The agent app's conversation view beyond its header (AC-IN-10, 11): the bubbles of every
+    channel, the system log, and the SMS composer when the line is eligible."""
+
+    async def wait_interaction(self, kind: str, contains: str) -> Interaction:
+        """Wait (web-first) for a bubble of ``kind`` whose text contains ``contains``."""
+        ...
+
+    async def wait_log(self, contains: str) -> list[str]:
+        """Wait (web-first) for a system log entry containing ``contains``; the whole log."""
+        ...
+
+    async def composer_shown(self) -> bool:
+        """Whether the conversation offers the SMS composer (once the conversation loaded)."""
+        ...
+
+    async def send_sms(self, text: str) -> str:
+        """Type ``text`` in the composer and send it; the composer's message afterwards ("" when
+        the app reports no problem)."""
+        ...
+
+
+@dataclass(frozen=True)
+class InsightShown:
+    """The CRM insight card with a ringing call: its fields by label ("Name", "Company"...),
+    or none and the note saying why; ``shown`` is False when the pop-up has no card at all."""
+
+    shown: bool
+    card: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+@runtime_checkable
+class InsightApp(Protocol):
+    """The agent app's CRM insight card (AC-IN-5, 13)."""
+
+    async def popup_insight(self, key: str) -> InsightShown:
+        """The card of the pop-up of ``key``, once the app has it or knows why not."""
+        ...
+
+    async def toolbar_insight(self) -> dict[str, str]:
+        """Open the insight card from the call toolbar; its fields by label."""
+        ...
 
 
 @runtime_checkable

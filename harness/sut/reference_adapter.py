@@ -379,6 +379,9 @@ class ReferenceTenant:
         from harness.sut.reference_plans import ReferencePlans
 
         self.plans: ReferencePlans | None = ReferencePlans(api)
+        from harness.sut.reference_conversations import ReferenceConversations
+
+        self.conversations: ReferenceConversations | None = ReferenceConversations(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -408,6 +411,7 @@ class ReferenceAdapter:
             "plans",
             "ticket_merges",
             "ticket_requesters",
+            "conversations",
         }
     )
 

@@ -14,13 +14,14 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
+from harness.sut.reference_conversations import ConversationView, InsightView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp:
+class ReferenceAgentApp(ConversationView, InsightView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:
@@ -84,15 +85,23 @@ class ReferenceAgentApp:
         if not key:
             return None
         details = {}
+        caller = popup.locator("dl").first  # the caller's details; the insight card has its own
         for term in ("Caller", "Name", "Line"):
-            value = popup.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]")
+            value = caller.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]")
             details[term] = (await value.inner_text()).strip()
+        branch = caller.locator("dt", has_text="IVR branch")
+        ivr_branch = ""
+        if await branch.is_visible():
+            dd = branch.locator("xpath=following-sibling::dd[1]")
+            ivr_branch = (await dd.inner_text()).strip()
         actions = {}
         for button in await popup.get_by_role("button").all():
             name = (await button.inner_text()).strip()
             colour = await button.evaluate("b => getComputedStyle(b).backgroundColor")
             actions[name] = colour_name(colour)
-        return RingingCall(key, details["Caller"], details["Name"], details["Line"], actions)
+        return RingingCall(
+            key, details["Caller"], details["Name"], details["Line"], actions, ivr_branch
+        )
 
     async def _on_popup(self, key: str) -> Locator:
         popup = self._popup

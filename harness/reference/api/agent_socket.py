@@ -15,8 +15,9 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from ..domain.permissions import Permission
+from ..events import EventsLost, Subscription
 from ..telephony.app_phones import AppPhones
-from .context import principal, requires, websocket
+from .context import center, principal, requires, websocket
 from .errors import ApiError
 
 APP_PHONES: web.AppKey[AppPhones] = web.AppKey("app_phones", AppPhones)
@@ -39,6 +40,10 @@ async def my_calls(request: web.Request) -> web.WebSocketResponse:
     outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     session = phones.attach(who.account_id, who.user_id, outgoing.put_nowait)
     writer = asyncio.create_task(_write(socket, outgoing))
+    # Conversations change with the account's calls and messages: the app refreshes the one
+    # it shows when told (AC-IN-10).
+    events = center(request).bus.subscribe(who.account_id)
+    nudger = asyncio.create_task(_nudge(events, outgoing))
     try:
         outgoing.put_nowait({"type": "ready"})
         async for message in socket:
@@ -55,10 +60,21 @@ async def my_calls(request: web.Request) -> web.WebSocketResponse:
             phones.handle(session, data)
     finally:
         phones.detach(session)
-        writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await writer
+        events.close()
+        for task in (writer, nudger):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     return socket
+
+
+async def _nudge(events: Subscription, outgoing: asyncio.Queue[dict[str, Any]]) -> None:
+    with contextlib.suppress(EventsLost):
+        while True:
+            event = await events.get()
+            kind = str(event.get("type", ""))
+            if kind.startswith(("call.", "sms.")):
+                outgoing.put_nowait({"type": "conversation.changed", "event": kind})
 
 
 async def _write(socket: web.WebSocketResponse, outgoing: asyncio.Queue[dict[str, Any]]) -> None:

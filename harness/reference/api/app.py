@@ -20,6 +20,8 @@ from . import (
     agent_socket,
     calls,
     consumer_context,
+    conversations,
+    crm,
     dashboard,
     directory,
     end_users,
@@ -146,4 +148,6 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     dashboard.add_routes(app.router)
     agent_socket.add_routes(app.router)
     plans.add_routes(app.router)
+    conversations.add_routes(app.router)
+    crm.add_routes(app.router)
     return app

@@ -99,15 +99,18 @@ class SmsService:
         media_urls: tuple[str, ...] = (),
         *,
         reason: str = "agent",
+        sender: str | None = None,
     ) -> SmsMessage:
-        """Send one message through the account's gateway; stored whatever the outcome."""
+        """Send one message through the account's gateway; stored whatever the outcome.
+
+        ``sender`` is the number it goes out from (a line's); by default the account's."""
         to, body, media_urls = validate_message(to, body, media_urls)
         settings = self.configured(account_id)
         if settings is None:
             status, detail = Delivery.FAILED, "no SMS gateway is configured for this account"
-            sender = ""
+            sender = sender or ""
         else:
-            sender = settings.number
+            sender = sender or settings.number
             payload = {"from": sender, "to": to, "body": body, "media_urls": list(media_urls)}
             timeout = self.timeout_s(account_id)
             status, detail = await self._post(settings.gateway_url, payload, timeout)

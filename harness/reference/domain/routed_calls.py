@@ -55,5 +55,15 @@ def ivr_branch(call: CallRecord) -> str | None:
     return None
 
 
+def last_ivr_branch(call: CallRecord) -> str | None:
+    """The name of the last IVR branch the caller chose (``Sales`` of ``Main > Sales``), if
+    the caller chose one: the menu the call entered by itself is no choice."""
+    path = ivr_branch(call)
+    if path is None:
+        return None
+    names = path.rsplit(" (keys ", 1)[0].split(" > ")
+    return names[-1] if len(names) > 1 else None
+
+
 def _log(call: CallRecord, entry: TimelineEntry) -> CallRecord:
     return replace(call, timeline=(*call.timeline, entry))

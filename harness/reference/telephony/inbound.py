@@ -13,16 +13,18 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTarget
 from harness.reference.domain.plans import DEFAULT_PLAN, Plan, PlanName
+from harness.reference.domain.routed_calls import last_ivr_branch
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.deflection import at_leaf
+from harness.reference.telephony.insight import share_insight
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.recorder import CallRecorder
@@ -85,6 +87,7 @@ class InboundCall:
     external: OutgoingCall | None = None  # the leg to a number the call was redirected to
     external_number: str = ""
     external_answered: bool = False
+    insight: asyncio.Future[dict[str, Any] | None] | None = None  # the CRM lookup, once per call
 
     @property
     def call_id(self) -> str:
@@ -173,13 +176,16 @@ class InboundCall:
             "call_id": self.call_id,
             "caller": caller,
             "caller_name": from_.display or "",
-            "line": {"name": number.name, "e164": number.e164},
+            "line": {"name": number.name, "e164": number.e164, "id": number.id},
             "history": self.history(caller),
             "plan": self.account_plan().as_dict(),
+            "crm": self.center.store.crm_settings(self.plan.account_id) is not None,
+            "ivr_branch": last_ivr_branch(self.center.get_call(self.plan.account_id, self.call_id)),
         }
         call = self.edge.apps.offer(contact, self, details)
         if call is None:
             return False
+        share_insight(self, call, caller)
         leg = AgentLeg(target, call)
         call.leg = leg
         self.legs.append(leg)

@@ -12,7 +12,12 @@ from harness.reference.domain.directory import TeamMember
 from harness.reference.domain.distribution import MemberType
 from harness.reference.domain.errors import Conflict, InvalidField, NotFound
 from harness.reference.domain.hours import Scope, parse_schedule
-from harness.reference.domain.routed_calls import chose_branch, ivr_branch, open_routed
+from harness.reference.domain.routed_calls import (
+    chose_branch,
+    ivr_branch,
+    last_ivr_branch,
+    open_routed,
+)
 from harness.reference.domain.routing import (
     ChannelSettings,
     Deflection,
@@ -202,6 +207,16 @@ def test_the_last_ivr_branch_is_the_calls_branch() -> None:
     call = chose_branch(call, MONDAY_NOON, ["Main", "Sales"], "1")
     call = chose_branch(call, MONDAY_NOON, ["Main", "Sales", "Billing"], "11")
     assert ivr_branch(call) == "Main > Sales > Billing (keys 1, 1)"
+
+
+def test_the_pop_up_names_only_the_last_branch_chosen() -> None:
+    call = CallRecord("CALL-1", "acc", "num", "+33100000000", "+33200000000", MONDAY_NOON)
+    call = open_routed(call, number_label="Help", sip_call_id="sip-1")
+    assert last_ivr_branch(call) is None
+    call = chose_branch(call, MONDAY_NOON, ["Main"], "")
+    assert last_ivr_branch(call) is None  # the menu the call entered by itself: no choice
+    call = chose_branch(call, MONDAY_NOON, ["Main", "Sales", "Billing"], "11")
+    assert last_ivr_branch(call) == "Billing"
 
 
 @pytest.mark.parametrize(
