@@ -24,4 +24,5 @@ pytest_plugins = [
     "steps.dashboard",
     "harness.scenario.incoming",
     "steps.incoming",
+    "steps.transfers",
 ]

@@ -84,6 +84,7 @@ CAPABILITIES = (
     "recordings",
     "dashboard",
     "plans",
+    "transfers",
 )
 
 
@@ -755,6 +756,19 @@ class Plans(Protocol):
         ...
 
 
+@runtime_checkable
+class Transfers(Protocol):
+    """Blind transfers of answered calls, as the agent on the call asks for them (AC-IN-7).
+
+    An adapter without it lacks the capability ``transfers``.
+    """
+
+    async def transfer(self, agent: Agent, call_id: str, to: Agent) -> None:
+        """``agent``, on the call ``call_id`` (the SUT's Call ID), hands it to the agent ``to``;
+        SutRefused when the SUT refuses (a call not answered, a transfer to oneself...)."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -772,6 +786,7 @@ class Tenant(Protocol):
     profiles: Profiles | None
     consumer: Consumer | None
     dashboard: DashboardSite | None
+    transfers: Transfers | None
 
     async def close(self) -> None: ...
 

@@ -370,6 +370,9 @@ class ReferenceTenant:
         from harness.sut.reference_plans import ReferencePlans
 
         self.plans: ReferencePlans | None = ReferencePlans(api)
+        from harness.sut.reference_transfers import ReferenceTransfers
+
+        self.transfers: ReferenceTransfers | None = ReferenceTransfers(self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -397,6 +400,7 @@ class ReferenceAdapter:
             "recordings",
             "dashboard",
             "plans",
+            "transfers",
         }
     )
 

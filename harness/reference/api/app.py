@@ -29,6 +29,7 @@ from . import (
     sdk,
     sms,
     tickets,
+    transfers,
     voicemails,
 )
 from .body import MAX_BODY_BYTES
@@ -144,4 +145,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     dashboard.add_routes(app.router)
     agent_socket.add_routes(app.router)
     plans.add_routes(app.router)
+    transfers.add_routes(app.router)
     return app
