@@ -510,16 +510,24 @@ class ContactCenter:
         return call
 
     def transfer_call(
-        self, account_id: str, call_id: str, by_user_id: str, target_id: str
+        self,
+        account_id: str,
+        call_id: str,
+        by_user_id: str,
+        target_id: str,
+        target_name: str,
+        *,
+        queue: tuple[str, tuple[tuple[str, str], ...]] | None = None,
     ) -> CallRecord:
-        """``by_user_id`` hands the answered call to ``target_id`` (a blind transfer); the rules
-        are :func:`calls.transfer`'s. A refusal changes nothing."""
+        """``by_user_id`` hands the answered call to the user ``target_id`` or, with ``queue``,
+        to the queue ``target_id`` (a blind transfer); the rules are :func:`calls.transfer`'s.
+        A refusal changes nothing."""
         before = self.get_call(account_id, call_id)
-        target = self._require_user(account_id, target_id, "to_user_id")
         now = self.clock.now(account_id)
-        call = calls.transfer(before, by_user_id, target.id, target.name, now)
+        call = calls.transfer(before, by_user_id, target_id, target_name, now, queue=queue)
         self.store.save_call(call)
-        self._call_event(call, "call.transferred", by=by_user_id, to=target.id)
+        kind = "queue" if queue is not None else "user"
+        self._call_event(call, "call.transferred", by=by_user_id, to=target_id, to_type=kind)
         return call
 
     def ring_timeout(self, call_id: str, user_id: str) -> CallRecord:

@@ -429,7 +429,13 @@ def resume(call: CallRecord, at: datetime, by: str) -> CallRecord:
 
 
 def transfer(
-    call: CallRecord, by_user_id: str, target_id: str, target_name: str, at: datetime
+    call: CallRecord,
+    by_user_id: str,
+    target_id: str,
+    target_name: str,
+    at: datetime,
+    *,
+    queue: tuple[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> CallRecord:
     """``by_user_id``, the agent on the call, hands it to ``target_id`` (a blind transfer).
 
@@ -437,6 +443,9 @@ def transfer(
     never to that same agent: each is refused naming the problem, and the call is unchanged.
     The target gets an offer of the call (via a ``transfer`` assignment) and the timeline says
     who transferred the call to whom; the call is ``transferring`` until the target answers.
+    With ``queue`` (its name, and its members as (user id, name) pairs) the call goes to the
+    queue instead: each member gets an offer, the first to answer takes the call, and the
+    agent on the call is no member to ring (a queue with nobody else is refused).
     """
     if call.state not in (CallState.ANSWERED, CallState.HELD):
         raise IllegalTransition(
@@ -447,18 +456,30 @@ def transfer(
         raise IllegalTransition(
             f"call {call.call_id} can only be transferred by the agent on it, not {by_user_id!r}"
         )
-    if target_id == current:
-        raise InvalidField("to_user_id", "is the agent already on the call: no transfer to oneself")
-    state = next_state(call.state, CallEvent.TRANSFER)
     by_name = call.offer(by_user_id).user_name
+    if queue is None:
+        if target_id == current:
+            raise InvalidField(
+                "to_user_id", "is the agent already on the call: no transfer to oneself"
+            )
+        targets: tuple[tuple[str, str], ...] = ((target_id, target_name),)
+        text = f"{by_name} transferred the call to {target_name}"
+    else:
+        queue_name, members = queue
+        targets = tuple(m for m in members if m[0] != current)
+        if not targets:
+            raise InvalidField(
+                "to_queue_id", f"queue {queue_name} has no agent to take the call but {by_name}"
+            )
+        text = f"{by_name} transferred the call to queue {queue_name}"
+    state = next_state(call.state, CallEvent.TRANSFER)
     via = Assignment(AssignmentKind.TRANSFER, by_user_id)
-    offer = Offer(target_id, target_name, _next_stage(call), via, True)
-    entry = TimelineEntry(
-        at, TimelineKind.TRANSFERRED, target_id, f"{by_name} transferred the call to {target_name}"
-    )
-    # First, so that :meth:`CallRecord.offer` finds it: the target may have been offered the
+    stage = _next_stage(call)
+    offers = tuple(Offer(uid, name, stage, via, True) for uid, name in targets)
+    entry = TimelineEntry(at, TimelineKind.TRANSFERRED, target_id, text)
+    # First, so that :meth:`CallRecord.offer` finds them: a target may have been offered the
     # call before (rung at arrival), and that earlier offer stays in the log.
-    return _log(replace(call, state=state, offers=(offer, *call.offers)), entry)
+    return _log(replace(call, state=state, offers=(*offers, *call.offers)), entry)
 
 
 def _next_stage(call: CallRecord) -> int:
