@@ -24,5 +24,6 @@ pytest_plugins = [
     "steps.dashboard",
     "harness.scenario.incoming",
     "steps.incoming",
+    "harness.scenario.app_transfers",
     "steps.transfers",
 ]

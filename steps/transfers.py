@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
+from harness.scenario.app_transfers import AppTransfers
 from harness.scenario.calls import CallFlows
+from harness.scenario.cast import Cast
+from harness.scenario.routing import RoutingAdmin
 from harness.scenario.tickets import TicketDesk
 from harness.scenario.transfers import STRANGER, TransferDesk
 
@@ -64,3 +67,41 @@ def transfer_refused(transfers: TransferDesk, flows: CallFlows, words: str) -> N
 )
 def ticket_transfer_time(desk: TicketDesk, flows: CallFlows, seconds: int) -> None:
     desk.expect_transfer_duration(flows.last, seconds)
+
+
+# -- in the agent app --------------------------------------------------------------------------
+@when(parsers.parse('"{agent}" transfers the call to "{target}" in the agent app'))
+def transfers_in_app(
+    app_transfers: AppTransfers, flows: CallFlows, agent: str, target: str
+) -> None:
+    app_transfers.transfer(flows.last, agent, target)
+
+
+@when(parsers.parse('"{agent}" presses "{digits}" on the keypad of the agent app'))
+def presses_keys(app_transfers: AppTransfers, agent: str, digits: str) -> None:
+    app_transfers.press(agent, digits)
+
+
+@then(parsers.parse('the customer hears the keys "{digits}" pressed by "{agent}"'))
+def customer_hears_keys(
+    app_transfers: AppTransfers, flows: CallFlows, digits: str, agent: str
+) -> None:
+    app_transfers.expect_customer_heard_keys(flows.last, agent, digits)
+
+
+@then(parsers.parse('the Transfer list of "{agent}" offers the agent "{target}"'))
+def offers_agent(app_transfers: AppTransfers, cast: Cast, agent: str, target: str) -> None:
+    app_transfers.expect_offered(agent, cast.agent(target).name)
+
+
+@then(
+    parsers.re(
+        r'the Transfer list of "(?P<agent>[^"]+)" (?P<verb>offers|does not offer) '
+        r'the queue "(?P<queue>[^"]+)"$'
+    )
+)
+def offers_queue(
+    app_transfers: AppTransfers, routing_admin: RoutingAdmin, agent: str, verb: str, queue: str
+) -> None:
+    shown = "Queue " + routing_admin.queue(queue).name
+    app_transfers.expect_offered(agent, shown, offered=verb == "offers")

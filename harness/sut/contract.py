@@ -908,3 +908,27 @@ class CallingApp(Protocol):
         """Flip the availability switch when the SUT is expected to refuse it; the message the
         app shows (waits for it)."""
         ...
+
+
+@runtime_checkable
+class TransferringApp(Protocol):
+    """The agent app's Transfer and Keypad actions on the call in progress (AC-IN-7).
+
+    Part of the ``transfers`` capability: the app that :meth:`Desktop.open_agent_app` returns
+    implements it when the SUT's agents transfer calls and use a keypad in the app.
+    """
+
+    async def transfer_targets(self) -> list[str]:
+        """Open Transfer and read the targets it offers, as shown: agents by name, queues as
+        "Queue <name>" (waits until the list shows)."""
+        ...
+
+    async def transfer_to(self, target: str) -> None:
+        """Transfer the call in progress to ``target`` (as :meth:`transfer_targets` names it);
+        waits until the app shows the call has left it."""
+        ...
+
+    async def press_keys(self, digits: str) -> None:
+        """Open the keypad and press ``digits`` one after another (waits until the app shows
+        each key as sent)."""
+        ...

@@ -80,7 +80,13 @@ class AppCall:
             return
         self.session.live = False
         inbound = self.inbound
-        if inbound.bridged is not None and inbound.bridged is not self.leg:
+        if (
+            inbound.transfer_to is not None
+            and self.leg is not None
+            and self.leg not in inbound.legs
+        ):
+            reason = "transferred"  # this agent handed the call on (telephony.transfer)
+        elif inbound.bridged is not None and inbound.bridged is not self.leg:
             reason = "answered on another device"
         elif not inbound.caller.session.live:
             reason = "the caller hung up"

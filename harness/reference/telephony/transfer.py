@@ -115,9 +115,9 @@ def hand_over(call: InboundCall, targets: list[RingTarget], ring_time_s: float) 
     # call (see InboundCall.agent_leg_ended, which ignores legs it does not know).
     call.legs.remove(old)
     call.relay.disconnect()
+    call.transfer_to = ",".join(t.user_id for t in targets)
     if old.live:
         old.call.end()
-    call.transfer_to = ",".join(t.user_id for t in targets)
     rung = [call.ring(target) for target in targets]
     if not any(rung):
         transfer_failed(call, "nobody could be rung")

@@ -24,6 +24,7 @@
     panel.replaceChildren();
     const list = document.createElement("ul");
     list.setAttribute("aria-label", "Transfer targets");
+    list.setAttribute("aria-busy", "true");  // until both lists are in
     panel.append(list);
     let agents, queues;
     try {
@@ -41,6 +42,7 @@
     for (const queue of queues.queues) {
       list.append(target("Queue " + queue.name, {to_queue_id: queue.id}));
     }
+    list.removeAttribute("aria-busy");
     if (!list.children.length) say("Nobody to transfer this call to");
   }
 
