@@ -30,6 +30,42 @@ def tries_to_transfer_to_stranger(transfers: TransferDesk, flows: CallFlows, age
     transfers.transfer(flows.last, agent, STRANGER, expect_refusal=True)
 
 
+@when(
+    parsers.re(
+        r'"(?P<agent>[^"]+)" (?P<verb>transfers|tries to transfer) the call to the queue '
+        r'"(?P<queue>[^"]+)"$'
+    )
+)
+def transfers_to_queue(
+    transfers: TransferDesk,
+    routing_admin: RoutingAdmin,
+    flows: CallFlows,
+    agent: str,
+    verb: str,
+    queue: str,
+) -> None:
+    transfers.transfer_to_queue(
+        flows.last, agent, routing_admin.queue(queue), expect_refusal=verb != "transfers"
+    )
+
+
+@then(
+    parsers.parse(
+        'the call log\'s timeline says "{agent}" transferred the call to the queue "{queue}",'
+        ' answered by "{target}"'
+    )
+)
+def timeline_queue_transfer(
+    transfers: TransferDesk,
+    routing_admin: RoutingAdmin,
+    flows: CallFlows,
+    agent: str,
+    queue: str,
+    target: str,
+) -> None:
+    transfers.expect_timeline_transfer(flows.last, agent, target, queue=routing_admin.queue(queue))
+
+
 @when(parsers.parse("{seconds:d} seconds pass on the account's clock while the transfer rings"))
 def time_while_transferring(transfers: TransferDesk, flows: CallFlows, seconds: int) -> None:
     transfers.ring_for(flows.last, seconds)

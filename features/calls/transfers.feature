@@ -42,3 +42,31 @@ Feature: Blind transfers of answered calls
       | whom           | target                                | problem    |
       | oneself        | "Alice"                               | oneself    |
       | an unknown user | an agent the account does not have   | not found  |
+
+  @AC-IN-7 @CC-AH-3 @needs:transfers @needs:routing @needs:clock
+  Scenario: A transfer to a queue rings its agents, and the one who answers talks with the caller
+    Given the leaf queues of the account, in "Europe/Paris", are:
+      | queue  | hours               | deflection | virtual agent | agents |
+      | Sales  | mon-fri 09:00-17:00 | on         | none          | Bruno  |
+    And the account's clock reads "2026-03-02T10:00:00+01:00"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" transfers the call to the queue "Sales"
+    Then the phone of "Bruno" rings
+    When "Bruno" answers the call
+    Then the customer and "Bruno" hear each other within 500 ms of the transfer's answer
+    And the call log's timeline says "Alice" transferred the call to the queue "Sales", answered by "Bruno"
+
+  @AC-IN-7 @CC-AH-3 @needs:transfers @needs:routing @needs:clock
+  Scenario: A transfer to a queue the account does not offer after hours is refused
+    Given the leaf queues of the account, in "Europe/Paris", are:
+      | queue  | hours               | deflection | virtual agent | agents |
+      | Sales  | mon-fri 09:00-17:00 | on         | none          | Bruno  |
+    And the account's clock reads "2026-03-02T20:00:00+01:00"
+    And after-hours deflection of calls is on, to a message only, with transfers to after-hours queues not allowed
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" tries to transfer the call to the queue "Sales"
+    Then the transfer is refused naming "not a transfer target now", and the call is unchanged

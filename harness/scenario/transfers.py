@@ -19,6 +19,7 @@ from harness.scenario.cast import CUSTOMER
 from harness.sut.contract import SutRefused, Transfers
 from harness.sut.events import SutEvent
 from harness.sut.model import Agent, CallLogEntry
+from harness.sut.routing_model import QueueRef
 
 #: How long a refused transfer is watched for a change it must not make (the first agent's
 #: leg ending): the SUT answered the refusal first, so a leg it ended anyway ends at once.
@@ -59,6 +60,30 @@ class TransferDesk:
         return self.done[-1]
 
     # -- actions -------------------------------------------------------------------------------
+    def transfer_to_queue(
+        self, call: PlacedCall, by: str, queue: QueueRef, *, expect_refusal: bool = False
+    ) -> None:
+        """``by`` transfers ``call`` to ``queue``; a refusal fails the step unless expected."""
+        call_id = self.flows.sut_call_id(call)
+        record = TransferRecord(by, queue.name, self.journal.position)
+        if expect_refusal:
+            record.before = self.flows.log_entry(call, final=False)
+        self.done.append(record)
+        agent = self.flows.cast.agent(by)
+        try:
+            self.portal.run(self.transfers.transfer_to_queue(agent, call_id, queue))
+        except SutRefused as exc:
+            if not expect_refusal:
+                raise ConformanceFailure(
+                    ("AC-IN-7",), f"{by} transfers the call to {queue.name}", f"refused: {exc}"
+                ) from None
+            record.refusal = str(exc)
+            return
+        if expect_refusal:
+            raise ConformanceFailure(
+                ("AC-IN-7",), f"the transfer of the call to {queue.name} refused", "it was taken"
+            )
+
     def transfer(self, call: PlacedCall, by: str, to: str, *, expect_refusal: bool = False) -> None:
         """``by`` transfers ``call`` to ``to``; a refusal fails the step unless expected.
 
@@ -152,12 +177,16 @@ class TransferDesk:
                 ("AC-IN-7",), f"the customer handed over from {agent}", "; ".join(problems)
             )
 
-    def expect_timeline_transfer(self, call: PlacedCall, by: str, to: str) -> None:
-        """The call log's timeline says ``by`` transferred the call to ``to``, who answered."""
+    def expect_timeline_transfer(
+        self, call: PlacedCall, by: str, to: str, *, queue: QueueRef | None = None
+    ) -> None:
+        """The call log's timeline says ``by`` transferred the call to ``to`` (or to ``queue``)
+        and that ``to`` answered it."""
         entry = self.flows.log_entry(call, final=False)
         texts = [t.text for t in entry.timeline]
         cast = self.flows.cast
-        wanted = f"{cast.agent(by).name} transferred the call to {cast.agent(to).name}"
+        where = f"queue {queue.name}" if queue is not None else cast.agent(to).name
+        wanted = f"{cast.agent(by).name} transferred the call to {where}"
         if not any(wanted in text for text in texts):
             raise ConformanceFailure(("AC-IN-7",), f"the timeline says {wanted!r}", str(texts))
         target_id = cast.agent(to).id

@@ -768,6 +768,11 @@ class Transfers(Protocol):
         SutRefused when the SUT refuses (a call not answered, a transfer to oneself...)."""
         ...
 
+    async def transfer_to_queue(self, agent: Agent, call_id: str, queue: QueueRef) -> None:
+        """``agent`` hands the call ``call_id`` to ``queue`` (its agents ring); SutRefused when
+        the SUT refuses (a queue it does not offer as a transfer target now, say)."""
+        ...
+
 
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness.sut.model import Agent
 from harness.sut.reference_tickets import ReferenceTickets
+from harness.sut.routing_model import QueueRef
 
 
 class ReferenceTransfers:
@@ -15,3 +16,7 @@ class ReferenceTransfers:
     async def transfer(self, agent: Agent, call_id: str, to: Agent) -> None:
         api = await self._tickets.as_user(agent)
         await api.request("POST", f"/calls/{call_id}/transfer", {"to_user_id": to.id})
+
+    async def transfer_to_queue(self, agent: Agent, call_id: str, queue: QueueRef) -> None:
+        api = await self._tickets.as_user(agent)
+        await api.request("POST", f"/calls/{call_id}/transfer", {"to_queue_id": queue.id})

@@ -114,3 +114,22 @@ def test_the_ticket_times_split_out_the_transfer() -> None:
         30.0,
     )
     assert rules.call_duration(times) == 130.0
+
+
+def test_a_transfer_to_a_queue_offers_the_call_to_its_members_but_the_transferring_agent() -> None:
+    members = (("alice", "Alice"), ("carla", "Carla"), ("dan", "Dan"))
+    call = calls.transfer(
+        answered_by_alice(), "alice", "q1", "Sales", at(20), queue=("Sales", members)
+    )
+    assert call.timeline[-1].text == "Alice transferred the call to queue Sales"
+    transfer_offers = [o.user_id for o in call.offers if o.via.kind is AssignmentKind.TRANSFER]
+    assert transfer_offers == ["carla", "dan"]
+    call, decision = calls.answer_attempt(call, "dan", at(25))
+    assert decision.registered and call.agent_id == "dan"
+
+
+def test_a_transfer_to_a_queue_with_nobody_but_the_agent_is_refused() -> None:
+    with pytest.raises(InvalidField, match="no agent to take the call"):
+        calls.transfer(
+            answered_by_alice(), "alice", "q1", "Sales", at(20), queue=("Sales", (("alice", "A"),))
+        )
