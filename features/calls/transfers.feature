@@ -9,6 +9,7 @@ Feature: Blind transfers of answered calls
   Background:
     Given a number "Support" in the account
     And agents "Alice" and "Bruno" with SIP phones
+    And an agent "Chloé" in the account
     And "Alice" is in the Ring to widget of "Support"
 
   @AC-IN-7 @needs:transfers
@@ -42,6 +43,7 @@ Feature: Blind transfers of answered calls
       | whom           | target                                | problem    |
       | oneself        | "Alice"                               | oneself    |
       | an unknown user | an agent the account does not have   | not found  |
+      | an agent nobody can ring | "Chloé"                      | no phone or agent app signed in |
 
   @AC-IN-7 @CC-AH-3 @needs:transfers @needs:routing @needs:clock
   Scenario: A transfer to a queue rings its agents, and the one who answers talks with the caller
