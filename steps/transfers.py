@@ -118,7 +118,7 @@ def presses_keys(app_transfers: AppTransfers, agent: str, digits: str) -> None:
     app_transfers.press(agent, digits)
 
 
-@then(parsers.parse('the customer hears the keys "{digits}" pressed by "{agent}"'))
+@then(parsers.parse('the customer\'s phone detects the keys "{digits}" pressed by "{agent}"'))
 def customer_hears_keys(
     app_transfers: AppTransfers, flows: CallFlows, digits: str, agent: str
 ) -> None:

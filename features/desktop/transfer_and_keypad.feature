@@ -28,7 +28,7 @@ Feature: Transfer and Keypad in the agent app
     And "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
     When "Alice" presses "19#" on the keypad of the agent app
-    Then the customer hears the keys "19#" pressed by "Alice"
+    Then the customer's phone detects the keys "19#" pressed by "Alice"
 
   @AC-IN-7 @CC-AH-3 @needs:desktop @needs:transfers @needs:routing @needs:clock
   Scenario Outline: After hours, the app's Transfer list shows the queues the account allows (<allowed>)

@@ -75,13 +75,13 @@ class TransferDesk:
         except SutRefused as exc:
             if not expect_refusal:
                 raise ConformanceFailure(
-                    ("AC-IN-7",), f"{by} transfers the call to {queue.name}", f"refused: {exc}"
+                    (), f"{by} transfers the call to {queue.name}", f"refused: {exc}"
                 ) from None
             record.refusal = str(exc)
             return
         if expect_refusal:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"the transfer of the call to {queue.name} refused", "it was taken"
+                (), f"the transfer of the call to {queue.name} refused", "it was taken"
             )
 
     def transfer(self, call: PlacedCall, by: str, to: str, *, expect_refusal: bool = False) -> None:
@@ -105,13 +105,13 @@ class TransferDesk:
         except SutRefused as exc:
             if not expect_refusal:
                 raise ConformanceFailure(
-                    ("AC-IN-7",), f"{by} transfers the call to {to}", f"refused: {exc}"
+                    (), f"{by} transfers the call to {to}", f"refused: {exc}"
                 ) from None
             record.refusal = str(exc)
             return
         if expect_refusal:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"the transfer of the call by {by} to {to} refused", "it was taken"
+                (), f"the transfer of the call by {by} to {to} refused", "it was taken"
             )
 
     def ring_for(self, call: PlacedCall, seconds: float) -> None:
@@ -151,7 +151,7 @@ class TransferDesk:
                 problems.append(f"{listener} hears {speaker} after {late_ms:.0f} ms")
         if problems:
             raise ConformanceFailure(
-                ("AC-IN-7",),
+                (),
                 f"two-way audio between the customer and {agent} within {bound_ms} ms of the "
                 "transfer's answer",
                 "; ".join(problems),
@@ -174,7 +174,7 @@ class TransferDesk:
             problems.append(f"the call of {agent} did not end")
         if problems:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"the customer handed over from {agent}", "; ".join(problems)
+                (), f"the customer handed over from {agent}", "; ".join(problems)
             )
 
     def expect_timeline_transfer(
@@ -188,12 +188,12 @@ class TransferDesk:
         where = f"queue {queue.name}" if queue is not None else cast.agent(to).name
         wanted = f"{cast.agent(by).name} transferred the call to {where}"
         if not any(wanted in text for text in texts):
-            raise ConformanceFailure(("AC-IN-7",), f"the timeline says {wanted!r}", str(texts))
+            raise ConformanceFailure((), f"the timeline says {wanted!r}", str(texts))
         target_id = cast.agent(to).id
         kinds = [(t.kind, t.user_id) for t in entry.timeline]
         if ("answered", target_id) not in kinds[[k for k, _ in kinds].index("transferred") :]:
             raise ConformanceFailure(
-                ("AC-IN-7",), f"the timeline says {to} answered after the transfer", str(texts)
+                (), f"the timeline says {to} answered after the transfer", str(texts)
             )
 
     def expect_refused(self, call: PlacedCall, words: str) -> None:
@@ -201,10 +201,10 @@ class TransferDesk:
         is as it was and the first agent's leg is still up."""
         record = self.last
         if record.refusal is None:
-            raise ConformanceFailure(("AC-IN-7",), "the transfer refused", "it was taken")
+            raise ConformanceFailure((), "the transfer refused", "it was taken")
         if words.lower() not in record.refusal.lower():
             raise ConformanceFailure(
-                ("AC-IN-7",), f"a refusal naming {words!r}", f"the refusal says {record.refusal!r}"
+                (), f"a refusal naming {words!r}", f"the refusal says {record.refusal!r}"
             )
         after = self.flows.log_entry(call, final=False)
         before = record.before
@@ -215,7 +215,7 @@ class TransferDesk:
             before.answered_by,
         ):
             raise ConformanceFailure(
-                ("AC-IN-7",),
+                (),
                 "the call log unchanged by the refused transfer",
                 f"timeline {[t.text for t in before.timeline]} became "
                 f"{[t.text for t in after.timeline]}",
@@ -230,7 +230,7 @@ class TransferDesk:
                 )
             except UnexpectedEvent as exc:
                 raise ConformanceFailure(
-                    ("AC-IN-7",), f"{record.by} still on the call", f"her call ended: {exc}"
+                    (), f"{record.by} still on the call", f"her call ended: {exc}"
                 ) from None
 
     def _answered_at(self, call: PlacedCall, agent: str) -> int:
