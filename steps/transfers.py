@@ -141,3 +141,8 @@ def offers_queue(
 ) -> None:
     shown = "Queue " + routing_admin.queue(queue).name
     app_transfers.expect_offered(agent, shown, offered=verb == "offers")
+
+
+@then(parsers.parse('the customer\'s call ends, logged with the reason "{words}"'))
+def ended_untaken(transfers: TransferDesk, flows: CallFlows, words: str) -> None:
+    transfers.expect_ended_untaken(flows.last, words)

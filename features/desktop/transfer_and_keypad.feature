@@ -50,3 +50,13 @@ Feature: Transfer and Keypad in the agent app
       | allowed     | verb           |
       | allowed     | offers         |
       | not allowed | does not offer |
+
+  @AC-IN-7 @reference-choice @needs:desktop @needs:transfers
+  Scenario: A transfer its target turns down ends the call, and the log says why
+    Given an agent "Dora" with a browser
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" transfers the call to "Dora" in the agent app
+    And "Dora" rejects the call in the agent app
+    Then the customer's call ends, logged with the reason "transfer not answered"

@@ -141,7 +141,16 @@ class TransferDesk:
             try:
                 self.journal.wait_for(match, bound_ms / 1000 + AUDIO_GRACE, after=since)
             except WaitTimeout:
-                problems.append(f"{listener} does not hear {speaker}")
+                heard = sorted(
+                    {
+                        r.event.heard
+                        for r in self.journal.records(AudioHeard)
+                        if r.seq >= since and r.event.party == listener
+                    }
+                )
+                problems.append(
+                    f"{listener} does not hear {speaker} (hears: {', '.join(heard) or 'nobody'})"
+                )
                 continue
             record = next(
                 r for r in self.journal.records(AudioHeard) if r.seq >= since and match(r.event)
@@ -194,6 +203,23 @@ class TransferDesk:
         if ("answered", target_id) not in kinds[[k for k, _ in kinds].index("transferred") :]:
             raise ConformanceFailure(
                 (), f"the timeline says {to} answered after the transfer", str(texts)
+            )
+
+    def expect_ended_untaken(self, call: PlacedCall, words: str) -> None:
+        """Nobody took the transferred call: the customer's call ends and the call log's end
+        reason contains ``words``."""
+        try:
+            self.journal.wait_for(
+                Match(CallEnded, party=CUSTOMER, sip_call_id=call.sip_call_id),
+                LOG_TIMEOUT,
+                after=self.last.asked_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure((), "the customer's call ended", "it goes on") from None
+        entry = self.flows.log_entry(call, final=True)
+        if words not in (entry.end_reason or ""):
+            raise ConformanceFailure(
+                (), f"an end reason saying {words!r}", f"end reason {entry.end_reason!r}"
             )
 
     def expect_refused(self, call: PlacedCall, words: str) -> None:

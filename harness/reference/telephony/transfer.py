@@ -131,5 +131,6 @@ def transfer_failed(call: InboundCall, reason: str) -> None:
     """Nobody took the transferred call: it ends, and the log says why."""
     if call.finished:
         return
-    call.caller.end()
+    # The entry is closed first: the caller's leg, ended by us, must not read as a hang-up.
     call.end_everything("system", f"transfer not answered: {reason}")
+    call.caller.end()
