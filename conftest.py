@@ -29,4 +29,6 @@ pytest_plugins = [
     "harness.scenario.conversation",
     "harness.scenario.insight",
     "steps.conversation",
+    "harness.scenario.app_transfers",
+    "steps.transfers",
 ]

@@ -28,7 +28,7 @@ Feature: An agent receives an incoming call in the agent app
     When a customer calls "Support"
     And "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
-    And the agent app of "Alice" offers Mute, Hold and Hang up during the call
+    And the agent app of "Alice" offers Mute, Hold, Transfer, Keypad and Hang up during the call
     When "Alice" hangs up in the agent app
     Then the call is logged as Answered by "Alice"
 

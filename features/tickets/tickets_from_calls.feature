@@ -38,6 +38,20 @@ Feature: Calls become tickets
     When the customer hangs up
     Then the ticket's call lasted as long as the call log says, with 90 seconds on hold
 
+  @ZT-TKT-9 @AC-IN-7 @needs:tickets @needs:clock @needs:transfers
+  Scenario: The ticket's duration counts the time the call spent being transferred
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then a ticket is created for the call
+    And the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" transfers the call to "Bruno"
+    Then the phone of "Bruno" rings
+    When 90 seconds pass on the account's clock while the transfer rings
+    And "Bruno" answers the call
+    Then the customer and "Bruno" hear each other within 500 ms of the transfer's answer
+    When the customer hangs up
+    Then the ticket's call lasted as long as the call log says, with 90 seconds being transferred
+
   @ZT-TKT-11 @needs:tickets
   Scenario Outline: The ticket holds the caller's location when the number tells it (<number>)
     Given the customer calls from "<number>"

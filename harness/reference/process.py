@@ -29,12 +29,14 @@ from harness.cli import values
 from harness.reference.api.agent_socket import APP_PHONES
 from harness.reference.api.app import build_app
 from harness.reference.api.context import access
+from harness.reference.api.transfers import CALL_TRANSFERS
 from harness.reference.clock import AccountClock
 from harness.reference.events import EventBus
 from harness.reference.service import ContactCenter
 from harness.reference.store import Store
 from harness.reference.telephony.edge import SipEdge
 from harness.reference.telephony.guard import LockoutPolicy
+from harness.reference.telephony.transfer import CallTransfers
 
 LOG = logging.getLogger("callproof.reference")
 LOOPBACK = "127.0.0.1"
@@ -77,6 +79,7 @@ async def start(
     edge = await SipEdge.open(center, host=LOOPBACK, port=sip_port, lockout=lockout)
     app = build_app(center, token)
     app[APP_PHONES] = edge.apps
+    app[CALL_TRANSFERS] = CallTransfers(edge)
     sip_host, sip_port_bound = edge.local_address
 
     @access("public")

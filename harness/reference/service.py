@@ -513,6 +513,27 @@ class ContactCenter:
             self._call_event(call, "call.resumed", by=by, hold_s=call.hold_s)
         return call
 
+    def transfer_call(
+        self,
+        account_id: str,
+        call_id: str,
+        by_user_id: str,
+        target_id: str,
+        target_name: str,
+        *,
+        queue: tuple[str, tuple[tuple[str, str], ...]] | None = None,
+    ) -> CallRecord:
+        """``by_user_id`` hands the answered call to the user ``target_id`` or, with ``queue``,
+        to the queue ``target_id`` (a blind transfer); the rules are :func:`calls.transfer`'s.
+        A refusal changes nothing."""
+        before = self.get_call(account_id, call_id)
+        now = self.clock.now(account_id)
+        call = calls.transfer(before, by_user_id, target_id, target_name, now, queue=queue)
+        self.store.save_call(call)
+        kind = "queue" if queue is not None else "user"
+        self._call_event(call, "call.transferred", by=by_user_id, to=target_id, to_type=kind)
+        return call
+
     def ring_timeout(self, call_id: str, user_id: str) -> CallRecord:
         """A user's ring time ran out: the timeline says they did not answer."""
         before = self._call(call_id)

@@ -404,7 +404,9 @@ class Tickets:
                 return None
             ticket_id = self._open_inbound(call, answered_by=None).id
         ticket = self.get(call.account_id, ticket_id)
-        times = rules.call_times(call.started_at, call.answered_at, call.ended_at, call.hold_s)
+        times = rules.call_times(
+            call.started_at, call.answered_at, call.ended_at, call.hold_s, call.transfer_s
+        )
         updated = rules.call_ended(ticket, call.call_id, call.ended_at, times)
         if updated == ticket:
             return ticket

@@ -31,6 +31,7 @@ from harness.scenario.outbound import Dialler
 from harness.scenario.profiles import CallerBook
 from harness.scenario.recordings import RecordingDesk
 from harness.scenario.tickets import TicketDesk
+from harness.scenario.transfers import TransferDesk
 from harness.sut.contract import Adapter, Tenant, TenantSource
 
 
@@ -133,3 +134,9 @@ def dialler(cast: Cast, flows: CallFlows, desk: TicketDesk) -> Dialler:
 def recording_desk(cast: Cast, flows: CallFlows, desk: TicketDesk) -> RecordingDesk:
     """The scenario's call recordings and notification emails (ZT-TKT-12, 14-16)."""
     return RecordingDesk(cast, flows, desk)
+
+
+@pytest.fixture
+def transfers(flows: CallFlows, portal: Portal, journal: Journal) -> TransferDesk:
+    """Blind transfers of the scenario's calls (AC-IN-7)."""
+    return TransferDesk(flows, portal, journal)

@@ -283,6 +283,27 @@ class TicketDesk:
         if held.duration_s < held_s + (held.talk_s or 0.0) - DURATION_TOLERANCE_S:
             raise ConformanceFailure((), "a duration counting talk time and holds", shown)
 
+    def expect_transfer_duration(self, call: PlacedCall, transfer_s: float) -> None:
+        """The ticket's duration is the whole call with at least ``transfer_s`` of it spent
+        being transferred (ZT-TKT-9): the call log's duration, transfers counted besides the
+        talk time."""
+        ticket, entry = self.ticket_after_call(call)
+        held = self._call_of(ticket, call)
+        shown = (
+            f"duration {held.duration_s} s (talk {held.talk_s} s, hold {held.hold_s} s, "
+            f"transfers {held.transfer_s} s); the call log says {entry.duration_s} s"
+        )
+        if held.duration_s is None or entry.duration_s is None:
+            raise ConformanceFailure((), "a duration on the ended call", shown)
+        if abs(held.duration_s - entry.duration_s) > DURATION_TOLERANCE_S:
+            raise ConformanceFailure(
+                (), "the whole call's duration, transfers and waiting included", shown
+            )
+        if held.transfer_s is not None and held.transfer_s < transfer_s:
+            raise ConformanceFailure((), f"at least {transfer_s:g} s transferring", shown)
+        if held.duration_s < transfer_s + (held.talk_s or 0.0) - DURATION_TOLERANCE_S:
+            raise ConformanceFailure((), "a duration counting talk time and transfers", shown)
+
     # -- changes during the call -------------------------------------------------------------------
     def comment(self, call: PlacedCall, agent: str, body: str) -> None:
         """``agent`` comments on the call's ticket."""

@@ -87,6 +87,7 @@ CAPABILITIES = (
     "ticket_merges",
     "ticket_requesters",
     "conversations",
+    "transfers",
 )
 
 
@@ -813,6 +814,22 @@ class Conversations(Protocol):
 
     async def crm_settings(self) -> object:
         """The CRM settings as the SUT shows them (compared around a refusal)."""
+
+
+class Transfers(Protocol):
+    """Blind transfers of answered calls, as the agent on the call asks for them (AC-IN-7).
+
+    An adapter without it lacks the capability ``transfers``.
+    """
+
+    async def transfer(self, agent: Agent, call_id: str, to: Agent) -> None:
+        """``agent``, on the call ``call_id`` (the SUT's Call ID), hands it to the agent ``to``;
+        SutRefused when the SUT refuses (a call not answered, a transfer to oneself...)."""
+        ...
+
+    async def transfer_to_queue(self, agent: Agent, call_id: str, queue: QueueRef) -> None:
+        """``agent`` hands the call ``call_id`` to ``queue`` (its agents ring); SutRefused when
+        the SUT refuses (a queue it does not offer as a transfer target now, say)."""
         ...
 
 
@@ -835,6 +852,7 @@ class Tenant(Protocol):
     dashboard: DashboardSite | None
     ticket_merges: TicketMerges | None
     ticket_requesters: TicketRequesters | None
+    transfers: Transfers | None
 
     async def close(self) -> None: ...
 
@@ -1012,4 +1030,28 @@ class CallingApp(Protocol):
     async def try_availability(self, available: bool) -> str:
         """Flip the availability switch when the SUT is expected to refuse it; the message the
         app shows (waits for it)."""
+        ...
+
+
+@runtime_checkable
+class TransferringApp(Protocol):
+    """The agent app's Transfer and Keypad actions on the call in progress (AC-IN-7).
+
+    Part of the ``transfers`` capability: the app that :meth:`Desktop.open_agent_app` returns
+    implements it when the SUT's agents transfer calls and use a keypad in the app.
+    """
+
+    async def transfer_targets(self) -> list[str]:
+        """Open Transfer and read the targets it offers, as shown: agents by name, queues as
+        "Queue <name>" (waits until the list shows)."""
+        ...
+
+    async def transfer_to(self, target: str) -> None:
+        """Transfer the call in progress to ``target`` (as :meth:`transfer_targets` names it);
+        waits until the app shows the call has left it."""
+        ...
+
+    async def press_keys(self, digits: str) -> None:
+        """Open the keypad and press ``digits`` one after another (waits until the app shows
+        each key as sent)."""
         ...

@@ -87,6 +87,7 @@ class TimelineKind(enum.StrEnum):
     ENDED = "ended"
     IVR = "ivr"  # the caller chose a branch of an IVR menu
     DEFLECTED = "deflected"  # after hours: to a queue, a number, voicemail or a message
+    TRANSFERRED = "transferred"  # the agent on the call handed it to another agent
 
 
 @dataclass(frozen=True)

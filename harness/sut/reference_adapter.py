@@ -382,6 +382,9 @@ class ReferenceTenant:
         from harness.sut.reference_conversations import ReferenceConversations
 
         self.conversations: ReferenceConversations | None = ReferenceConversations(api)
+        from harness.sut.reference_transfers import ReferenceTransfers
+
+        self.transfers: ReferenceTransfers | None = ReferenceTransfers(self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -412,6 +415,7 @@ class ReferenceAdapter:
             "ticket_merges",
             "ticket_requesters",
             "conversations",
+            "transfers",
         }
     )
 

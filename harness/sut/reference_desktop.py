@@ -212,6 +212,36 @@ class ReferenceAgentApp(ConversationView, InsightView):
         await expect(alert).to_have_text(ANY_TEXT)
         return (await alert.inner_text()).strip()
 
+    # -- Transfer and Keypad (agent_app_transfer.js, AC-IN-7) -----------------------------------
+    async def transfer_targets(self) -> list[str]:
+        panel = await self._open_panel("Transfer")
+        targets = panel.get_by_role("list", name="Transfer targets")
+        await expect(targets).to_be_visible()
+        await expect(targets).not_to_have_attribute("aria-busy", "true")
+        buttons = await targets.get_by_role("button").all()
+        return [(await b.inner_text()).strip() for b in buttons]
+
+    async def transfer_to(self, target: str) -> None:
+        panel = await self._open_panel("Transfer")
+        await panel.get_by_role("button", name=f"Transfer to {target}", exact=True).click()
+        await expect(self._in_call).to_be_hidden()
+
+    async def press_keys(self, digits: str) -> None:
+        panel = await self._open_panel("Keypad")
+        shown = panel.get_by_role("status", name="Keys sent")
+        for digit in digits:
+            before = await shown.inner_text()
+            await panel.get_by_role("button", name=f"Key {digit}", exact=True).click()
+            await expect(shown).to_have_text(before + digit)
+
+    async def _open_panel(self, name: str) -> Locator:
+        button = self._in_call.get_by_role("button", name=name, exact=True)
+        if await button.get_attribute("aria-expanded") != "true":
+            await button.click()
+        panel = self._in_call.get_by_role("group", name=name, exact=True)
+        await expect(panel).to_be_visible()
+        return panel
+
 
 def colour_name(css: str) -> str:
     """A CSS ``rgb(...)`` colour as a person would name it: green, red, or "" otherwise."""

@@ -191,6 +191,7 @@ def ticket_from(data: dict[str, Any]) -> Ticket:
                 talk_s=c.get("talk_s"),
                 hold_s=c.get("hold_s"),
                 voicemail_id=c.get("voicemail_id"),
+                transfer_s=c.get("transfer_s"),
             )
             for c in data.get("calls") or ()
         ),

@@ -29,6 +29,7 @@ class TicketCall:
     talk_s: float | None = None
     hold_s: float | None = None
     voicemail_id: str | None = None  # the voicemail the caller left on this call
+    transfer_s: float | None = None  # time spent being transferred, when the SUT tells it
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from . import (
     sms,
     ticket_requesters,
     tickets,
+    transfers,
     voicemails,
 )
 from .body import MAX_BODY_BYTES
@@ -150,4 +151,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     plans.add_routes(app.router)
     conversations.add_routes(app.router)
     crm.add_routes(app.router)
+    transfers.add_routes(app.router)
     return app

@@ -81,6 +81,7 @@ def call_shape(call: CallRecord) -> JSON:
         "ended_at": _time(call.ended_at),
         "duration_s": call.duration_s,
         "hold_s": call.hold_s,
+        "transfer_s": call.transfer_s,
         "answered_by": call.answered_by,
         "answered_by_name": answered_name,
         "ended_by": call.ended_by.value if call.ended_by else None,

@@ -6,6 +6,7 @@ The state machine is a transition table (one place, like h11's ``_state.py``)::
     ringing --end-----> ended
     ringing --refuse--> ended   (before anyone rang: the offer could not be used)
     answered --hold--> held --resume--> answered;  held --end--> ended
+    answered|held --transfer--> transferring --answer--> answered;  transferring --end--> ended
 
 ``ring``, ``no_answer`` and an unregistered answer attempt keep a ringing call ringing. Every
 other (state, event) pair is an :class:`IllegalTransition`.
@@ -28,8 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .distribution import Assignment
-from .errors import IllegalTransition, NotFound
+from .distribution import Assignment, AssignmentKind
+from .errors import IllegalTransition, InvalidField, NotFound
 
 
 class CallState(enum.StrEnum):
@@ -38,6 +39,7 @@ class CallState(enum.StrEnum):
     RINGING = "ringing"
     ANSWERED = "answered"
     HELD = "held"
+    TRANSFERRING = "transferring"  # a blind transfer rings its target; the caller waits
     ENDED = "ended"
 
 
@@ -52,6 +54,7 @@ class CallEvent(enum.StrEnum):
     RESUME = "resume"
     END = "end"
     REFUSE = "refuse"
+    TRANSFER = "transfer"
 
 
 TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
@@ -67,6 +70,12 @@ TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
     (CallState.ANSWERED, CallEvent.RESUME): CallState.ANSWERED,
     (CallState.HELD, CallEvent.END): CallState.ENDED,
     (CallState.RINGING, CallEvent.REFUSE): CallState.ENDED,
+    (CallState.ANSWERED, CallEvent.TRANSFER): CallState.TRANSFERRING,
+    (CallState.HELD, CallEvent.TRANSFER): CallState.TRANSFERRING,
+    (CallState.TRANSFERRING, CallEvent.RING): CallState.TRANSFERRING,
+    (CallState.TRANSFERRING, CallEvent.NO_ANSWER): CallState.TRANSFERRING,
+    (CallState.TRANSFERRING, CallEvent.ANSWER): CallState.ANSWERED,
+    (CallState.TRANSFERRING, CallEvent.END): CallState.ENDED,
 }
 
 
@@ -109,6 +118,7 @@ class TimelineKind(enum.StrEnum):
     ENDED = "ended"
     IVR = "ivr"  # the caller chose a branch of an IVR menu (the last one is the call's branch)
     DEFLECTED = "deflected"  # after hours: sent to a queue, a number, voicemail or a message
+    TRANSFERRED = "transferred"  # the agent on the call handed it to another agent (blind)
 
 
 class AnswerRefusal(enum.StrEnum):
@@ -191,6 +201,26 @@ class CallRecord:
                 total += (entry.at - since).total_seconds()
                 since = None
         return round(total, 3)
+
+    @property
+    def transfer_s(self) -> float:
+        """Seconds spent being transferred: from each transfer to the next answer (or the end)."""
+        total, since = 0.0, None
+        for entry in self.timeline:
+            if entry.kind is TimelineKind.TRANSFERRED and since is None:
+                since = entry.at
+            elif entry.kind in (TimelineKind.ANSWERED, TimelineKind.ENDED) and since is not None:
+                total += (entry.at - since).total_seconds()
+                since = None
+        return round(total, 3)
+
+    @property
+    def agent_id(self) -> str | None:
+        """The user on the call now: whoever answered last (after a transfer, its target)."""
+        for entry in reversed(self.timeline):
+            if entry.kind is TimelineKind.ANSWERED:
+                return entry.user_id
+        return None
 
     @property
     def duration_s(self) -> float | None:
@@ -308,6 +338,8 @@ def answer_attempt(
     offer = call.offer(user_id)
     if call.state is CallState.ENDED:
         return call, AnswerDecision(False, AnswerRefusal.CALL_ENDED)
+    if call.state is CallState.TRANSFERRING:
+        return _transfer_answered(call, offer, at)
     if call.state is CallState.ANSWERED:
         if call.answered_by == user_id:
             return call, AnswerDecision(True)
@@ -394,6 +426,78 @@ def resume(call: CallRecord, at: datetime, by: str) -> CallRecord:
         return call
     resumed = replace(call, state=state)
     return _log(resumed, TimelineEntry(at, TimelineKind.RESUMED, None, f"Resumed by {by}"))
+
+
+def transfer(
+    call: CallRecord,
+    by_user_id: str,
+    target_id: str,
+    target_name: str,
+    at: datetime,
+    *,
+    queue: tuple[str, tuple[tuple[str, str], ...]] | None = None,
+) -> CallRecord:
+    """``by_user_id``, the agent on the call, hands it to ``target_id`` (a blind transfer).
+
+    Only an answered call (or one on hold) can be transferred, only by the agent on it, and
+    never to that same agent: each is refused naming the problem, and the call is unchanged.
+    The target gets an offer of the call (via a ``transfer`` assignment) and the timeline says
+    who transferred the call to whom; the call is ``transferring`` until the target answers.
+    With ``queue`` (its name, and its members as (user id, name) pairs) the call goes to the
+    queue instead: each member gets an offer, the first to answer takes the call, and the
+    agent on the call is no member to ring (a queue with nobody else is refused).
+    """
+    if call.state not in (CallState.ANSWERED, CallState.HELD):
+        raise IllegalTransition(
+            f"call {call.call_id} is {call.state}: only an answered call can be transferred"
+        )
+    current = call.agent_id
+    if by_user_id != current:
+        raise IllegalTransition(
+            f"call {call.call_id} can only be transferred by the agent on it, not {by_user_id!r}"
+        )
+    by_name = call.offer(by_user_id).user_name
+    if queue is None:
+        if target_id == current:
+            raise InvalidField(
+                "to_user_id", "is the agent already on the call: no transfer to oneself"
+            )
+        targets: tuple[tuple[str, str], ...] = ((target_id, target_name),)
+        text = f"{by_name} transferred the call to {target_name}"
+    else:
+        queue_name, members = queue
+        targets = tuple(m for m in members if m[0] != current)
+        if not targets:
+            raise InvalidField(
+                "to_queue_id", f"queue {queue_name} has no agent to take the call but {by_name}"
+            )
+        text = f"{by_name} transferred the call to queue {queue_name}"
+    state = next_state(call.state, CallEvent.TRANSFER)
+    via = Assignment(AssignmentKind.TRANSFER, by_user_id)
+    stage = _next_stage(call)
+    offers = tuple(Offer(uid, name, stage, via, True) for uid, name in targets)
+    entry = TimelineEntry(at, TimelineKind.TRANSFERRED, target_id, text)
+    # First, so that :meth:`CallRecord.offer` finds them: a target may have been offered the
+    # call before (rung at arrival), and that earlier offer stays in the log.
+    return _log(replace(call, state=state, offers=(*offers, *call.offers)), entry)
+
+
+def _next_stage(call: CallRecord) -> int:
+    return max((o.stage for o in call.offers), default=-1) + 1
+
+
+def _transfer_answered(
+    call: CallRecord, offer: Offer, at: datetime
+) -> tuple[CallRecord, AnswerDecision]:
+    """The target of a transfer answered: the call is answered again, by the target."""
+    if offer.via.kind is not AssignmentKind.TRANSFER:
+        return call, AnswerDecision(False, AnswerRefusal.ALREADY_ANSWERED)
+    state = next_state(call.state, CallEvent.ANSWER)
+    attempt = AnswerAttempt(offer.user_id, offer.user_name, at, True)
+    answered = replace(call, state=state, attempts=(*call.attempts, attempt))
+    text = f"{offer.user_name} answered the transferred call"
+    entry = TimelineEntry(at, TimelineKind.ANSWERED, offer.user_id, text)
+    return _log(answered, entry), AnswerDecision(True)
 
 
 def _did_not_answer(offer: Offer, at: datetime) -> TimelineEntry:

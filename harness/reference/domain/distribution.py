@@ -46,6 +46,7 @@ class AssignmentKind(enum.StrEnum):
 
     NUMBER = "number"
     TEAM = "team"
+    TRANSFER = "transfer"  # a blind transfer by the agent on the call (its id: that agent)
 
 
 @dataclass(frozen=True)

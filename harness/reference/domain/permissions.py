@@ -54,6 +54,7 @@ class Permission(enum.StrEnum):
     TICKETS_READ = "tickets.read"  # tickets made from calls, with their calls and comments
     TICKETS_WRITE = "tickets.write"  # comment on tickets and change their properties
     CALLS_PLACE = "calls.place"  # place outbound calls (from the console or a ticket)
+    CALLS_TRANSFER = "calls.transfer"  # hand an answered call to another agent (AC-IN-7)
     RECORDINGS_PLAY = "recordings.play"  # play call recordings (when the account allows it)
     RECORDINGS_DELETE = "recordings.delete"  # delete recordings from tickets
     ROUTING_READ = "routing.read"  # hours, queues, IVR menus, deflection, transfer targets
@@ -93,6 +94,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.TICKETS_READ: _ALL,
         Permission.TICKETS_WRITE: _ALL,
         Permission.CALLS_PLACE: _ALL,
+        Permission.CALLS_TRANSFER: _ALL,
         Permission.RECORDINGS_PLAY: _ALL,
         Permission.RECORDINGS_DELETE: _ALL,
         Permission.ROUTING_READ: _ALL,
@@ -119,6 +121,7 @@ ROLE_GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         Permission.TICKETS_READ: _ALL,
         Permission.TICKETS_WRITE: _ALL,
         Permission.CALLS_PLACE: _ALL,
+        Permission.CALLS_TRANSFER: _ALL,
         Permission.RECORDINGS_PLAY: _ALL,
         Permission.ROUTING_READ: _ALL,  # transfer targets (CC-AH-3)
         Permission.END_USERS_READ: _ALL,

@@ -152,15 +152,22 @@ def opens_ticket(*, answered: bool, from_ticket: str | None, voicemail: bool = F
 
 
 def call_times(
-    started_at: datetime, answered_at: datetime | None, ended_at: datetime, hold_s: float
+    started_at: datetime,
+    answered_at: datetime | None,
+    ended_at: datetime,
+    hold_s: float,
+    transfer_s: float = 0.0,
 ) -> CallTimes:
-    """Split a call's life into waiting, talk and hold (an unanswered call only waited)."""
+    """Split a call's life into waiting, talk, hold and transfers (an unanswered call only
+    waited)."""
     if answered_at is None:
         return CallTimes(_seconds(started_at, ended_at), 0.0, 0.0)
     waited = _seconds(started_at, answered_at)
     connected = _seconds(answered_at, ended_at)
     hold = min(max(hold_s, 0.0), connected)
-    return CallTimes(waited, round(connected - hold, 3), round(hold, 3))
+    transfer = min(max(transfer_s, 0.0), connected - hold)
+    talk = round(connected - hold - transfer, 3)
+    return CallTimes(waited, talk, round(hold, 3), round(transfer, 3))
 
 
 def call_duration(times: CallTimes) -> float:

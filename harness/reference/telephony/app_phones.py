@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("callproof.reference.app_phones")
 APP_SCHEME = "app:"
-KINDS = ("ringing", "prepare", "accept", "reject", "hangup", "hold", "resume")
+KINDS = ("ringing", "prepare", "accept", "reject", "hangup", "hold", "resume", "keypad")
+KEYPAD_KEYS = frozenset("0123456789*#")
 
 Message = dict[str, Any]
 
@@ -79,7 +80,13 @@ class AppCall:
             return
         self.session.live = False
         inbound = self.inbound
-        if inbound.bridged is not None and inbound.bridged is not self.leg:
+        if (
+            inbound.transfer_to is not None
+            and self.leg is not None
+            and self.leg not in inbound.legs
+        ):
+            reason = "transferred"  # this agent handed the call on (telephony.transfer)
+        elif inbound.bridged is not None and inbound.bridged is not self.leg:
             reason = "answered on another device"
         elif not inbound.caller.session.live:
             reason = "the caller hung up"
@@ -203,6 +210,8 @@ class AppPhones:
                 self._spawn(self._accept(call))
         elif kind == "hangup":
             self._guarded(inbound, "app hangup", call.hang_up_from_app)
+        elif kind == "keypad":
+            self._keypad(session, call, message.get("digits"))
         elif kind in ("hold", "resume") and call.leg is not None:
             if call.leg is not inbound.bridged:
                 session.send({"type": "call.refused", "offer": key, "message": "not in this call"})
@@ -210,6 +219,23 @@ class AppPhones:
             leg = call.leg
             held = kind == "hold"
             self._guarded(inbound, f"app {kind}", lambda: inbound.app_hold(leg, held))
+
+    @staticmethod
+    def _keypad(session: AppSession, call: AppCall, digits: object) -> None:
+        """Keys pressed on the app's keypad go into the call; a bad key is refused, naming it,
+        and none of the keys is sent."""
+        if not isinstance(digits, str) or not digits:
+            session.send({"type": "error", "message": "keypad: digits must be a non-empty text"})
+            return
+        bad = sorted(set(digits) - KEYPAD_KEYS)
+        if bad:
+            keys = ", ".join(repr(k) for k in bad)
+            session.send({"type": "error", "message": f"keypad: {keys} is not a key of the keypad"})
+            return
+        if call.bridge is None or call.leg is None or call.leg is not call.inbound.bridged:
+            session.send({"type": "error", "message": "keypad: this call is not connected"})
+            return
+        call.bridge.press_keys(digits)
 
     async def _prepare(self, call: AppCall, offer_sdp: str) -> WebRtcBridge | None:
         """Set up the WebRTC leg while the app rings, so that accepting connects at once.

@@ -294,6 +294,10 @@ class SipEdge:
                 LOG.exception("call %s could not be ended cleanly", call.call_id)
                 call.finish()
 
+    def live_call(self, call_id: str) -> InboundCall | None:
+        """The live inbound call whose Call ID (the contact center's, not SIP's) is ``call_id``."""
+        return next((c for c in self._calls.values() if c.call_id == call_id), None)
+
     def _finished(self, call: InboundCall) -> None:
         self._calls.pop(call.caller.call_id, None)
 

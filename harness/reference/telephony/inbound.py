@@ -88,6 +88,7 @@ class InboundCall:
     external_number: str = ""
     external_answered: bool = False
     insight: asyncio.Future[dict[str, Any] | None] | None = None  # the CRM lookup, once per call
+    transfer_to: str | None = None  # the user a blind transfer rings (telephony.transfer)
 
     @property
     def call_id(self) -> str:
@@ -244,8 +245,19 @@ class InboundCall:
         if self.bridged is None:
             self.next_stage()
 
+    def arm_ring_timer(self, timer: asyncio.TimerHandle) -> None:
+        """Ring the current legs until ``timer`` fires (a transfer's target, say)."""
+        if self._ring_timer is not None:
+            self._ring_timer.cancel()
+        self._ring_timer = timer
+
     def no_one_answered(self) -> None:
         """Every stage rang out. A stuck caller stays in silence until hanging up."""
+        if self.transfer_to is not None:
+            from harness.reference.telephony.transfer import transfer_failed
+
+            transfer_failed(self, "the target did not answer")
+            return
         if not self.caller_answered:
             self.caller.reject(480, "Temporarily Unavailable")
             self.center.call_ended(self.call_id, "system", "no answer")
@@ -343,13 +355,14 @@ class InboundCall:
             return
         leg.registered = True
         self.bridged = leg
+        self.transfer_to = None
         if self.ivr is not None:
             self.ivr.stop()
         agent_answer = sdp.SessionDescription.parse(leg.sdp)
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
         self.relay.set_direction(Leg.B, agent_answer.direction())
-        if self.center.tickets.recording_on(self.plan.account_id):
+        if self.recorder is None and self.center.tickets.recording_on(self.plan.account_id):
             self.recorder = CallRecorder()
             self.relay.forwarded_tap = self.recorder
         self.relay.connect()

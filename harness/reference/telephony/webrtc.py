@@ -40,6 +40,7 @@ from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame, AudioResampler
 
 from harness.media import g711
+from harness.media.dtmf.inband import InbandDtmfSender
 from harness.media.rtp import RtpPacket, RtpParseError, is_rtcp, stream_random
 
 LOG = logging.getLogger("callproof.reference.webrtc")
@@ -152,6 +153,9 @@ class WebRtcBridge:
         self.frames_from_browser = 0
         self.frames_to_browser = 0
         self.closed = False
+        #: Keys pressed on the app's keypad: their tones replace the agent's audio while down
+        #: (in-band, as a phone's keypad sounds), so the caller's side hears the digits.
+        self.keypad = InbandDtmfSender()
 
     @property
     def rtp_address(self) -> tuple[str, int]:
@@ -234,9 +238,19 @@ class WebRtcBridge:
                     chunk, pending = pending[:FRAME_SAMPLES], pending[FRAME_SAMPLES:]
                     self._send_to_relay(chunk)
 
+    def press_keys(self, digits: str) -> None:
+        """The agent pressed ``digits`` on the app's keypad, one after another."""
+        now = asyncio.get_running_loop().time()
+        for digit in digits:
+            self.keypad.press(digit, now)
+
     def _send_to_relay(self, samples: np.ndarray) -> None:
         if not self.sending or self._transport is None or self._transport.is_closing():
             return
+        if not self.keypad.idle:
+            tone = self.keypad.samples(asyncio.get_running_loop().time(), len(samples))
+            if tone is not None:
+                samples = tone
         packet = RtpPacket(
             payload_type=self.payload_type,
             sequence_number=self._seq,
