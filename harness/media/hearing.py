@@ -10,6 +10,11 @@ A heard signature is lost after `LOST_AFTER_FRAMES` received frames without it, 
 many frames' worth of time passes with no audio at all. Five frames (100 ms) ride out a short
 loss burst or a mixer's switching transient without flapping, and stay far below the durations
 a scenario asserts ("within 1 second").
+
+Silence is counted in time the listener itself was running: `Hearing.excuse` takes out time in
+which the listener's own process was stalled (its event loop woke late). During such a stall the
+listener could not read what arrived, and the harness's own senders did not send either, so the
+peer had nothing to relay: counting that time as silence judged the harness, not the peer.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ class Hearing:
         self.lost_after = lost_after
         self._first_heard: dict[Signature, float] = {}
         self._last_frame_at: float | None = None
+        # Seconds of the listener's own stalls since the last frame: they push the deadline.
+        self._excused = 0.0
         # Whether silence would change anything: kept up to date rather than recomputed, as
         # the media clock asks for the deadline of every stream on every wake-up.
         self._watching = False
@@ -66,6 +73,7 @@ class Hearing:
     def frame(self, found: AbstractSet[Signature], at: float) -> list[MediaEvent]:
         """One analysed frame that arrived at ``at``, with the signatures found in it."""
         self._last_frame_at = at
+        self._excused = 0.0
         if self._settled and found == self._heard:
             # What is heard is found again and nothing is being confirmed or missed: a frame
             # changes nothing but its time (the common case, fifty times a second).
@@ -109,11 +117,23 @@ class Hearing:
         track.absent_since = None
         return SignatureLost(signature=signature, at=at)
 
+    def excuse(self, seconds: float) -> None:
+        """The listener was not running for ``seconds`` (its process stalled) since the last
+        frame: that time does not count as silence, so the deadline moves that much later.
+
+        A stream that really stopped is still lost, ``lost_after`` frames' worth of running
+        time after its last frame, and the loss is still dated from the first missing frame.
+        """
+        if seconds < 0:
+            raise ValueError("a stall cannot last a negative time")
+        if self._watching and self._last_frame_at is not None:
+            self._excused += seconds
+
     def deadline(self) -> float | None:
         """When the silence of a stopped stream would change something, or None."""
         if not self._watching or self._last_frame_at is None:
             return None
-        return self._last_frame_at + self.lost_after * self.frame_seconds
+        return self._last_frame_at + self.lost_after * self.frame_seconds + self._excused
 
     def silence(self, now: float) -> list[MediaEvent]:
         """Account for the time up to ``now`` in which no frame arrived."""

@@ -595,6 +595,12 @@ class MediaStream:
                 due = t
         return due
 
+    def excuse_silence(self, seconds: float) -> None:
+        """This party's own process was stalled for ``seconds`` (see `Hearing.excuse`): that
+        time does not count towards losing what it hears."""
+        self._hearing.excuse(seconds)
+        self._listen_due = self._listening_deadline()
+
     def handle_timer(self, now: float) -> list[MediaEvent]:
         """Events due by ``now`` without any packet arriving (audio or a digit that stopped)."""
         if self._listen_due is None or now + _TOLERANCE < self._listen_due:

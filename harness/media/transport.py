@@ -40,6 +40,9 @@ _ROUNDING = 1e-7
 """Seconds a time may sit past a slot boundary and still count as on it (float noise)."""
 _DUE = 1e-6
 """Seconds early a timer still counts as due; the same slack `MediaStream` allows."""
+STALL_AFTER_FRAMES = 1.0
+"""A wake-up later than this many frames is a stall of the harness's own process (the loop
+was busy or the process was not scheduled), not an ordinary timer's jitter."""
 
 
 class TransportClosedError(Exception):
@@ -85,6 +88,10 @@ class MediaClock:
     at every wake-up cost more than serving the ones due. A member's entry is the earliest time
     it asked for; when it comes, the member is asked again (its timer may have moved later) and
     goes back in the heap at its next time.
+
+    A wake-up that comes more than `STALL_AFTER_FRAMES` frames late means this process itself
+    did not run meanwhile; `stalled` adds those seconds up, so listeners can leave that time
+    out of the silence they judge (`RtpEndpoint`).
     """
 
     def __init__(self, frame: float = 0.02, slots: int = 4) -> None:
@@ -104,6 +111,8 @@ class MediaClock:
         self._when = 0.0
         self._next_slot = 0
         self._closed = False
+        self.stalled = 0.0
+        """Seconds of wake-ups that came late because this process was stalled, in total."""
 
     @property
     def members(self) -> int:
@@ -212,6 +221,9 @@ class MediaClock:
         self._handle = None
         # The loop may run a handle a hair before its time; never let ``now`` precede it.
         now = max(self._get_loop().time(), self._when)
+        late = now - self._when
+        if late > STALL_AFTER_FRAMES * self.frame:
+            self.stalled += late
         heap, entries = self._heap, self._entries
         served: list[ClockMember] = []  # go back in the heap after this wake-up
         ticked: set[ClockMember] = set()
@@ -314,6 +326,8 @@ class RtpEndpoint:
         """Packets produced while no remote address was known."""
         self._sent_waiters = _CountWaiters()
         self._received_waiters = _CountWaiters()
+        self._stalls_seen = clock.stalled
+        """The clock's `MediaClock.stalled` already taken into account by this listener."""
 
     @classmethod
     async def open(
@@ -391,6 +405,12 @@ class RtpEndpoint:
                     self._transport.sendto(packet, address)
                 self.packets_sent += len(packets)
                 self._sent_waiters.update(self.packets_sent)
+        stalled = self._clock.stalled
+        if stalled != self._stalls_seen:
+            # This process stalled since the last frame: the peer is not to blame for that time
+            # (nothing was read, and our own senders were silent too).
+            self.stream.excuse_silence(stalled - self._stalls_seen)
+            self._stalls_seen = stalled
         events = self.stream.handle_timer(now)
         if events:
             self._publish(events)
@@ -400,6 +420,7 @@ class RtpEndpoint:
             return
         now = self._clock.now()
         self.datagrams_received += 1
+        self._stalls_seen = self._clock.stalled  # earlier stalls came before this datagram
         if self._remote.armed and _looks_like_rtp(data):
             self._remote.observe(_address(source))
         events = self.stream.receive(data, now)

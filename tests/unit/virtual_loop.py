@@ -47,6 +47,11 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
     def _jump(self, seconds: float) -> None:
         self._now += seconds
 
+    def stall(self, seconds: float) -> None:
+        """Called from a callback: the loop's thread is held up for ``seconds`` (a blocking
+        callback, or the process not scheduled), so everything due meanwhile runs late."""
+        self._now += seconds
+
 
 def run_virtual(coro: Awaitable[T]) -> T:
     """Run ``coro`` to its end on a fresh virtual-time loop."""
