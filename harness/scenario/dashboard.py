@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import allure
 import pytest
 from playwright.async_api import BrowserContext
 
 from harness.endpoints.events import PhoneRinging
 from harness.errors import ConformanceFailure
 from harness.evidence.attach import has_allure_result
+from harness.evidence.browser import keep_browser_evidence
 from harness.runtime.journal import Match, UnexpectedEvent
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
@@ -306,24 +305,10 @@ class DashboardUsers:
                 await context.close()
 
     async def _keep_evidence(self, name: str, context: BrowserContext) -> None:
-        folder = self.cast.evidence.directory
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, page in enumerate(context.pages):
-            shot = folder / f"dashboard-{slug_name(name)}-{index}.png"
-            await page.screenshot(path=shot, full_page=True)
-            self._attach(shot, f"Screenshot of {name}'s dashboard", allure.attachment_type.PNG)
-        trace = folder / f"dashboard-{slug_name(name)}-trace.zip"
-        await context.tracing.stop(path=trace)
-        self._attach(trace, f"Playwright trace of {name}'s dashboard", None)
-
-    def _attach(self, path: Path, title: str, kind: allure.attachment_type | None) -> None:
-        self.cast.evidence.files.append(path)
-        if not self.to_allure:
-            return
-        if kind is None:
-            allure.attach.file(str(path), title, extension="zip")
-        else:
-            allure.attach.file(str(path), title, kind)
+        await keep_browser_evidence(
+            self.cast.evidence, context, prefix=f"dashboard-{slug_name(name)}",
+            what=f"{name}'s dashboard", to_allure=self.to_allure,
+        )  # fmt: skip
 
     def leaks(self) -> list[str]:
         """The scenario's contexts the browser still has open (H-REL-2 post-condition)."""

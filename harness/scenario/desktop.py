@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import allure
 import pytest
 from playwright.async_api import BrowserContext, ConsoleMessage, Page
 
 from harness.endpoints.browser.chromium import BrowserHost, chromium_path
 from harness.endpoints.browser.phone import BrowserPhone
 from harness.evidence.attach import has_allure_result
+from harness.evidence.browser import keep_browser_evidence
 from harness.runtime.portal import Portal
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
@@ -235,28 +234,12 @@ class DesktopAgents:
                 await context.close()
 
     async def _keep_evidence(self, name: str, context: BrowserContext) -> None:
-        """A screenshot of each of ``name``'s pages and her context's Playwright trace."""
-        folder = self.cast.evidence.directory
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, page in enumerate(context.pages):
-            shot = folder / f"browser-{slug_name(name)}-{index}.png"
-            await page.screenshot(path=shot, full_page=True)
-            self._attach(shot, f"Screenshot of {name}'s agent app", allure.attachment_type.PNG)
-        console = folder / f"browser-{slug_name(name)}-console.txt"
-        console.write_text("\n".join(self.console.get(name, [])) + "\n", encoding="utf-8")
-        self._attach(console, f"Browser console of {name}", allure.attachment_type.TEXT)
-        trace = folder / f"browser-{slug_name(name)}-trace.zip"
-        await context.tracing.stop(path=trace)
-        self._attach(trace, f"Playwright trace of {name} (npx playwright show-trace)", None)
-
-    def _attach(self, path: Path, title: str, kind: allure.attachment_type | None) -> None:
-        self.cast.evidence.files.append(path)
-        if not self.to_allure:
-            return
-        if kind is None:
-            allure.attach.file(str(path), title, extension="zip")
-        else:
-            allure.attach.file(str(path), title, kind)
+        """A screenshot of each of ``name``'s pages, her console and her Playwright trace."""
+        await keep_browser_evidence(
+            self.cast.evidence, context, prefix=f"browser-{slug_name(name)}",
+            what=f"{name}'s agent app", to_allure=self.to_allure,
+            console=self.console.get(name, []),
+        )  # fmt: skip
 
     def leaks(self) -> list[str]:
         """The scenario's contexts the browser still has open (H-REL-2 post-condition)."""
