@@ -3,7 +3,7 @@ the browser console when it was recorded, and the context's Playwright trace."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 
 import allure
@@ -50,3 +50,20 @@ async def keep_browser_evidence(
     await context.tracing.stop(path=trace)
     keep(trace, f"Playwright trace of {what} (npx playwright show-trace)", None)
     return kept
+
+
+async def close_contexts(
+    opened: MutableMapping[str, BrowserContext],
+    keep: Callable[[str, BrowserContext], Awaitable[object]] | None,
+) -> None:
+    """Close each of the scenario's contexts (emptying ``opened``), calling ``keep`` first for
+    the evidence of a failed scenario; otherwise the trace recorded in memory is dropped."""
+    while opened:
+        name, context = opened.popitem()
+        try:
+            if keep is not None:
+                await keep(name, context)
+            else:
+                await context.tracing.stop()
+        finally:
+            await context.close()

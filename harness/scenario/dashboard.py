@@ -18,7 +18,7 @@ from playwright.async_api import BrowserContext
 from harness.endpoints.events import PhoneRinging
 from harness.errors import ConformanceFailure
 from harness.evidence.attach import has_allure_result
-from harness.evidence.browser import keep_browser_evidence
+from harness.evidence.browser import close_contexts, keep_browser_evidence
 from harness.runtime.journal import Match, UnexpectedEvent
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
@@ -294,15 +294,7 @@ class DashboardUsers:
     async def close(self) -> None:
         """Close every context of the scenario, keeping evidence first if it failed."""
         keep = self.failed()
-        while self.opened:
-            name, context = self.opened.popitem()
-            try:
-                if keep:
-                    await self._keep_evidence(name, context)
-                else:
-                    await context.tracing.stop()
-            finally:
-                await context.close()
+        await close_contexts(self.opened, self._keep_evidence if keep else None)
 
     async def _keep_evidence(self, name: str, context: BrowserContext) -> None:
         await keep_browser_evidence(

@@ -17,7 +17,7 @@ from playwright.async_api import BrowserContext, ConsoleMessage, Page
 from harness.endpoints.browser.chromium import BrowserHost, chromium_path
 from harness.endpoints.browser.phone import BrowserPhone
 from harness.evidence.attach import has_allure_result
-from harness.evidence.browser import keep_browser_evidence
+from harness.evidence.browser import close_contexts, keep_browser_evidence
 from harness.runtime.portal import Portal
 from harness.scenario.calls import CallFlows
 from harness.scenario.cast import CapabilityMissing, Cast
@@ -223,15 +223,7 @@ class DesktopAgents:
         keep = self.failed()
         for phone in self.phones.values():
             await phone.close()
-        while self.opened:
-            name, context = self.opened.popitem()
-            try:
-                if keep:
-                    await self._keep_evidence(name, context)
-                else:
-                    await context.tracing.stop()
-            finally:
-                await context.close()
+        await close_contexts(self.opened, self._keep_evidence if keep else None)
 
     async def _keep_evidence(self, name: str, context: BrowserContext) -> None:
         """A screenshot of each of ``name``'s pages, her console and her Playwright trace."""

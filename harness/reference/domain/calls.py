@@ -193,23 +193,20 @@ class CallRecord:
     @property
     def hold_s(self) -> float:
         """Seconds spent on hold, from the timeline (an open hold counts up to the end)."""
-        total, since = 0.0, None
-        for entry in self.timeline:
-            if entry.kind is TimelineKind.HELD and since is None:
-                since = entry.at
-            elif entry.kind in (TimelineKind.RESUMED, TimelineKind.ENDED) and since is not None:
-                total += (entry.at - since).total_seconds()
-                since = None
-        return round(total, 3)
+        return self._seconds_between(TimelineKind.HELD, TimelineKind.RESUMED)
 
     @property
     def transfer_s(self) -> float:
         """Seconds spent being transferred: from each transfer to the next answer (or the end)."""
+        return self._seconds_between(TimelineKind.TRANSFERRED, TimelineKind.ANSWERED)
+
+    def _seconds_between(self, start: TimelineKind, stop: TimelineKind) -> float:
+        """Seconds from each ``start`` entry to the next ``stop`` (or the call's end)."""
         total, since = 0.0, None
         for entry in self.timeline:
-            if entry.kind is TimelineKind.TRANSFERRED and since is None:
+            if entry.kind is start and since is None:
                 since = entry.at
-            elif entry.kind in (TimelineKind.ANSWERED, TimelineKind.ENDED) and since is not None:
+            elif entry.kind in (stop, TimelineKind.ENDED) and since is not None:
                 total += (entry.at - since).total_seconds()
                 since = None
         return round(total, 3)
