@@ -39,6 +39,8 @@ from harness.reference.telephony.guard import LockoutPolicy
 from harness.reference.telephony.transfer import CallTransfers
 
 LOG = logging.getLogger("callproof.reference")
+# Tasks kept alive by reference until the loop ends (the loop itself holds tasks only weakly).
+_WATCHERS: set[asyncio.Task[None]] = set()
 LOOPBACK = "127.0.0.1"
 GROUP_COMMIT_DELAY = 0.05  # seconds: call saves made meanwhile share one commit
 
@@ -196,9 +198,31 @@ async def serve(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if args.exit_with_stdin:
+        await _stop_when_stdin_closes(stop)
     await stop.wait()
     await running.close()
     return 0
+
+
+async def _stop_when_stdin_closes(stop: asyncio.Event) -> None:
+    """Set ``stop`` once standard input reaches its end.
+
+    The harness starts the reference with a pipe as its standard input and never writes to it;
+    the pipe closes when the harness's process ends, however it ends (SIGKILL included), so a
+    reference never outlives the test session that started it.
+    """
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+
+    async def watch() -> None:
+        while await reader.read(4096):
+            pass
+        LOG.warning("standard input closed: the process that started the reference is gone")
+        stop.set()
+
+    _WATCHERS.add(loop.create_task(watch()))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -220,6 +244,11 @@ def parser() -> argparse.ArgumentParser:
         type=values.seconds,
         default=LockoutPolicy.lockout,
         help="first lockout after 10 failed REGISTERs from one source for one user (doubles after)",
+    )
+    p.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input closes (for a parent that gives the reference a pipe)",
     )
     p.add_argument("--log-level", default="WARNING")
     return p

@@ -73,9 +73,12 @@ class ReferenceProcess:
             str(self.data_dir),
             "--admin-token",
             token,
+            "--exit-with-stdin",
         ]
+        # Standard input is a pipe nobody writes to: when this process ends in any way, the pipe
+        # closes and the reference stops with it instead of living on as an orphan.
         self.process = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True
         )
         assert self.process.stdout is not None and self.process.stderr is not None
         threading.Thread(target=self._pump, args=(self.process.stdout, True), daemon=True).start()
@@ -129,6 +132,7 @@ class ReferenceProcess:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         status = proc.wait(self.startup_timeout)
+        self._close_stdin(proc)
         self.process = None
         return status
 
@@ -141,6 +145,13 @@ class ReferenceProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        if proc is not None:
+            self._close_stdin(proc)
         self.process = None
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    @staticmethod
+    def _close_stdin(proc: subprocess.Popen[str]) -> None:
+        if proc.stdin is not None and not proc.stdin.closed:
+            proc.stdin.close()
