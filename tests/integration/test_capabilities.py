@@ -12,30 +12,60 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_scenarios_needing_faults_are_skipped_on_an_adapter_without_them(tmp_path: Path) -> None:
+def run_features(tmp_path: Path, adapter: str, *selection: str) -> dict[str, ET.Element]:
+    """Run the features ``selection`` names (paths and pytest options) on one of the adapters of
+    tests/integration/adapters.py; the test cases of its JUnit report, by name."""
     junit = tmp_path / "junit.xml"
     result = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "features/calls/answered_call.feature",
-            "-k", "twoway or out_of_sync or outofsync", "-p", "no:cacheprovider",
-            "--sut", "tests.integration.adapters:ReferenceWithoutFaults",
+            sys.executable, "-m", "pytest", *selection, "-p", "no:cacheprovider",
+            "--sut", f"tests.integration.adapters:{adapter}",
             f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
             "--callproof-reports", str(tmp_path / "reports"), "-q",
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    cases = {str(c.get("name")): c for c in ET.parse(junit).getroot().iter("testcase")}
+    assert cases, f"nothing collected from {' '.join(selection)}"
+    return cases
+
+
+def skip_reason(case: ET.Element) -> str:
+    skipped = case.find("skipped")
+    assert skipped is not None, f"{case.get('name')} was not skipped"
+    return skipped.get("message") or ""
+
+
+def test_scenarios_needing_faults_are_skipped_on_an_adapter_without_them(tmp_path: Path) -> None:
+    cases = run_features(
+        tmp_path,
+        "ReferenceWithoutFaults",
+        "features/calls/answered_call.feature",
+        "-k",
+        "twoway or out_of_sync or outofsync",
+    )
     stuck = cases[
         "test_a_call_answered_by_an_outofsync_user_is_recognised_as_a_stuck_answered_call"
     ]
-    skipped = stuck.find("skipped")
-    assert skipped is not None
-    assert "reference-without-faults adapter lacks the capability 'faults'" in (
-        skipped.get("message") or ""
-    )
+    assert "reference-without-faults adapter lacks the capability 'faults'" in skip_reason(stuck)
     healthy = cases["test_an_answered_call_has_twoway_audio_at_once_and_is_logged_as_answered"]
     assert healthy.find("skipped") is None and healthy.find("failure") is None
+
+
+def test_ticket_scenarios_are_skipped_on_an_adapter_without_tickets(tmp_path: Path) -> None:
+    cases = run_features(
+        tmp_path,
+        "ReferenceWithoutTickets",
+        "features/tickets/tickets_from_calls.feature",
+        "-k",
+        "withheld or refused_and_nothing",
+    )
+    assert len(cases) == 2
+    for case in cases.values():
+        message = skip_reason(case)
+        assert "reference-without-tickets adapter lacks the capability" in message
+        assert message.rstrip("'").rsplit("'", 1)[-1] in ("tickets", "outbound")
 
 
 def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
@@ -69,20 +99,6 @@ def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(
     tmp_path: Path, features: str, adapter: str, capability: str
 ) -> None:
     """Every scenario of ``features`` is collected and skipped, naming the missing capability."""
-    junit = tmp_path / "junit.xml"
-    result = subprocess.run(
-        [
-            sys.executable, "-m", "pytest", *features.split(), "-p", "no:cacheprovider",
-            "--sut", f"tests.integration.adapters:{adapter}",
-            f"--junitxml={junit}", f"--evidence-dir={tmp_path / 'evidence'}",
-            "--callproof-reports", str(tmp_path / "reports"), "-q",
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    cases = list(ET.parse(junit).getroot().iter("testcase"))
-    assert cases, f"nothing collected from {features}"
-    for case in cases:
-        skipped = case.find("skipped")
-        assert skipped is not None, case.get("name")
-        assert f"lacks the capability '{capability}'" in (skipped.get("message") or "")
+    cases = run_features(tmp_path, adapter, *features.split())
+    for case in cases.values():
+        assert f"lacks the capability '{capability}'" in skip_reason(case)
