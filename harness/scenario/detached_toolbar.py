@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from harness.endpoints.events import CallEnded
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.cast import CapabilityMissing
+from harness.scenario.cast import CUSTOMER, CapabilityMissing
 from harness.scenario.incoming import IncomingCalls
 from harness.sut.contract import DetachedToolbar, DetachedToolbarApp
 from harness.sut.events import SutEvent
 
-# How long the contact center may take to end a call the agent hung up (an event, not a pause).
+# How long the customer's phone may take to see the end of a call the agent hung up.
 ENDED_TIMEOUT_S = 5.0
 
 
@@ -83,11 +84,11 @@ class DetachedToolbars:
 
     def hang_up(self, name: str) -> None:
         """``name`` hangs up from the detached window: the window closes, the app's main window
-        shows no call, and the contact center ends the call."""
+        shows no call, and the customer's phone sees the call end."""
         flows = self.incoming.flows
         since = flows.cast.journal.position
         self._acting(name, "Hang up in the detached window ends the call", "hang up")
-        ended = Match(SutEvent, kind="call.ended", call_id=flows.sut_call_id(flows.last))
+        ended = Match(CallEnded, party=CUSTOMER, sip_call_id=flows.last.sip_call_id)
         try:
             flows.cast.journal.wait_for(ended, ENDED_TIMEOUT_S, after=since)
         except WaitTimeout:
