@@ -49,3 +49,13 @@ def window_closed(detached_toolbars: DetachedToolbars, name: str) -> None:
 )
 def no_hold_after_end(detached_toolbars: DetachedToolbars, name: str) -> None:
     detached_toolbars.expect_no_hold_after_end(name)
+
+
+@then(
+    parsers.re(
+        r'the detached toolbar window of "(?P<name>[^"]+)" opens the insight card of '
+        r'"(?P<customer>[^"]+)"$'
+    )
+)
+def window_insight(detached_toolbars: DetachedToolbars, name: str, customer: str) -> None:
+    detached_toolbars.expect_insight(name, customer)

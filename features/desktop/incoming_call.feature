@@ -253,3 +253,15 @@ Feature: An agent receives an incoming call in the agent app
     Then the detached toolbar window of "Alice" closes by itself, leaving no Hold to click on the ended call
     And the agent app of "Alice" says "Call ended"
     And the call is logged as Answered by "Alice"
+
+  @AC-IN-5 @AC-IN-13 @needs:desktop @needs:conversations
+  Scenario: In the desktop app, the caller's insight card is at hand in the detached toolbar window
+    Given an agent "Alice" with the desktop app
+    And "Alice" is in the Ring to widget of "Support"
+    And the account's CRM knows the customer as "Marie Curie" of "Radium Ltd"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the detached toolbar window of "Alice" opens the insight card of "Marie Curie"
+    When the customer hangs up

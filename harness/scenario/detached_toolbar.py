@@ -72,6 +72,22 @@ class DetachedToolbars:
             wanted = f"a detached toolbar window with the call and {', '.join(actions)}"
             raise ConformanceFailure((), wanted, "; ".join(problems))
 
+    def expect_insight(self, name: str, customer: str) -> None:
+        """From the detached window, ``name`` opens the caller's CRM insight card."""
+        try:
+            card = self.incoming.flows.cast.portal.run(self.window(name).insight())
+        except AssertionError as exc:  # a web-first assertion: no card to open in time
+            first = str(exc).splitlines()[0] if str(exc) else "nothing"
+            raise ConformanceFailure(
+                (),
+                f"the insight card of {customer} from the detached toolbar window",
+                f"no Insight card button in the window ({first})",
+            ) from None
+        if card.get("Name") != customer:
+            raise ConformanceFailure(
+                (), f"the insight card of {customer} from the detached toolbar window", str(card)
+            )
+
     def mute(self, name: str) -> None:
         """``name`` mutes her microphone from the detached window (position kept for the
         hearing check, as for the main window's Mute)."""

@@ -85,6 +85,7 @@ class ReferenceDetachedToolbar:
 
     async def insight(self) -> dict[str, str]:
         button = self._bar.get_by_role("button", name="Insight card")
+        await expect(button).to_be_visible()  # only when the CRM sent a card for the call
         await button.click()
         await expect(button).to_have_attribute("aria-expanded", "true")
         panel = self.window.get_by_role("region", name="Insight card of the call")
