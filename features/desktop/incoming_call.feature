@@ -7,6 +7,12 @@ Feature: An agent receives an incoming call in the agent app
   Notifications are seen and clicked through the harness's stand-in for the system's
   notification centre (headless Chromium shows them nowhere); headless Chromium also reports
   every page visible, so that the app is in a background tab is set up but not verified.
+  In the desktop app, navigating away from the call (AC-IN-13) opens a detached toolbar window
+  instead of the toolbar at the bottom left: it shows the caller, the line and the running time,
+  with Mute, Hold, Hang up (and the insight card when a CRM sent one), acts on the call that stays
+  in the app's main window (where the audio is), leads back to the call when clicked and closes
+  when the call ends. Once it has closed there is no Hold left to click on the ended call; a
+  window that outlives its call is refused by the main window (tests/integration).
 
   Background:
     Given a number "Support" in the account
