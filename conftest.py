@@ -29,6 +29,8 @@ pytest_plugins = [
     "harness.scenario.conversation",
     "harness.scenario.insight",
     "steps.conversation",
+    "harness.scenario.detached_toolbar",
+    "steps.detached_toolbar",
     "harness.scenario.app_transfers",
     "steps.transfers",
 ]

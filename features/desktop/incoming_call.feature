@@ -7,6 +7,12 @@ Feature: An agent receives an incoming call in the agent app
   Notifications are seen and clicked through the harness's stand-in for the system's
   notification centre (headless Chromium shows them nowhere); headless Chromium also reports
   every page visible, so that the app is in a background tab is set up but not verified.
+  In the desktop app, navigating away from the call (AC-IN-13) opens a detached toolbar window
+  instead of the toolbar at the bottom left: it shows the caller, the line and the running time,
+  with Mute, Hold, Hang up (and the insight card when a CRM sent one), acts on the call that stays
+  in the app's main window (where the audio is), leads back to the call when clicked and closes
+  when the call ends. Once it has closed there is no Hold left to click on the ended call; a
+  window that outlives its call is refused by the main window (tests/integration).
 
   Background:
     Given a number "Support" in the account
@@ -207,4 +213,61 @@ Feature: An agent receives an incoming call in the agent app
     And the customer keys "2"
     Then the agent app of "Alice" shows a ringing pop-up with the caller and the line
     And the pop-up of "Alice" shows the IVR branch "Billing"
+    When the customer hangs up
+
+  @AC-IN-13 @needs:desktop
+  Scenario: In the desktop app, away from the call, a detached toolbar window keeps it under control and leads back to it
+    Given an agent "Alice" with the desktop app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the desktop app of "Alice" shows the call in a detached toolbar window with Mute, Hold and Hang up
+    When "Alice" mutes her microphone in the detached toolbar window
+    Then the customer no longer hears "Alice" within 1000 ms, while "Alice" still hears the customer
+    When "Alice" clicks the detached toolbar window to return to the call
+    Then the agent app of "Alice" offers Mute, Hold and Hang up during the call
+    And the detached toolbar window of "Alice" has closed
+    When "Alice" hangs up in the agent app
+    Then the call is logged as Answered by "Alice"
+
+  @AC-IN-13 @needs:desktop
+  Scenario: In the desktop app, hanging up from the detached toolbar window ends the call and closes the window
+    Given an agent "Alice" with the desktop app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the desktop app of "Alice" shows the call in a detached toolbar window with Mute, Hold and Hang up
+    When "Alice" hangs up in the detached toolbar window
+    Then the detached toolbar window of "Alice" has closed
+    And the agent app of "Alice" says "Call ended: you hung up"
+    And the call is logged as Answered by "Alice"
+
+  @AC-IN-13 @needs:desktop
+  Scenario: In the desktop app, once the caller hangs up the detached toolbar window closes and nothing can hold the call
+    Given an agent "Alice" with the desktop app
+    And "Alice" is in the Ring to widget of "Support"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the desktop app of "Alice" shows the call in a detached toolbar window with Mute, Hold and Hang up
+    When the customer hangs up
+    Then the detached toolbar window of "Alice" closes by itself, leaving no Hold to click on the ended call
+    And the agent app of "Alice" says "Call ended"
+    And the call is logged as Answered by "Alice"
+
+  @AC-IN-5 @AC-IN-13 @needs:desktop @needs:conversations
+  Scenario: In the desktop app, the caller's insight card is at hand in the detached toolbar window
+    Given an agent "Alice" with the desktop app
+    And "Alice" is in the Ring to widget of "Support"
+    And the account's CRM knows the customer as "Marie Curie" of "Radium Ltd"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" goes to the Contacts view of the agent app
+    Then the detached toolbar window of "Alice" opens the insight card of "Marie Curie"
     When the customer hangs up

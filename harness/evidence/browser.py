@@ -8,6 +8,7 @@ from pathlib import Path
 
 import allure
 from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
 
 from harness.evidence.collector import Evidence
 
@@ -40,7 +41,12 @@ async def keep_browser_evidence(
 
     for index, page in enumerate(context.pages):
         shot = folder / f"{prefix}-{index}.png"
-        await page.screenshot(path=shot, full_page=True)
+        try:
+            await page.screenshot(path=shot, full_page=True)
+        except PlaywrightError:
+            if not page.is_closed():
+                raise
+            continue  # a window that closed meanwhile (a call's detached toolbar): none to keep
         keep(shot, f"Screenshot of {what}", allure.attachment_type.PNG)
     if console is not None:
         lines = folder / f"{prefix}-console.txt"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.async_api import BrowserContext, ConsoleMessage, Page
+from playwright.async_api import BrowserContext, ConsoleMessage, Error, Page
 
 from harness.endpoints.browser.chromium import BrowserHost, chromium_path
 from harness.endpoints.browser.phone import BrowserPhone
@@ -93,11 +93,22 @@ class DesktopAgents:
             self.contexts[name] = context
             self.opened[name] = context
             lines = self.console.setdefault(name, [])
+            # The context's console covers every window of the app (the detached call toolbar
+            # too); page errors are per page, so each window the app opens reports its own.
             context.on("console", lambda message: lines.append(_console_line(message)))
+            context.on(
+                "page",
+                lambda opened: opened.on(
+                    "pageerror", lambda e: lines.append(_page_error(opened, e))
+                ),
+            )
             await context.tracing.start(screenshots=True, snapshots=True)
             phone = await BrowserPhone.install(context, name, stage)
-            page = context.pages[0] if context.pages else await context.wait_for_event("page")
-            page.on("pageerror", lambda e: lines.append(f"[page error] {e}"))
+            if context.pages:  # the app's window, open before the hook above
+                page = context.pages[0]
+                page.on("pageerror", lambda e: lines.append(_page_error(page, e)))
+            else:
+                page = await context.wait_for_event("page")
             await page.reload()  # the window opened before the harness's scripts were in place
             app = await shell.agent_app_in(page)
             self.apps[name] = app
@@ -273,3 +284,7 @@ def _console_line(message: ConsoleMessage) -> str:
     where = message.location
     source = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" if where else ""
     return f"[{message.type}] {message.text}{source}"
+
+
+def _page_error(page: Page, error: Error) -> str:
+    return f"[page error] {error} ({page.url})"

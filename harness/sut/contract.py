@@ -1055,3 +1055,71 @@ class TransferringApp(Protocol):
         """Open the keypad and press ``digits`` one after another (waits until the app shows
         each key as sent)."""
         ...
+
+
+@dataclass(frozen=True)
+class DetachedToolbarShown:
+    """What the desktop app's detached toolbar window shows of the call: the caller, the line,
+    the running time in seconds and its actions by name."""
+
+    caller: str
+    line: str
+    running_s: int
+    actions: list[str]
+
+
+@runtime_checkable
+class DetachedToolbar(Protocol):
+    """The desktop app's call toolbar in a window of its own (AC-IN-13, desktop variant): it
+    acts on the call that stays in the app's main window."""
+
+    async def shown(self) -> DetachedToolbarShown:
+        """What the window shows of the call (waits until it shows one)."""
+        ...
+
+    async def set_muted(self, muted: bool) -> None:
+        """Mute or unmute from the window; waits until the window shows it done."""
+        ...
+
+    async def set_held(self, held: bool) -> None:
+        """Hold or take back from the window; waits until the window shows it done."""
+        ...
+
+    async def hang_up(self) -> None:
+        """Hang up from the window; waits until the main window shows the call gone."""
+        ...
+
+    async def back_to_call(self) -> None:
+        """Click the window to return to the call; waits until the main window shows the
+        call's own view."""
+        ...
+
+    async def insight(self) -> dict[str, str]:
+        """Open the CRM insight card from the window; its fields by label."""
+        ...
+
+    async def wait_closed(self) -> None:
+        """Wait until the window has closed (it may already have); raises AssertionError
+        if it stays open."""
+        ...
+
+    def is_closed(self) -> bool:
+        """Whether the window is closed now."""
+        ...
+
+
+@runtime_checkable
+class DetachedToolbarApp(Protocol):
+    """A desktop app that, away from the call, keeps it under control from a detached window.
+
+    Part of the ``desktop`` capability: the app :meth:`DesktopShell.agent_app_in` returns
+    implements it when the desktop app detaches its call toolbar.
+    """
+
+    async def detached_toolbar(self) -> DetachedToolbar:
+        """The detached toolbar window the app opened (waits for it to open)."""
+        ...
+
+    async def in_page_toolbar_shown(self) -> bool:
+        """Whether the app's own window shows an in-page call toolbar now."""
+        ...

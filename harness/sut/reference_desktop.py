@@ -15,17 +15,19 @@ from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
 from harness.sut.reference_conversations import ConversationView, InsightView
+from harness.sut.reference_detached import DetachedToolbarView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp(ConversationView, InsightView):
+class ReferenceAgentApp(ConversationView, InsightView, DetachedToolbarView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        self.watch_popups()
 
     async def sign_in(self, secret: str) -> None:
         await self.page.get_by_label("Access token").fill(secret)
