@@ -31,4 +31,6 @@ pytest_plugins = [
     "steps.conversation",
     "harness.scenario.app_transfers",
     "steps.transfers",
+    "harness.scenario.hold_audio",
+    "steps.hold_audio",
 ]

@@ -88,6 +88,7 @@ CAPABILITIES = (
     "ticket_requesters",
     "conversations",
     "transfers",
+    "hold_audio",
 )
 
 
@@ -833,6 +834,21 @@ class Transfers(Protocol):
         ...
 
 
+class HoldAudio(Protocol):
+    """The audio a caller hears while waiting in the queue for an agent (a line setting).
+
+    An adapter without it lacks the capability ``hold_audio``.
+    """
+
+    async def set_hold_audio(self, line: Number, on: bool) -> None:
+        """Callers waiting for an agent on ``line`` hear the hold audio (``on``), or not."""
+        ...
+
+    async def hold_audio(self, line: Number) -> PromptAudio:
+        """The hold audio of ``line`` as the SUT plays it (what a waiting caller should hear)."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -853,6 +869,7 @@ class Tenant(Protocol):
     ticket_merges: TicketMerges | None
     ticket_requesters: TicketRequesters | None
     transfers: Transfers | None
+    hold_audio: HoldAudio | None = None
 
     async def close(self) -> None: ...
 
