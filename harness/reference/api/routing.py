@@ -13,7 +13,8 @@ from aiohttp import web
 from ..clock import iso_utc
 from ..domain.permissions import Permission
 from ..domain.routing import parse_deflection, parse_members, parse_virtual_agent
-from ..telephony.hold_audio import PROMPT_NAME as HOLD_AUDIO, hold_melody
+from ..telephony.hold_audio import PROMPT_NAME as HOLD_AUDIO
+from ..telephony.hold_audio import hold_melody
 from ..telephony.prompts import wav_bytes
 from . import body
 from .context import account_id, center, requires
