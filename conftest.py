@@ -33,4 +33,6 @@ pytest_plugins = [
     "steps.transfers",
     "harness.scenario.hold_audio",
     "steps.hold_audio",
+    "harness.scenario.app_outbound",
+    "steps.app_outbound",
 ]

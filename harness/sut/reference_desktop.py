@@ -15,13 +15,14 @@ from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
 from harness.sut.reference_conversations import ConversationView, InsightView
+from harness.sut.reference_dialing import DialingView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp(ConversationView, InsightView):
+class ReferenceAgentApp(ConversationView, InsightView, DialingView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:

@@ -18,6 +18,7 @@ from . import (
     access_routes,
     agent_app,
     agent_socket,
+    app_outbound,
     calls,
     consumer_context,
     conversations,
@@ -152,4 +153,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     conversations.add_routes(app.router)
     crm.add_routes(app.router)
     transfers.add_routes(app.router)
+    app_outbound.add_routes(app.router)
     return app
