@@ -32,3 +32,12 @@ def hold_audio_stopped(hold_audio_ear: HoldAudioEar) -> None:
 )
 def two_way_after_agent_answer(hold_audio_ear: HoldAudioEar, agent: str, bound: int) -> None:
     hold_audio_ear.expect_two_way_after_answer(agent, bound)
+
+
+@then(
+    parsers.parse(
+        "the contact center ends the call within {seconds:d} seconds once nobody answered"
+    )
+)
+def ended_unanswered(hold_audio_ear: HoldAudioEar, seconds: int) -> None:
+    hold_audio_ear.expect_ended_unanswered(seconds)

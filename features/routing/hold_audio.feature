@@ -37,3 +37,15 @@ Feature: Hold audio while a call waits in the queue
     When "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the agent's answer
     And the hold audio has stopped
+
+  @ZT-TKT-9 @needs:hold_audio
+  Scenario: When nobody answers, the contact center ends the call the line answered for the hold audio
+    Given a number "Support" in the account
+    And the call distribution of "Support" is:
+      | widget | ring time | strategy     | members |
+      | 1      | 2         | simultaneous | Alice   |
+    And the line "Support" plays hold audio to waiting callers
+    When a customer calls "Support"
+    Then while queued the customer hears the hold audio
+    And the contact center ends the call within 5 seconds once nobody answered
+    And the call is logged as Missed

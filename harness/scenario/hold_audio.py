@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from harness.endpoints.events import AudioHeard
+from harness.endpoints.events import AudioHeard, CallEnded
 from harness.errors import ConformanceFailure
 from harness.media.fragments import fragments_of
 from harness.media.prompts import RATE, Samples
@@ -128,6 +128,23 @@ class HoldAudioEar:
                 f"{found.matching} of {found.loud} loud 10 ms pieces of the "
                 f"{len(heard) / RATE:.1f} s after the answer are the hold audio",
             )
+
+    def expect_ended_unanswered(self, within_s: float) -> None:
+        """Nobody answered: the contact center hangs up on the customer (a BYE from it, since
+        the line answered her to play the hold audio) within ``within_s``."""
+        call = self.flows.last
+        try:
+            self.cast.journal.wait_for(
+                Match(CallEnded, party=CUSTOMER, sip_call_id=call.sip_call_id, by="remote"),
+                within_s,
+                after=call.dialled_at,
+            )
+        except WaitTimeout:
+            raise ConformanceFailure(
+                ("ZT-TKT-9",),
+                f"the contact center to end the call within {within_s:g} s once nobody answered",
+                "the customer is still waiting",
+            ) from None
 
 
 @pytest.fixture
