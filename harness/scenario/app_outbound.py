@@ -68,7 +68,7 @@ class AppDialler:
         offered = cast.portal.run(app.open_ticket(ticket.id))
         if offered != cast.customer.number:
             raise ConformanceFailure(
-                ("ZT-TKT-7",),
+                (),
                 f"ticket {ticket.id} offering to call the customer's {cast.customer.number}",
                 f"it offers {offered!r}",
             )
@@ -118,7 +118,7 @@ class AppDialler:
             self.refusal = refusal
             return
         raise ConformanceFailure(
-            ("ZT-TKT-2",), f"the app to refuse to call {number!r}", f"it placed call {key}"
+            (), f"the app to refuse to call {number!r}", f"it placed call {key}"
         )
 
     def open_refused(self, agent: str, ticket_id: str) -> None:
@@ -132,7 +132,7 @@ class AppDialler:
             self.refusal = refusal
             return
         raise ConformanceFailure(
-            ("ZT-TKT-7",),
+            (),
             f"the app to say ticket {ticket_id} cannot be opened",
             f"it offers to call {offered}",
         )

@@ -69,9 +69,7 @@ class HoldAudioEar:
             timeout=HOLD_TIMEOUT + 5,
         )
         if not verdict.matched:
-            raise ConformanceFailure(
-                ("ZT-TKT-9",), f"the customer to hear {LABEL}", verdict.explain()
-            )
+            raise ConformanceFailure((), f"the customer to hear {LABEL}", verdict.explain())
 
     def expect_two_way_after_answer(self, agent: str, bound_ms: int) -> None:
         """The customer and ``agent`` hear each other within ``bound_ms`` of the agent's answer.
@@ -123,7 +121,7 @@ class HoldAudioEar:
         found = fragments_of(heard, known)
         if found.share > STILL_PLAYING_SHARE:
             raise ConformanceFailure(
-                ("ZT-TKT-9",),
+                (),
                 f"{CUSTOMER} no longer hears {LABEL} once the agent answered",
                 f"{found.matching} of {found.loud} loud 10 ms pieces of the "
                 f"{len(heard) / RATE:.1f} s after the answer are the hold audio",
@@ -141,7 +139,7 @@ class HoldAudioEar:
             )
         except WaitTimeout:
             raise ConformanceFailure(
-                ("ZT-TKT-9",),
+                (),
                 f"the contact center to end the call within {within_s:g} s once nobody answered",
                 "the customer is still waiting",
             ) from None
