@@ -33,4 +33,8 @@ pytest_plugins = [
     "steps.detached_toolbar",
     "harness.scenario.app_transfers",
     "steps.transfers",
+    "harness.scenario.hold_audio",
+    "steps.hold_audio",
+    "harness.scenario.app_outbound",
+    "steps.app_outbound",
 ]

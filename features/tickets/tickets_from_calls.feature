@@ -94,47 +94,83 @@ Feature: Calls become tickets
     Then the change is refused naming "priority" and the ticket is unchanged
 
   @ZT-TKT-2 @ZT-TKT-10 @ZT-TKT-8 @needs:tickets @needs:outbound
-  Scenario: An outbound call from the console that the customer answers makes a ticket
+  Scenario Outline: An outbound call from the console that the customer answers makes a ticket (<where>)
     Given the customer's phone is reached through the carrier
-    When "Alice" calls the customer from "Support"
+    When "Alice" calls the customer from "Support" <where>
     Then no ticket is created for the call yet
     When the customer answers
     Then a ticket is created for the call
     And the customer and "Alice" hear each other within 500 ms of the customer's answer
     And the ticket holds the number of "Support" as the calling number and the customer's number as the called number
     And the ticket says "Alice" placed the call and the customer answered it
-    When "Alice" hangs up
+    When "Alice" hangs up <where>
     Then the outbound call ends answered
 
+    Examples: the console rings the agent's phone first
+      | where          |
+      | with her phone |
+
+    @needs:desktop
+    Examples: the console is the agent app's dialer
+      | where            |
+      | in the agent app |
+
   @ZT-TKT-2 @needs:tickets @needs:outbound
-  Scenario Outline: An outbound call the customer does not answer makes no ticket (<reaction>)
+  Scenario Outline: An outbound call the customer does not answer makes no ticket (<reaction>, <where>)
     Given the customer's phone is reached through the carrier
     And outbound calls ring the customer for at most 2 seconds
-    When "Alice" calls the customer from "Support"
+    When "Alice" calls the customer from "Support" <where>
     And the customer <reaction>
     Then the outbound call ends <status>
     And no ticket is created for the call
 
-    Examples:
-      | reaction          | status     |
-      | declines the call | rejected   |
-      | lets it ring      | unanswered |
+    Examples: the console rings the agent's phone first
+      | reaction          | status     | where          |
+      | declines the call | rejected   | with her phone |
+      | lets it ring      | unanswered | with her phone |
+
+    @needs:desktop
+    Examples: the console is the agent app's dialer
+      | reaction          | status     | where            |
+      | declines the call | rejected   | in the agent app |
+      | lets it ring      | unanswered | in the agent app |
 
   @ZT-TKT-7 @ZT-TKT-10 @needs:tickets @needs:outbound
-  Scenario: An outbound call placed from an existing ticket adds its details to that ticket
+  Scenario Outline: An outbound call placed from an existing ticket adds its details to that ticket (<where>)
     Given the customer's phone is reached through the carrier
     When a customer calls "Support"
     And "Alice" answers the call
     Then a ticket is created for the call
     When the customer hangs up
-    And "Alice" calls the customer back from "Support" on the ticket of that call
+    And "Alice" calls the customer back from "Support" on the ticket of that call <where>
     And the customer answers
     Then no new ticket is created: the call is in the ticket of the first call
     And the ticket says "Alice" placed the call and the customer answered it
     And the customer and "Alice" hear each other within 500 ms of the customer's answer
+
+    Examples: the ticket's call rings the agent's phone first
+      | where          |
+      | with her phone |
+
+    @needs:desktop
+    Examples: the ticket's Call button in the agent app
+      | where            |
+      | in the agent app |
 
   @ZT-TKT-7 @needs:tickets @needs:outbound
   Scenario: An outbound call from a ticket that does not exist is refused and nothing is dialled
     Given the customer's phone is reached through the carrier
     When "Alice" calls the customer from "Support" on ticket "999999"
     Then the call is refused naming the ticket "999999" and nothing is dialled
+
+  @ZT-TKT-2 @needs:tickets @needs:outbound @needs:desktop
+  Scenario: A number that is not a phone number is refused in the agent app, naming it, and nothing is dialled
+    Given the customer's phone is reached through the carrier
+    When "Alice" dials "01 45 67 89" from "Support" in the agent app
+    Then the agent app refuses the call naming "the number to call" and nothing is dialled
+
+  @ZT-TKT-7 @needs:tickets @needs:outbound @needs:desktop
+  Scenario: A ticket that no longer exists cannot be opened to call from in the agent app
+    Given the customer's phone is reached through the carrier
+    When "Alice" opens ticket "999999" in the agent app
+    Then the agent app says ticket "999999" cannot be opened and nothing is dialled

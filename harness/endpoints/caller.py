@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
 from harness.endpoints.media_leg import MediaLeg
-from harness.endpoints.prompt_ear import audio_mark, hear_prompt
+from harness.endpoints.prompt_ear import audio_mark, audio_since, hear_prompt
 from harness.endpoints.stage import Stage
 from harness.endpoints.tracing import tracer
 from harness.media.events import DtmfMode
@@ -155,6 +155,10 @@ class SyntheticCaller:
     def audio_mark(self, sip_call_id: str) -> int:
         """How much audio this call has received so far: listen for a prompt from here on."""
         return audio_mark(self.calls[sip_call_id][1])
+
+    def audio_since(self, sip_call_id: str, mark: int) -> Samples:
+        """The audio this call received after ``mark`` (see :meth:`audio_mark`)."""
+        return audio_since(self.calls[sip_call_id][1], mark)
 
     async def hear_prompt(
         self,

@@ -88,6 +88,7 @@ CAPABILITIES = (
     "ticket_requesters",
     "conversations",
     "transfers",
+    "hold_audio",
 )
 
 
@@ -630,6 +631,32 @@ class Desktop(Protocol):
 
 
 @runtime_checkable
+class DialingApp(Protocol):
+    """An agent app that places calls: its dialer (the console) and the Call action of a ticket
+    (ZT-TKT-2, 7), the agent's audio going through the app as for the calls it receives.
+
+    ``line`` is the number of the account the call is placed from. A call the app places
+    returns its key once the app shows it in progress: the SUT's Call ID of the call (as
+    :meth:`OutboundCalls.place_call` returns it). What the app refuses raises
+    :class:`SutRefused` carrying the message the app shows. An agent app without these
+    methods does not place calls: scenarios that place calls in the app are skipped.
+    """
+
+    async def place_call(self, number: str, line: Number, *, ring_time_s: int | None = None) -> str:
+        """Dial ``number`` from ``line`` in the app's dialer; the customer's phone rings for
+        ``ring_time_s`` at most (None: the app's default)."""
+        ...
+
+    async def open_ticket(self, ticket_id: str) -> str:
+        """Open ticket ``ticket_id`` in the app; the number the ticket offers to call."""
+        ...
+
+    async def call_from_ticket(self, line: Number, *, ring_time_s: int | None = None) -> str:
+        """Click Call on the ticket the app shows, calling from ``line`` (as :meth:`place_call`)."""
+        ...
+
+
+@runtime_checkable
 class Profiles(Protocol):
     """End users (customers) with phone identities, merges, and who each call is from.
 
@@ -833,6 +860,21 @@ class Transfers(Protocol):
         ...
 
 
+class HoldAudio(Protocol):
+    """The audio a caller hears while waiting in the queue for an agent (a line setting).
+
+    An adapter without it lacks the capability ``hold_audio``.
+    """
+
+    async def set_hold_audio(self, line: Number, on: bool) -> None:
+        """Callers waiting for an agent on ``line`` hear the hold audio (``on``), or not."""
+        ...
+
+    async def hold_audio(self, line: Number) -> PromptAudio:
+        """The hold audio of ``line`` as the SUT plays it (what a waiting caller should hear)."""
+        ...
+
+
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""
 
@@ -853,6 +895,7 @@ class Tenant(Protocol):
     ticket_merges: TicketMerges | None
     ticket_requesters: TicketRequesters | None
     transfers: Transfers | None
+    hold_audio: HoldAudio | None = None
 
     async def close(self) -> None: ...
 

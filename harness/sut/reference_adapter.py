@@ -385,6 +385,9 @@ class ReferenceTenant:
         from harness.sut.reference_transfers import ReferenceTransfers
 
         self.transfers: ReferenceTransfers | None = ReferenceTransfers(self.tickets)
+        from harness.sut.reference_hold_audio import ReferenceHoldAudio
+
+        self.hold_audio: ReferenceHoldAudio | None = ReferenceHoldAudio(api, self.routing)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -416,6 +419,7 @@ class ReferenceAdapter:
             "ticket_requesters",
             "conversations",
             "transfers",
+            "hold_audio",
         }
     )
 

@@ -16,13 +16,14 @@ from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
 from harness.sut.reference_conversations import ConversationView, InsightView
 from harness.sut.reference_detached import DetachedToolbarView
+from harness.sut.reference_dialing import DialingView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp(ConversationView, InsightView, DetachedToolbarView):
+class ReferenceAgentApp(ConversationView, InsightView, DetachedToolbarView, DialingView):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:

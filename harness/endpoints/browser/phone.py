@@ -138,6 +138,12 @@ class BrowserPhone:
         self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
         return key
 
+    async def placed(self, key: str) -> None:
+        """The app placed the call ``key`` (an outbound call): what the page hears from now on
+        is on that call, its latency counted from now."""
+        self._accepted_at[key] = await self._page_clock()
+        self.active = key
+
     async def answer_from_notification(
         self, key: str, click: Callable[[str], Awaitable[bool]]
     ) -> None:

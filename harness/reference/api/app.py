@@ -19,6 +19,7 @@ from . import (
     agent_app,
     agent_socket,
     agent_toolbar,
+    app_outbound,
     calls,
     consumer_context,
     conversations,
@@ -154,4 +155,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     crm.add_routes(app.router)
     transfers.add_routes(app.router)
     agent_toolbar.add_routes(app.router)
+    app_outbound.add_routes(app.router)
     return app

@@ -13,6 +13,8 @@ from aiohttp import web
 from ..clock import iso_utc
 from ..domain.permissions import Permission
 from ..domain.routing import parse_deflection, parse_members, parse_virtual_agent
+from ..telephony.hold_audio import PROMPT_NAME as HOLD_AUDIO
+from ..telephony.hold_audio import hold_melody
 from ..telephony.prompts import wav_bytes
 from . import body
 from .context import account_id, center, requires
@@ -193,8 +195,10 @@ async def get_prompt(request: web.Request) -> web.Response:
     """GET /routing/prompts/{name} -> the prompt as the IVR plays it (WAV, 8 kHz mono).
 
     Names: ``menu-<queue id>``, ``message-<message>``, ``override-<queue id>``,
-    ``deflection-calls``.
+    ``deflection-calls``, and ``hold`` (the hold audio of lines that play it).
     """
+    if request.match_info["name"] == HOLD_AUDIO:
+        return web.Response(body=wav_bytes(hold_melody()), content_type="audio/wav")
     routing = center(request).routing
     text = routing.prompt_text(account_id(request), request.match_info["name"])
     samples = await routing.prompts.arender(text)

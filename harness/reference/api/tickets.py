@@ -168,12 +168,12 @@ async def get_line(request: web.Request) -> web.Response:
 
 @requires(Permission.ADMINISTER)
 async def put_line(request: web.Request) -> web.Response:
-    """PUT /talk/lines/{number_id} {omnichannel_routing?, abandoned_call_tickets?}.
+    """PUT /talk/lines/{number_id} {omnichannel_routing?, abandoned_call_tickets?, hold_audio?}.
 
     Under omnichannel routing the abandoned-call setting is not available (400 naming it).
     """
     data = await body.json_object(
-        request, allowed=("omnichannel_routing", "abandoned_call_tickets")
+        request, allowed=("omnichannel_routing", "abandoned_call_tickets", "hold_audio")
     )
     cc, acc = center(request), account_id(request)
     number = cc.get_number(acc, request.match_info["number_id"])
@@ -187,6 +187,7 @@ def line_shape(number_id: str, line: LineSettings) -> JSON:
         "number_id": number_id,
         "omnichannel_routing": line.omnichannel_routing,
         "abandoned_call_tickets": None if line.omnichannel_routing else line.abandoned_call_tickets,
+        "hold_audio": line.hold_audio,
     }
 
 

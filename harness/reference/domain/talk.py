@@ -31,17 +31,21 @@ class LineSettings:
 
     omnichannel_routing: bool = False
     abandoned_call_tickets: bool = False
+    hold_audio: bool = False  # a caller waiting for an agent hears the hold audio
 
 
 def update_line(current: LineSettings, changes: Mapping[str, Any]) -> LineSettings:
     """Apply ``changes``; the abandoned-call setting is refused under omnichannel routing."""
     omnichannel = current.omnichannel_routing
     abandoned = current.abandoned_call_tickets
+    hold_audio = current.hold_audio
     for name, value in changes.items():
         if name == "omnichannel_routing":
             omnichannel = _flag(name, value)
         elif name == "abandoned_call_tickets":
             abandoned = _flag(name, value)
+        elif name == "hold_audio":
+            hold_audio = _flag(name, value)
         else:
             raise InvalidField(name, "is not a line setting")
     if omnichannel and "abandoned_call_tickets" in changes:
@@ -49,7 +53,7 @@ def update_line(current: LineSettings, changes: Mapping[str, Any]) -> LineSettin
             "abandoned_call_tickets",
             "is not available with omnichannel routing: abandoned calls always make a ticket",
         )
-    return LineSettings(omnichannel, abandoned)
+    return LineSettings(omnichannel, abandoned, hold_audio)
 
 
 def queue_entry_makes_ticket(line: LineSettings) -> bool:

@@ -20,7 +20,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.media.relay import Leg
 from harness.reference.telephony.webrtc import WebRtcBridge, WebRtcRefused
@@ -115,6 +115,13 @@ class AppCall:
         self.inbound.agent_leg_ended(self.leg)
 
 
+class AppOutbound(Protocol):
+    """The outbound calls agents place in their apps (:mod:`.app_outbound`)."""
+
+    def handle(self, session: AppSession, message: Message) -> bool: ...
+    def detached(self, session: AppSession) -> None: ...
+
+
 class AppPhones:
     """The agent apps connected now, and the calls offered to them."""
 
@@ -124,6 +131,8 @@ class AppPhones:
         self._calls: dict[str, AppCall] = {}
         self._guarded = guarded
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Outbound calls placed in the apps (:mod:`.app_outbound`), set by the edge.
+        self.outbound: AppOutbound | None = None
 
     # -- sessions ------------------------------------------------------------------------------
     def attach(self, account_id: str, user_id: str, send: Callable[[Message], None]) -> AppSession:
@@ -141,6 +150,8 @@ class AppPhones:
             sessions.remove(session)
         if not sessions:
             self._by_user.pop(session.user_id, None)
+        if self.outbound is not None:
+            self.outbound.detached(session)
         for call in list(session.offers.values()):
             if call.leg is not None and call.leg is call.inbound.bridged:
                 self._guarded(call.inbound, "app gone", call.hang_up_from_app)
@@ -174,6 +185,8 @@ class AppPhones:
     # -- what the app says -----------------------------------------------------------------------
     def handle(self, session: AppSession, message: Message) -> None:
         """One message from ``session``'s app; a refusal goes back to it as ``call.refused``."""
+        if self.outbound is not None and self.outbound.handle(session, message):
+            return  # a call this app placed
         kind = message.get("type")
         key = message.get("offer")
         call = session.offers.get(key) if isinstance(key, str) else None

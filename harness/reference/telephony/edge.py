@@ -26,6 +26,7 @@ from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
 from harness.reference.domain.inbound import InboundPlan
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.app_outbound import AppDialer
 from harness.reference.telephony.app_phones import AppPhones
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
 from harness.reference.telephony.inbound import InboundCall
@@ -81,6 +82,7 @@ class SipEdge:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._guard_timer: asyncio.TimerHandle | None = None
         self.outbound: OutboundDialer | None = None
+        self.app_dialer: AppDialer | None = None
         # Signed-in agent apps are reached beside the registered phones.
         self.apps = AppPhones(self._guarded)
         center.app_contacts = self.apps.contacts
@@ -99,6 +101,9 @@ class SipEdge:
         edge = cls(center, sip, lockout)
         edge.outbound = OutboundDialer(edge, center.tickets)
         center.tickets.dialer = edge.outbound  # agents' outbound calls (ZT-TKT-2, 7)
+        edge.app_dialer = AppDialer(center)  # ... placed in the agent app, over WebRTC
+        edge.outbound.app_legs = edge.app_dialer
+        edge.apps.outbound = edge.app_dialer
         center.tickets.background = edge.in_background  # notification emails (ZT-TKT-15)
         sip.on_invite = edge._on_invite
         sip.on_request = edge._on_request
@@ -311,6 +316,8 @@ class SipEdge:
             self.outbound.close()
             self.center.tickets.dialer = None
         await self.apps.close()
+        if self.app_dialer is not None:
+            await self.app_dialer.close()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

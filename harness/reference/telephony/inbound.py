@@ -24,6 +24,7 @@ from harness.reference.domain.routed_calls import last_ivr_branch
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.deflection import at_leaf
+from harness.reference.telephony.hold_audio import HoldAudio, line_plays_hold_audio
 from harness.reference.telephony.insight import share_insight
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
@@ -89,6 +90,7 @@ class InboundCall:
     external_answered: bool = False
     insight: asyncio.Future[dict[str, Any] | None] | None = None  # the CRM lookup, once per call
     transfer_to: str | None = None  # the user a blind transfer rings (telephony.transfer)
+    hold: HoldAudio | None = None  # the line's hold audio while the caller waits (hold_audio)
 
     @property
     def call_id(self) -> str:
@@ -105,6 +107,9 @@ class InboundCall:
         if self.ivr is not None:  # the IVR answers; its menus start once the caller is connected
             self.answer_caller()
             return
+        if line_plays_hold_audio(self):  # answered at once: the melody starts on the ACK
+            self.hold = HoldAudio(self)
+            self.answer_caller()
         self.next_stage()
 
     def reached_leaf(self, queue_id: str) -> None:
@@ -115,6 +120,9 @@ class InboundCall:
         """Ring ``plan`` from its first stage (a queue reached through the IVR)."""
         self.plan = plan
         self.stage_index = -1
+        if self.caller_connected and self.bridged is None and line_plays_hold_audio(self):
+            self.hold = self.hold or HoldAudio(self)
+            self.hold.start()
         self.next_stage()
 
     def caller_number(self) -> str:
@@ -258,9 +266,15 @@ class InboundCall:
 
             transfer_failed(self, "the target did not answer")
             return
+        if self.hold is not None:
+            self.hold.stop()
         if not self.caller_answered:
             self.caller.reject(480, "Temporarily Unavailable")
             self.center.call_ended(self.call_id, "system", "no answer")
+            self.finish()
+        elif self.hold is not None and self.ivr is None:  # answered only to play hold audio
+            self.center.call_ended(self.call_id, "system", "no answer")
+            self.caller.end()
             self.finish()
 
     # -- events from the legs ------------------------------------------------------------------
@@ -316,6 +330,8 @@ class InboundCall:
         self.caller_connected = True
         if self.ivr is not None:
             self.ivr.begin()
+        if self.hold is not None and self.bridged is None and not self.connecting:
+            self.hold.start()
         waiting, self.connecting = self.connecting, []
         for leg in waiting:
             if leg.live and not self.finished:
@@ -358,6 +374,8 @@ class InboundCall:
         self.transfer_to = None
         if self.ivr is not None:
             self.ivr.stop()
+        if self.hold is not None:
+            self.hold.stop()
         agent_answer = sdp.SessionDescription.parse(leg.sdp)
         host, port = sdp.remote_rtp_address(agent_answer)
         self.relay.leg_b.set_remote(host, port)
@@ -499,6 +517,8 @@ class InboundCall:
         self.run_closing()
         if self.ivr is not None:
             self.ivr.stop()
+        if self.hold is not None:
+            self.hold.stop()
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None

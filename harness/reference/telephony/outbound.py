@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from harness.media.transport import RtpRelay
 from harness.reference.domain.talk import OutboundCall
@@ -45,6 +45,8 @@ class OutboundBridge:
     finished: bool = False
     on_finished: Callable[[OutboundBridge], None] | None = None
     recorder: CallRecorder | None = None
+    on_callee_answered: Callable[[], None] | None = None  # an agent app is told (app_outbound)
+    ended_reason: str = ""  # why the call ended, once it has
     _ring_timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @property
@@ -105,6 +107,8 @@ class OutboundBridge:
             self.relay.connect()
             self.answered = True
             self.tickets.outbound_answered(self.call_id)
+            if self.on_callee_answered is not None:
+                self.on_callee_answered()
         elif isinstance(event, sip_events.CallEnded):
             if self.answered:
                 self._end("answered", "the callee hung up", hang_up=self.agent)
@@ -132,7 +136,24 @@ class OutboundBridge:
                 leg.end()
         self._end("failed", f"failed: {reason}", hang_up=None)
 
+    def agent_leg_connected(self, host: str, port: int) -> None:
+        """An agent leg other than a SIP phone (the agent app's WebRTC leg) is up and takes
+        leg B's audio at ``host:port``: call the customer now."""
+        if self.finished:
+            return
+        self.relay.leg_b.set_remote(host, port)
+        self._dial_callee()
+
+    def agent_hung_up(self) -> None:
+        """The agent ended the call from an agent leg other than a SIP phone."""
+        if self.finished:
+            return
+        self._cancel_timer()
+        reason = "the agent hung up" if self.answered else "the agent hung up before the answer"
+        self._end("answered" if self.answered else "unanswered", reason, hang_up=self.callee)
+
     def _end(self, outcome: str, reason: str, hang_up: OutgoingCall | None) -> None:
+        self.ended_reason = reason
         if hang_up is not None and hang_up.session.live:
             hang_up.end()
         self.tickets.outbound_ended(self.call_id, outcome, reason)
@@ -155,6 +176,12 @@ class OutboundBridge:
             self.on_finished(self)
 
 
+class AppLegs(Protocol):
+    """Where an agent leg other than a SIP phone starts (see :mod:`.app_outbound`)."""
+
+    def claim(self, agent_contact: str) -> Callable[[OutboundBridge], None] | None: ...
+
+
 class OutboundDialer:
     """What :class:`~harness.reference.tickets.Tickets` calls to place a call (its ``dialer``)."""
 
@@ -162,11 +189,20 @@ class OutboundDialer:
         self.edge = edge
         self.tickets = tickets
         self.bridges: dict[str, OutboundBridge] = {}
+        #: Agent legs that are not SIP phones (the agent app's: :mod:`.app_outbound`).
+        self.app_legs: AppLegs | None = None
 
     def dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None:
-        self.edge.spawn(self._dial(call, agent_contact, carrier))
+        starter = self.app_legs.claim(agent_contact) if self.app_legs is not None else None
+        self.edge.spawn(self._dial(call, agent_contact, carrier, starter))
 
-    async def _dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None:
+    async def _dial(
+        self,
+        call: OutboundCall,
+        agent_contact: str,
+        carrier: tuple[str, int],
+        starter: Callable[[OutboundBridge], None] | None = None,
+    ) -> None:
         try:
             relay = await RtpRelay.open("127.0.0.1")
         except OSError as exc:
@@ -176,7 +212,10 @@ class OutboundDialer:
         bridge.on_finished = self._forget
         self.bridges[call.call_id] = bridge
         try:
-            bridge.start(agent_contact)
+            if starter is not None:
+                starter(bridge)
+            else:
+                bridge.start(agent_contact)
         except Exception as exc:
             LOG.exception("outbound call %s could not start", call.call_id)
             bridge.fail(f"{type(exc).__name__}: {exc}")

@@ -102,3 +102,25 @@ def test_a_recording_is_played_forbidden_and_deleted_once(center):
         assert [r["deleted"] for r in listed["recordings"]] == [True]
 
     run(center, scenario)
+
+
+def test_hold_audio_is_a_line_setting_and_its_melody_is_served(center):
+    async def scenario(client, cc):
+        key = await new_account(client)
+        acc = _account_id(cc, key)
+        number = cc.create_number(acc, "+33999000444", "Support")
+        path = f"/talk/lines/{number.id}"
+        status, line = await call(client, "GET", path, key)
+        assert status == 200 and line["hold_audio"] is False
+        status, line = await call(client, "PUT", path, key, {"hold_audio": True})
+        assert status == 200 and line["hold_audio"] is True
+        status, refused = await call(client, "PUT", path, key, {"hold_audio": "loud"})
+        assert status == 400 and refused["error"]["field"] == "hold_audio", refused
+        assert (await call(client, "GET", path, key))[1]["hold_audio"] is True
+        response = await client.get(
+            "/routing/prompts/hold", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.status == 200 and response.content_type == "audio/wav"
+        assert len(await response.read()) > 8000  # about a second of 16-bit audio
+
+    run(center, scenario)
