@@ -172,6 +172,11 @@ def conversation_history(incoming_calls: IncomingCalls, name: str, count: int, s
     incoming_calls.expect_earlier_calls(name, count, status)
 
 
+@when(parsers.parse('"{name}" clicks the notification just as it is withdrawn'))
+def clicks_withdrawn_notification(incoming_calls: IncomingCalls, name: str) -> None:
+    incoming_calls.click_withdrawn_notification(name)
+
+
 @when(parsers.parse('"{name}" clicks the notification'))
 def clicks_notification(incoming_calls: IncomingCalls, name: str) -> None:
     incoming_calls.click_notification(name)

@@ -198,6 +198,8 @@ Feature: An agent receives an incoming call in the agent app
     When the customer hangs up
     Then the notification of the call to "Alice" is withdrawn
     And the agent app of "Alice" says "the caller hung up"
+    When "Alice" clicks the notification just as it is withdrawn
+    Then the agent app of "Alice" says "this call has ended"
     And the call is logged as Missed
 
   @AC-IN-4 @needs:desktop @needs:routing

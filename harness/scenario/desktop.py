@@ -172,10 +172,15 @@ class DesktopAgents:
 
         self.cast.portal.run(go())
 
-    async def click_notification(self, name: str, tag: str) -> bool:
-        """Click the notification ``tag`` that ``name``'s agent app showed."""
+    async def click_notification(self, name: str, tag: str, *, late: bool = False) -> bool:
+        """Click the notification ``tag`` that ``name``'s agent app showed; ``late``: the click
+        crossed the app's withdrawal of it (the last one withdrawn with that tag is clicked)."""
         page = self.opened[name].pages[0]
-        return bool(await page.evaluate("tag => window.__callproofClickNotification(tag)", tag))
+        return bool(
+            await page.evaluate(
+                "([tag, late]) => window.__callproofClickNotification(tag, late)", [tag, late]
+            )
+        )
 
     def calling_app(self, name: str) -> CallingApp:
         """``name``'s agent app as a phone, for what the pop-up and the call view show."""

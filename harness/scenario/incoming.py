@@ -274,6 +274,14 @@ class IncomingCalls:
         if not self.flows.cast.portal.run(self.agents.click_notification(name, notice.tag)):
             raise ConformanceFailure((), "the notification still shown", "it was gone")
 
+    def click_withdrawn_notification(self, name: str) -> None:
+        """``name`` clicks the notification of the last call just as the app withdraws it."""
+        notice = self.notices.get(name) or self.notification(name)
+        self.clicked_at = self.flows.cast.journal.position
+        clicking = self.agents.click_notification(name, notice.tag, late=True)
+        if not self.flows.cast.portal.run(clicking):
+            raise ConformanceFailure((), "a withdrawn notification to click", "none was withdrawn")
+
     def expect_not_answered(self, name: str) -> None:
         """The click answered nothing: the SUT does not log the call answered for a second."""
         call_id = self.flows.sut_call_id(self.flows.last)
