@@ -20,6 +20,7 @@ from . import (
     agent_socket,
     calls,
     consumer_context,
+    consumer_identity,
     conversations,
     crm,
     dashboard,
@@ -152,4 +153,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     conversations.add_routes(app.router)
     crm.add_routes(app.router)
     transfers.add_routes(app.router)
+    consumer_identity.add_routes(app.router)
     return app
