@@ -385,6 +385,11 @@ class ReferenceTenant:
         from harness.sut.reference_transfers import ReferenceTransfers
 
         self.transfers: ReferenceTransfers | None = ReferenceTransfers(self.tickets)
+        from harness.sut.reference_consumer_identity import ReferenceConsumerIdentities
+
+        self.consumer_identity: ReferenceConsumerIdentities | None = ReferenceConsumerIdentities(
+            api
+        )
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -416,6 +421,7 @@ class ReferenceAdapter:
             "ticket_requesters",
             "conversations",
             "transfers",
+            "consumer_identity",
         }
     )
 
