@@ -41,8 +41,8 @@ Feature: Reserved data properties flag a consumer as a verified customer, a bad 
     And the reserved data of "Zoé" are as they were
 
     Examples:
-      | sender        | data                      | session                                     | words              |
-      | the app       | reserved_vip_customer: true | the session of                            | reserved_vip_customer |
-      | the Apps API  | reserved_bad_actor: yes   | the session of                              | reserved_bad_actor |
-      | the Apps API  | reserved_bad_actor: true  | the ended session instead of that of        | has ended          |
-      | the Apps API  | reserved_bad_actor: true  | the unknown session instead of that of      | not found          |
+      | sender       | data                        | session                                | words                 |
+      | the app      | reserved_vip_customer: true | the session of                         | reserved_vip_customer |
+      | the Apps API | reserved_bad_actor: yes     | the session of                         | reserved_bad_actor    |
+      | the Apps API | reserved_bad_actor: true    | the ended session instead of that of   | has ended             |
+      | the Apps API | reserved_bad_actor: true    | the unknown session instead of that of | not found             |

@@ -35,7 +35,7 @@ Feature: Reserved data in an inbound call's SIP headers show in the agent app as
 
   @CC-RSV-3 @needs:desktop @needs:consumer_identity
   Scenario: A call without reserved data shows no user profile flag
-    When a customer calls "Support" with the reserved data "" in SIP headers
+    When a customer calls "Support"
     Then the pop-up of "Alice" shows the user profile flags "none"
     When the customer hangs up
 
