@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,7 +113,12 @@ class SdkConsumer:
         sent.update(headers or {})
         url = self.access.base_url.rstrip("/") + path
         async with self._http.request(method, url, json=body, headers=sent) as resp:
-            data = await resp.json(content_type=None) if resp.content_length != 0 else None
+            text = await resp.text()
+            try:
+                data = json.loads(text) if text else None
+            except json.JSONDecodeError:
+                # Not the protocol's JSON (a crash page, say): what the SUT said, as it said it.
+                raise ConsumerRefused(f"{method} {path}", resp.status, text[:500]) from None
             if resp.status >= 400:
                 raise ConsumerRefused(f"{method} {path}", resp.status, data)
             return data
