@@ -387,7 +387,9 @@ class ConsumerIdentityDesk:
         shown = self.run(self.identities.call_flags(self._call_id()))
         if shown.labels != labels(wanted):
             raise ConformanceFailure(
-                ("CC-RSV-2",), f"the call's flags {wanted!r} through the Apps API", str(shown)
+                ("CC-RSV-2",),
+                f"the call's flags {wanted!r} through the Apps API",
+                str(shown.labels),
             )
 
     def api_sends_for_call(self, data: str) -> None:
