@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,8 @@ class SdkConsumer:
 
         ``identity`` adds who the consumer is and what the app sends at the start (README, *The
         consumer protocol*): ``user_id``, ``visitor_id``, ``installation_id``, ``reserved``,
-        ``metadata``."""
+        ``metadata``. A mobile app without ``user_id`` sends a new ``installation_id`` unless
+        told which (``None``: none at all)."""
         party = cls(name, channel, access, journal)
         party._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_S))
         body: dict[str, Any] = {"channel": channel, "queue_id": queue_id}
@@ -89,6 +91,9 @@ class SdkConsumer:
         if language is not None:
             body["language"] = language
         body.update(identity or {})
+        if channel == "mobile" and "installation_id" not in body and "user_id" not in body:
+            # A mobile SDK always knows its installation (the mobile SDK ID); None sends none.
+            body["installation_id"] = f"install-{secrets.token_hex(8)}"
         try:
             opened = await party._request(
                 "POST", "/sdk/sessions", body, headers={KEY_HEADER: access.key}
