@@ -58,8 +58,8 @@ def logs_in(identity_desk: ConsumerIdentityDesk, name: str, user_id: str) -> Non
 @when(parsers.re(rf'a consumer tries to open the {SDK} of "(?P<queue>[^"]+)" with (?P<what>.+)$'))
 def try_open(identity_desk: ConsumerIdentityDesk, sdk: str, queue: str, what: str) -> None:
     identity = (
-        {"installation_id": None}
-        if what == "no installation ID"
+        {"installation_id": " "}
+        if what == "a blank installation ID"
         else {"visitor_id": what.split('"')[1]}
     )
     identity_desk.try_open(sdk, queue, identity)

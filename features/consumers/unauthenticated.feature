@@ -68,4 +68,4 @@ Feature: Consumers who have not logged in are tracked with a temporary unique ID
     Examples:
       | sdk        | what                                   | field           |
       | web SDK    | the visitor ID "visitor-never-issued"  | visitor_id      |
-      | mobile app | no installation ID                     | installation_id |
+      | mobile app | a blank installation ID                | installation_id |

@@ -2,8 +2,9 @@
 
 * A session opened with a ``user_id`` is authenticated: that is its unique ID. Without one, a
   web session gets a visitor ID (a new one, or the one the page kept from an earlier visit and
-  sends back), a mobile session takes its mobile SDK ID (``installation_id``, required): an
-  Android reinstall brings a new installation ID, so a new contact.
+  sends back), a mobile session takes its mobile SDK ID (``installation_id``): an Android
+  reinstall brings a new installation ID, so a new contact. A mobile session without one (an
+  older app) is tracked by an ID of its own for that session, a reference choice.
 * A chat that starts (is queued) makes a ticket in the account's CRM, under the contact of the
   session's unique ID, made on first need: "Web User - MM/DD HH:MM" or "Mobile User - MM/DD
   HH:MM" for an unauthenticated consumer (see :mod:`..domain.consumer_identity` for the zone).
@@ -69,8 +70,6 @@ def parse_request(channel: str, data: Mapping[str, Any]) -> IdentityRequest:
         raise InvalidField("visitor_id", "is for web sessions (mobile sends installation_id)")
     if installation_id is not None and channel != "mobile":
         raise InvalidField("installation_id", "is for mobile sessions (the mobile SDK ID)")
-    if channel == "mobile" and user_id is None and installation_id is None:
-        raise InvalidField("installation_id", "is required for a mobile session without user_id")
     reserved = parse_flags(data["reserved"]) if data.get("reserved") is not None else {}
     metadata = parse_metadata(data["metadata"]) if data.get("metadata") is not None else {}
     return IdentityRequest(user_id, visitor_id, installation_id, reserved, metadata)
@@ -94,9 +93,11 @@ class IdentityService:
     def begin(self, session: ConsumerSession, request: IdentityRequest) -> ConsumerIdentity:
         """Record who the new session's consumer is (in the caller's transaction)."""
         unique_id = request.user_id or request.installation_id or request.visitor_id
-        if unique_id is None:  # a web visitor's first visit: a new temporary unique ID
+        if unique_id is None and session.channel == "web":  # a first visit: a new visitor ID
             unique_id = f"visitor-{secrets.token_hex(8)}"
             self.tables.add_visitor(session.account_id, unique_id, session.created_at)
+        elif unique_id is None:  # an app that gave no mobile SDK ID: tracked for this session
+            unique_id = f"mobile-{secrets.token_hex(8)}"
         identity = ConsumerIdentity(
             session_id=session.id,
             account_id=session.account_id,

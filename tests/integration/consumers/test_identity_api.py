@@ -53,7 +53,7 @@ def test_a_session_that_cannot_be_identified_is_refused_and_nothing_is_stored(ce
         _key, sdk_key, queue = await _account(client, None)
         before = _sessions(center)
         bad: list[tuple[dict[str, Any], str]] = [
-            ({"channel": "mobile", "queue_id": queue}, "installation_id"),
+            ({"channel": "mobile", "queue_id": queue, "installation_id": ""}, "installation_id"),
             ({"channel": "web", "queue_id": queue, "visitor_id": "visitor-forged"}, "visitor_id"),
             (
                 {"channel": "web", "queue_id": queue, "reserved": {"reserved_vip": True}},

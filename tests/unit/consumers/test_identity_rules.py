@@ -113,7 +113,7 @@ def test_metadata_are_strings_and_the_virtual_agent_reads_a_boolean_from_them():
 @pytest.mark.parametrize(
     ("channel", "data", "field"),
     [
-        ("mobile", {}, "installation_id"),
+        ("mobile", {"installation_id": "  "}, "installation_id"),
         ("mobile", {"visitor_id": "visitor-1", "installation_id": "i-1"}, "visitor_id"),
         ("web", {"installation_id": "i-1"}, "installation_id"),
         ("web", {"user_id": 42}, "user_id"),
