@@ -18,6 +18,7 @@ Feature: Reserved data in an inbound call's SIP headers show in the agent app as
     And the Apps API gives the call the profile flags "Verified customer, Bad actor" during the call
     When the Apps API sends the reserved data "reserved_repeat_customer: true" for the call
     Then the Apps API gives the call the profile flags "Verified customer, Bad actor, Repeat customer" during the call
+    And the call view of "Alice" shows the user profile flags "Verified customer, Bad actor, Repeat customer"
     When the customer hangs up
 
   @CC-RSV-3 @CC-RSV-5 @needs:desktop @needs:consumer_identity

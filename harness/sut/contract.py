@@ -1108,6 +1108,8 @@ class ProfileFlagsApp(Protocol):
         """The flags the ringing pop-up of ``key`` shows (label and meaning), once it shows."""
         ...
 
-    async def call_flags(self) -> list[ProfileFlag]:
-        """The flags the view of the call in progress shows."""
+    async def call_flags(self, expected: Sequence[str]) -> list[ProfileFlag]:
+        """The flags the view of the call in progress shows, once it shows the labels
+        ``expected`` (web-first: flags sent during the call show up by themselves) or the app's
+        wait ran out."""
         ...

@@ -5,7 +5,8 @@ SIP headers, and a queue's virtual agent; the agent app's user profile flags as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Mapping, Sequence
 
 from playwright.async_api import Locator, Page, expect
 
@@ -73,6 +74,9 @@ class ProfileFlagsView:
         await expect(popup).to_have_attribute("data-offer", key)
         return await _flags(popup.get_by_role("region", name="User profile flags", exact=True))
 
-    async def call_flags(self) -> list[ProfileFlag]:
+    async def call_flags(self, expected: Sequence[str]) -> list[ProfileFlag]:
         view = self.page.get_by_role("region", name="Call in progress")
-        return await _flags(view.get_by_role("region", name="User profile flags of the call"))
+        region = view.get_by_role("region", name="User profile flags of the call")
+        with contextlib.suppress(AssertionError):  # what shows instead is the answer
+            await expect(region.locator("dt")).to_have_text(list(expected))
+        return await _flags(region)

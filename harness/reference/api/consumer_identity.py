@@ -30,7 +30,9 @@ from aiohttp import web
 from ..consumers.identity import shown_flags
 from ..consumers.identity_tables import shape
 from ..domain.permissions import Permission
+from ..telephony import reserved
 from . import body
+from .agent_socket import APP_PHONES
 from .consumer_context import consumers
 from .context import access, account_id, requires
 from .errors import bad_field
@@ -115,7 +117,11 @@ async def put_call_flags(request: web.Request) -> web.Response:
     """PUT /apps/calls/{call_id}/reserved {flag: bool, ...} -> {reserved, profile_flags}."""
     data = await body.json_object(request)
     identities = consumers(request).identities
-    found = identities.set_call_flags(account_id(request), request.match_info["call_id"], data)
+    call_id = request.match_info["call_id"]
+    found = identities.set_call_flags(account_id(request), call_id, data)
+    phones = request.app.get(APP_PHONES)
+    if phones is not None:  # the apps the call rings or talks in show the new flags
+        reserved.push(phones, call_id, found)
     return web.json_response(_flags(found))
 
 

@@ -16,6 +16,7 @@ from harness.reference.consumers.identity_tables import IdentityTables
 from harness.reference.domain.consumer_identity import flags_from_headers
 from harness.reference.domain.errors import InvalidField
 from harness.reference.service import ContactCenter
+from harness.reference.telephony.app_phones import AppPhones
 from harness.sip.offer import warning_value
 from harness.sip.transport import IncomingCall
 
@@ -37,6 +38,14 @@ def keep(center: ContactCenter, account_id: str, call_id: str, flags: dict[str, 
     """Store the flags the call came with (readable and changeable through the Apps API)."""
     if flags:
         IdentityTables(center.store).set_call_reserved(account_id, call_id, flags)
+
+
+def push(phones: AppPhones, call_id: str, flags: dict[str, bool]) -> None:
+    """Send the apps the call rings or talks in its flags as they are now (the Apps API changed
+    them during the call): the pop-up and the call's view follow."""
+    shown = shown_flags(flags)
+    for call in phones.calls_of(call_id):
+        call.app.send({"type": "call.flags", "offer": call.call_id, "profile_flags": shown})
 
 
 def offer_details(center: ContactCenter, account_id: str, call_id: str) -> dict[str, Any]:

@@ -46,4 +46,15 @@
   new MutationObserver(showCall).observe($("in-call-caller"), {childList: true});
   showRinging();
   showCall();
+
+  // Flags sent during the call (the Apps API): the page's own handler knows no "call.flags",
+  // so it is wrapped; the pop-up and the call's view show the new ones at once.
+  const pageHandle = handle;
+  handle = (message) => {
+    if (message.type !== "call.flags") return pageHandle(message);
+    const offer = offers.get(message.offer);
+    if (offer) offer.profile_flags = message.profile_flags;
+    showRinging();
+    showCall();
+  };
 })();
