@@ -855,6 +855,7 @@ class Tenant(Protocol):
     ticket_merges: TicketMerges | None
     ticket_requesters: TicketRequesters | None
     transfers: Transfers | None
+    consumer_identity: ConsumerIdentities | None
 
     async def close(self) -> None: ...
 
