@@ -10,8 +10,9 @@ agent or an integration sees them: the agent app's pop-up and call view, the App
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import pytest
@@ -415,12 +416,40 @@ class ConsumerIdentityDesk:
             )
 
 
+def _keep_crm(cast: Cast, desk: ConsumerIdentityDesk) -> None:
+    """The CRM's contacts and tickets as the SUT left them, in the failing scenario's evidence."""
+    if desk.crm is None:
+        return
+    folder = cast.evidence.directory
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crm-records.json"
+    book = desk.crm.book
+    records = {
+        "contacts": [asdict(c) for c in book.contacts.values()],
+        "tickets": [asdict(t) for t in book.tickets.values()],
+    }
+    path.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+    cast.evidence.files.append(path)
+
+
 @pytest.fixture
 def identity_desk(
     request: pytest.FixtureRequest, cast: Cast, consumer_desk: ConsumerDesk
 ) -> ConsumerIdentityDesk:
     """The scenario's consumers as identified, the CRM they are written to, and their flags;
-    the agent apps (and the browser) only when a call is placed."""
-    return ConsumerIdentityDesk(
+    the agent apps (and the browser) only when a call is placed. A failing scenario keeps the
+    CRM's records in its evidence."""
+    desk = ConsumerIdentityDesk(
         cast, consumer_desk, lambda: request.getfixturevalue("incoming_calls")
     )
+
+    async def keep() -> None:
+        failed = any(
+            (report := getattr(request.node, f"rep_{when}", None)) is not None and report.failed
+            for when in ("setup", "call")
+        )
+        if failed:
+            _keep_crm(cast, desk)
+
+    cast.cleanup.push("CRM records for the evidence", keep)
+    return desk

@@ -6,7 +6,8 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard.
+faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard,
+consumer_identity.
 faults, access, lifecycle, plans.
 """
 
