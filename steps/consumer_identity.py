@@ -45,6 +45,22 @@ def returning_visitor(identity_desk: ConsumerIdentityDesk, name: str, queue: str
     identity_desk.start_chat(name, "web SDK", queue, {"visitor_id": visitor})
 
 
+@when(parsers.parse('a visitor starts a chat on the web SDK page of "{queue}" in her browser'))
+@when(
+    parsers.parse(
+        'the visitor comes back to the web SDK page of "{queue}" in the same browser and starts'
+        " a chat"
+    )
+)
+def page_chat(identity_desk: ConsumerIdentityDesk, queue: str) -> None:
+    identity_desk.chat_on_page(queue)
+
+
+@then(parsers.parse('the CRM\'s only contact is "{first_name}", with {count:d} tickets'))
+def only_contact(identity_desk: ConsumerIdentityDesk, first_name: str, count: int) -> None:
+    identity_desk.expect_only_contact(first_name, count)
+
+
 @when(parsers.parse('"{name}" starts another chat in the same session'))
 def another_chat(identity_desk: ConsumerIdentityDesk, name: str) -> None:
     identity_desk.chat(name)

@@ -20,6 +20,12 @@ Feature: Consumers who have not logged in are tracked with a temporary unique ID
     And the contact of "Zoé" has 1 ticket
 
   @CC-UNA-1 @needs:consumer @needs:consumer_identity @needs:conversations @needs:routing @needs:clock
+  Scenario: The web SDK page keeps the visitor's unique ID in her browser: on her next visit her chat goes to the same contact
+    When a visitor starts a chat on the web SDK page of "Support" in her browser
+    And the visitor comes back to the web SDK page of "Support" in the same browser and starts a chat
+    Then the CRM's only contact is "Web User - 10/05 10:15", with 2 tickets
+
+  @CC-UNA-1 @needs:consumer @needs:consumer_identity @needs:conversations @needs:routing @needs:clock
   Scenario: Two visitors get two unique IDs; a visitor who comes back with hers keeps her contact
     When "Zoé" starts a chat on the web SDK of "Support" without logging in
     And "Hugo" starts a chat on the web SDK of "Support" without logging in

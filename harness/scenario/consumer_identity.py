@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import pytest
+from playwright.async_api import BrowserContext
 
 from harness.endpoints import events as party_events
 from harness.endpoints.consumer import ChatConsumer, MobileConsumer, SdkConsumer, SdkFrame
@@ -73,6 +74,7 @@ class ConsumerIdentityDesk:
     before: ReservedFlags | None = None
     before_login: list[str] = field(default_factory=list)  # tickets before the last login
     _installs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _browser: BrowserContext | None = None  # the visitor's browser (its storage is kept)
 
     def run(self, coro: Any) -> Any:
         return self.cast.portal.run(coro)
@@ -161,6 +163,33 @@ class ConsumerIdentityDesk:
             identity = {**identity, "installation_id": self.installation(name)}
         self.open(name, sdk, queue, identity)
         self.chat(name)
+
+    def chat_on_page(self, queue: str) -> None:
+        """A visitor opens the web SDK page of ``queue`` in her browser (the same one each time:
+        what the page keeps there stays) and starts a chat; its CRM ticket is waited for."""
+        if self._browser is None:
+            self._browser = self.consumers.browser_context()
+        ref = self.consumers.routing.queue(queue)
+        page = self.run(self.consumer.open_web_sdk(self._browser, ref))
+        armed = self.cast.journal.position
+        line = self.run(page.start_chat())
+        try:
+            self.cast.journal.wait_for(Match(CrmWrite, kind="ticket.created"), WAIT_S, after=armed)
+        except WaitTimeout:
+            raise ConformanceFailure((), "a CRM ticket for the page's chat", line) from None
+
+    def expect_only_contact(self, first_name: str, tickets: int) -> None:
+        """The CRM holds one contact, named ``first_name``, with ``tickets`` tickets."""
+        contacts = list(self.book.contacts.values())
+        shown = [(c.first_name, len(self.book.tickets_of(c.id))) for c in contacts]
+        undashed = first_name.replace(" - ", " ")  # the seed writes it with and without
+        if len(contacts) != 1 or (shown[0][0].replace(" - ", " "), shown[0][1]) != (
+            undashed,
+            tickets,
+        ):
+            raise ConformanceFailure(
+                (), f"one contact {first_name!r} with {tickets} ticket(s)", str(shown)
+            )
 
     def party(self, name: str) -> SdkConsumer:
         try:
