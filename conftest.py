@@ -37,4 +37,6 @@ pytest_plugins = [
     "steps.hold_audio",
     "harness.scenario.app_outbound",
     "steps.app_outbound",
+    "harness.scenario.consumer_identity",
+    "steps.consumer_identity",
 ]

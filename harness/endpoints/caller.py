@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from harness.endpoints import events as party_events
 from harness.endpoints.hold import change_hold
@@ -67,6 +67,7 @@ class SyntheticCaller:
         late_offer: bool = False,
         direction: str = "sendrecv",
         hide_number: bool = False,
+        headers: Sequence[tuple[str, str]] = (),
     ) -> str:
         """Send the INVITE (with an SDP offer for our RTP port); returns the SIP Call-ID at once.
 
@@ -76,7 +77,8 @@ class SyntheticCaller:
         ``late_offer`` the INVITE carries no SDP: the SUT offers in its 200 and our answer
         goes in the ACK (RFC 3261 section 13.2.1). ``direction`` is the offer's SDP direction
         (``sendonly``, ``recvonly``, ``inactive``); whatever it says, our RTP leg keeps sending
-        and listening, so that what each side hears shows what the SUT forwards.
+        and listening, so that what each side hears shows what the SUT forwards. ``headers``
+        are extra headers of the INVITE (the reserved data of CC-RSV-2, say).
         """
         if direction not in sdp.DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(sdp.DIRECTIONS)}: {direction!r}")
@@ -88,7 +90,7 @@ class SyntheticCaller:
         from_uri = (
             "sip:anonymous@anonymous.invalid" if hide_number else f"sip:{self.number}@{host}:{port}"
         )
-        call = self.sip.invite(uri, from_uri, None if late_offer else offer)
+        call = self.sip.invite(uri, from_uri, None if late_offer else offer, headers=headers)
         call.session.withhold_ack = not acknowledge
         if late_offer:
             call.session.answer_offer = lambda their_offer: answer_to(their_offer, leg)

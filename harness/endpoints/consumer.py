@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +55,7 @@ class SdkConsumer:
     access: SdkAccess
     journal: Journal
     session_id: str = ""
+    unique_id: str = ""  # the consumer's unique ID as the SUT gave it (a visitor's, a user's)
     _token: str = ""
     _http: aiohttp.ClientSession | None = None
     _socket: aiohttp.ClientWebSocketResponse | None = None
@@ -69,8 +73,14 @@ class SdkConsumer:
         app_version: str | None = None,
         device_type: str | None = None,
         language: str | None = None,
+        identity: Mapping[str, Any] | None = None,
     ) -> SdkConsumer:
-        """Open a session on ``queue_id``; a refusal raises :class:`ConsumerRefused`."""
+        """Open a session on ``queue_id``; a refusal raises :class:`ConsumerRefused`.
+
+        ``identity`` adds who the consumer is and what the app sends at the start (README, *The
+        consumer protocol*): ``user_id``, ``visitor_id``, ``installation_id``, ``reserved``,
+        ``metadata``. A mobile app without ``user_id`` sends a new ``installation_id`` unless
+        told which (``None``: none at all)."""
         party = cls(name, channel, access, journal)
         party._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_S))
         body: dict[str, Any] = {"channel": channel, "queue_id": queue_id}
@@ -80,6 +90,10 @@ class SdkConsumer:
             body["device_type"] = device_type
         if language is not None:
             body["language"] = language
+        body.update(identity or {})
+        if channel == "mobile" and "installation_id" not in body and "user_id" not in body:
+            # A mobile SDK always knows its installation (the mobile SDK ID); None sends none.
+            body["installation_id"] = f"install-{secrets.token_hex(8)}"
         try:
             opened = await party._request(
                 "POST", "/sdk/sessions", body, headers={KEY_HEADER: access.key}
@@ -88,6 +102,7 @@ class SdkConsumer:
             await party.close()
             raise
         party.session_id, party._token = opened["session_id"], opened["token"]
+        party.unique_id = str(opened.get("unique_id") or "")
         return party
 
     async def _request(
@@ -103,7 +118,12 @@ class SdkConsumer:
         sent.update(headers or {})
         url = self.access.base_url.rstrip("/") + path
         async with self._http.request(method, url, json=body, headers=sent) as resp:
-            data = await resp.json(content_type=None) if resp.content_length != 0 else None
+            text = await resp.text()
+            try:
+                data = json.loads(text) if text else None
+            except json.JSONDecodeError:
+                # Not the protocol's JSON (a crash page, say): what the SUT said, as it said it.
+                raise ConsumerRefused(f"{method} {path}", resp.status, text[:500]) from None
             if resp.status >= 400:
                 raise ConsumerRefused(f"{method} {path}", resp.status, data)
             return data
@@ -124,6 +144,27 @@ class SdkConsumer:
         if phone is not None:
             body["phone"] = phone
         return dict(await self._request("POST", "/sdk/voicemails", body))
+
+    async def identity(self) -> dict[str, Any]:
+        """Who the SUT says this session's consumer is, with its reserved flags."""
+        return dict(await self._request("GET", "/sdk/identity"))
+
+    async def send_reserved(self, flags: Mapping[str, object]) -> dict[str, Any]:
+        """Send reserved flags after the session started (the SDK's way)."""
+        return dict(await self._request("PUT", "/sdk/reserved", dict(flags)))
+
+    async def log_in(self, user_id: str, *, merge_tickets: bool | None = None) -> dict[str, Any]:
+        """The consumer logs in as ``user_id``; the SUT says which tickets it merged."""
+        body: dict[str, Any] = {"user_id": user_id}
+        if merge_tickets is not None:
+            body["merge_tickets"] = merge_tickets
+        answer = dict(await self._request("POST", "/sdk/login", body))
+        self.unique_id = str(answer.get("unique_id") or self.unique_id)
+        return answer
+
+    async def end(self) -> dict[str, Any]:
+        """End the session (the consumer closed the chat or the call)."""
+        return dict(await self._request("POST", "/sdk/end"))
 
     async def connect(self) -> None:
         """Open the session's WebSocket; its frames go to the journal from now on."""

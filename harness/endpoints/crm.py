@@ -3,6 +3,7 @@
 The SUT looks a caller up with ``GET {url}/customers/{digits}`` (the caller's E.164 number
 without its "+"): ``200 {"phone", "name", "company", "tier", "notes"}`` for a known customer,
 ``404`` otherwise. Each lookup is recorded as a :class:`CrmLookup` in the scenario's journal.
+The SUT also creates and updates contacts and tickets in it (:mod:`.crm_book`).
 
 Fault modes, set at any time with :meth:`Crm.fault`: ``slow`` answers only when the CRM is
 closed or healed (a CRM that hangs: the SUT must give up by its own timeout), ``down`` stops
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from harness.endpoints.crm_book import CrmBook
+from harness.endpoints.crm_book import add_routes as add_record_routes
 from harness.runtime.journal import Event, Journal
 
 
@@ -64,6 +67,7 @@ class Crm:
     journal: Journal | None = None
     name: str = "crm"
     records: dict[str, CustomerRecord] = field(default_factory=dict)
+    book: CrmBook = field(default_factory=CrmBook)  # the contacts and tickets the SUT wrote
     _fault: CrmFault = CrmFault.NONE
     _healed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -72,9 +76,10 @@ class Crm:
     @classmethod
     async def start(cls, journal: Journal | None = None, *, host: str = "127.0.0.1") -> Crm:
         """A CRM listening on an ephemeral port of ``host`` (loopback)."""
-        crm = cls(journal)
+        crm = cls(journal, book=CrmBook(journal))
         app = web.Application()
         app.router.add_get("/customers/{digits}", crm._lookup)
+        add_record_routes(app, crm.book)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, host, 0)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .clock import ClockSetting, iso_utc, parse_iso_utc
+from .consumers.identity_tables import MIGRATION as CONSUMER_IDENTITY_MIGRATION
 from .domain.accounts import Account
 from .domain.calls import (
     AnswerAttempt,
@@ -1042,4 +1043,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     TOP_AND_MERGE_MIGRATION,
     # The agent app's settings: lines eligible for SMS, the CRM (store_agent_app.py).
     AGENT_APP_MIGRATION,
+    # Consumers' identities, CRM records and reserved flags (consumers/identity_tables.py).
+    CONSUMER_IDENTITY_MIGRATION,
 )

@@ -6,7 +6,7 @@ events after it count for that action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -94,11 +94,12 @@ class CallFlows(TenantCapabilities):
         acknowledge: bool = True,
         late_offer: bool = False,
         direction: str = "sendrecv",
+        headers: Sequence[tuple[str, str]] = (),
     ) -> PlacedCall:
         """The customer calls ``number_name``; ``shape`` rewrites the SDP offer first,
         ``acknowledge=False`` makes the customer's phone never acknowledge the answer,
         ``late_offer`` sends the INVITE without SDP and ``direction`` is the offer's SDP
-        direction (RFC 3264 section 6.1)."""
+        direction (RFC 3264 section 6.1); ``headers`` are extra headers of the INVITE."""
         cast = self.cast
         uri = self.telephony.number_uri(cast.number(number_name))
         position = self.journal.position
@@ -109,6 +110,7 @@ class CallFlows(TenantCapabilities):
                 acknowledge=acknowledge,
                 late_offer=late_offer,
                 direction=direction,
+                headers=headers,
             )
         )
         call = PlacedCall(number_name, sip_call_id, position)

@@ -6,7 +6,8 @@ talk to the SUT through these Protocols (never through ``harness.reference``).
 
 Everything here is asynchronous and runs on the harness's event loop; steps call it through the
 portal. Capability names: directory, routing, telephony, desktop, observation, consumer, clock,
-faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard.
+faults, access, lifecycle, profiles, tickets, outbound, recordings, dashboard,
+consumer_identity.
 faults, access, lifecycle, plans.
 """
 
@@ -29,6 +30,7 @@ from harness.sut.consumer_model import (
     SmsWebhook,
 )
 from harness.sut.events import SutEvent
+from harness.sut.identity_model import ProfileFlag, ReservedFlags
 from harness.sut.model import (
     Agent,
     ApiRoute,
@@ -89,6 +91,7 @@ CAPABILITIES = (
     "conversations",
     "transfers",
     "hold_audio",
+    "consumer_identity",
 )
 
 
@@ -895,7 +898,8 @@ class Tenant(Protocol):
     ticket_merges: TicketMerges | None
     ticket_requesters: TicketRequesters | None
     transfers: Transfers | None
-    hold_audio: HoldAudio | None = None
+    hold_audio: HoldAudio | None
+    consumer_identity: ConsumerIdentities | None
 
     async def close(self) -> None: ...
 
@@ -1165,4 +1169,57 @@ class DetachedToolbarApp(Protocol):
 
     async def in_page_toolbar_shown(self) -> bool:
         """Whether the app's own window shows an in-page call toolbar now."""
+@runtime_checkable
+class ConsumerIdentities(Protocol):
+    """Reserved data properties through the Apps API and SIP headers, and a queue's virtual
+    agent (seed 004, CC-RSV-1 to 5). The consumer's own side (the SDK session's user ID, visitor
+    ID, mobile SDK ID, login and reserved flags) is the consumer protocol the README documents.
+
+    A refusal (an unknown flag, a value that is not a boolean, a session that ended or does not
+    exist) raises :class:`SutRefused` with the SUT's message. The tenant's ``consumer_identity``
+    attribute; an adapter without it lacks the capability ``consumer_identity``.
+    """
+
+    async def session_flags(self, session_id: str) -> ReservedFlags:
+        """The reserved flags of the consumer session ``session_id``, read through the Apps API."""
+        ...
+
+    async def set_session_flags(
+        self, session_id: str, flags: Mapping[str, object]
+    ) -> ReservedFlags:
+        """Send reserved flags for a session that started (the Apps API); flags not named stay."""
+        ...
+
+    async def call_flags(self, call_id: str) -> ReservedFlags:
+        """The reserved flags of the call ``call_id`` (the SUT's Call ID), read during the call."""
+        ...
+
+    async def set_call_flags(self, call_id: str, flags: Mapping[str, object]) -> ReservedFlags:
+        """Send reserved flags for a call in progress through the Apps API."""
+        ...
+
+    def sip_headers(self, flags: Mapping[str, str]) -> list[tuple[str, str]]:
+        """The SIP headers an inbound INVITE carries ``flags`` in (values as sent, so that a
+        scenario can send a bad one)."""
+        ...
+
+    async def set_virtual_agent(self, queue: QueueRef, verified_customer_key: str | None) -> None:
+        """The virtual agent of ``queue`` passes "verified customer" from the session metadata
+        ``verified_customer_key`` (None: it passes nothing)."""
+        ...
+
+
+@runtime_checkable
+class ProfileFlagsApp(Protocol):
+    """The agent app's user profile flags of the caller (CC-RSV-3, 5): part of the ``desktop``
+    capability when the SUT's app shows them."""
+
+    async def popup_flags(self, key: str) -> list[ProfileFlag]:
+        """The flags the ringing pop-up of ``key`` shows (label and meaning), once it shows."""
+        ...
+
+    async def call_flags(self, expected: Sequence[str]) -> list[ProfileFlag]:
+        """The flags the view of the call in progress shows, once it shows the labels
+        ``expected`` (web-first: flags sent during the call show up by themselves) or the app's
+        wait ran out."""
         ...

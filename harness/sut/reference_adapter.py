@@ -388,6 +388,11 @@ class ReferenceTenant:
         from harness.sut.reference_hold_audio import ReferenceHoldAudio
 
         self.hold_audio: ReferenceHoldAudio | None = ReferenceHoldAudio(api, self.routing)
+        from harness.sut.reference_consumer_identity import ReferenceConsumerIdentities
+
+        self.consumer_identity: ReferenceConsumerIdentities | None = ReferenceConsumerIdentities(
+            api
+        )
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -420,6 +425,7 @@ class ReferenceAdapter:
             "conversations",
             "transfers",
             "hold_audio",
+            "consumer_identity",
         }
     )
 

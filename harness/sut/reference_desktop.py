@@ -14,6 +14,7 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
+from harness.sut.reference_consumer_identity import ProfileFlagsView
 from harness.sut.reference_conversations import ConversationView, InsightView
 from harness.sut.reference_detached import DetachedToolbarView
 from harness.sut.reference_dialing import DialingView
@@ -23,7 +24,9 @@ STATE = re.compile(r"^You are (available|away)$")
 ANY_TEXT = re.compile(r"\S")
 
 
-class ReferenceAgentApp(ConversationView, InsightView, DetachedToolbarView, DialingView):
+class ReferenceAgentApp(
+    ConversationView, InsightView, DetachedToolbarView, DialingView, ProfileFlagsView
+):
     """One page of the reference's agent app."""
 
     def __init__(self, page: Page) -> None:

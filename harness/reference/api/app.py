@@ -22,6 +22,7 @@ from . import (
     app_outbound,
     calls,
     consumer_context,
+    consumer_identity,
     conversations,
     crm,
     dashboard,
@@ -156,4 +157,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     transfers.add_routes(app.router)
     agent_toolbar.add_routes(app.router)
     app_outbound.add_routes(app.router)
+    consumer_identity.add_routes(app.router)
     return app

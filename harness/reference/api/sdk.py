@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from ..consumers.sdk import SdkService, SessionRefused
+from ..consumers.services import Consumers
 from ..consumers.store import ConsumerRequest, ConsumerSession
 from ..domain.errors import DomainError
 from ..domain.permissions import Permission
@@ -30,6 +31,8 @@ from .errors import ApiError, bad_field
 KEY_HEADER = "X-Callproof-Sdk-Key"
 PAGE = Path(__file__).resolve().parent.parent / "web" / "sdk.html"
 SESSION_FIELDS = ("channel", "queue_id", "app_version", "device_type", "language")
+# Who the consumer is and the reserved flags sent at the start (CC-UNA, CC-RSV): sdk_identity.py.
+IDENTITY_FIELDS = ("user_id", "visitor_id", "installation_id", "reserved", "metadata")
 
 
 def request_shape(found: ConsumerRequest) -> dict[str, Any]:
@@ -127,16 +130,20 @@ async def open_session(request: web.Request) -> web.Response:
     key = request.headers.get(KEY_HEADER, "")
     if not key:
         raise ApiError(401, "unauthorized", f"{KEY_HEADER} is required")
-    data = await body.json_object(request, allowed=SESSION_FIELDS)
+    data = await body.json_object(request, allowed=SESSION_FIELDS + IDENTITY_FIELDS)
+    side = consumers(request)
     try:
-        opened = consumers(request).sdk.open_session(
-            key,
-            body.text(data, "channel"),
-            body.text(data, "queue_id"),
-            app_version=body.optional_text(data, "app_version"),
-            device_type=body.optional_text(data, "device_type"),
-            language=body.optional_text(data, "language"),
-        )
+        # One transaction: a session whose identity is refused is not kept either.
+        with side.center.store.transaction():
+            opened = side.sdk.open_session(
+                key,
+                body.text(data, "channel"),
+                body.text(data, "queue_id"),
+                app_version=body.optional_text(data, "app_version"),
+                device_type=body.optional_text(data, "device_type"),
+                language=body.optional_text(data, "language"),
+            )
+            identity = side.identities.open_for(opened.session, data)
     except SessionRefused as refusal:
         raise ApiError(401, "unauthorized", str(refusal)) from None
     session = opened.session
@@ -146,6 +153,8 @@ async def open_session(request: web.Request) -> web.Response:
             "token": opened.token,
             "channel": session.channel,
             "queue_id": session.queue_id,
+            "unique_id": identity.unique_id,
+            "authenticated": identity.authenticated,
         },
         status=201,
     )
@@ -241,7 +250,7 @@ async def sdk_socket(request: web.Request) -> web.StreamResponse:
         pusher = asyncio.create_task(_push_changes(ws, sdk, session, subscription, shown))
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
-                await _answer(ws, sdk, session, shown, frame.data)
+                await _answer(ws, sdk, session, shown, frame.data, consumers(request))
     finally:
         subscription.close()
         if pusher is not None:
@@ -250,7 +259,12 @@ async def sdk_socket(request: web.Request) -> web.StreamResponse:
 
 
 async def _answer(
-    ws: web.WebSocketResponse, sdk: SdkService, session: ConsumerSession, shown: _Shown, raw: str
+    ws: web.WebSocketResponse,
+    sdk: SdkService,
+    session: ConsumerSession,
+    shown: _Shown,
+    raw: str,
+    side: Consumers,
 ) -> None:
     try:
         data = json.loads(raw)
@@ -260,7 +274,7 @@ async def _answer(
     kind = data.get("type") if isinstance(data, dict) else None
     try:
         if kind == "chat.start":
-            await ws.send_json(sdk.start_chat(session))
+            await ws.send_json(await side.identities.after_chat(session, sdk.start_chat(session)))
         elif kind == "options":
             await shown.send(ws, sdk, session, force=True)
         else:

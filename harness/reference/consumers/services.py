@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..service import ContactCenter
+from .identity import IdentityService
 from .sdk import SdkService
 from .sms import SmsService
 from .store import ConsumerStore
@@ -16,6 +17,7 @@ class Consumers:
         self.store = ConsumerStore(center.store)
         self.sms = SmsService(center, self.store)
         self.sdk = SdkService(center, self.store, self.sms)
+        self.identities = IdentityService(center)
 
     async def close(self) -> None:
         """Release network clients."""

@@ -162,6 +162,10 @@ class AppPhones:
         """Where ``user_id``'s connected apps are reached."""
         return [s.contact for s in self._by_user.get(user_id, [])]
 
+    def calls_of(self, call_id: str) -> list[AppCall]:
+        """The offers of the contact center's call ``call_id`` to apps still connected."""
+        return [c for c in self._calls.values() if c.inbound.call_id == call_id]
+
     def forget(self, call: AppCall) -> None:
         self._calls.pop(call.call_id, None)
         call.app.offers.pop(call.call_id, None)

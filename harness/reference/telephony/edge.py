@@ -26,6 +26,7 @@ from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
 from harness.reference.domain.inbound import InboundPlan
 from harness.reference.service import ContactCenter
+from harness.reference.telephony import reserved
 from harness.reference.telephony.app_outbound import AppDialer
 from harness.reference.telephony.app_phones import AppPhones
 from harness.reference.telephony.guard import Lockout, LockoutGuard, LockoutPolicy
@@ -216,6 +217,9 @@ class SipEdge:
         if number is None:
             incoming.reject(404, "Not Found")
             return
+        flags = reserved.read_headers(incoming, self.local_address)
+        if flags is None:  # a reserved-flag header that is not a boolean: 400, nothing rings
+            return
         caller = unquote(request.from_.uri.user or "", errors="replace") or "anonymous"
         root = self.center.routing.entry_queue(number)
         if root is not None:  # the number enters the queue tree: the IVR answers (seed 004)
@@ -230,6 +234,7 @@ class SipEdge:
             if not plan.targets and not plan.stages:
                 incoming.reject(480, "Temporarily Unavailable")  # nobody assigned (AC-IN-1)
                 return
+        reserved.keep(self.center, plan.account_id, plan.call_id, flags)  # CC-RSV-2
         pt = 0 if codec == "PCMU" else 8
         relay = await RtpRelay.open(
             "127.0.0.1", payload_type_a=pt, payload_type_b=pt, host_a=host_a

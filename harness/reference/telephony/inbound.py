@@ -22,6 +22,7 @@ from harness.reference.domain.inbound import InboundPlan, RingStagePlan, RingTar
 from harness.reference.domain.plans import DEFAULT_PLAN, Plan, PlanName
 from harness.reference.domain.routed_calls import last_ivr_branch
 from harness.reference.service import ContactCenter
+from harness.reference.telephony import reserved
 from harness.reference.telephony.app_phones import APP_SCHEME, AppCall
 from harness.reference.telephony.deflection import at_leaf
 from harness.reference.telephony.hold_audio import HoldAudio, line_plays_hold_audio
@@ -190,6 +191,8 @@ class InboundCall:
             "plan": self.account_plan().as_dict(),
             "crm": self.center.store.crm_settings(self.plan.account_id) is not None,
             "ivr_branch": last_ivr_branch(self.center.get_call(self.plan.account_id, self.call_id)),
+            # The caller's user profile flags (CC-RSV-3): its reserved data, label and meaning.
+            **reserved.offer_details(self.center, self.plan.account_id, self.call_id),
         }
         call = self.edge.apps.offer(contact, self, details)
         if call is None:
