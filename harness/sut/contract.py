@@ -1169,6 +1169,8 @@ class DetachedToolbarApp(Protocol):
 
     async def in_page_toolbar_shown(self) -> bool:
         """Whether the app's own window shows an in-page call toolbar now."""
+
+
 @runtime_checkable
 class ConsumerIdentities(Protocol):
     """Reserved data properties through the Apps API and SIP headers, and a queue's virtual
