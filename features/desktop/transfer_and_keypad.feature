@@ -23,6 +23,21 @@ Feature: Transfer and Keypad in the agent app
     And the call log's timeline says "Alice" transferred the call to "Bruno"
 
   @AC-IN-7 @needs:desktop @needs:transfers
+  Scenario Outline: The agent transfers the call in the app to an agent with <device>, who then talks with the customer
+    Given an agent "Dora" with <device>
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Alice" transfers the call to "Dora" in the agent app
+    And "Dora" answers the call
+    Then the customer and "Dora" hear each other within 500 ms of the transfer's answer
+
+    Examples:
+      | device      |
+      | a SIP phone |
+      | a browser   |
+
+  @AC-IN-7 @needs:desktop @needs:transfers
   Scenario: The keys the agent presses on the app's keypad reach the customer
     When a customer calls "Support"
     And "Alice" answers the call
