@@ -7,20 +7,25 @@ Feature: Transfer and Keypad in the agent app
   Background:
     Given a number "Support" in the account
     And an agent "Alice" with a browser
-    And agents "Bruno" with SIP phones
     And "Alice" is in the Ring to widget of "Support"
 
   @AC-IN-7 @needs:desktop @needs:transfers
-  Scenario: The agent transfers the call in the app, and the customer then talks with the other agent
+  Scenario Outline: The agent transfers the call in the app to an agent with <device>, and the customer then talks with her
+    Given an agent "Dora" with <device>
     When a customer calls "Support"
     And "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
-    And the Transfer list of "Alice" offers the agent "Bruno"
-    When "Alice" transfers the call to "Bruno" in the agent app
-    Then the phone of "Bruno" rings
-    When "Bruno" answers the call
-    Then the customer and "Bruno" hear each other within 500 ms of the transfer's answer
-    And the call log's timeline says "Alice" transferred the call to "Bruno"
+    And the Transfer list of "Alice" offers the agent "Dora"
+    When "Alice" transfers the call to "Dora" in the agent app
+    Then the phone of "Dora" rings
+    When "Dora" answers the call
+    Then the customer and "Dora" hear each other within 500 ms of the transfer's answer
+    And the call log's timeline says "Alice" transferred the call to "Dora"
+
+    Examples:
+      | device      |
+      | a SIP phone |
+      | a browser   |
 
   @AC-IN-7 @needs:desktop @needs:transfers
   Scenario: The keys the agent presses on the app's keypad reach the customer

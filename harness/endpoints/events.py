@@ -41,9 +41,13 @@ class PhoneRinging(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AnswerSent(Event):
-    """The agent picked up: the phone sent 200 OK."""
+    """The agent picked up: the phone sent 200 OK, or the agent clicked Accept in her app."""
 
     sip_call_id: str
+    #: When the answer happened on the journal's clock, for a phone that learns it only later
+    #: (the agent app: this record comes after the click's round trip, and the audio the click
+    #: brings may be recorded before it). None: the answer is this record itself.
+    answered_at: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from harness.endpoints.events import AnswerSent, AudioHeard, AudioLost, CallEnded
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Journal, Match, UnexpectedEvent, WaitTimeout
+from harness.runtime.journal import Journal, Match, Record, UnexpectedEvent, WaitTimeout
 from harness.runtime.portal import Portal
 from harness.scenario.calls import AUDIO_GRACE, LOG_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.capabilities import need
@@ -129,9 +129,16 @@ class TransferDesk:
     # -- verdicts ------------------------------------------------------------------------------
     def expect_target_heard(self, call: PlacedCall, agent: str, bound_ms: int) -> None:
         """The customer and ``agent`` (the target) hear each other within ``bound_ms`` of her
-        answer to the transferred call."""
-        since = self._answered_at(call, agent)
-        origin = self.journal.records()[since].at
+        answer to the transferred call, and not before it.
+
+        The answer's time is when the agent answered (:attr:`AnswerSent.answered_at` where the
+        phone knows it better than its record's time), and what each party heard is looked for
+        from the transfer on, not from the answer's record: an agent app's answer is recorded
+        a round trip after the click, often after the customer already heard her.
+        """
+        answer = self._answer(call, agent)
+        origin = answer.event.answered_at if answer.event.answered_at is not None else answer.at
+        since = self.last.asked_at
         problems = []
         for listener, speaker, leg in (
             (CUSTOMER, agent, call.sip_call_id),
@@ -156,7 +163,11 @@ class TransferDesk:
                 r for r in self.journal.records(AudioHeard) if r.seq >= since and match(r.event)
             )
             late_ms = (record.at - origin) * 1000
-            if late_ms > bound_ms:
+            if late_ms < 0:
+                problems.append(
+                    f"{listener} hears {speaker} {-late_ms:.0f} ms before {agent} answered"
+                )
+            elif late_ms > bound_ms:
                 problems.append(f"{listener} hears {speaker} after {late_ms:.0f} ms")
         if problems:
             raise ConformanceFailure(
@@ -259,8 +270,8 @@ class TransferDesk:
                     (), f"{record.by} still on the call", f"her call ended: {exc}"
                 ) from None
 
-    def _answered_at(self, call: PlacedCall, agent: str) -> int:
-        """The journal position when ``agent`` answered the transferred call."""
+    def _answer(self, call: PlacedCall, agent: str) -> Record[AnswerSent]:
+        """The journal's record of ``agent``'s answer to the transferred call."""
         match = Match(AnswerSent, party=agent, sip_call_id=call.agent_legs[agent])
         record = next(
             (
@@ -272,4 +283,4 @@ class TransferDesk:
         )
         if record is None:
             raise LookupError(f"{agent} has not answered the transferred call")
-        return record.seq
+        return record

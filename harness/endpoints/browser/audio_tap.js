@@ -23,9 +23,12 @@
   // Chromium collects an unreferenced ScriptProcessorNode and stops calling it: keep them.
   const alive = [];
 
+  // Each report carries the last click, so that audio heard before the harness has learnt
+  // when Accept was clicked still counts its latency from that click.
   function report(event, hz, at) {
     if (typeof window.__callproofAudio === "function") {
-      window.__callproofAudio({event, hz, at}).catch(() => {});
+      const click = window.__callproofLastClick ?? null;
+      window.__callproofAudio({event, hz, at, click}).catch(() => {});
     }
   }
 

@@ -73,6 +73,7 @@ class BrowserPhone:
         self.offers: dict[str, RingingCall] = {}
         self.active: str | None = None  # the key of the call accepted last
         self._accepted_at: dict[str, float] = {}  # key -> page time (ms) before the click
+        self._answering: set[str] = set()  # keys whose Accept is being clicked now
         self._last_click: Callable[[], Awaitable[float | None]] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self.failure: BaseException | None = None
@@ -121,21 +122,39 @@ class BrowserPhone:
             self.failure = exc
 
     async def answer(self, key: str | None = None) -> str:
-        """Accept the call of pop-up ``key`` (default: the last one that rang)."""
+        """Accept the call of pop-up ``key`` (default: the last one that rang).
+
+        The :class:`AnswerSent` record comes a round trip or two after the click, by when the
+        contact center may have connected the call and the customer heard the agent: it
+        carries the click's time on the journal's clock (``answered_at``).
+        """
         if key is None:
             if not self.offers:
                 raise LookupError(f"the agent app of {self.name} is not ringing")
             key = list(self.offers)[-1]
+        asked = self.stage.journal.clock()
         before = await self._page_clock()
         self._accepted_at[key] = before
         self.active = key
-        await self.app.accept(key)
-        # The answer is the click itself, as a phone's is its 200 OK; not the page object's
-        # checks before it (tens of milliseconds on a loaded machine).
-        clicked = await self._last_click() if self._last_click is not None else None
+        self._answering.add(key)
+        try:
+            await self.app.accept(key)
+            # The answer is the click itself, as a phone's is its 200 OK; not the page object's
+            # checks before it (tens of milliseconds on a loaded machine).
+            clicked = await self._last_click() if self._last_click is not None else None
+        finally:
+            self._answering.discard(key)
+        since_before = 0.0
         if clicked is not None and clicked >= before:
             self._accepted_at[key] = clicked
-        self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
+            since_before = (clicked - before) / 1000
+        # ``asked`` precedes the page's reading of ``before`` by at most that reading's round
+        # trip: the click's time is never placed after the click, so audio is never judged
+        # earlier than it came.
+        answered_at = asked + since_before
+        self.stage.journal.record(
+            AnswerSent(party=self.name, sip_call_id=key, answered_at=answered_at)
+        )
         return key
 
     async def placed(self, key: str) -> None:
@@ -148,11 +167,12 @@ class BrowserPhone:
         self, key: str, click: Callable[[str], Awaitable[bool]]
     ) -> None:
         """Accept the call of ``key`` by clicking its notification (``click`` does that)."""
+        asked = self.stage.journal.clock()
         self._accepted_at[key] = await self._page_clock()
         self.active = key
         if not await click(key):
             raise LookupError(f"no notification of {self.name} for {key}")
-        self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key))
+        self.stage.journal.record(AnswerSent(party=self.name, sip_call_id=key, answered_at=asked))
 
     async def _on_notification(self, _source: Any, report: dict[str, Any]) -> None:
         if report.get("event") == "closed":
@@ -189,7 +209,14 @@ class BrowserPhone:
             return
         heard = self.stage.whose(Signature(int(report["hz"])))
         if report["event"] == "heard":
-            latency = float(report["at"]) - self._accepted_at[key]
+            accepted = self._accepted_at[key]
+            click = report.get("click")
+            if key in self._answering and isinstance(click, int | float) and click >= accepted:
+                # Heard before answer() learnt when the click was: the page's own record of
+                # the click says it (otherwise the page object's checks before the click
+                # would count as the audio's latency).
+                accepted = float(click)
+            latency = float(report["at"]) - accepted
             self.stage.journal.record(
                 AudioHeard(party=self.name, sip_call_id=key, heard=heard, latency_ms=latency)
             )

@@ -156,6 +156,11 @@ class WebRtcBridge:
         #: Keys pressed on the app's keypad: their tones replace the agent's audio while down
         #: (in-band, as a phone's keypad sounds), so the caller's side hears the digits.
         self.keypad = InbandDtmfSender()
+        #: The keypad's clock: the audio sent to the relay so far, in samples. The browser's
+        #: frames reach the relay as aiortc hands them over, in bursts after a busy moment of
+        #: the loop; a tone timed by the loop's clock could fall whole into such a gap and
+        #: never be sent (a key the caller never heard), one timed by the frames cannot.
+        self._sent_samples = 0
 
     @property
     def rtp_address(self) -> tuple[str, int]:
@@ -239,8 +244,9 @@ class WebRtcBridge:
                     self._send_to_relay(chunk)
 
     def press_keys(self, digits: str) -> None:
-        """The agent pressed ``digits`` on the app's keypad, one after another."""
-        now = asyncio.get_running_loop().time()
+        """The agent pressed ``digits`` on the app's keypad, one after another, from the next
+        frame that goes to the relay."""
+        now = self._sent_samples / SAMPLE_RATE
         for digit in digits:
             self.keypad.press(digit, now)
 
@@ -248,9 +254,10 @@ class WebRtcBridge:
         if not self.sending or self._transport is None or self._transport.is_closing():
             return
         if not self.keypad.idle:
-            tone = self.keypad.samples(asyncio.get_running_loop().time(), len(samples))
+            tone = self.keypad.samples(self._sent_samples / SAMPLE_RATE, len(samples))
             if tone is not None:
                 samples = tone
+        self._sent_samples += len(samples)
         packet = RtpPacket(
             payload_type=self.payload_type,
             sequence_number=self._seq,
