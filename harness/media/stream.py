@@ -483,6 +483,7 @@ class MediaStream:
     ) -> None:
         size = len(payload)  # G.711: one octet per sample
         max_gap = self._max_gap
+        lost = 0  # whole frames missing before this packet, by the sender's timestamps
         if ssrc == self._audio_source and self._next_timestamp is not None:
             gap = ts_delta(timestamp, self._next_timestamp)
             if -max_gap <= gap < 0:
@@ -491,6 +492,7 @@ class MediaStream:
                 self._pending = self._pending[:0]
                 if gap <= max_gap:
                     self._audio.append(np.zeros(gap, dtype=np.int16))
+                lost = -(-gap // self._frame_size)
         else:
             self._pending = self._pending[:0]
         self._audio_source = ssrc
@@ -503,7 +505,7 @@ class MediaStream:
             self._audio.append(analysed.samples)
             if listening:
                 self.frames_received += 1
-                self._hear(analysed.found, analysed.tones, now, events)
+                self._hear(analysed.found, analysed.tones, now, events, lost)
             return
         samples = g711.decode(payload_type, payload)
         self._audio.append(samples)
@@ -516,7 +518,8 @@ class MediaStream:
             frame = block[start : start + self._frame_size]
             found = self._detector.analyse(frame) if self._detector is not None else set()
             tones = self._inband_in.measure(frame) if self._inband_in is not None else None
-            self._hear(found, tones, now, events)
+            self._hear(found, tones, now, events, lost)
+            lost = 0
         self._pending = block[whole:].copy()
 
     def _analyse(self, payload_type: int, payload: bytes) -> _Analysed:
@@ -540,11 +543,12 @@ class MediaStream:
         tones: Tones | None,
         now: float,
         events: list[MediaEvent],
+        lost: int = 0,
     ) -> None:
-        """One received frame, as the detectors found it."""
+        """One received frame, as the detectors found it; ``lost`` frames missing before it."""
         inband = self._inband_in
         if inband is not None:
-            digits = inband.take(tones, now)
+            digits = inband.take(tones, now, lost)
             if digits:
                 events.extend(_received(digits, "inband"))
             if inband.tone_present:

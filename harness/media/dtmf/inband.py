@@ -143,7 +143,12 @@ MIN_FRAMES = 2
 """A digit counts once found in this many consecutive 20 ms frames (40 ms)."""
 GAP_FRAMES = 2
 """A press ends after this many frames without its digit (40 ms): one odd frame inside a tone
-does not split it in two."""
+does not split it in two. Frames the sender's timestamps show lost count as frames without it."""
+LATE_ALLOWANCE_S = 0.3
+"""How long frames may stop arriving before a press in progress is taken to have ended. The
+timeline of a press is the sender's, not the arrival times: frames that arrive in a bunch after
+a pause, their timestamps running on, are late, not absent, and the press goes on (a process
+scheduled late, or a network queue, delays frames by tens of milliseconds at times)."""
 
 
 Tones = tuple[str, float, float]
@@ -263,12 +268,24 @@ class InbandDtmfDetector:
         """
         return self._tones(frame)
 
-    def frame(self, frame: npt.ArrayLike, at: float) -> list[DigitReceived]:
-        """One frame that arrived at ``at``; returns the presses that ended with it."""
-        return self.take(self._tones(frame), at)
+    def frame(self, frame: npt.ArrayLike, at: float, lost: int = 0) -> list[DigitReceived]:
+        """One frame that arrived at ``at``, ``lost`` frames after the one before it (by the
+        sender's timestamps); returns the presses that ended with it."""
+        return self.take(self._tones(frame), at, lost)
 
-    def take(self, found: Tones | None, at: float) -> list[DigitReceived]:
-        """A frame that arrived at ``at``, as `measure` found it; returns the presses ended."""
+    def take(self, found: Tones | None, at: float, lost: int = 0) -> list[DigitReceived]:
+        """A frame that arrived at ``at``, as `measure` found it, ``lost`` frames missing before
+        it; returns the presses ended."""
+        out: list[DigitReceived] = []
+        if lost >= GAP_FRAMES:
+            self._run_digit, self._run = None, 0
+            if self._digit is not None:
+                out.append(self._finish())
+        elif lost and self._digit is not None:
+            self._misses += lost  # as one odd frame inside a tone: it does not split it
+        return out + self._take(found, at)
+
+    def _take(self, found: Tones | None, at: float) -> list[DigitReceived]:
         digit = None if found is None else found[0]
         if found is not None and digit == self._run_digit and self._offsets is not None:
             drift = max(abs(found[1] - self._offsets[0]), abs(found[2] - self._offsets[1]))
@@ -306,7 +323,7 @@ class InbandDtmfDetector:
         """When a press in progress ends if no further frame arrives, or None."""
         if self._last_frame_at is None or (self._digit is None and not self._run):
             return None
-        return self._last_frame_at + GAP_FRAMES * self.frame_seconds
+        return self._last_frame_at + LATE_ALLOWANCE_S
 
     def silence(self, now: float) -> list[DigitReceived]:
         """Account for the time up to ``now`` in which no frame arrived (the audio stopped)."""

@@ -27,6 +27,7 @@ from harness.media.dtmf import (
     dtmf_tone,
     event_for_digit,
 )
+from harness.media.dtmf.inband import LATE_ALLOWANCE_S
 from harness.media.events import DtmfReceived, MalformedPacket, MediaEvent, SignatureLost
 from harness.media.rtp import RtpPacket
 from harness.media.stream import MediaStream
@@ -452,10 +453,40 @@ def test_silence_ends_a_press_in_progress():
     detector = InbandDtmfDetector()
     tone_frames = frames(dtmf_tone("7", 4 * FRAME))
     assert [detector.frame(f, i * PTIME) for i, f in enumerate(tone_frames)] == [[]] * 4
-    assert detector.deadline() == pytest.approx(0.06 + 2 * PTIME)
-    assert detector.silence(0.09) == []
-    assert detector.silence(0.1) == [DigitReceived("7", 80.0, 0.0)]
+    assert detector.deadline() == pytest.approx(0.06 + LATE_ALLOWANCE_S)
+    assert detector.silence(0.05 + LATE_ALLOWANCE_S) == []
+    assert detector.silence(0.06 + LATE_ALLOWANCE_S) == [DigitReceived("7", 80.0, 0.0)]
     assert detector.deadline() is None
+
+
+def test_frames_arriving_late_in_a_bunch_are_one_press():
+    """The sender's frames, none lost, stop arriving for 120 ms and then come all at once (a
+    process or a queue held them): the press goes on, as its timestamps say."""
+    detector = InbandDtmfDetector()
+    tone_frames = list(frames(dtmf_tone("1", 5 * FRAME))) + list(frames(_silence(3)))
+    arrivals = [0.0, 0.02, 0.16, 0.161, 0.162, 0.163, 0.18, 0.20]
+    out: list[DigitReceived] = []
+    for frame, at in zip(tone_frames, arrivals, strict=True):
+        due = detector.deadline()
+        if due is not None and due <= at:
+            out += detector.silence(due)  # the stream's timer, had it come due meanwhile
+        out += detector.frame(frame, at)
+    assert out == [DigitReceived("1", 100.0, 0.0)]
+
+
+def test_frames_lost_inside_a_tone_split_it_from_two_on():
+    """Lost frames (a jump in the sender's timestamps) are frames without the digit: one does
+    not split a press, two or more end it."""
+    detector = InbandDtmfDetector()
+    tone = frames(dtmf_tone("4", 3 * FRAME))
+    out = [d for i, f in enumerate(tone) for d in detector.frame(f, i * PTIME)]
+    out += detector.frame(tone[0], 0.08, lost=1)
+    assert out == []
+    out += detector.frame(tone[0], 0.14, lost=2)
+    out += detector.frame(tone[0], 0.16)
+    out += detector.frame(_silence(1), 0.18)
+    out += detector.frame(_silence(1), 0.20)
+    assert out == [DigitReceived("4", 100.0, 0.0), DigitReceived("4", 40.0, 0.14)]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from harness.media import g711
 from harness.media.dtmf import dtmf_tone
-from harness.media.events import DtmfReceived, SignatureHeard, SignatureLost
+from harness.media.events import DtmfReceived, MediaEvent, SignatureHeard, SignatureLost
 from harness.media.rtp import RtpPacket
 from harness.media.stream import ANALYSED_FRAMES, MediaStream
 from harness.media.tones import SignatureDetector, mix, signature_for
@@ -182,6 +182,39 @@ def test_in_band_digits_are_found_between_kept_signature_frames():
     digits = [e for e in events if isinstance(e, DtmfReceived)]
     assert digits == [DtmfReceived("5", 80.0, approx(10 * FRAME), "inband")]
     assert not any(isinstance(e, SignatureLost) for e in events)
+
+
+def _deliver(stream: MediaStream, arrivals: list[tuple[int, bytes, float]]) -> list[MediaEvent]:
+    """Packets (sequence, payload, arrival), with the stream's timers run when they come due."""
+    events: list[MediaEvent] = []
+    for seq, payload, at in arrivals:
+        due = stream.next_timer()
+        while due is not None and due <= at:
+            events += stream.handle_timer(due)
+            due = stream.next_timer()
+        events += stream.receive(_packet(seq, payload), at)
+    return events + stream.handle_timer(1e9)
+
+
+def test_in_band_digit_frames_arriving_late_in_a_bunch_are_one_press():
+    """Nothing lost, the digit's frames held up 120 ms on the way: one press, as the sender's
+    timestamps say, not two."""
+    b = MediaStream(listen_for=[A])
+    payloads = [FRAMES[0]] * 6 + [FRAMES[i] for i in DIGIT_FRAMES] + [FRAMES[0]] * 10
+    arrivals = [seq * FRAME + (0.12 if seq >= 8 else 0.0) for seq in range(len(payloads))]
+    arrivals[8:11] = [arrivals[10]] * 3  # frames 8 and 9 wait for frame 10 and come with it
+    sent = [(seq, p, at) for seq, (p, at) in enumerate(zip(payloads, arrivals, strict=True))]
+    events = _deliver(b, sent)
+    digits = [e for e in events if isinstance(e, DtmfReceived)]
+    assert digits == [DtmfReceived("5", 80.0, approx(6 * FRAME), "inband")]
+
+
+def test_in_band_digit_frames_lost_on_the_way_split_the_press():
+    b = MediaStream(listen_for=[A])
+    payloads = [FRAMES[0]] * 6 + [FRAMES[i] for i in DIGIT_FRAMES] * 2 + [FRAMES[0]] * 10
+    sent = [(seq, p, seq * FRAME) for seq, p in enumerate(payloads) if seq not in (10, 11)]
+    digits = [e for e in _deliver(b, sent) if isinstance(e, DtmfReceived)]
+    assert [d.digit for d in digits] == ["5", "5"]
 
 
 def test_the_same_octets_in_the_other_law_are_other_audio():
