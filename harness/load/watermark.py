@@ -247,7 +247,14 @@ class WatermarkStream(MediaStream):
             _shared_analysed[key] = analysed
         return analysed
 
-    def _hear(self, found: AbstractSet[Signature], tones: object, now: float, events: list) -> None:
+    def _hear(
+        self,
+        found: AbstractSet[Signature],
+        tones: object,
+        now: float,
+        events: list,
+        lost: int = 0,
+    ) -> None:
         # Only the watermark is read here: the signature hearing (heard/lost events per tone)
         # would flap with every symbol and is not needed.
         word = self.reader.frame(found, now)
