@@ -67,6 +67,7 @@ from .domain.permissions import CustomRole, Permission, UserToken
 from .domain.voicemail import Voicemail
 from .store_agent_app import MIGRATION as AGENT_APP_MIGRATION
 from .store_agent_app import AgentAppTables
+from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
@@ -1042,4 +1043,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     TOP_AND_MERGE_MIGRATION,
     # The agent app's settings: lines eligible for SMS, the CRM (store_agent_app.py).
     AGENT_APP_MIGRATION,
+    # Calling out: hotlines, blacklist, settings, attempts, signalling (store_call_out.py).
+    CALL_OUT_MIGRATION,
 )

@@ -43,6 +43,7 @@ class SutApiError(SutRefused):
         super().__init__(f"{method} {path} -> {status}: {message}")
         self.status = status
         self.code = err.get("code")
+        self.call_id: str | None = err.get("call_id")  # a refused outbound call's (SG-ERR)
 
 
 class _Api:
@@ -385,6 +386,9 @@ class ReferenceTenant:
         from harness.sut.reference_transfers import ReferenceTransfers
 
         self.transfers: ReferenceTransfers | None = ReferenceTransfers(self.tickets)
+        from harness.sut.reference_call_out import ReferenceCallOut
+
+        self.call_out: ReferenceCallOut | None = ReferenceCallOut(api, self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -416,6 +420,7 @@ class ReferenceAdapter:
             "ticket_requesters",
             "conversations",
             "transfers",
+            "call_out",
         }
     )
 

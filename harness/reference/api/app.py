@@ -35,6 +35,7 @@ from . import (
     transfers,
     voicemails,
 )
+from . import call_out as call_out_routes
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -152,4 +153,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     conversations.add_routes(app.router)
     crm.add_routes(app.router)
     transfers.add_routes(app.router)
+    call_out_routes.add_routes(app.router)
     return app

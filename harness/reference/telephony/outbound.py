@@ -16,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.talk import OutboundCall
+from harness.reference.store_call_out import CallOutTables
+from harness.reference.telephony.call_out_watch import SignallingLog, SilenceWatch, publish_ringing
 from harness.reference.telephony.recorder import CallRecorder
 from harness.reference.tickets import Tickets
 from harness.sip import events as sip_events
@@ -45,6 +48,8 @@ class OutboundBridge:
     finished: bool = False
     on_finished: Callable[[OutboundBridge], None] | None = None
     recorder: CallRecorder | None = None
+    signalling: SignallingLog | None = None  # where the call's SIP messages are kept (SG-ERR-12)
+    watch: SilenceWatch | None = None  # ends the call if the agent's side goes silent (SG-ERR-9)
     _ring_timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @property
@@ -74,6 +79,13 @@ class OutboundBridge:
         if isinstance(event, sip_events.CallAnswered):
             answer = sdp.SessionDescription.parse(event.response.body or b"")
             self.relay.leg_b.set_remote(*sdp.remote_rtp_address(answer))
+            timeout = CallOutTables(self.tickets.store).settings(self.call.account_id)
+            self.watch = SilenceWatch(self.relay, Leg.B, timeout.stuck_call_timeout_s, self._stuck)
+            if self.call.mode == "app":  # SG-ERR-13: an internal call rings no customer
+                publish_ringing(self.tickets, self.call)
+                loop = asyncio.get_running_loop()
+                self._ring_timer = loop.call_later(self.call.ring_time_s, self._app_ring_over)
+                return
             self._dial_callee()
         elif isinstance(event, sip_events.CallEnded):
             reason = "the agent hung up" if self.answered else "the agent's phone did not connect"
@@ -93,8 +105,18 @@ class OutboundBridge:
         loop = asyncio.get_running_loop()
         self._ring_timer = loop.call_later(self.call.ring_time_s, self._ring_time_over)
 
+    def _stuck(self, silent_s: float) -> None:
+        self.fail(f"the call was stuck: nothing from the agent's side for {silent_s:.1f} s")
+
+    def _app_ring_over(self) -> None:
+        self._ring_timer = None
+        self._end("unanswered", "nobody answered in the app (mode 'app')", hang_up=self.agent)
+
     def _callee_event(self, event: sip_events.UaEvent) -> None:
         assert self.callee is not None
+        ringing = isinstance(event, sip_events.CallProgress) and event.response.status in (180, 183)
+        if ringing and not self.answered:
+            publish_ringing(self.tickets, self.call)
         if isinstance(event, sip_events.CallAnswered):
             self._cancel_timer()
             answer = sdp.SessionDescription.parse(event.response.body or b"")
@@ -148,6 +170,14 @@ class OutboundBridge:
             return
         self.finished = True
         self._cancel_timer()
+        if self.watch is not None:
+            self.watch.stop()
+        if self.signalling is not None:
+            legs = [leg.call_id for leg in (self.agent, self.callee) if leg is not None]
+            messages = self.signalling.take(legs)
+            CallOutTables(self.tickets.store).save_signalling(
+                self.call.account_id, self.call_id, messages
+            )
         self.relay.close()
         recording = self.recorder.samples() if self.recorder is not None else None
         self.tickets.call_finished(self.call.account_id, self.call_id, recording)
@@ -162,6 +192,8 @@ class OutboundDialer:
         self.edge = edge
         self.tickets = tickets
         self.bridges: dict[str, OutboundBridge] = {}
+        self.signalling = SignallingLog()
+        self.signalling.install(edge.sip.ua)
 
     def dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None:
         self.edge.spawn(self._dial(call, agent_contact, carrier))
@@ -174,6 +206,7 @@ class OutboundDialer:
             return
         bridge = OutboundBridge(self.edge, self.tickets, call, relay, carrier)
         bridge.on_finished = self._forget
+        bridge.signalling = self.signalling
         self.bridges[call.call_id] = bridge
         try:
             bridge.start(agent_contact)
