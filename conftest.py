@@ -31,4 +31,6 @@ pytest_plugins = [
     "steps.conversation",
     "harness.scenario.app_transfers",
     "steps.transfers",
+    "harness.scenario.call_out",
+    "steps.call_out",
 ]

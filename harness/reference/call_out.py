@@ -101,7 +101,9 @@ class CallOut:
             hotline = None
         request = rules.CallOutRequest(
             hotline=hotline,
-            agent_teams=frozenset(t.id for t in cc.list_teams(account_id) if agent.id in t.members),
+            agent_teams=frozenset(
+                t.id for t in cc.list_teams(account_id) if t.member(agent.id) is not None
+            ),
             to=to,
             blacklist=frozenset(self.blacklist(account_id)),
             agent_reachable=bool(cc.registered_contacts(agent.id)),

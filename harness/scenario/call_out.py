@@ -86,6 +86,12 @@ class CallOutDesk:
                 raise
             self.refused = refusal
 
+    def add_to_group(self, who: str, agent: str, team: str) -> None:
+        """``who`` (an administrator) adds ``agent`` to the group (the team) ``team``."""
+        cast = self.cast
+        cast.agent(who)  # the administrator acting is one of the scenario's users
+        cast.portal.run(cast.directory.add_to_team(cast.team(team), cast.agent(agent)))
+
     def delete_hotline(self, line: str) -> None:
         self.cast.portal.run(self.call_out.delete_hotline(self.cast.number(line)))
 
@@ -228,6 +234,16 @@ class CallOutDesk:
             raise ConformanceFailure(
                 (), f"allow call out still {allow_call_out}", f"it is {now.allow_call_out}"
             )
+
+    def expect_deleted(self, line: str, *, by: str) -> None:
+        """There is no self-service fix: ``by``, an administrator, cannot change the deleted
+        hotline's configuration, and it stays deleted (SG-ERR-5)."""
+        self.configure(line, by=by, allow_call_out=True)
+        if self.refused is None:
+            raise ConformanceFailure((), "the change refused", "it was accepted")
+        now = self.cast.portal.run(self.call_out.hotline(self.cast.number(line)))
+        if not now.deleted:
+            raise ConformanceFailure((), f"{line} still deleted", "it is not")
 
     def expect_allows(self, line: str, allow_call_out: bool) -> None:
         now = self.cast.portal.run(self.call_out.hotline(self.cast.number(line)))

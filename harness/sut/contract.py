@@ -89,6 +89,7 @@ CAPABILITIES = (
     "ticket_requesters",
     "conversations",
     "transfers",
+    "call_out",
 )
 
 

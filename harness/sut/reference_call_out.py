@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from harness.sut.call_out_model import CallOutAttempt, HotlineCallOut
 from harness.sut.model import Agent, Number, Team
@@ -62,7 +61,7 @@ class ReferenceCallOut:
         if blocked:
             await self._api.request("POST", "/call-out/blacklist", {"number": number})
         else:
-            await self._api.request("DELETE", f"/call-out/blacklist/{quote(number)}")
+            await self._api.request("DELETE", f"/call-out/blacklist/{number.lstrip('+')}")
 
     async def use_answer_url(self, url: str | None) -> None:
         await self._api.request("PUT", "/call-out/settings", {"answer_url": url})

@@ -109,8 +109,10 @@ async def add_blacklisted(request: web.Request) -> web.Response:
 
 @requires(Permission.ADMINISTER)
 async def remove_blacklisted(request: web.Request) -> web.Response:
-    """DELETE /call-out/blacklist/{number}: the number may be called again."""
-    call_out(request).block(account_id(request), request.match_info["number"], False)
+    """DELETE /call-out/blacklist/{digits}: the number (E.164 without its "+") may be called
+    again."""
+    number = "+" + request.match_info["digits"]
+    call_out(request).block(account_id(request), number, False)
     return web.Response(status=204)
 
 
@@ -165,7 +167,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_delete(HOTLINE, delete_hotline)
     router.add_get("/call-out/blacklist", get_blacklist)
     router.add_post("/call-out/blacklist", add_blacklisted)
-    router.add_delete("/call-out/blacklist/{number}", remove_blacklisted)
+    router.add_delete("/call-out/blacklist/{digits}", remove_blacklisted)
     router.add_get("/call-out/settings", get_settings)
     router.add_put("/call-out/settings", put_settings)
     router.add_get("/call-out/attempts/{call_id}", get_attempt)

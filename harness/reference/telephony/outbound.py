@@ -110,7 +110,11 @@ class OutboundBridge:
 
     def _app_ring_over(self) -> None:
         self._ring_timer = None
-        self._end("unanswered", "nobody answered in the app (mode 'app')", hang_up=self.agent)
+        # The outcome first: ending the agent's leg reports it, which alone would say "failed".
+        self.tickets.outbound_ended(self.call_id, "unanswered", "nobody answered in the app")
+        if self.agent is not None and self.agent.session.live:
+            self.agent.end()
+        self.finish()
 
     def _callee_event(self, event: sip_events.UaEvent) -> None:
         assert self.callee is not None
