@@ -50,19 +50,21 @@ def test_bad_configuration_is_refused_naming_the_field_and_nothing_changes(cente
         )
         hotline = f"/call-out/hotlines/{number['id']}"
         before = (await call(client, "GET", hotline, key))[1]
-        for bad, field in (
+        bad_hotlines: list[tuple[dict[str, object], str]] = [
             ({"groups": ["team_nope"]}, "groups[0]"),
             ({"all_groups": "no"}, "all_groups"),
-        ):
+        ]
+        for bad, field in bad_hotlines:
             status, refused = await call(client, "PUT", hotline, key, bad)
             assert status == 400 and refused["error"]["field"] == field, refused
         assert (await call(client, "GET", hotline, key))[1] == before
 
         settings = (await call(client, "GET", "/call-out/settings", key))[1]
-        for bad, field in (
+        bad_settings: list[tuple[dict[str, object], str]] = [
             ({"answer_url": "gopher://127.0.0.1/"}, "answer_url"),
             ({"stuck_call_timeout_s": -1}, "stuck_call_timeout_s"),
-        ):
+        ]
+        for bad, field in bad_settings:
             status, refused = await call(client, "PUT", "/call-out/settings", key, bad)
             assert status == 400 and refused["error"]["field"] == field, refused
         assert (await call(client, "GET", "/call-out/settings", key))[1] == settings
