@@ -7,6 +7,7 @@ refusals carry the error code and the Call ID.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -92,5 +93,5 @@ class ReferenceCallOut:
         async with self._api.session.get(url, headers=headers) as resp:
             data = await resp.read()
             if resp.status >= 400:
-                raise SutApiError("GET", url, resp.status, None)
+                raise SutApiError("GET", url, resp.status, json.loads(data or b"null"))
             return data

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 #: How many recent SIP dialogs the log keeps (inbound calls' too: it cannot tell them apart
 #: when the first message goes out, so the oldest are dropped).
 KEPT_DIALOGS = 512
+#: How many messages of one dialog it keeps (a phone refreshing its registration for hours
+#: reuses one Call-ID; a call's signalling is a few dozen messages).
+KEPT_PER_DIALOG = 200
 
 
 class _TraceHook(Protocol):
@@ -70,7 +73,9 @@ class SignallingLog:
             kept = self._by_call[sip_call_id] = []
             while len(self._by_call) > self._limit:
                 self._by_call.popitem(last=False)
-        kept.append(SignallingMessage(time.time(), source, destination, bytes(seen.raw)))
+        if len(kept) < KEPT_PER_DIALOG:
+            message = SignallingMessage(time.time(), source, destination, bytes(seen.raw))
+            kept.append(message)
 
     def take(self, sip_call_ids: Iterable[str]) -> list[SignallingMessage]:
         """The messages of these dialogs in time order, forgotten here."""
