@@ -115,7 +115,7 @@ def answer_url_healed(call_out_desk: CallOutDesk) -> None:
 
 @when(parsers.parse("the customer's carrier refuses the call with {status:d}"))
 def carrier_refuses(call_out_desk: CallOutDesk, status: int) -> None:
-    call_out_desk.customer_refuses(status)
+    call_out_desk.carrier_refuses(status)
 
 
 # -- checks ---------------------------------------------------------------------------------------

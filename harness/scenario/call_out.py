@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -64,20 +65,27 @@ class CallOutDesk:
         return self.attempts[-1]
 
     # -- configuration -------------------------------------------------------------------------
-    def configure(self, line: str, *, by: str | None = None, **changes: object) -> None:
-        """Change the hotline's call-out configuration (as ``by``, or the account's admin);
-        a refusal is kept for the checks."""
+    def configure(
+        self,
+        line: str,
+        *,
+        by: str | None = None,
+        allow_call_out: bool | None = None,
+        all_groups: bool | None = None,
+        groups: list[str] | None = None,
+    ) -> None:
+        """Change the hotline's call-out configuration as ``by`` (None: the account's own
+        administrator); a refusal of ``by``'s change is kept for the checks."""
         cast = self.cast
-        groups = changes.pop("groups", None)
-        teams = [cast.team(str(g)) for g in groups] if isinstance(groups, list) else None
+        teams = [cast.team(name) for name in groups] if groups is not None else None
         self.refused = None
         try:
             cast.portal.run(
                 self.call_out.configure_hotline(
                     cast.number(line),
                     by=cast.agent(by) if by is not None else None,
-                    allow_call_out=changes.get("allow_call_out"),  # type: ignore[arg-type]
-                    all_groups=changes.get("all_groups"),  # type: ignore[arg-type]
+                    allow_call_out=allow_call_out,
+                    all_groups=all_groups,
                     groups=teams,
                 )
             )
@@ -130,7 +138,7 @@ class CallOutDesk:
         agent's phone rings and the agent picks up; in call-out mode the customer's phone
         then rings (the call is ``flows.last``)."""
         cast = self.cast
-        self.dialler._callee()
+        self._customer_phone()
         position = self.asked_at = cast.journal.position
         attempt = cast.portal.run(
             self.call_out.place_call(
@@ -326,11 +334,20 @@ class CallOutDesk:
                 f" {[t.splitlines()[0] for t in ours]}",
             )
 
-    def customer_refuses(self, status: int) -> None:
+    def carrier_refuses(self, status: int) -> None:
+        """The customer's side (the carrier) refuses the ringing call with ``status``: the call
+        ends at once, with no error of the contact center's (SG-ERR-12)."""
         call = self.flows.last
-        self.cast.portal.run(
-            self.dialler._callee().reject(call.sip_call_id, status, "Service Unavailable")
-        )
+        try:
+            reason = HTTPStatus(status).phrase  # SIP reuses most of HTTP's phrases
+        except ValueError:
+            reason = "Refused"
+        self.cast.portal.run(self._customer_phone().reject(call.sip_call_id, status, reason))
+
+    def _customer_phone(self) -> SipPhone:
+        if self.dialler.callee is None:
+            raise LookupError("the customer's phone is not reachable: add the carrier step first")
+        return self.dialler.callee
 
 
 @pytest.fixture

@@ -42,9 +42,10 @@ class CallMode(enum.StrEnum):
     APP = "app"
 
 
-#: Bounds of the stuck-call timeout (SG-ERR-9): the article says "about one minute".
-STUCK_TIMEOUT_MIN_S = 0.5
-STUCK_TIMEOUT_MAX_S = 600.0
+#: Bounds of the settings in seconds (the stuck-call timeout, SG-ERR-9, and the answer URL's).
+SECONDS_MIN = 0.5
+SECONDS_MAX = 600.0
+#: The article says a stuck call ends "after about one minute".
 STUCK_TIMEOUT_DEFAULT_S = 60.0
 HOTLINE_FIELDS = ("allow_call_out", "all_groups", "groups")
 
@@ -206,10 +207,8 @@ def update_settings(settings: CallOutSettings, changes: Mapping[str, Any]) -> Ca
         elif name in ("stuck_call_timeout_s", "answer_timeout_s"):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InvalidField(name, "must be a number of seconds")
-            if not STUCK_TIMEOUT_MIN_S <= float(value) <= STUCK_TIMEOUT_MAX_S:
-                raise InvalidField(
-                    name, f"must be between {STUCK_TIMEOUT_MIN_S:g} and {STUCK_TIMEOUT_MAX_S:g}"
-                )
+            if not SECONDS_MIN <= float(value) <= SECONDS_MAX:
+                raise InvalidField(name, f"must be between {SECONDS_MIN:g} and {SECONDS_MAX:g}")
             if name == "stuck_call_timeout_s":
                 updated = replace(updated, stuck_call_timeout_s=float(value))
             else:
