@@ -88,8 +88,8 @@ class SignallingLog:
 class SilenceWatch:
     """Calls ``on_stuck`` once no RTP came from ``leg`` for ``timeout_s`` seconds.
 
-    Checks four times per timeout, so a stuck call ends between ``timeout_s`` and
-    ``1.25 * timeout_s`` after its last packet.
+    Checks eight times per timeout, so a stuck call ends between ``timeout_s`` and
+    ``1.125 * timeout_s`` after its last packet.
     """
 
     def __init__(
@@ -114,7 +114,7 @@ class SilenceWatch:
         self._arm()
 
     def _arm(self) -> None:
-        self._timer = self._loop.call_later(self._timeout / 4, self._check)
+        self._timer = self._loop.call_later(self._timeout / 8, self._check)
 
     def _check(self) -> None:
         self._timer = None
