@@ -38,7 +38,7 @@ Feature: Outbound call errors and their fixes
       | "Ann" lets all groups call out from "Hotline" |
       | "Ann" adds "Alice" to the group "Sales"       |
 
-  @SG-ERR-4 @needs:call_out
+  @SG-ERR-4 @needs:call_out @needs:outbound
   Scenario: Only an administrator changes a hotline's configuration
     Given the hotline "Hotline" does not allow calling out
     When "Alice" allows calling out from "Hotline"
