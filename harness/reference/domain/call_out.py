@@ -21,6 +21,7 @@ from typing import Any
 
 from .distribution import validate_e164
 from .errors import InvalidField
+from .sms import validate_gateway_url
 
 
 class CallOutCode(enum.StrEnum):
@@ -199,11 +200,11 @@ def update_settings(settings: CallOutSettings, changes: Mapping[str, Any]) -> Ca
     updated = settings
     for name, value in changes.items():
         if name == "answer_url":
-            if value is not None and (
-                not isinstance(value, str) or not value.startswith(("http://", "https://"))
-            ):
+            if value is not None and not isinstance(value, str):
                 raise InvalidField(name, "must be an http(s) URL or null")
-            updated = replace(updated, answer_url=value)
+            # Like the SMS gateway's: the reference never sends beyond this machine.
+            url = validate_gateway_url(value, name) if value is not None else None
+            updated = replace(updated, answer_url=url)
         elif name in ("stuck_call_timeout_s", "answer_timeout_s"):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InvalidField(name, "must be a number of seconds")

@@ -101,6 +101,7 @@ def test_a_bad_hotline_change_names_its_field(changes: dict[str, object], field:
     ("changes", "field"),
     [
         ({"answer_url": "ftp://127.0.0.1/x"}, "answer_url"),
+        ({"answer_url": "http://192.0.2.7/answer"}, "answer_url"),
         ({"stuck_call_timeout_s": 0}, "stuck_call_timeout_s"),
         ({"stuck_call_timeout_s": True}, "stuck_call_timeout_s"),
         ({"answer_timeout_s": 10_000}, "answer_timeout_s"),
