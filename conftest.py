@@ -39,4 +39,6 @@ pytest_plugins = [
     "steps.app_outbound",
     "harness.scenario.consumer_identity",
     "steps.consumer_identity",
+    "harness.scenario.call_out",
+    "steps.call_out",
 ]

@@ -188,6 +188,11 @@ class SipPhone:
         await call.hangup(HANGUP_TIMEOUT)
         (await media).close()
 
+    async def drop_media(self, sip_call_id: str) -> None:
+        """Stop the call's media without a word to the other side (no BYE), as a page
+        reloaded in the middle of a call does; the dialog stays, so a later BYE is answered."""
+        (await self.calls[sip_call_id][1]).close()
+
     async def send_dtmf(self, sip_call_id: str, digits: str, mode: DtmfMode = "rfc4733") -> None:
         """Key ``digits`` on an answered call (RFC 4733 by default, or in-band tones)."""
         (await self.calls[sip_call_id][1]).send_dtmf(digits, mode=mode)

@@ -68,6 +68,7 @@ from .domain.permissions import CustomRole, Permission, UserToken
 from .domain.voicemail import Voicemail
 from .store_agent_app import MIGRATION as AGENT_APP_MIGRATION
 from .store_agent_app import AgentAppTables
+from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
@@ -1045,4 +1046,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     AGENT_APP_MIGRATION,
     # Consumers' identities, CRM records and reserved flags (consumers/identity_tables.py).
     CONSUMER_IDENTITY_MIGRATION,
+    # Calling out: hotlines, blacklist, settings, attempts, signalling (store_call_out.py).
+    CALL_OUT_MIGRATION,
 )

@@ -109,6 +109,7 @@ class Tickets:
         to: str,
         ticket_id: str | None,
         ring_time_s: int,
+        mode: str = "call_out",
     ) -> OutboundCall:
         """An agent places a call from ``line`` to ``to``, from the console or from a ticket.
 
@@ -136,6 +137,7 @@ class Tickets:
             self.clock.now(account_id),
             ring_time,
             from_ticket=ticket_id,
+            mode=mode,
         )
         self._outbound[call.call_id] = call
         self._call_event(call, "call.created", **{"from": line, "to": callee})
@@ -150,6 +152,10 @@ class Tickets:
     def outbound(self, call_id: str) -> OutboundCall | None:
         """A live outbound call."""
         return self._outbound.get(call_id)
+
+    def agent_in_outbound_call(self, agent_id: str) -> bool:
+        """Whether the agent has a live outbound call (one stuck after a reload too)."""
+        return any(call.agent_id == agent_id for call in self._outbound.values())
 
     def outbound_answered(self, call_id: str) -> None:
         """The callee answered: the customer answers an outbound call (ZT-TKT-2, 10)."""

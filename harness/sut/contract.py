@@ -20,6 +20,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext, Page
 
+from harness.sut.call_out_model import CallOutAttempt, HotlineCallOut
 from harness.sut.consumer_model import (
     ConsumerRequestRecord,
     ConsumerSettings,
@@ -92,6 +93,7 @@ CAPABILITIES = (
     "transfers",
     "hold_audio",
     "consumer_identity",
+    "call_out",
 )
 
 
@@ -1224,4 +1226,61 @@ class ProfileFlagsApp(Protocol):
         """The flags the view of the call in progress shows, once it shows the labels
         ``expected`` (web-first: flags sent during the call show up by themselves) or the app's
         wait ran out."""
+@runtime_checkable
+class CallOut(Protocol):
+    """Calling customers out from hotlines, and the errors agents meet (SG-ERR).
+
+    Configuration is changed as a user (``by``), with that user's rights: only administrators
+    may (SG-ERR-4), anyone else gets a SutRefused and nothing changes. Groups are the
+    directory's teams. Calls are placed as the agent; a refused call is not an exception but
+    an attempt with its error code and the Call ID support needs. An adapter without it lacks
+    the capability ``call_out``.
+    """
+
+    async def configure_hotline(
+        self,
+        line: Number,
+        *,
+        by: Agent | None = None,
+        allow_call_out: bool | None = None,
+        all_groups: bool | None = None,
+        groups: Sequence[Team] | None = None,
+    ) -> HotlineCallOut:
+        """Change the hotline's call-out configuration as ``by`` (None: the account's own
+        administrator); the configuration after. SutRefused when ``by`` may not."""
+        ...
+
+    async def hotline(self, line: Number) -> HotlineCallOut:
+        """The hotline's call-out configuration."""
+        ...
+
+    async def delete_hotline(self, line: Number) -> None:
+        """The hotline is deleted on the portal (by the account's administrator)."""
+        ...
+
+    async def block(self, number: str, blocked: bool = True) -> None:
+        """Put the customer's ``number`` on the blacklist (or, ``blocked=False``, take it off)."""
+        ...
+
+    async def use_answer_url(self, url: str | None) -> None:
+        """The SUT asks ``url`` how to connect each outbound call (None: asks nobody)."""
+        ...
+
+    async def set_stuck_call_timeout(self, seconds: float) -> None:
+        """A call whose agent side went silent ends after ``seconds`` (SG-ERR-9)."""
+        ...
+
+    async def place_call(
+        self, agent: Agent, to: str, *, line: Number, mode: str = "call_out", ring_time_s: int = 30
+    ) -> CallOutAttempt:
+        """``agent`` calls ``to`` from ``line`` in ``mode`` (``call_out``: through the carrier,
+        ``app``: to an app user); the attempt, failed or placed."""
+        ...
+
+    async def attempt(self, call_id: str) -> CallOutAttempt:
+        """The attempt the SUT logged under ``call_id`` (what support looks up)."""
+        ...
+
+    async def capture(self, call_id: str) -> bytes:
+        """The ended call's signalling capture as a pcap file (SG-ERR-12)."""
         ...

@@ -43,6 +43,7 @@ class SutApiError(SutRefused):
         super().__init__(f"{method} {path} -> {status}: {message}")
         self.status = status
         self.code = err.get("code")
+        self.call_id: str | None = err.get("call_id")  # a refused outbound call's (SG-ERR)
 
 
 class _Api:
@@ -393,6 +394,9 @@ class ReferenceTenant:
         self.consumer_identity: ReferenceConsumerIdentities | None = ReferenceConsumerIdentities(
             api
         )
+        from harness.sut.reference_call_out import ReferenceCallOut
+
+        self.call_out: ReferenceCallOut | None = ReferenceCallOut(api, self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -426,6 +430,7 @@ class ReferenceAdapter:
             "transfers",
             "hold_audio",
             "consumer_identity",
+            "call_out",
         }
     )
 

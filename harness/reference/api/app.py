@@ -38,6 +38,7 @@ from . import (
     transfers,
     voicemails,
 )
+from . import call_out as call_out_routes
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -158,4 +159,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     agent_toolbar.add_routes(app.router)
     app_outbound.add_routes(app.router)
     consumer_identity.add_routes(app.router)
+    call_out_routes.add_routes(app.router)
     return app

@@ -14,6 +14,7 @@ from ..domain.talk import LineSettings, RecordingsForbidden
 from ..domain.tickets import Comment, Ticket, TicketCall
 from ..store_tickets import StoredRecording
 from . import body
+from .call_out import placed_outbound, refused_outbound
 from .context import account_id, center, principal, requires
 from .errors import ApiError
 
@@ -75,14 +76,15 @@ async def add_comment(request: web.Request) -> web.Response:
 
 @requires(Permission.CALLS_PLACE)
 async def place_call(request: web.Request) -> web.Response:
-    """POST /calls/outbound {to, number_id, ticket_id?, ring_time?, agent_id?} -> 201 {call_id}.
+    """POST /calls/outbound {to, number_id, ticket_id?, ring_time?, agent_id?, mode?} -> 201.
 
     The agent is the user whose token made the request (the account's key names one with
     ``agent_id``). With ``ticket_id`` the call is placed from that ticket: no new ticket, its
     details go to that one; a ticket that does not exist is refused and nothing is dialled.
+    The hotline's call-out rules (SG-ERR) refuse with their error code and a Call ID.
     """
     data = await body.json_object(
-        request, allowed=("to", "number_id", "ticket_id", "ring_time", "agent_id")
+        request, allowed=("to", "number_id", "ticket_id", "ring_time", "agent_id", "mode")
     )
     to = body.text(data, "to")
     number_id = body.text(data, "number_id")
@@ -91,6 +93,16 @@ async def place_call(request: web.Request) -> web.Response:
     cc, acc = center(request), account_id(request)
     agent_id = principal(request).user_id or body.text(data, "agent_id")
     agent = cc.get_user(acc, agent_id)
+    mode, refused = await refused_outbound(
+        request,
+        agent_id=agent.id,
+        number_id=number_id,
+        to=to,
+        ticket_id=ticket_id,
+        mode_value=data.get("mode"),
+    )
+    if refused is not None:
+        return refused
     number = cc.get_number(acc, number_id)
     call = cc.tickets.place_outbound(
         acc,
@@ -101,7 +113,9 @@ async def place_call(request: web.Request) -> web.Response:
         to=to,
         ticket_id=ticket_id,
         ring_time_s=ring_time,
+        mode=mode.value,
     )
+    placed_outbound(request, call.call_id, agent.id, number.id, call.to, mode)
     return web.json_response(
         {
             "call_id": call.call_id,

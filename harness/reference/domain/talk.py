@@ -192,6 +192,7 @@ class OutboundCall:
     ring_time_s: int
     from_ticket: str | None = None
     answered_at: datetime | None = None
+    mode: str = "call_out"  # or "app": an internal call that reaches no customer (SG-ERR-13)
     ended_at: datetime | None = None
     outcome: str | None = None
     reason: str = ""

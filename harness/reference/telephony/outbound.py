@@ -16,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from harness.media.relay import Leg
 from harness.media.transport import RtpRelay
 from harness.reference.domain.talk import OutboundCall
+from harness.reference.store_call_out import CallOutTables
+from harness.reference.telephony.call_out_watch import SignallingLog, SilenceWatch, publish_ringing
 from harness.reference.telephony.recorder import CallRecorder
 from harness.reference.tickets import Tickets
 from harness.sip import events as sip_events
@@ -47,6 +50,8 @@ class OutboundBridge:
     recorder: CallRecorder | None = None
     on_callee_answered: Callable[[], None] | None = None  # an agent app is told (app_outbound)
     ended_reason: str = ""  # why the call ended, once it has
+    signalling: SignallingLog | None = None  # where the call's SIP messages are kept (SG-ERR-12)
+    watch: SilenceWatch | None = None  # ends the call if the agent's side goes silent (SG-ERR-9)
     _ring_timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @property
@@ -76,6 +81,13 @@ class OutboundBridge:
         if isinstance(event, sip_events.CallAnswered):
             answer = sdp.SessionDescription.parse(event.response.body or b"")
             self.relay.leg_b.set_remote(*sdp.remote_rtp_address(answer))
+            timeout = CallOutTables(self.tickets.store).settings(self.call.account_id)
+            self.watch = SilenceWatch(self.relay, Leg.B, timeout.stuck_call_timeout_s, self._stuck)
+            if self.call.mode == "app":  # SG-ERR-13: an internal call rings no customer
+                publish_ringing(self.tickets, self.call)
+                loop = asyncio.get_running_loop()
+                self._ring_timer = loop.call_later(self.call.ring_time_s, self._app_ring_over)
+                return
             self._dial_callee()
         elif isinstance(event, sip_events.CallEnded):
             reason = "the agent hung up" if self.answered else "the agent's phone did not connect"
@@ -95,8 +107,22 @@ class OutboundBridge:
         loop = asyncio.get_running_loop()
         self._ring_timer = loop.call_later(self.call.ring_time_s, self._ring_time_over)
 
+    def _stuck(self, silent_s: float) -> None:
+        self.fail(f"the call was stuck: nothing from the agent's side for {silent_s:.1f} s")
+
+    def _app_ring_over(self) -> None:
+        self._ring_timer = None
+        # The outcome first: ending the agent's leg reports it, which alone would say "failed".
+        self.tickets.outbound_ended(self.call_id, "unanswered", "nobody answered in the app")
+        if self.agent is not None and self.agent.session.live:
+            self.agent.end()
+        self.finish()
+
     def _callee_event(self, event: sip_events.UaEvent) -> None:
         assert self.callee is not None
+        ringing = isinstance(event, sip_events.CallProgress) and event.response.status in (180, 183)
+        if ringing and not self.answered:
+            publish_ringing(self.tickets, self.call)
         if isinstance(event, sip_events.CallAnswered):
             self._cancel_timer()
             answer = sdp.SessionDescription.parse(event.response.body or b"")
@@ -169,6 +195,14 @@ class OutboundBridge:
             return
         self.finished = True
         self._cancel_timer()
+        if self.watch is not None:
+            self.watch.stop()
+        if self.signalling is not None:
+            legs = [leg.call_id for leg in (self.agent, self.callee) if leg is not None]
+            messages = self.signalling.take(legs)
+            CallOutTables(self.tickets.store).save_signalling(
+                self.call.account_id, self.call_id, messages
+            )
         self.relay.close()
         recording = self.recorder.samples() if self.recorder is not None else None
         self.tickets.call_finished(self.call.account_id, self.call_id, recording)
@@ -191,6 +225,8 @@ class OutboundDialer:
         self.bridges: dict[str, OutboundBridge] = {}
         #: Agent legs that are not SIP phones (the agent app's: :mod:`.app_outbound`).
         self.app_legs: AppLegs | None = None
+        self.signalling = SignallingLog()
+        self.signalling.install(edge.sip.ua)
 
     def dial(self, call: OutboundCall, agent_contact: str, carrier: tuple[str, int]) -> None:
         starter = self.app_legs.claim(agent_contact) if self.app_legs is not None else None
@@ -210,6 +246,7 @@ class OutboundDialer:
             return
         bridge = OutboundBridge(self.edge, self.tickets, call, relay, carrier)
         bridge.on_finished = self._forget
+        bridge.signalling = self.signalling
         self.bridges[call.call_id] = bridge
         try:
             if starter is not None:
