@@ -1226,6 +1226,8 @@ class ProfileFlagsApp(Protocol):
         """The flags the view of the call in progress shows, once it shows the labels
         ``expected`` (web-first: flags sent during the call show up by themselves) or the app's
         wait ran out."""
+
+
 @runtime_checkable
 class CallOut(Protocol):
     """Calling customers out from hotlines, and the errors agents meet (SG-ERR).
