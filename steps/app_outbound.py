@@ -47,6 +47,11 @@ def hangs_up_phone(dialler: Dialler, flows: CallFlows, agent: str) -> None:
     dialler.agent_hangs_up(flows.last, agent)
 
 
+@when(parsers.parse('"{agent}" tries to call the customer from "{line}" in the agent app'))
+def tries_in_app(app_dialler: AppDialler, agent: str, line: str) -> None:
+    app_dialler.place_customer_refused(agent, line)
+
+
 @when(parsers.parse('"{agent}" dials "{number}" from "{line}" in the agent app'))
 def dials_in_app(app_dialler: AppDialler, agent: str, number: str, line: str) -> None:
     app_dialler.place_refused(agent, line, number)

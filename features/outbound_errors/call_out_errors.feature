@@ -22,6 +22,18 @@ Feature: Outbound call errors and their fixes
     And "Alice" calls the customer out from "Hotline" again
     Then the call goes through: the customer answers and hears "Alice"
 
+  @SG-ERR-2 @needs:call_out @needs:outbound @needs:desktop
+  Scenario: In the agent app the refusal shows its code and Call ID, and once allowed the call goes through
+    Given the hotline "Hotline" does not allow calling out
+    When "Alice" tries to call the customer from "Hotline" in the agent app
+    Then the agent app refuses the call naming "FROM_NUMBER_NOT_ALLOWS_AGENT_CALL_OUT" and nothing is dialled
+    When "Ann" allows calling out from "Hotline"
+    And "Alice" calls the customer from "Hotline" in the agent app
+    And the customer answers
+    Then the customer and "Alice" hear each other within 500 ms of the customer's answer
+    When "Alice" hangs up in the agent app
+    Then the outbound call ends answered
+
   @SG-ERR-3 @needs:call_out @needs:outbound
   Scenario Outline: A hotline open to some groups only refuses a user in none of them (<fix>)
     Given agents "Bruno" with SIP phones

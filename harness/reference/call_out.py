@@ -89,9 +89,20 @@ class CallOut:
     # --- attempts ------------------------------------------------------------------------------
 
     async def check(
-        self, account_id: str, *, agent_id: str, number_id: str, to: str, mode: CallMode
+        self,
+        account_id: str,
+        *,
+        agent_id: str,
+        number_id: str,
+        to: str,
+        mode: CallMode,
+        from_app: bool = False,
     ) -> Attempt | None:
-        """The failed attempt (logged, with its Call ID) when the call may not be placed."""
+        """The failed attempt (logged, with its Call ID) when the call may not be placed.
+
+        ``from_app``: the agent places it in her agent app, whose own audio leg the call uses,
+        so she is reachable whether or not she has a registered phone.
+        """
         cc = self.center
         agent = cc.get_user(account_id, agent_id)
         hotline: Hotline | None
@@ -106,7 +117,7 @@ class CallOut:
             ),
             to=to,
             blacklist=frozenset(self.blacklist(account_id)),
-            agent_reachable=bool(cc.registered_contacts(agent.id)),
+            agent_reachable=from_app or bool(cc.registered_contacts(agent.id)),
             agent_in_call=cc.tickets.agent_in_outbound_call(agent.id),
             agent_name=agent.name,
         )

@@ -105,6 +105,10 @@ class AppDialler:
         self.dialler.cast.portal.run(self.desktop.calling_app(agent).hang_up())
 
     # -- what the app refuses ------------------------------------------------------------------
+    def place_customer_refused(self, agent: str, line: str) -> None:
+        """``agent`` dials the customer from ``line`` in the app, which is to refuse it."""
+        self.place_refused(agent, line, self.dialler.cast.customer.number)
+
     def place_refused(self, agent: str, line: str, number: str) -> None:
         """``agent`` dials ``number`` in the app; its refusal is kept for the checks."""
         cast, desk = self.dialler.cast, self.dialler.desk

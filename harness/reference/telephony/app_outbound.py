@@ -4,7 +4,9 @@ The app's "New call" dialer and a ticket's Call button send, over the app's call
 (``GET /me/calls``), a ``dial`` message with the number, the line, the ticket if any, and the
 app's WebRTC offer. Everything the API checks for ``POST /calls/outbound`` is checked the same
 way, by the same :meth:`~harness.reference.tickets.Tickets.place_outbound`, before anything is
-stored or dialled; a refusal goes back to the app as ``dial.refused`` naming the problem.
+stored or dialled, and the line's call-out rules (:mod:`harness.reference.call_out`, SG-ERR)
+decide as for the API; a refusal goes back to the app as ``dial.refused`` naming the problem
+(with the error code and the Call ID for support when a call-out rule refused it).
 
 Once placed, the call is an :class:`~harness.reference.telephony.outbound.OutboundBridge` like
 one placed through the API, except for its agent leg: instead of ringing the agent's SIP phone,
@@ -24,7 +26,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.media.relay import Leg
-from harness.reference.domain.errors import DomainError
+from harness.reference.call_out import CallOut
+from harness.reference.domain.call_out import CallMode
+from harness.reference.domain.distribution import validate_e164
+from harness.reference.domain.errors import DomainError, NotFound
 from harness.reference.telephony.app_phones import APP_SCHEME, AppSession
 from harness.reference.telephony.outbound import OutboundBridge
 from harness.reference.telephony.webrtc import WebRtcBridge, WebRtcRefused
@@ -37,6 +42,17 @@ DIAL_FIELDS = ("to", "number_id", "ticket_id", "ring_time", "sdp")
 DEFAULT_RING_TIME_S = 30
 
 Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Dial:
+    """A ``dial`` message's fields, checked."""
+
+    to: str
+    number_id: str
+    ticket_id: str | None
+    ring_time: int
+    offer: str
 
 
 @dataclass(eq=False)
@@ -66,7 +82,7 @@ class AppDialer:
         """Take ``message`` if it is about an outbound call of this app; True when taken."""
         kind = message.get("type")
         if kind == "dial":
-            self._dial(session, message)
+            self._spawn(self.dial(session, message))
             return True
         key = message.get("offer")
         call = self._calls.get(key) if isinstance(key, str) else None
@@ -84,20 +100,31 @@ class AppDialer:
         for call in [c for c in self._calls.values() if c.session is session]:
             self._hang_up(call)
 
-    def _dial(self, session: AppSession, message: Message) -> None:
+    async def dial(self, session: AppSession, message: Message) -> None:
+        """Place the call a ``dial`` message asks for, or tell the app why not."""
         key = message.get("dial")
+        call_out = CallOut(self.center)
         try:
-            call_id = self._place(session, message)
+            dial = self._fields(session, message)
+            refused = await self._call_out_refusal(call_out, session, dial)
+            if refused is not None:
+                session.send({"type": "dial.refused", "dial": key, **refused})
+                return
+            call_id = self._place(session, dial)
         except DomainError as refusal:
             session.send({"type": "dial.refused", "dial": key, "message": _explain(refusal)})
             return
+        call_out.placed(
+            session.account_id, call_id, session.user_id, dial.number_id, dial.to, CallMode.CALL_OUT
+        )
         session.send({"type": "dial.placed", "dial": key, "offer": call_id, "call_id": call_id})
 
-    def _place(self, session: AppSession, message: Message) -> str:
+    def _fields(self, session: AppSession, message: Message) -> _Dial:
+        """The ``dial`` message's fields, each checked; a bad one is refused, naming it."""
         unknown = sorted(set(message) - {"type", "dial", *DIAL_FIELDS})
         if unknown:
             raise DomainError(f"unknown field {unknown[0]!r}", field=unknown[0])
-        to = _text(message, "to")
+        to = validate_e164(_text(message, "to"), "to")
         number_id = _text(message, "number_id")
         ticket_id = message.get("ticket_id")
         if ticket_id is not None and (not isinstance(ticket_id, str) or not ticket_id.strip()):
@@ -108,10 +135,38 @@ class AppDialer:
         offer = message.get("sdp")
         if not isinstance(offer, str) or not offer.strip():
             raise DomainError("the app sent no WebRTC offer for its audio", field="sdp")
+        account = session.account_id
+        self.center.get_number(account, number_id)  # a line that does not exist is named
+        if ticket_id is not None and self.center.store.get_ticket(account, ticket_id) is None:
+            raise NotFound("ticket", ticket_id, field="ticket_id")
+        return _Dial(to, number_id, ticket_id, ring_time, offer)
+
+    async def _call_out_refusal(
+        self, call_out: CallOut, session: AppSession, dial: _Dial
+    ) -> Message | None:
+        """The line's call-out rules, as for ``POST /calls/outbound``: what to tell the app
+        when they refuse the call (its code and Call ID), else None."""
+        failed = await call_out.check(
+            session.account_id,
+            agent_id=session.user_id,
+            number_id=dial.number_id,
+            to=dial.to,
+            mode=CallMode.CALL_OUT,
+            from_app=True,
+        )
+        if failed is None:
+            return None
+        return {
+            "message": f"{failed.code}: {failed.message} (Call ID {failed.call_id})",
+            "code": failed.code,
+            "call_id": failed.call_id,
+        }
+
+    def _place(self, session: AppSession, dial: _Dial) -> str:
         center = self.center
         agent = center.get_user(session.account_id, session.user_id)
-        number = center.get_number(session.account_id, number_id)
-        self._pending[session.contact] = (session, offer)
+        number = center.get_number(session.account_id, dial.number_id)
+        self._pending[session.contact] = (session, dial.offer)
         try:
             placed = center.tickets.place_outbound(
                 session.account_id,
@@ -119,9 +174,9 @@ class AppDialer:
                 agent_name=agent.name,
                 agent_contacts=[session.contact],
                 line=number.e164,
-                to=to,
-                ticket_id=ticket_id,
-                ring_time_s=ring_time,
+                to=dial.to,
+                ticket_id=dial.ticket_id,
+                ring_time_s=dial.ring_time,
             )
         finally:
             self._pending.pop(session.contact, None)

@@ -3,11 +3,13 @@ an API call before anything is stored or dialled (the media side runs in the fea
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from harness.reference.call_out import CallOut
 from harness.reference.domain.talk import OutboundCall
 from harness.reference.service import ContactCenter
 from harness.reference.telephony.app_outbound import AppDialer
@@ -73,7 +75,7 @@ def test_a_bad_dial_is_refused_to_the_app_naming_the_problem_and_nothing_is_dial
     named: str,
 ) -> None:
     apps, dialer, session, sent, number_id = app
-    assert apps.handle(session, _dial(number_id, **changes))
+    asyncio.run(apps.dial(session, _dial(number_id, **changes)))
     assert [m["type"] for m in sent] == ["dial.refused"]
     assert sent[0]["dial"] == "dial-1" and named in sent[0]["message"]
     assert dialer.dialled == []
@@ -85,7 +87,7 @@ def test_a_good_dial_is_placed_with_the_app_as_the_agent_leg(
     app: tuple[AppDialer, ClaimingDialer, AppSession, list[Any], str],
 ) -> None:
     apps, dialer, session, sent, number_id = app
-    assert apps.handle(session, _dial(number_id))
+    asyncio.run(apps.dial(session, _dial(number_id)))
     assert [m["type"] for m in sent] == ["dial.placed"]
     (call_id, contact, starter) = dialer.dialled[0]
     assert sent[0]["call_id"] == sent[0]["offer"] == call_id
@@ -107,3 +109,32 @@ def test_a_phone_contact_is_not_claimed(
 ) -> None:
     apps, *_ = app
     assert apps.claim("sip:ana@127.0.0.1:5099") is None
+
+
+def test_the_lines_call_out_rules_refuse_a_dial_with_their_code_and_call_id(
+    center: ContactCenter,
+    app: tuple[AppDialer, ClaimingDialer, AppSession, list[Any], str],
+) -> None:
+    apps, dialer, session, sent, number_id = app
+    call_out = CallOut(center)
+    call_out.update_hotline(session.account_id, number_id, {"allow_call_out": False})
+
+    asyncio.run(apps.dial(session, _dial(number_id)))
+
+    assert [m["type"] for m in sent] == ["dial.refused"]
+    refused = sent[0]
+    assert refused["code"] == "FROM_NUMBER_NOT_ALLOWS_AGENT_CALL_OUT"
+    assert refused["message"].startswith("FROM_NUMBER_NOT_ALLOWS_AGENT_CALL_OUT: ")
+    assert refused["call_id"] in refused["message"]
+    assert call_out.attempt(session.account_id, refused["call_id"]).code == refused["code"]
+    assert dialer.dialled == [] and center.tickets.list(session.account_id) == []
+
+
+def test_a_dial_placed_in_the_app_is_logged_with_the_call_out_attempts(
+    center: ContactCenter,
+    app: tuple[AppDialer, ClaimingDialer, AppSession, list[Any], str],
+) -> None:
+    apps, _, session, sent, number_id = app
+    asyncio.run(apps.dial(session, _dial(number_id)))
+    attempt = CallOut(center).attempt(session.account_id, sent[0]["call_id"])
+    assert attempt.code is None and attempt.agent_id == session.user_id
