@@ -4,7 +4,7 @@ microphone, and Chrome's automatic page translation played on the page's DOM."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, expect
 
 from harness.endpoints.browser.translation import is_translated, show_original, translate_page
 from harness.scenario.cast import Cast
@@ -64,8 +64,7 @@ def test_translation_rewrites_the_page_as_chrome_does_and_showing_the_original_u
     # Text the page writes while translated is translated too, as it appears.
     cast.portal.run(page.evaluate("say('New call refused')"))
     message = page.get_by_role("alert", name="Call message").locator("font > font")
-    cast.portal.run(message.wait_for())
-    assert cast.portal.run(message.inner_text()) == "Cuộc gọi mới refused"
+    cast.portal.run(expect(message).to_have_text("Cuộc gọi mới refused"))
     cast.portal.run(page.evaluate("say('')"))
 
     cast.portal.run(show_original(page))
