@@ -41,4 +41,6 @@ pytest_plugins = [
     "steps.consumer_identity",
     "harness.scenario.call_out",
     "steps.call_out",
+    "harness.scenario.browser_errors",
+    "steps.browser_errors",
 ]

@@ -43,6 +43,9 @@ class DesktopAgents:
     opened: dict[str, BrowserContext] = field(default_factory=dict)  # not closed yet
     phones: dict[str, BrowserPhone] = field(default_factory=dict)
     console: dict[str, list[str]] = field(default_factory=dict)  # agent -> console lines
+    #: Agents whose browser asks before giving the app the microphone (SG-ERR-1): their
+    #: context has it only once granted.
+    asked_for_microphone: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.cast.cleanup.push("browser contexts", self.close)
@@ -62,7 +65,9 @@ class DesktopAgents:
 
     async def _open(self, name: str) -> AgentApp:
         stage = self.cast.stage
-        browser = await self.host.browser_for(stage.signature(name))
+        browser = await self.host.browser_for(
+            stage.signature(name), asks_permission=name in self.asked_for_microphone
+        )
         context = await browser.new_context()
         self.contexts[name] = context
         self.opened[name] = context

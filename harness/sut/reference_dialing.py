@@ -24,7 +24,7 @@ class DialingView:
 
     async def place_call(self, number: str, line: Number, *, ring_time_s: int | None = None) -> str:
         dialer = self.page.get_by_role("region", name="New call", exact=True)
-        await dialer.get_by_label("Line", exact=True).select_option(label=_line_label(line))
+        await _choose_line(dialer.get_by_label("Line", exact=True), line)
         await dialer.get_by_label("Number to call").fill(number)
         if ring_time_s is not None:
             await dialer.get_by_label("Ring for (seconds)").fill(str(ring_time_s))
@@ -46,7 +46,7 @@ class DialingView:
 
     async def call_from_ticket(self, line: Number, *, ring_time_s: int | None = None) -> str:
         opened = self.page.get_by_role("region", name="Opened ticket")
-        await opened.get_by_label("Call from line").select_option(label=_line_label(line))
+        await _choose_line(opened.get_by_label("Call from line"), line)
         if ring_time_s is not None:
             await opened.get_by_label("Ring for (seconds)").fill(str(ring_time_s))
         await opened.get_by_role("button", name="Call", exact=True).click()
@@ -65,6 +65,14 @@ class DialingView:
         return key
 
 
-def _line_label(line: Number) -> str:
-    """How the app names a line in its lists: the number's name and its E.164 number."""
-    return f"{line.name} ({line.e164})"
+async def _choose_line(select: Locator, line: Number) -> None:
+    """Pick ``line`` in one of the app's lists of lines, which names it "name (E.164)".
+
+    Picked by its number: an automatic page translation (SG-ERR-6) may rename the line in the
+    list, as an agent still sees which line it is by its number, which translators keep.
+    """
+    shown = re.compile(re.escape(f"({line.e164})") + "$")
+    value = await select.locator("option").filter(has_text=shown).get_attribute("value")
+    if value is None:
+        raise SutRefused(f"the app lists the line {line.e164} without a value")
+    await select.select_option(value=value)

@@ -33,12 +33,18 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+# Grants every request for the microphone without asking; a browser launched without it asks
+# instead, and headless Chromium, having no one to ask, refuses unless the context was granted
+# the microphone (Playwright's context permissions). Measured with Chromium 150: with this
+# flag (or ``=deny``) context permissions are ignored, both CDP ``Browser.setPermission`` and
+# Playwright's ``grant_permissions``.
+FAKE_PERMISSION_UI = "--use-fake-ui-for-media-stream"
 # WebRTC with the reference on loopback: a fake microphone and camera that need no prompt,
 # loopback ICE candidates (left out by default), real addresses rather than mDNS names (which
 # would need a multicast query), audio that plays without a user gesture.
 MEDIA_FLAGS = (
     "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
+    FAKE_PERMISSION_UI,
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
     "--autoplay-policy=no-user-gesture-required",
@@ -78,6 +84,8 @@ class BrowserHost:
     folder: Path
     browsers: dict[Signature, Browser] = field(default_factory=dict)
     plain: Browser | None = None  # pages that need no microphone (dashboard, web SDK)
+    #: Browsers that ask before giving the microphone, one per signature (SG-ERR-1).
+    asking: dict[Signature, Browser] = field(default_factory=dict)
 
     @classmethod
     async def launch(cls) -> BrowserHost:
@@ -87,18 +95,24 @@ class BrowserHost:
         driver = await async_playwright().start()
         return cls(driver, Path(tempfile.mkdtemp(prefix="callproof-microphones-")))
 
-    async def browser_for(self, signature: Signature) -> Browser:
-        """The browser whose microphone sends ``signature`` (launched on first use)."""
-        found = self.browsers.get(signature)
+    async def browser_for(self, signature: Signature, *, asks_permission: bool = False) -> Browser:
+        """The browser whose microphone sends ``signature`` (launched on first use).
+
+        With ``asks_permission``, a browser that gives the microphone only to the contexts
+        granted it (``BrowserContext.grant_permissions``), as a user's browser asks her first.
+        """
+        kept = self.asking if asks_permission else self.browsers
+        found = kept.get(signature)
         if found is not None and found.is_connected():
             return found
         wav = microphone_wav(signature, self.folder)
+        media = [f for f in MEDIA_FLAGS if not (asks_permission and f == FAKE_PERMISSION_UI)]
         browser = await self.playwright.chromium.launch(
             executable_path=chromium_path(),
             headless=True,
-            args=[*CHROMIUM_FLAGS, *MEDIA_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
+            args=[*CHROMIUM_FLAGS, *media, f"--use-file-for-fake-audio-capture={wav}"],
         )
-        self.browsers[signature] = browser
+        kept[signature] = browser
         return browser
 
     async def page_browser(self) -> Browser:
@@ -129,13 +143,20 @@ class BrowserHost:
 
     def open_contexts(self) -> list[object]:
         """Every context any of the browsers has open."""
-        every = [*self.browsers.values(), *([self.plain] if self.plain else [])]
+        every = [
+            *self.browsers.values(),
+            *self.asking.values(),
+            *([self.plain] if self.plain else []),
+        ]
         return [c for b in every for c in b.contexts]
 
     async def close(self) -> None:
         for browser in self.browsers.values():
             await browser.close()
         self.browsers.clear()
+        for browser in self.asking.values():
+            await browser.close()
+        self.asking.clear()
         if self.plain is not None:
             await self.plain.close()
             self.plain = None

@@ -80,10 +80,24 @@
       return;
     }
     const line = lines.find((candidate) => candidate.id === lineId);
+    const translated = translationRefusal(ticketId ? $("ticket-line") : $("dial-line"), line);
+    if (translated) {
+      say(translated);
+      return;
+    }
+    let shared;
+    try {
+      shared = await microphone();
+    } catch (failure) {
+      // SG-ERR-1: no permission for the microphone, or no device the browser can open.
+      say("GET_USER_MEDIA_ERROR: the browser gives the app no microphone (" + failure.name +
+          "). Follow the permission guide: allow this site to use the microphone, then call " +
+          "again. If it still fails, check the computer and its microphone and speakers.");
+      return;
+    }
     const entry = {offer: null, pc: null, stream: null, muted: false, held: false,
                    outbound: true, connected: false};
     try {
-      const shared = await microphone();
       entry.stream = new MediaStream(shared.getAudioTracks().map((track) => track.clone()));
       entry.pc = new RTCPeerConnection({iceServers: []});
       entry.stream.getTracks().forEach((track) => entry.pc.addTrack(track, entry.stream));
@@ -115,6 +129,29 @@
     // How long the customer's phone rings before the call gives up (the server checks it).
     if (ringTime !== "") message.ring_time = Number(ringTime);
     send(message);
+  }
+
+  // Automatic page translation (SG-ERR-6, 14). A translator rewrites the page's text where it
+  // stands (Chrome marks <html> "translated-ltr" and wraps text in <font> elements), so what
+  // the page shows is no longer what the app wrote. The app refuses rather than place a call
+  // from what it can no longer trust: a line whose name was rewritten is not found
+  // (FROM_NUMBER_NOT_FOUND); on a page translated otherwise, the agent it calls for is not
+  // (AGENT_FROM_NOT_FOUND). The fix is the same: turn the translation off.
+  const TRANSLATION_ADVICE = "automatic translation of this page is on: turn it off in your " +
+    "browser and call again";
+
+  function translationRefusal(select, line) {
+    const shown = select.selectedOptions[0];
+    if (line && shown && shown.text !== lineText(line)) {
+      return "FROM_NUMBER_NOT_FOUND: the line to call from is not found; " + TRANSLATION_ADVICE;
+    }
+    const root = document.documentElement.classList;
+    if (root.contains("translated-ltr") || root.contains("translated-rtl") ||
+        $("agent").querySelector("font") !== null) {
+      return "AGENT_FROM_NOT_FOUND: the agent placing the call is not found; " +
+        TRANSLATION_ADVICE;
+    }
+    return null;
   }
 
   function drop(entry) {
