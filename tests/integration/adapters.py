@@ -35,3 +35,8 @@ ReferenceWithoutRouting = without("routing", doc="Cannot set hours, queues or de
 ReferenceWithoutProfiles = without("profiles", doc="Has no end-user profiles.")
 ReferenceWithoutConsumer = without("consumer", doc="Has no consumer SDKs, chat or SMS.")
 ReferenceWithoutDashboard = without("dashboard", doc="Has no dashboard for a browser.")
+ReferenceWithoutCallOut = without("call_out", doc="Has no call-out rules for its hotlines.")
+ReferenceWithoutConsumerIdentity = without(
+    "consumer_identity", doc="Has no reserved flags or unauthenticated consumer records."
+)
+ReferenceWithoutHoldAudio = without("hold_audio", doc="Plays no hold audio to waiting callers.")
