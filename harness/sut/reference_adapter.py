@@ -397,6 +397,9 @@ class ReferenceTenant:
         from harness.sut.reference_call_out import ReferenceCallOut
 
         self.call_out: ReferenceCallOut | None = ReferenceCallOut(api, self.tickets)
+        from harness.sut.reference_crm_recordings import ReferenceCrmRecordings
+
+        self.crm_recordings: ReferenceCrmRecordings | None = ReferenceCrmRecordings(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -431,6 +434,7 @@ class ReferenceAdapter:
             "hold_audio",
             "consumer_identity",
             "call_out",
+            "crm_recordings",
         }
     )
 
