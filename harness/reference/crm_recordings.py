@@ -191,6 +191,19 @@ class CrmRecordingStorage:
         now = self.center.clock.now(upload.account_id)
         failed = upload.after(outcome, now)
         self.tables.save(failed)
+        self.center.bus.publish(
+            upload.account_id,
+            {
+                "type": "recording.upload_deferred",
+                "at": iso_utc(now),
+                "ticket_id": upload.ticket_id,
+                "call_id": upload.call_id,
+                "recording_id": upload.recording_id,
+                "reason": failed.note,
+                "failures": failed.failures,
+                "next_try_at": None if failed.next_try_at is None else iso_utc(failed.next_try_at),
+            },
+        )
         LOG.info(
             "recording %s stays on the origin: %s; next try at %s",
             upload.recording_id,

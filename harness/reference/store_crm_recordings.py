@@ -35,13 +35,13 @@ MIGRATION: tuple[str, ...] = (
     " ticket_id TEXT NOT NULL, call_id TEXT NOT NULL, created_at TEXT NOT NULL,"
     " size INTEGER NOT NULL, sha256 TEXT NOT NULL, part_bytes INTEGER NOT NULL,"
     " state TEXT NOT NULL, crm_ticket_id TEXT NOT NULL, parts_sent TEXT NOT NULL,"
-    " failures INTEGER NOT NULL, next_try_at TEXT, note TEXT NOT NULL)",
+    " failures INTEGER NOT NULL, next_try_at TEXT, last_try_at TEXT, note TEXT NOT NULL)",
     "CREATE INDEX crm_recording_uploads_state ON crm_recording_uploads (state)",
 )
 
 _COLUMNS = (
     "recording_id, account_id, ticket_id, call_id, created_at, size, sha256, part_bytes,"
-    " state, crm_ticket_id, parts_sent, failures, next_try_at, note"
+    " state, crm_ticket_id, parts_sent, failures, next_try_at, last_try_at, note"
 )
 
 
@@ -120,7 +120,7 @@ class CrmRecordingTables:
         with self._store.transaction():
             self._db.execute(
                 f"INSERT OR REPLACE INTO crm_recording_uploads ({_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     upload.recording_id,
                     upload.account_id,
@@ -135,6 +135,7 @@ class CrmRecordingTables:
                     json.dumps(list(upload.parts_sent)),
                     upload.failures,
                     None if upload.next_try_at is None else iso_utc(upload.next_try_at),
+                    None if upload.last_try_at is None else iso_utc(upload.last_try_at),
                     upload.note,
                 ),
             )
@@ -155,5 +156,6 @@ def _upload(row: tuple[object, ...]) -> Upload:
         parts_sent=tuple(json.loads(str(row[10]))),
         failures=int(row[11]),  # type: ignore[call-overload]
         next_try_at=None if row[12] is None else parse_iso_utc(str(row[12])),
-        note=str(row[13]),
+        last_try_at=None if row[13] is None else parse_iso_utc(str(row[13])),
+        note=str(row[14]),
     )

@@ -13,7 +13,8 @@ class RecordingUpload:
     ``state`` is ``pending`` (still on the origin server), ``uploaded`` (the CRM acknowledged
     every part; deleted from the origin) or ``expired`` (deleted from the origin after 7 days
     without reaching the CRM). ``size`` and ``sha256`` describe the whole recording as it was
-    made; ``parts`` the size of each part it goes as, in order. ``note`` says why it is still on
+    made; ``parts`` the size of each part it goes as, in order; ``last_try_at`` is when it was
+    last sent or tried, ``next_try_at`` when the next try is due. ``note`` says why it is still on
     the origin, or what became of it.
     """
 
@@ -26,5 +27,6 @@ class RecordingUpload:
     crm_ticket_id: str | None
     failures: int
     next_try_at: datetime | None
+    last_try_at: datetime | None
     created_at: datetime
     note: str

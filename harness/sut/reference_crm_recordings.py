@@ -27,6 +27,7 @@ def _upload(data: dict[str, Any]) -> RecordingUpload:
         crm_ticket_id=None if data["crm_ticket_id"] is None else str(data["crm_ticket_id"]),
         failures=int(data["failures"]),
         next_try_at=_when(data["next_try_at"]),
+        last_try_at=_when(data["last_try_at"]),
         created_at=created,
         note=str(data["note"]),
     )

@@ -64,6 +64,7 @@ def upload_shape(upload: Upload) -> dict[str, object]:
         "crm_ticket_id": upload.crm_ticket_id or None,
         "failures": upload.failures,
         "next_try_at": None if upload.next_try_at is None else iso_utc(upload.next_try_at),
+        "last_try_at": None if upload.last_try_at is None else iso_utc(upload.last_try_at),
         "created_at": iso_utc(upload.created_at),
         "note": upload.note,
     }

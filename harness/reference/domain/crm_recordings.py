@@ -135,6 +135,7 @@ class Upload:
     parts_sent: tuple[str, ...] = ()  # the CRM's ids of the parts it acknowledged, in order
     failures: int = 0
     next_try_at: datetime | None = None  # None: due now
+    last_try_at: datetime | None = None  # when a part was last sent (or tried)
     note: str = ""  # why it is still on the origin, or why it left
 
     @property
@@ -164,6 +165,7 @@ class Upload:
                 parts_sent=sent,
                 state=UploadState.UPLOADED if done else UploadState.PENDING,
                 next_try_at=None,
+                last_try_at=now,
                 note="in the CRM; deleted from the origin" if done else "",
             )
         failures = self.failures + 1
@@ -171,6 +173,7 @@ class Upload:
             self,
             failures=failures,
             next_try_at=next_try(failures, now, self.created_at),
+            last_try_at=now,
             note=REASONS[outcome],
         )
 
