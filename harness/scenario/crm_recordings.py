@@ -54,6 +54,8 @@ class CrmRecordingDesk:
     crm: Crm | None = None
     seen: dict[str, int] = field(default_factory=dict)  # SIP Call-ID -> journal position
     refused: dict[str, int] = field(default_factory=dict)  # SIP Call-ID -> tries refused
+    # SIP Call-ID -> the SUT's last word on keeping the recording (a wait consumes it once)
+    deferred: dict[str, dict[str, object]] = field(default_factory=dict)
 
     @property
     def storage(self) -> CrmRecordingStorage:
@@ -119,6 +121,10 @@ class CrmRecordingDesk:
         return upload
 
     def _deferred(self, call: PlacedCall, failures: int) -> dict[str, object]:
+        """The SUT's word that it keeps the recording after its ``failures``-th refusal."""
+        known = self.deferred.get(call.sip_call_id)
+        if known is not None and known.get("failures") == failures:
+            return known
         call_id = self.flows.sut_call_id(call)
         try:
             event = self.cast.journal.wait_for(
@@ -135,6 +141,7 @@ class CrmRecordingDesk:
             raise ConformanceFailure(
                 (), f"the SUT to keep the recording of {call_id} and retry", "it said nothing"
             ) from None
+        self.deferred[call.sip_call_id] = event.data
         return event.data
 
     # -- CC-REC-1, 6: the recording in the CRM --------------------------------------------
@@ -225,6 +232,18 @@ class CrmRecordingDesk:
             return
         raise ConformanceFailure((), "the recording gone from the contact center", "it still plays")
 
+    def expect_kept(self, call: PlacedCall) -> None:
+        """The SUT still holds the recording: its ticket lists it, not deleted, and it says
+        the recording is still waiting for the CRM."""
+        recording = self.recordings.recording_of(call)
+        listed = self.cast.portal.run(self.recordings.recordings.recordings(recording.ticket_id))
+        now = next((r for r in listed if r.id == recording.id), None)
+        upload = self.upload_of(call)
+        if now is None or now.deleted or upload.state != "pending":
+            raise ConformanceFailure(
+                (), "the recording still on the contact center", f"{now}; {upload}"
+            )
+
     def expect_still_on_origin(self, call: PlacedCall, user: str) -> None:
         """The SUT still holds the recording: ``user`` plays it."""
         recording = self.recordings.recording_of(call)
@@ -279,8 +298,9 @@ class CrmRecordingDesk:
         """The SUT's clock moves on by ``days``."""
         self.cast.portal.run(self.clock.advance(days * 86400))
 
-    def expect_expired(self, call: PlacedCall, user: str) -> None:
-        """The recording left the origin unsent, and the SUT says so."""
+    def expect_expired(self, call: PlacedCall) -> None:
+        """The recording left the origin unsent: the ticket marks it deleted, and the SUT says
+        it was deleted after 7 days without reaching the CRM."""
         call_id = self.flows.sut_call_id(call)
         try:
             self.cast.journal.wait_for(
@@ -300,7 +320,11 @@ class CrmRecordingDesk:
         upload = self.upload_of(call)
         if upload.state != "expired" or "7 days" not in upload.note:
             raise ConformanceFailure((), "the recording marked expired after 7 days", str(upload))
-        self.expect_gone_from_origin(call, user)
+        recording = self.recordings.recording_of(call)
+        listed = self.cast.portal.run(self.recordings.recordings.recordings(recording.ticket_id))
+        now = next((r for r in listed if r.id == recording.id), None)
+        if now is None or not now.deleted:
+            raise ConformanceFailure((), "the recording marked deleted in its ticket", str(now))
 
 
 @pytest.fixture
