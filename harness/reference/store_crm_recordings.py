@@ -37,6 +37,14 @@ MIGRATION: tuple[str, ...] = (
     " state TEXT NOT NULL, crm_ticket_id TEXT NOT NULL, parts_sent TEXT NOT NULL,"
     " failures INTEGER NOT NULL, next_try_at TEXT, last_try_at TEXT, note TEXT NOT NULL)",
     "CREATE INDEX crm_recording_uploads_state ON crm_recording_uploads (state)",
+    # CC-REC-5: a retained recording is reachable only with MFA and an authenticated CRM key.
+    # A user's MFA secret; the bearer tokens (by SHA-256) that passed MFA; the CRM's keys.
+    f"CREATE TABLE user_mfa ({_ACCOUNT}, user_id TEXT NOT NULL, secret BLOB NOT NULL,"
+    " PRIMARY KEY (account_id, user_id))",
+    f"CREATE TABLE mfa_tokens (token_sha256 TEXT PRIMARY KEY, {_ACCOUNT},"
+    " user_id TEXT NOT NULL, verified_at TEXT NOT NULL)",
+    f"CREATE TABLE crm_keys (id TEXT PRIMARY KEY, {_ACCOUNT},"
+    " key_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)",
 )
 
 _COLUMNS = (
@@ -139,6 +147,56 @@ class CrmRecordingTables:
                     upload.note,
                 ),
             )
+
+    # --- CC-REC-5: MFA and CRM keys ---------------------------------------------------------
+
+    def set_mfa_secret(self, account_id: str, user_id: str, secret: bytes) -> None:
+        """Enrol the user in MFA with ``secret`` (a new enrolment replaces the old one)."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO user_mfa (account_id, user_id, secret) VALUES (?, ?, ?)",
+                (account_id, user_id, secret),
+            )
+
+    def mfa_secret(self, account_id: str, user_id: str) -> bytes | None:
+        """The user's MFA secret, if enrolled."""
+        row = self._db.execute(
+            "SELECT secret FROM user_mfa WHERE account_id = ? AND user_id = ?",
+            (account_id, user_id),
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def mark_mfa_token(self, account_id: str, user_id: str, digest: str, at: datetime) -> None:
+        """The token whose SHA-256 is ``digest`` passed MFA at ``at``."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO mfa_tokens (token_sha256, account_id, user_id,"
+                " verified_at) VALUES (?, ?, ?, ?)",
+                (digest, account_id, user_id, iso_utc(at)),
+            )
+
+    def token_passed_mfa(self, account_id: str, user_id: str, digest: str) -> bool:
+        """Whether the user's token ``digest`` passed MFA."""
+        row = self._db.execute(
+            "SELECT 1 FROM mfa_tokens WHERE token_sha256 = ? AND account_id = ? AND user_id = ?",
+            (digest, account_id, user_id),
+        ).fetchone()
+        return row is not None
+
+    def add_crm_key(self, key_id: str, account_id: str, digest: str, at: datetime) -> None:
+        """Keep a new CRM key (its SHA-256 only)."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT INTO crm_keys (id, account_id, key_sha256, created_at) VALUES (?, ?, ?, ?)",
+                (key_id, account_id, digest, iso_utc(at)),
+            )
+
+    def crm_key_known(self, account_id: str, digest: str) -> bool:
+        """Whether ``digest`` is the SHA-256 of one of the account's CRM keys."""
+        row = self._db.execute(
+            "SELECT 1 FROM crm_keys WHERE account_id = ? AND key_sha256 = ?", (account_id, digest)
+        ).fetchone()
+        return row is not None
 
 
 def _upload(row: tuple[object, ...]) -> Upload:

@@ -96,6 +96,7 @@ CAPABILITIES = (
     "consumer_identity",
     "call_out",
     "crm_recordings",
+    "recording_access",
 )
 
 
@@ -1306,4 +1307,20 @@ class CrmRecordingStorage(Protocol):
 
     async def recording_uploads(self, ticket_id: str) -> list[RecordingUpload]:
         """The recordings of the SUT's ticket ``ticket_id`` and where each is on its way."""
+        ...
+
+
+@runtime_checkable
+class RetainedRecordingAccess(Protocol):
+    """Who reaches a recording while the SUT retains it for the CRM (CC-REC-5): only a user
+    who passed MFA and presents an authenticated CRM key. An adapter without it lacks the
+    capability ``recording_access``.
+    """
+
+    async def fetch_retained(
+        self, recording: Recording, *, user: Agent | None, mfa: bool, crm_key: bool
+    ) -> bytes:
+        """Fetch the retained ``recording`` as ``user`` (None: with the account's ordinary API
+        key), having passed MFA with an authenticator or not, presenting a CRM key the SUT
+        issued or not; the audio file, or SutRefused saying why."""
         ...

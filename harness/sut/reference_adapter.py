@@ -400,6 +400,9 @@ class ReferenceTenant:
         from harness.sut.reference_crm_recordings import ReferenceCrmRecordings
 
         self.crm_recordings: ReferenceCrmRecordings | None = ReferenceCrmRecordings(api)
+        from harness.sut.reference_crm_recordings import ReferenceRecordingAccess
+
+        self.recording_access: ReferenceRecordingAccess | None = ReferenceRecordingAccess(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -435,6 +438,7 @@ class ReferenceAdapter:
             "consumer_identity",
             "call_out",
             "crm_recordings",
+            "recording_access",
         }
     )
 
