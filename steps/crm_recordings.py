@@ -73,28 +73,63 @@ def still_there(crm_recording_desk: CrmRecordingDesk, flows: CallFlows) -> None:
 
 @then(
     parsers.parse(
-        'the CRM refuses the upload; the contact center keeps the recording, saying "{reason}",'
-        ' and "{user}" still plays it'
+        'the CRM refuses the upload; the contact center keeps the recording, saying "{reason}"'
     )
 )
-def refused_kept(
-    crm_recording_desk: CrmRecordingDesk, flows: CallFlows, reason: str, user: str
-) -> None:
-    crm_recording_desk.expect_refused_and_kept(flows.last, reason, user)
+def refused_kept(crm_recording_desk: CrmRecordingDesk, flows: CallFlows, reason: str) -> None:
+    crm_recording_desk.expect_refused_and_kept(flows.last, reason)
 
 
 @then(
     parsers.re(
         r"the upload is tried again (?P<minutes>\d+) minutes? after the last try on the contact"
-        r' center\'s clock, not sooner, the recording staying for "(?P<user>[^"]+)"$'
+        r" center's clock, not sooner$"
     )
 )
-def retried(
-    crm_recording_desk: CrmRecordingDesk, flows: CallFlows, minutes: str, user: str
-) -> None:
-    crm_recording_desk.expect_retry_after(flows.last, int(minutes), user)
+def retried(crm_recording_desk: CrmRecordingDesk, flows: CallFlows, minutes: str) -> None:
+    crm_recording_desk.expect_retry_after(flows.last, int(minutes))
 
 
 @then("the recording is deleted from the contact center unsent, its ticket saying so")
 def expired(crm_recording_desk: CrmRecordingDesk, flows: CallFlows) -> None:
     crm_recording_desk.expect_expired(flows.last)
+
+
+@then(
+    parsers.re(
+        r"the retained recording is refused to (?:the account's API key|\"(?P<user>[^\"]+)\")"
+        r"(?P<mfa> with MFA| without MFA)?(?P<key>, even with a CRM key| but without a CRM key)?$"
+    )
+)
+def retained_refused(
+    crm_recording_desk: CrmRecordingDesk,
+    flows: CallFlows,
+    user: str | None,
+    mfa: str | None,
+    key: str | None,
+) -> None:
+    crm_recording_desk.expect_retained_refused(
+        flows.last,
+        user,
+        mfa=mfa == " with MFA",
+        crm_key=key == ", even with a CRM key",
+    )
+
+
+@then(parsers.parse('the retained recording\'s ordinary link is refused to "{user}"'))
+def ordinary_link_refused(
+    crm_recording_desk: CrmRecordingDesk, flows: CallFlows, user: str
+) -> None:
+    crm_recording_desk.expect_ordinary_link_refused(flows.last, user)
+
+
+@then(
+    parsers.parse(
+        '"{user}", with MFA and an authenticated CRM key, gets the retained recording with the'
+        ' audio of the customer and "{agent}"'
+    )
+)
+def retained_served(
+    crm_recording_desk: CrmRecordingDesk, flows: CallFlows, user: str, agent: str
+) -> None:
+    crm_recording_desk.expect_retained_served(flows.last, user, agent)

@@ -4,7 +4,10 @@ Feature: Call recordings stored in the CRM
   then deleted from the origin server. Deletion is delayed only when the CRM did not acknowledge
   the upload, its API limit was reached or the file is too large; the upload is then retried
   with exponential backoff. A recording is kept 7 days at most. A recording over 50 MB is split
-  into smaller files attached to the CRM ticket in order, as separate recordings.
+  into smaller files attached to the CRM ticket in order, as separate recordings. While retained,
+  a recording is reachable only with MFA authentication and authenticated CRM keys, and never by
+  the carrier (the reference gives the carrier no credential of its HTTP API at all: it meets
+  the carrier over SIP only, so no scenario can hand the carrier a key to try).
 
   Background:
     Given a number "Support" in the account
@@ -32,10 +35,10 @@ Feature: Call recordings stored in the CRM
     Then the customer and "Alice" hear each other within 500 ms of the answer
     And the customer and "Alice" keep hearing each other for 1 seconds
     When the customer hangs up
-    Then the CRM refuses the upload; the contact center keeps the recording, saying "<reason>", and "Alice" still plays it
-    And the upload is tried again 1 minute after the last try on the contact center's clock, not sooner, the recording staying for "Alice"
+    Then the CRM refuses the upload; the contact center keeps the recording, saying "<reason>"
+    And the upload is tried again 1 minute after the last try on the contact center's clock, not sooner
     When the CRM takes uploads again
-    Then the upload is tried again 2 minutes after the last try on the contact center's clock, not sooner, the recording staying for "Alice"
+    Then the upload is tried again 2 minutes after the last try on the contact center's clock, not sooner
     And the CRM ticket of the call holds the recording with the audio of the customer and "Alice"
     And the recording is deleted from the contact center: "Alice" cannot play it
 
@@ -53,7 +56,7 @@ Feature: Call recordings stored in the CRM
     And "Alice" answers the call
     Then the customer and "Alice" hear each other within 500 ms of the answer
     When the customer hangs up
-    Then the CRM refuses the upload; the contact center keeps the recording, saying "API limit", and "Alice" still plays it
+    Then the CRM refuses the upload; the contact center keeps the recording, saying "API limit"
     When 6 days pass on the contact center's clock
     Then the recording is still in the contact center, waiting for the CRM
     When 1 day passes on the contact center's clock
@@ -69,3 +72,20 @@ Feature: Call recordings stored in the CRM
     When the customer hangs up
     Then the CRM ticket of the call holds the recording as parts of 16000 bytes in order, at least 3, which joined give back the recording with the audio of the customer and "Alice"
     And the recording is deleted from the contact center: "Alice" cannot play it
+
+  @CC-REC-5 @needs:tickets @needs:recordings @needs:crm_recordings @needs:recording_access
+  Scenario: While retained, the recording is reachable only with MFA and an authenticated CRM key
+    Given an administrator "Maria"
+    And recordings are kept in the CRM
+    And the CRM answers uploads with 429 (API limit reached)
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    And the customer and "Alice" keep hearing each other for 1 seconds
+    When the customer hangs up
+    Then the CRM refuses the upload; the contact center keeps the recording, saying "API limit"
+    And the retained recording's ordinary link is refused to "Maria"
+    And the retained recording is refused to the account's API key, even with a CRM key
+    And the retained recording is refused to "Maria" without MFA, even with a CRM key
+    And the retained recording is refused to "Maria" with MFA but without a CRM key
+    And "Maria", with MFA and an authenticated CRM key, gets the retained recording with the audio of the customer and "Alice"

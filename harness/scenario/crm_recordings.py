@@ -27,7 +27,7 @@ from harness.scenario.capabilities import need
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.recordings import MIN_FRAMES, RecordingDesk, parties_heard
 from harness.scenario.tickets import TicketDesk
-from harness.sut.contract import Clock, CrmRecordingStorage, SutRefused
+from harness.sut.contract import Clock, CrmRecordingStorage, RetainedRecordingAccess, SutRefused
 from harness.sut.crm_recordings_model import RecordingUpload
 from harness.sut.events import SutEvent
 
@@ -244,20 +244,8 @@ class CrmRecordingDesk:
                 (), "the recording still on the contact center", f"{now}; {upload}"
             )
 
-    def expect_still_on_origin(self, call: PlacedCall, user: str) -> None:
-        """The SUT still holds the recording: ``user`` plays it."""
-        recording = self.recordings.recording_of(call)
-        try:
-            self.cast.portal.run(
-                self.recordings.recordings.play(recording.url, user=self.cast.agent(user))
-            )
-        except SutRefused as refusal:
-            raise ConformanceFailure(
-                (), "the recording still on the contact center", f"refused: {refusal}"
-            ) from None
-
     # -- CC-REC-2, 3: refused uploads and their retries -----------------------------------
-    def expect_refused_and_kept(self, call: PlacedCall, reason: str, user: str) -> None:
+    def expect_refused_and_kept(self, call: PlacedCall, reason: str) -> None:
         """The CRM refused the upload; the SUT keeps the recording and says why."""
         tried = self._next_try(call)
         if tried.status == 201:
@@ -265,9 +253,9 @@ class CrmRecordingDesk:
         said = self._deferred(call, 1)
         if reason.lower() not in str(said.get("reason", "")).lower():
             raise ConformanceFailure((), f"the SUT to say {reason!r}", str(said.get("reason")))
-        self.expect_still_on_origin(call, user)
+        self.expect_kept(call)
 
-    def expect_retry_after(self, call: PlacedCall, minutes: int, user: str) -> None:
+    def expect_retry_after(self, call: PlacedCall, minutes: int) -> None:
         """The next try is due ``minutes`` after the last one, on the SUT's clock: it does not
         come a second before, and comes at that time."""
         self._deferred(call, self.refused.get(call.sip_call_id, 0))
@@ -289,7 +277,7 @@ class CrmRecordingDesk:
             raise ConformanceFailure(
                 (), f"no try before {minutes} min had passed", f"one came early: {came}"
             ) from None
-        self.expect_still_on_origin(call, user)
+        self.expect_kept(call)
         self.cast.portal.run(self.clock.advance(1))
         self._next_try(call)
 
@@ -325,6 +313,68 @@ class CrmRecordingDesk:
         now = next((r for r in listed if r.id == recording.id), None)
         if now is None or not now.deleted:
             raise ConformanceFailure((), "the recording marked deleted in its ticket", str(now))
+
+    # -- CC-REC-5: who reaches a retained recording --------------------------------------
+    @property
+    def access(self) -> RetainedRecordingAccess:
+        found: RetainedRecordingAccess | None = getattr(self.cast.tenant, "recording_access", None)
+        return need(found, "recording_access")
+
+    def _fetch(self, call: PlacedCall, user: str | None, *, mfa: bool, crm_key: bool) -> bytes:
+        recording = self.recordings.recording_of(call)
+        who = None if user is None else self.cast.agent(user)
+        return self.cast.portal.run(
+            self.access.fetch_retained(recording, user=who, mfa=mfa, crm_key=crm_key)
+        )
+
+    def expect_retained_refused(
+        self, call: PlacedCall, user: str | None, *, mfa: bool, crm_key: bool
+    ) -> None:
+        """The retained recording is refused to ``user`` (None: the account's API key) with
+        or without MFA and a CRM key, the refusal naming what is missing."""
+        self.expect_kept(call)
+        wanted = [w for w, given in (("MFA", mfa), ("CRM key", crm_key)) if not given]
+        try:
+            self._fetch(call, user, mfa=mfa, crm_key=crm_key)
+        except SutRefused as refusal:
+            said = str(refusal)
+            if not all(w.lower() in said.lower() for w in wanted):
+                raise ConformanceFailure(
+                    (), f"a refusal naming {' and '.join(wanted)}", said
+                ) from None
+            return
+        raise ConformanceFailure(
+            (), f"the retained recording refused without {' and '.join(wanted)}", "it was served"
+        )
+
+    def expect_ordinary_link_refused(self, call: PlacedCall, user: str) -> None:
+        """The recording's ordinary link does not serve it while it is retained."""
+        recording = self.recordings.recording_of(call)
+        self.expect_kept(call)
+        try:
+            self.cast.portal.run(
+                self.recordings.recordings.play(recording.url, user=self.cast.agent(user))
+            )
+        except SutRefused:
+            return
+        raise ConformanceFailure(
+            (), "the retained recording refused on its ordinary link", f"{user} played it"
+        )
+
+    def expect_retained_served(self, call: PlacedCall, user: str, agent: str) -> None:
+        """With MFA and an authenticated CRM key, ``user`` gets the whole recording."""
+        try:
+            wav = self._fetch(call, user, mfa=True, crm_key=True)
+        except SutRefused as refusal:
+            raise ConformanceFailure(
+                (), f"{user} with MFA and a CRM key to get the recording", f"refused: {refusal}"
+            ) from None
+        upload = self.upload_of(call)
+        if hashlib.sha256(wav).hexdigest() != upload.sha256:
+            raise ConformanceFailure(
+                (), f"the recording as made ({upload.size} bytes)", f"{len(wav)} other bytes"
+            )
+        self.recordings.expect_parties_in(wav, agent, "the retained recording")
 
 
 @pytest.fixture
