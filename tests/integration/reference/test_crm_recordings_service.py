@@ -4,10 +4,13 @@ harness's CRM over real HTTP on loopback, with the account's clock moved by the 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +18,10 @@ import pytest
 from harness.endpoints.crm import Crm
 from harness.endpoints.crm_uploads import CrmUpload
 from harness.reference.crm_recordings import CrmRecordingStorage
+from harness.reference.domain import mfa
 from harness.reference.domain.crm_recordings import Upload, UploadState
+from harness.reference.domain.errors import NotFound
+from harness.reference.recording_access import AccessRefused, RecordingAccess
 from harness.reference.service import ContactCenter
 from harness.runtime.journal import Journal
 from tests.unit.reference.conftest import FakeTime
@@ -152,3 +158,49 @@ def test_a_recording_the_crm_never_takes_is_deleted_after_seven_days(
     assert upload.state is UploadState.EXPIRED
     assert upload.note == "deleted from the origin after 7 days: the CRM never took it"
     assert _origin(setup) == (None, True)
+
+
+def test_a_retained_recording_needs_a_token_that_passed_mfa_and_a_key_of_the_account(
+    setup: Setup,
+) -> None:
+    """CC-REC-5, the reference's guard: each missing or wrong part is refused, named."""
+    assert setup.crm.uploads is not None
+    setup.crm.uploads.fault("rate_limited")
+    setup.sweep()
+    access = RecordingAccess(setup.center)
+    acc = setup.account_id
+    upload = setup.upload()
+    (ana,) = setup.center.list_users(acc)
+    with pytest.raises(AccessRefused, match="not enrolled"):
+        access.verify(acc, ana.id, "token-a", "123456")
+    shown = access.enrol(acc, ana.id)
+    secret = base64.b32decode(shown + "=" * (-len(shown) % 8))
+    with pytest.raises(AccessRefused, match="rejected"):
+        access.verify(acc, ana.id, "token-a", "12345")
+    access.verify(acc, ana.id, "token-a", mfa.code_at(secret, time.time()))
+    _, key = access.issue_crm_key(acc)
+    other = setup.center.create_account("Other")
+    _, other_key = access.issue_crm_key(other.id)
+
+    def fetch(user_id: str | None, token: str, crm_key: str | None) -> object:
+        return access.retained_file(
+            acc, upload.recording_id, user_id=user_id, token=token, crm_key=crm_key
+        )
+
+    with pytest.raises(AccessRefused, match="only with MFA"):
+        fetch(ana.id, "token-b", key)  # another token of hers never passed MFA
+    with pytest.raises(AccessRefused, match="only with MFA"):
+        fetch(None, "token-a", key)  # the account's key is no user
+    with pytest.raises(AccessRefused, match="only with an authenticated CRM key"):
+        fetch(ana.id, "token-a", "made-up")
+    with pytest.raises(AccessRefused, match="only with an authenticated CRM key"):
+        fetch(ana.id, "token-a", other_key)  # another account's key
+    with pytest.raises(AccessRefused, match="only with an authenticated CRM key"):
+        fetch(ana.id, "token-a", None)
+    served = fetch(ana.id, "token-a", key)
+    assert isinstance(served, Path) and served.read_bytes() == _origin(setup)[0]
+    setup.crm.uploads.fault("none")
+    setup.center.clock.advance(acc, 60)
+    setup.sweep()  # uploaded: nothing is retained any more
+    with pytest.raises(NotFound):
+        fetch(ana.id, "token-a", key)
