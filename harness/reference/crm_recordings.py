@@ -101,7 +101,11 @@ class CrmRecordingStorage:
             created,
             part_bytes,
         ) in self.tables.new_recordings():
-            data = (self._dir / file).read_bytes()
+            try:
+                data = (self._dir / file).read_bytes()
+            except OSError as error:  # nothing to send: say so once rather than every sweep
+                LOG.warning("recording %s: its file cannot be read: %s", rec_id, error)
+                data = b""
             self.tables.save(
                 Upload(
                     recording_id=rec_id,
@@ -142,7 +146,7 @@ class CrmRecordingStorage:
         recording = self.center.store.recording(upload.account_id, upload.recording_id)
         if recording is None or recording.deleted_at is not None:
             # Deleted from its ticket by a user meanwhile: nothing is left to send.
-            self.tables.save(upload.expire())
+            self.tables.save(upload.expire("deleted from its ticket before it reached the CRM"))
             return
         if stored is None:
             self._failed(upload, Outcome.NO_ACK)
@@ -156,7 +160,16 @@ class CrmRecordingStorage:
                 self._failed(upload, Outcome.NO_ACK)
                 return
             self.tables.save(upload)
-        parts = rules.split((self._dir / recording.file).read_bytes(), upload.part_bytes)
+        try:
+            whole = (self._dir / recording.file).read_bytes()
+        except OSError as error:
+            LOG.warning("recording %s: its file cannot be read: %s", upload.recording_id, error)
+            now = self.center.clock.now(upload.account_id)
+            self._leave_origin(
+                upload.expire("its file was lost on the origin"), now, "recording.lost"
+            )
+            return
+        parts = rules.split(whole, upload.part_bytes)
         timeout = aiohttp.ClientTimeout(total=timeout_s)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             for index in range(len(upload.parts_sent), len(parts)):

@@ -177,6 +177,6 @@ class Upload:
             note=REASONS[outcome],
         )
 
-    def expire(self) -> Upload:
-        """Deleted from the origin unsent (CC-REC-4)."""
-        return replace(self, state=UploadState.EXPIRED, next_try_at=None, note=EXPIRED_NOTE)
+    def expire(self, note: str = EXPIRED_NOTE) -> Upload:
+        """Deleted from the origin unsent (CC-REC-4), or gone from it for the reason ``note``."""
+        return replace(self, state=UploadState.EXPIRED, next_try_at=None, note=note)
