@@ -20,7 +20,7 @@ from harness.endpoints.crm_uploads import CrmUpload
 from harness.reference.crm_recordings import CrmRecordingStorage
 from harness.reference.domain import mfa
 from harness.reference.domain.crm_recordings import Upload, UploadState
-from harness.reference.domain.errors import NotFound
+from harness.reference.domain.errors import Conflict, InvalidField, NotFound
 from harness.reference.recording_access import AccessRefused, RecordingAccess
 from harness.reference.service import ContactCenter
 from harness.runtime.journal import Journal
@@ -204,3 +204,18 @@ def test_a_retained_recording_needs_a_token_that_passed_mfa_and_a_key_of_the_acc
     setup.sweep()  # uploaded: nothing is retained any more
     with pytest.raises(NotFound):
         fetch(ana.id, "token-a", key)
+
+
+def test_a_bad_choice_is_refused_naming_it_and_changes_nothing(center: ContactCenter) -> None:
+    storage = CrmRecordingStorage(center)
+    account = center.create_account("Acme")
+    with pytest.raises(Conflict, match="no CRM is configured"):
+        storage.configure(account.id, enabled=True)
+    assert storage.settings_shape(account.id) == {"enabled": False, "part_bytes": 50 * 2**20}
+    center.store.set_crm_settings(account.id, "http://127.0.0.1:9/crm", 1.0)
+    storage.configure(account.id, enabled=True, part_bytes=16000)
+    before = storage.settings_shape(account.id)
+    with pytest.raises(InvalidField) as refused:
+        storage.configure(account.id, enabled=True, part_bytes=60 * 2**20)
+    assert refused.value.field == "part_bytes"
+    assert storage.settings_shape(account.id) == before
