@@ -43,4 +43,6 @@ pytest_plugins = [
     "steps.call_out",
     "harness.scenario.browser_errors",
     "steps.browser_errors",
+    "harness.scenario.crm_recordings",
+    "steps.crm_recordings",
 ]

@@ -20,7 +20,11 @@ from aiohttp import web
 
 from harness.endpoints.crm_book import CrmBook
 from harness.endpoints.crm_book import add_routes as add_record_routes
+from harness.endpoints.crm_uploads import CrmUploads
+from harness.endpoints.crm_uploads import add_routes as add_upload_routes
 from harness.runtime.journal import Event, Journal
+
+UPLOAD_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Crm:
     name: str = "crm"
     records: dict[str, CustomerRecord] = field(default_factory=dict)
     book: CrmBook = field(default_factory=CrmBook)  # the contacts and tickets the SUT wrote
+    uploads: CrmUploads | None = None  # the recordings the SUT uploaded to tickets
     _fault: CrmFault = CrmFault.NONE
     _healed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -77,9 +82,12 @@ class Crm:
     async def start(cls, journal: Journal | None = None, *, host: str = "127.0.0.1") -> Crm:
         """A CRM listening on an ephemeral port of ``host`` (loopback)."""
         crm = cls(journal, book=CrmBook(journal))
-        app = web.Application()
+        crm.uploads = CrmUploads(crm.book, journal)
+        # A recording part may be 50 MB (CC-REC-6): the body limit leaves room for it.
+        app = web.Application(client_max_size=UPLOAD_LIMIT)
         app.router.add_get("/customers/{digits}", crm._lookup)
         add_record_routes(app, crm.book)
+        add_upload_routes(app, crm.uploads)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, host, 0)

@@ -69,6 +69,7 @@ from .domain.voicemail import Voicemail
 from .store_agent_app import MIGRATION as AGENT_APP_MIGRATION
 from .store_agent_app import AgentAppTables
 from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
+from .store_crm_recordings import MIGRATION as CRM_RECORDINGS_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
@@ -1048,4 +1049,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CONSUMER_IDENTITY_MIGRATION,
     # Calling out: hotlines, blacklist, settings, attempts, signalling (store_call_out.py).
     CALL_OUT_MIGRATION,
+    # Recordings kept in the CRM: the account's choice, each upload (store_crm_recordings.py).
+    CRM_RECORDINGS_MIGRATION,
 )

@@ -30,6 +30,7 @@ from harness.sut.consumer_model import (
     SmsRecord,
     SmsWebhook,
 )
+from harness.sut.crm_recordings_model import RecordingUpload
 from harness.sut.events import SutEvent
 from harness.sut.identity_model import ProfileFlag, ReservedFlags
 from harness.sut.model import (
@@ -94,6 +95,8 @@ CAPABILITIES = (
     "hold_audio",
     "consumer_identity",
     "call_out",
+    "crm_recordings",
+    "recording_access",
 )
 
 
@@ -1285,4 +1288,39 @@ class CallOut(Protocol):
 
     async def capture(self, call_id: str) -> bytes:
         """The ended call's signalling capture as a pcap file (SG-ERR-12)."""
+        ...
+
+
+@runtime_checkable
+class CrmRecordingStorage(Protocol):
+    """Call recordings kept in the account's CRM, not on the SUT (CC-REC-1 to 4, 6).
+
+    The CRM is the harness's (:mod:`harness.endpoints.crm`); the SUT uploads each recording to
+    the CRM ticket of its call and deletes it from its own server. An adapter without it lacks
+    the capability ``crm_recordings``.
+    """
+
+    async def keep_recordings_in_crm(self, crm_url: str, *, part_bytes: int | None = None) -> None:
+        """Upload the account's recordings to the CRM at ``crm_url``, in parts of at most
+        ``part_bytes`` (None: the SUT's default, 50 MB); SutRefused when refused."""
+        ...
+
+    async def recording_uploads(self, ticket_id: str) -> list[RecordingUpload]:
+        """The recordings of the SUT's ticket ``ticket_id`` and where each is on its way."""
+        ...
+
+
+@runtime_checkable
+class RetainedRecordingAccess(Protocol):
+    """Who reaches a recording while the SUT retains it for the CRM (CC-REC-5): only a user
+    who passed MFA and presents an authenticated CRM key. An adapter without it lacks the
+    capability ``recording_access``.
+    """
+
+    async def fetch_retained(
+        self, recording: Recording, *, user: Agent | None, mfa: bool, crm_key: bool
+    ) -> bytes:
+        """Fetch the retained ``recording`` as ``user`` (None: with the account's ordinary API
+        key), having passed MFA with an authenticator or not, presenting a CRM key the SUT
+        issued or not; the audio file, or SutRefused saying why."""
         ...

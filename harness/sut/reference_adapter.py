@@ -397,6 +397,12 @@ class ReferenceTenant:
         from harness.sut.reference_call_out import ReferenceCallOut
 
         self.call_out: ReferenceCallOut | None = ReferenceCallOut(api, self.tickets)
+        from harness.sut.reference_crm_recordings import ReferenceCrmRecordings
+
+        self.crm_recordings: ReferenceCrmRecordings | None = ReferenceCrmRecordings(api)
+        from harness.sut.reference_crm_recordings import ReferenceRecordingAccess
+
+        self.recording_access: ReferenceRecordingAccess | None = ReferenceRecordingAccess(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -431,6 +437,8 @@ class ReferenceAdapter:
             "hold_audio",
             "consumer_identity",
             "call_out",
+            "crm_recordings",
+            "recording_access",
         }
     )
 

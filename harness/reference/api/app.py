@@ -10,6 +10,7 @@ from aiohttp import web
 import harness
 
 from ..access import AccessControl, Unauthenticated
+from ..crm_recordings import install as install_crm_recordings
 from ..domain.accounts import Account
 from ..domain.errors import DomainError
 from ..domain.permissions import OPERATOR, Permission, Principal
@@ -39,6 +40,7 @@ from . import (
     voicemails,
 )
 from . import call_out as call_out_routes
+from . import crm_recordings as crm_recording_routes
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -160,4 +162,6 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     app_outbound.add_routes(app.router)
     consumer_identity.add_routes(app.router)
     call_out_routes.add_routes(app.router)
+    crm_recording_routes.add_routes(app.router)
+    install_crm_recordings(app, center)
     return app

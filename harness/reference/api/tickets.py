@@ -16,6 +16,7 @@ from ..store_tickets import StoredRecording
 from . import body
 from .call_out import placed_outbound, refused_outbound
 from .context import account_id, center, principal, requires
+from .crm_recordings import refuse_retained
 from .errors import ApiError
 
 JSON = dict[str, Any]
@@ -153,7 +154,9 @@ async def list_recordings(request: web.Request) -> web.Response:
 
 @requires(Permission.RECORDINGS_PLAY)
 async def play_recording(request: web.Request) -> web.StreamResponse:
-    """GET /recordings/{recording_id} -> audio/wav; 403 when the account forbids playing."""
+    """GET /recordings/{recording_id} -> audio/wav; 403 when the account forbids playing, or
+    while the recording is retained for the CRM (CC-REC-5)."""
+    refuse_retained(request, request.match_info["recording_id"])
     try:
         path = center(request).tickets.recording_audio(
             account_id(request), request.match_info["recording_id"]
