@@ -40,3 +40,6 @@ ReferenceWithoutConsumerIdentity = without(
     "consumer_identity", doc="Has no reserved flags or unauthenticated consumer records."
 )
 ReferenceWithoutHoldAudio = without("hold_audio", doc="Plays no hold audio to waiting callers.")
+ReferenceWithoutCrmRecordings = without(
+    "crm_recordings", doc="Keeps its recordings: uploads none to a CRM."
+)

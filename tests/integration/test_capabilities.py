@@ -100,6 +100,11 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
             "consumer_identity",
         ),
         ("features/routing/hold_audio.feature", "ReferenceWithoutHoldAudio", "hold_audio"),
+        (
+            "features/recordings/crm_storage.feature",
+            "ReferenceWithoutCrmRecordings",
+            "crm_recordings",
+        ),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(
