@@ -94,6 +94,7 @@ CAPABILITIES = (
     "hold_audio",
     "consumer_identity",
     "call_out",
+    "supervision",
 )
 
 
@@ -877,6 +878,19 @@ class HoldAudio(Protocol):
 
     async def hold_audio(self, line: Number) -> PromptAudio:
         """The hold audio of ``line`` as the SUT plays it (what a waiting caller should hear)."""
+        ...
+
+
+class Supervision(Protocol):
+    """Supervisors acting on live sessions from the monitoring pages (seed 004: CC-END, CC-MON).
+
+    An adapter without it lacks the capability ``supervision``.
+    """
+
+    async def end_call(self, user: Agent, call_id: str) -> None:
+        """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:
+        Actions > End call, then Confirm. SutRefused when the SUT refuses (a user without the
+        permission for that call, a call that has ended)."""
         ...
 
 
