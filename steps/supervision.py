@@ -8,6 +8,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
+from harness.scenario.dashboard import DashboardUsers
 from harness.scenario.phrases import names
 from harness.scenario.supervision import SupervisionDesk
 
@@ -62,3 +63,22 @@ def logged_end(supervision_desk: SupervisionDesk, flows: CallFlows, status: str,
 @then(parsers.parse('ending the call is refused naming "{words}", and the call goes on'))
 def end_refused(supervision_desk: SupervisionDesk, flows: CallFlows, words: str) -> None:
     supervision_desk.expect_refused(flows.last, words)
+
+
+@when(
+    parsers.re(
+        r'"(?P<user>[^"]+)" (?P<verb>ends|tries to end) the call on the dashboard\'s '
+        r"(?P<page>Queued|Connected) page$"
+    )
+)
+def ends_call_on_page(
+    supervision_desk: SupervisionDesk,
+    dashboard_users: DashboardUsers,
+    flows: CallFlows,
+    user: str,
+    verb: str,
+    page: str,
+) -> None:
+    supervision_desk.end_call_on_page(
+        dashboard_users.page(user), flows.last, user, page.lower(), expect_refusal=verb != "ends"
+    )

@@ -21,7 +21,7 @@ from harness.runtime.portal import Portal
 from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.capabilities import need
 from harness.scenario.cast import CUSTOMER
-from harness.sut.contract import AccessControl, Supervision, SutRefused
+from harness.sut.contract import AccessControl, Dashboard, Supervision, SutRefused
 from harness.sut.model import CallLogEntry
 
 #: How long a refused request is watched for a leg it must not end: the SUT answered the
@@ -87,6 +87,39 @@ class SupervisionDesk:
             return
         if expect_refusal:
             raise ConformanceFailure((), f"ending the call by {by} refused", "the SUT took it")
+
+    def end_call_on_page(
+        self,
+        dashboard: Dashboard,
+        call: PlacedCall,
+        by: str,
+        page: str,
+        *,
+        expect_refusal: bool = False,
+    ) -> None:
+        """``by``, signed in to ``dashboard``, finds ``call`` on the monitoring page ``page``
+        (``queued`` or ``connected``) and ends it: Actions > End call, Confirm. The page's
+        refusal fails the step unless expected."""
+        call_id = self.flows.sut_call_id(call)
+        pages = self.supervision.monitoring_pages(dashboard)
+        listed = self.portal.run(pages.live_calls(page))
+        if call_id not in listed:
+            raise ConformanceFailure(
+                (), f"call {call_id} listed on the {page} page", f"listed: {listed or 'none'}"
+            )
+        request = EndRequest(by, self.journal.position)
+        if expect_refusal:
+            request.before = self.flows.log_entry(call, final=False)
+        self.done.append(request)
+        outcome = self.portal.run(pages.end_call(call_id, page))
+        if outcome.done and expect_refusal:
+            raise ConformanceFailure(
+                (), f"ending the call by {by} refused", f"the page said {outcome.message!r}"
+            )
+        if not outcome.done:
+            if not expect_refusal:
+                raise ConformanceFailure((), f"{by} ends the call", f"refused: {outcome.message}")
+            request.refusal = outcome.message
 
     # -- verdicts ------------------------------------------------------------------------------
     def expect_ended(self, call: PlacedCall, agents: Sequence[str], bound_ms: int) -> None:

@@ -881,11 +881,31 @@ class HoldAudio(Protocol):
         ...
 
 
+@runtime_checkable
+class MonitoringPages(Protocol):
+    """The dashboard's monitoring pages (Calls > Queued, Calls > Connected) open in one
+    dashboard, as page objects. Calls are named by the SUT's Call ID."""
+
+    async def live_calls(self, page: str) -> list[str]:
+        """The Call IDs listed on the monitoring page ``page`` (``queued`` or ``connected``),
+        opened from the dashboard's menu."""
+        ...
+
+    async def end_call(self, call_id: str, page: str) -> EditOutcome:
+        """On the monitoring page ``page``: the call's Actions > End call, then Confirm; what
+        the page said once the SUT answered."""
+        ...
+
+
 class Supervision(Protocol):
     """Supervisors acting on live sessions from the monitoring pages (seed 004: CC-END, CC-MON).
 
     An adapter without it lacks the capability ``supervision``.
     """
+
+    def monitoring_pages(self, dashboard: Dashboard) -> MonitoringPages:
+        """The monitoring pages of ``dashboard``, a dashboard this adapter opened."""
+        ...
 
     async def end_call(self, user: Agent, call_id: str) -> None:
         """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from harness.sut.contract import Dashboard
 from harness.sut.model import Agent
+from harness.sut.reference_monitoring_pages import ReferenceMonitoringPages
 from harness.sut.reference_tickets import ReferenceTickets
 
 
@@ -15,3 +17,9 @@ class ReferenceSupervision:
     async def end_call(self, user: Agent, call_id: str) -> None:
         api = await self._tickets.as_user(user)
         await api.request("POST", f"/calls/{call_id}/end")
+
+    def monitoring_pages(self, dashboard: Dashboard) -> ReferenceMonitoringPages:
+        page = getattr(dashboard, "page", None)
+        if page is None:
+            raise TypeError(f"{dashboard!r} is not a dashboard the reference's adapter opened")
+        return ReferenceMonitoringPages(page)

@@ -1,6 +1,9 @@
-"""Routes for supervisors acting on live sessions: ``POST /calls/{call_id}/end`` (CC-END-1, 2)."""
+"""Routes for supervisors acting on live sessions: ``POST /calls/{call_id}/end`` (CC-END-1, 2),
+and the dashboard's monitoring pages (Calls > Queued, Calls > Connected) as a script."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from aiohttp import web
 
@@ -8,11 +11,20 @@ from ..domain import supervision as rules
 from ..domain.permissions import Permission
 from ..telephony.supervision import CallSupervision
 from . import body
-from .context import account_id, center, principal, requires
+from .context import access, account_id, center, principal, requires
 from .errors import ApiError
 from .shapes import call_shape
 
+SCRIPT = Path(__file__).resolve().parent.parent / "web" / "dashboard_monitoring.js"
 CALL_SUPERVISION: web.AppKey[CallSupervision] = web.AppKey("call_supervision", CallSupervision)
+
+
+@access("public")
+async def monitoring_script(request: web.Request) -> web.Response:
+    """GET /dashboard/monitoring.js -> the dashboard's monitoring pages (plain JavaScript)."""
+    return web.Response(
+        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
+    )
 
 
 @requires(Permission.MONITOR_EDIT)
@@ -46,3 +58,4 @@ async def end_call(request: web.Request) -> web.Response:
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register this module's routes."""
     router.add_post("/calls/{call_id}/end", end_call)
+    router.add_get("/dashboard/monitoring.js", monitoring_script)
