@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.scenario.calls import CallFlows
 from harness.scenario.dashboard import DashboardUsers
+from harness.scenario.monitoring import MonitoringDesk
 from harness.scenario.phrases import names
 from harness.scenario.supervision import SupervisionDesk
 
@@ -82,3 +83,65 @@ def ends_call_on_page(
     supervision_desk.end_call_on_page(
         dashboard_users.page(user), flows.last, user, page.lower(), expect_refusal=verb != "ends"
     )
+
+
+# -- silent monitoring (CC-MON-1 to 4) ------------------------------------------------------------
+@given(
+    parsers.re(
+        r"(?:an? )?(?P<role>supervisor|manager|admin)s? (?P<users>.+) with (?:a )?SIP phones?$"
+    )
+)
+def users_with_phones(monitoring: MonitoringDesk, role: str, users: str) -> None:
+    for name in names(users):
+        monitoring.add_user_with_phone(name, role)
+
+
+@when(parsers.parse('"{user}" monitors the call from her SIP phone'))
+def monitors(monitoring: MonitoringDesk, flows: CallFlows, user: str) -> None:
+    monitoring.monitor(flows.last, user)
+
+
+@when(parsers.parse('"{user}" tries to monitor the call'))
+def tries_to_monitor(monitoring: MonitoringDesk, flows: CallFlows, user: str) -> None:
+    monitoring.try_monitor(flows.last, user)
+
+
+@when(parsers.parse('"{user}" stops monitoring'))
+def stops_monitoring(monitoring: MonitoringDesk, flows: CallFlows, user: str) -> None:
+    monitoring.stop(flows.last, user)
+
+
+@then(parsers.re(r'"(?P<user>[^"]+)" hears (?P<speakers>.+) within (?P<bound>\d+) ms$'))
+def hears(monitoring: MonitoringDesk, user: str, speakers: str, bound: str) -> None:
+    said = [s.strip() for s in speakers.replace('"', "").split(" and ")]
+    monitoring.expect_hears(user, said, int(bound))
+
+
+@then(parsers.parse('"{user}" keeps hearing the call for {seconds:d} seconds'))
+def keeps_hearing(monitoring: MonitoringDesk, user: str, seconds: int) -> None:
+    monitoring.expect_keeps_hearing(user, seconds)
+
+
+@then(parsers.parse('neither the customer nor "{agent}" hears "{user}"'))
+def unheard(monitoring: MonitoringDesk, flows: CallFlows, agent: str, user: str) -> None:
+    monitoring.expect_unheard(flows.last, user, agent)
+
+
+@then(
+    parsers.re(
+        r'nothing reveals the monitoring by (?P<users>.+) to "(?P<agent>[^"]+)" '
+        r"or to the customer$"
+    )
+)
+def unnoticed(monitoring: MonitoringDesk, flows: CallFlows, users: str, agent: str) -> None:
+    monitoring.expect_unnoticed(flows.last, agent, *names(users))
+
+
+@then(parsers.parse('the contact center ends the leg of "{user}" within {bound:d} ms'))
+def leg_ended(monitoring: MonitoringDesk, user: str, bound: int) -> None:
+    monitoring.expect_leg_ended(user, bound)
+
+
+@then(parsers.parse('monitoring by "{user}" is refused naming "{words}"'))
+def monitoring_refused(monitoring: MonitoringDesk, user: str, words: str) -> None:
+    monitoring.expect_refused(user, words)

@@ -907,6 +907,16 @@ class Supervision(Protocol):
         """The monitoring pages of ``dashboard``, a dashboard this adapter opened."""
         ...
 
+    async def monitor(self, user: Agent, call_id: str) -> None:
+        """``user`` starts listening to the connected call ``call_id`` (Actions > Monitor): the
+        SUT calls her SIP phone, which then rings; SutRefused when the SUT refuses (a user
+        without the monitoring permission for that call, a call not connected)."""
+        ...
+
+    async def stop_monitoring(self, user: Agent, call_id: str) -> None:
+        """``user`` stops listening to ``call_id`` (Stop monitoring): only her leg ends."""
+        ...
+
     async def end_call(self, user: Agent, call_id: str) -> None:
         """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:
         Actions > End call, then Confirm. SutRefused when the SUT refuses (a user without the

@@ -23,3 +23,11 @@ class ReferenceSupervision:
         if page is None:
             raise TypeError(f"{dashboard!r} is not a dashboard the reference's adapter opened")
         return ReferenceMonitoringPages(page)
+
+    async def monitor(self, user: Agent, call_id: str) -> None:
+        api = await self._tickets.as_user(user)
+        await api.request("POST", f"/calls/{call_id}/monitor")
+
+    async def stop_monitoring(self, user: Agent, call_id: str) -> None:
+        api = await self._tickets.as_user(user)
+        await api.request("DELETE", f"/calls/{call_id}/monitor")

@@ -1,12 +1,14 @@
 """Supervising live sessions: which page a live call is on, whose teams it belongs to, and who
-may end it (seed 004, CC-END-1 and 2).
+may end it (seed 004, CC-END-1 and 2) or listen to it (CC-MON-1 and 4).
 
 A live call is on the *Queued* monitoring page while it waits for an agent (ringing, or being
 transferred) and on the *Connected* page while an agent talks with the customer (answered or
 held). Ending it needs the Monitor-Chats-Edit permission (``monitor.edit``): administrators hold
 it for every call, managers for the calls of their assigned teams, a custom role that adds it
 for every call. A call belongs to the teams it was routed through and to the teams of the
-agent on it (a call to a number that rings a user directly is her teams' call).
+agent on it (a call to a number that rings a user directly is her teams' call). Listening needs
+the monitoring permission (``monitor.calls``) the same way: supervisors and administrators for
+every call, managers for their teams' calls.
 """
 
 from __future__ import annotations
@@ -55,7 +57,24 @@ def call_teams(call: CallRecord, members: Mapping[str, frozenset[str]]) -> froze
 def may_end(who: Principal, call: CallRecord, members: Mapping[str, frozenset[str]]) -> bool:
     """Whether ``who`` may end ``call`` (CC-END-2): ``monitor.edit`` for all calls, or for one
     of the call's teams among those ``who`` is assigned to."""
-    scope = who.grants.get(Permission.MONITOR_EDIT)
+    return allowed_for_call(who, Permission.MONITOR_EDIT, call, members)
+
+
+def may_monitor(who: Principal, call: CallRecord, members: Mapping[str, frozenset[str]]) -> bool:
+    """Whether ``who`` may listen to ``call`` (CC-MON-1, 4): ``monitor.calls`` for all calls,
+    or for one of the call's teams among those ``who`` is assigned to."""
+    return allowed_for_call(who, Permission.MONITOR_CALLS, call, members)
+
+
+def allowed_for_call(
+    who: Principal,
+    permission: Permission,
+    call: CallRecord,
+    members: Mapping[str, frozenset[str]],
+) -> bool:
+    """Whether ``who`` holds ``permission`` for ``call``: for every call, or for one of the
+    call's teams among those ``who`` is assigned to."""
+    scope = who.grants.get(permission)
     if scope is None:
         return False
     if scope is Scope.ALL:

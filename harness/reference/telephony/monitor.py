@@ -1,0 +1,183 @@
+"""Silent monitoring of a live call (CC-MON-1 to 4): a supervisor listens from her SIP phone.
+
+The reference calls the supervisor's registered phone with a *sendonly* offer (RFC 3264
+section 6.1: she receives, she is never heard) from a relay of her own, so nothing changes on
+the customer's or the agent's leg: no re-INVITE, no new participant, no tone, no event in the
+agent's app. What the call's relay forwards in each direction (its ``forwarded_tap``, so a held
+call is silent to her too) is decoded, queued per direction, and every 20 ms one frame of each
+is added into one stream for her: she hears the customer and the agent at once, as a
+conference mixer would. Several supervisors may listen to the same call, each on her own leg;
+stopping ends only that leg. When the call ends, every monitor's leg ends with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from harness.media import g711
+from harness.media.relay import Leg
+from harness.media.rtp import RtpPacket, RtpParseError
+from harness.media.transport import RtpRelay
+from harness.sip import events as sip_events
+from harness.sip import sdp
+from harness.sip.transport import OutgoingCall
+
+if TYPE_CHECKING:
+    from harness.reference.telephony.inbound import InboundCall
+
+LOG = logging.getLogger("callproof.reference.monitor")
+
+FRAME = 160  # samples per 20 ms at 8 kHz
+PTIME = 0.02
+#: Frames a direction may queue before the oldest is dropped: the mix keeps at most this much
+#: delay behind the call, whatever the jitter between the two directions.
+MAX_QUEUED = 5
+
+Tap = Callable[[Leg, bytes, float], None]
+
+
+class CallMonitor:
+    """One supervisor listening to one live call, on a SIP leg and a relay of her own."""
+
+    def __init__(
+        self,
+        call: InboundCall,
+        user_id: str,
+        relay: RtpRelay,
+        on_stopped: Callable[[CallMonitor], None],
+    ) -> None:
+        self.call = call
+        self.user_id = user_id
+        self.relay = relay  # leg A: towards the supervisor's phone; leg B is never used
+        self.leg: OutgoingCall | None = None
+        self.answered = False
+        self.stopped = False
+        self._on_stopped = on_stopped
+        self._pt = g711.PCMU if call.codec == "PCMU" else g711.PCMA
+        self._queues: dict[Leg, deque[npt.NDArray[np.int32]]] = {
+            Leg.A: deque(maxlen=MAX_QUEUED),
+            Leg.B: deque(maxlen=MAX_QUEUED),
+        }
+        rng = random.Random()
+        self._ssrc = rng.getrandbits(32)
+        self._seq = rng.getrandbits(16)
+        self._ts = rng.getrandbits(32)
+        self._timer: asyncio.TimerHandle | None = None
+        self._next = 0.0
+
+    @property
+    def call_id(self) -> str:
+        return self.call.call_id
+
+    # -- the supervisor's leg --------------------------------------------------------------
+    def ring(self, contact: str) -> None:
+        """Call the supervisor's phone at ``contact`` with a send-only offer."""
+        edge = self.call.edge
+        host, port = self.relay.leg_a.local_address
+        offer = sdp.make_offer(host, port, codecs=(self.call.codec,), direction="sendonly")
+        self.leg = edge.sip.invite(contact, f"sip:monitor@{host}", bytes(offer))
+        edge.route(self.leg, self)
+
+    def on_agent_event(self, call: OutgoingCall, event: sip_events.UaEvent) -> None:
+        """Events of the supervisor's leg (the edge routes them here)."""
+        if isinstance(event, sip_events.CallAnswered) and not self.stopped:
+            answer = sdp.SessionDescription.parse(event.response.body)
+            host, port = sdp.remote_rtp_address(answer)
+            self.relay.leg_a.set_remote(host, port)
+            self.answered = True
+            self._next = asyncio.get_running_loop().time()
+            self._tick()
+        elif isinstance(event, sip_events.CallEnded):
+            self.stop()
+
+    def fail(self, reason: str) -> None:
+        LOG.warning("monitor of call %s by %s failed: %s", self.call_id, self.user_id, reason)
+        self.stop()
+
+    def finish(self) -> None:
+        self.stop()
+
+    # -- the mix ---------------------------------------------------------------------------
+    def feed(self, from_leg: Leg, datagram: bytes, _now: float) -> None:
+        """One datagram the call's relay forwarded from ``from_leg`` (the relay's tap)."""
+        if not self.answered or self.stopped:
+            return
+        try:
+            packet = RtpPacket.parse(datagram)
+        except RtpParseError:
+            return
+        if not g711.is_g711(packet.payload_type) or len(packet.payload) != FRAME:
+            return  # telephone events and odd frame sizes are not mixed
+        decoded = g711.decode(packet.payload_type, packet.payload)
+        self._queues[from_leg].append(decoded.astype(np.int32))
+
+    def _tick(self) -> None:
+        if self.stopped:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while self._next <= now:
+            self._send_frame()
+            self._next += PTIME
+        self._timer = loop.call_at(self._next, self._tick)
+
+    def _send_frame(self) -> None:
+        mixed = np.zeros(FRAME, dtype=np.int32)
+        for queue in self._queues.values():
+            if queue:
+                mixed += queue.popleft()
+        samples = np.clip(mixed, -32768, 32767).astype(np.int16)
+        packet = RtpPacket(
+            self._pt, self._seq, self._ts, self._ssrc, g711.encode(self._pt, samples)
+        )
+        self.relay.send(Leg.A, bytes(packet))
+        self._seq = (self._seq + 1) % (1 << 16)
+        self._ts = (self._ts + FRAME) % (1 << 32)
+
+    # -- the end ---------------------------------------------------------------------------
+    def stop(self) -> None:
+        """End this supervisor's listening: her leg only; the call goes on (a second stop
+        changes nothing)."""
+        if self.stopped:
+            return
+        self.stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.leg is not None and self.leg.session.live:
+            self.leg.end()
+        self.relay.close()
+        self._on_stopped(self)
+
+
+class CallMonitors:
+    """The monitors of one live call, fed from its relay's ``forwarded_tap``."""
+
+    def __init__(self, call: InboundCall) -> None:
+        self.call = call
+        self.monitors: list[CallMonitor] = []
+        self._previous: Tap | None = call.relay.forwarded_tap
+        call.relay.forwarded_tap = self._fan_out
+        call.closing.append(self.stop_all)
+
+    def _fan_out(self, from_leg: Leg, datagram: bytes, now: float) -> None:
+        if self._previous is not None:
+            self._previous(from_leg, datagram, now)
+        for monitor in list(self.monitors):
+            monitor.feed(from_leg, datagram, now)
+
+    def stop_all(self) -> None:
+        """The call ends: every supervisor's leg ends with it."""
+        for monitor in list(self.monitors):
+            monitor.stop()
+
+    def by_user(self, user_id: str) -> CallMonitor | None:
+        return next((m for m in self.monitors if m.user_id == user_id and not m.stopped), None)
