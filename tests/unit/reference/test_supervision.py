@@ -23,6 +23,7 @@ from harness.reference.domain.supervision import (
     MonitoringPage,
     call_teams,
     may_end,
+    may_monitor,
     monitoring_page,
     require_live,
 )
@@ -95,3 +96,12 @@ def test_supervisors_and_agents_may_not_end_calls_unless_a_custom_role_adds_the_
         "role_1", "a1", "Quality lead", Role.AGENT, frozenset({Permission.MONITOR_EDIT})
     )
     assert may_end(user_principal("a1", "quentin", Role.AGENT, (), lead), call, MEMBERS)
+
+
+def test_supervisors_and_admins_monitor_any_call_managers_their_teams_agents_none():
+    call = answered(call_to("ana", VIA_SALES))
+    assert may_monitor(user_principal("a1", "sofia", Role.SUPERVISOR, ()), call, MEMBERS)
+    assert may_monitor(user_principal("a1", "diane", Role.ADMIN, ()), call, MEMBERS)
+    assert may_monitor(manager("marc", "sales"), call, MEMBERS)
+    assert not may_monitor(manager("nadia", "billing"), call, MEMBERS)
+    assert not may_monitor(user_principal("a1", "bob", Role.AGENT, ("sales",)), call, MEMBERS)
