@@ -145,3 +145,49 @@ def leg_ended(monitoring: MonitoringDesk, user: str, bound: int) -> None:
 @then(parsers.parse('monitoring by "{user}" is refused naming "{words}"'))
 def monitoring_refused(monitoring: MonitoringDesk, user: str, words: str) -> None:
     monitoring.expect_refused(user, words)
+
+
+# -- the dashboard's Connected page and call details (CC-MON-5, 7) ------------------------------
+@given(parsers.parse('"{user}" has a SIP phone registered'))
+def has_phone(monitoring: MonitoringDesk, user: str) -> None:
+    monitoring.add_phone(user)
+
+
+@when(parsers.parse('"{user}" monitors the call from the dashboard\'s Connected page'))
+def monitors_on_page(
+    monitoring: MonitoringDesk, dashboard_users: DashboardUsers, flows: CallFlows, user: str
+) -> None:
+    monitoring.monitor_on_page(dashboard_users.page(user), flows.last, user)
+
+
+@when(parsers.parse('"{user}" stops monitoring on the dashboard\'s Connected page'))
+def stops_on_page(
+    monitoring: MonitoringDesk, dashboard_users: DashboardUsers, flows: CallFlows, user: str
+) -> None:
+    monitoring.stop_on_page(dashboard_users.page(user), flows.last, user)
+
+
+@then(
+    parsers.re(
+        r'the call details "(?P<user>[^"]+)" opens show the metrics, (?P<transfer>no transfer|'
+        r'the transfer from "(?P<by>[^"]+)"), the customer and "(?P<agent>[^"]+)" as '
+        r"participants, and (?P<listen>Listen|no Listen)$"
+    )
+)
+def call_details(
+    monitoring: MonitoringDesk,
+    dashboard_users: DashboardUsers,
+    flows: CallFlows,
+    user: str,
+    transfer: str,
+    by: str | None,
+    agent: str,
+    listen: str,
+) -> None:
+    monitoring.expect_details(
+        dashboard_users.page(user),
+        flows.last,
+        agent,
+        transferred_from=by,
+        listen=listen == "Listen",
+    )

@@ -22,7 +22,7 @@ from harness.runtime.portal import Portal
 from harness.scenario.calls import AUDIO_GRACE, RING_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.capabilities import need
 from harness.scenario.cast import CUSTOMER, CapabilityMissing
-from harness.sut.contract import Supervision, SutRefused
+from harness.sut.contract import Dashboard, MonitoringPages, Supervision, SutRefused
 from harness.sut.events import SutEvent
 
 #: How long a refused request is watched for a ring it must not cause.
@@ -81,6 +81,11 @@ class MonitoringDesk:
             self.portal.run(self.supervision.monitor(self.flows.cast.agent(who), call_id))
         except SutRefused as exc:
             raise ConformanceFailure((), f"{who} monitors the call", f"refused: {exc}") from None
+        self._answer(record)
+
+    def _answer(self, record: Listening) -> None:
+        """The listener's phone rings for the call; she answers."""
+        who = record.who
         try:
             ringing = self.journal.wait_for(
                 Match(PhoneRinging, party=who), RING_TIMEOUT, after=record.asked_at
@@ -93,6 +98,81 @@ class MonitoringDesk:
         record.answered_at = self.journal.position
         self.portal.run(self.flows.cast.phone(who).answer(record.leg))
         self.listening[who] = record
+
+    # -- on the dashboard's monitoring pages (CC-MON-5, 7) -----------------------------------------
+    def add_phone(self, name: str) -> None:
+        """The scenario's user ``name`` (already in the account) registers a SIP phone."""
+        cast = self.flows.cast
+        user = cast.agent(name)
+        if user.sip is None:
+            raise CapabilityMissing(f"the SUT gave {name!r} no SIP credentials")
+        phone = self.portal.run(
+            SipPhone.open(name, cast.stage, user.sip, self.flows.telephony.registrar())
+        )
+        cast.cleanup.push(f"SIP phone of {name}", phone.close)
+        cast.phones[name] = phone
+
+    def _pages(self, dashboard: Dashboard) -> MonitoringPages:
+        return self.supervision.monitoring_pages(dashboard)
+
+    def monitor_on_page(self, dashboard: Dashboard, call: PlacedCall, who: str) -> None:
+        """``who``, at the dashboard, monitors ``call``: Calls > Connected, Actions > Monitor;
+        her phone rings and she answers."""
+        call_id = self.flows.sut_call_id(call)
+        record = Listening(who, self.journal.position)
+        outcome = self.portal.run(self._pages(dashboard).monitor_call(call_id))
+        if not outcome.done:
+            raise ConformanceFailure((), f"{who} monitors the call", f"refused: {outcome.message}")
+        self._answer(record)
+
+    def stop_on_page(self, dashboard: Dashboard, call: PlacedCall, who: str) -> None:
+        """``who`` stops monitoring ``call``: Calls > Connected, Actions > Stop monitoring."""
+        record = self._listening(who)
+        record.stopped_at = self.journal.position
+        call_id = self.flows.sut_call_id(call)
+        outcome = self.portal.run(self._pages(dashboard).stop_monitoring(call_id))
+        if not outcome.done:
+            raise ConformanceFailure((), f"{who} stops monitoring", f"refused: {outcome.message}")
+
+    def expect_details(
+        self,
+        dashboard: Dashboard,
+        call: PlacedCall,
+        agent: str,
+        *,
+        transferred_from: str | None = None,
+        listen: bool = True,
+    ) -> None:
+        """CC-MON-5: the call details pop-up shows the call's metrics, its transfers (or that
+        it was not transferred), the customer and ``agent`` as participants, and Listen when
+        the signed-in user may monitor."""
+        call_id = self.flows.sut_call_id(call)
+        details = self.portal.run(self._pages(dashboard).call_details(call_id))
+        cast = self.flows.cast
+        problems = []
+        for metric in ("Answered", "Talking for", "On hold", "In transfer"):
+            if not details.metrics.get(metric):
+                problems.append(f"no {metric!r} metric")
+        customer = cast.customer.number.lstrip("+")
+        wanted = [f"Agent: {cast.agent(agent).name}"]
+        if not any(customer in p for p in details.participants):
+            problems.append(f"the customer {customer} is not a participant")
+        problems += [f"no participant {w!r}" for w in wanted if w not in details.participants]
+        if transferred_from is None:
+            if details.transfers != ("Not transferred",):
+                problems.append(f"transfers {details.transfers}, the call was not transferred")
+        else:
+            names = (cast.agent(transferred_from).name, cast.agent(agent).name)
+            if not any(all(n in t for n in names) for t in details.transfers):
+                problems.append(
+                    f"no transfer from {transferred_from} to {agent} in {details.transfers}"
+                )
+        if ("Listen" in details.actions) != listen:
+            problems.append(f"actions offered {details.actions}")
+        if problems:
+            raise ConformanceFailure(
+                (), "the call details pop-up", "; ".join(problems) + f" ({details})"
+            )
 
     def try_monitor(self, call: PlacedCall, who: str) -> None:
         """``who`` tries to monitor ``call``; the SUT must refuse, and her phone must not ring."""

@@ -58,6 +58,7 @@ from harness.sut.routing_model import (
     Voicemail,
     WeeklyHours,
 )
+from harness.sut.supervision_model import CallDetails
 from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
 
@@ -894,6 +895,18 @@ class MonitoringPages(Protocol):
     async def end_call(self, call_id: str, page: str) -> EditOutcome:
         """On the monitoring page ``page``: the call's Actions > End call, then Confirm; what
         the page said once the SUT answered."""
+        ...
+
+    async def monitor_call(self, call_id: str) -> EditOutcome:
+        """Calls > Connected: the call's Actions > Monitor (the SUT then calls the user's phone)."""
+        ...
+
+    async def stop_monitoring(self, call_id: str) -> EditOutcome:
+        """Calls > Connected: the call's Actions > Stop monitoring."""
+        ...
+
+    async def call_details(self, call_id: str) -> CallDetails:
+        """Calls > Connected: the call's Actions > Call details, read back, then closed with X."""
         ...
 
 

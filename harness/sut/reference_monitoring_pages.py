@@ -11,6 +11,7 @@ import re
 from playwright.async_api import Locator, Page, expect
 
 from harness.sut.model import EditOutcome
+from harness.sut.supervision_model import CallDetails
 
 ANY_TEXT = re.compile(r"\S")
 # The status line ends with an ellipsis while an edit waits for the server.
@@ -48,14 +49,48 @@ class ReferenceMonitoringPages:
         return [text.strip() for text in await cells.all_inner_texts()]
 
     async def end_call(self, call_id: str, page: str) -> EditOutcome:
+        await self._action(call_id, page, "End call")
+        dialog = self.page.get_by_role("dialog", name=f"End call {call_id}?")
+        await dialog.get_by_role("button", name="Confirm").click()
+        return await self._outcome()
+
+    async def _action(self, call_id: str, page: str, action: str) -> None:
         table = await self._open(page)
         row = table.get_by_role("row").filter(has_text=call_id)
         await row.get_by_role("button", name=f"Actions for {call_id}").click()
         menu = row.get_by_role("menu", name=f"Actions for {call_id}")
-        await menu.get_by_role("menuitem", name="End call").click()
-        dialog = self.page.get_by_role("dialog", name=f"End call {call_id}?")
-        await dialog.get_by_role("button", name="Confirm").click()
+        await menu.get_by_role("menuitem", name=action, exact=True).click()
+
+    async def monitor_call(self, call_id: str) -> EditOutcome:
+        await self._action(call_id, "connected", "Monitor")
         return await self._outcome()
+
+    async def stop_monitoring(self, call_id: str) -> EditOutcome:
+        await self._action(call_id, "connected", "Stop monitoring")
+        return await self._outcome()
+
+    async def call_details(self, call_id: str) -> CallDetails:
+        await self._action(call_id, "connected", "Call details")
+        dialog = self.page.get_by_role("dialog", name=f"Call details {call_id}")
+        await expect(dialog).to_be_visible()
+        metrics = dialog.get_by_role("definition")
+        terms = dialog.get_by_role("term")
+        await expect(terms.first).to_be_visible()
+        names = [t.strip() for t in await terms.all_inner_texts()]
+        values = [v.strip() for v in await metrics.all_inner_texts()]
+        transfers = dialog.get_by_role("list", name="Transfer information").get_by_role("listitem")
+        people = dialog.get_by_role("list", name="Participants").get_by_role("listitem")
+        buttons = dialog.get_by_role("group", name="Call actions").get_by_role("button")
+        details = CallDetails(
+            call_id,
+            dict(zip(names, values, strict=True)),
+            tuple(t.strip() for t in await transfers.all_inner_texts()),
+            tuple(p.strip() for p in await people.all_inner_texts()),
+            tuple(b.strip() for b in await buttons.all_inner_texts()),
+        )
+        await dialog.get_by_role("button", name="Close").click()
+        await expect(dialog).to_be_hidden()
+        return details
 
     async def _outcome(self) -> EditOutcome:
         """Wait until the page reports the edit's end: a refusal (alert) or what was done."""

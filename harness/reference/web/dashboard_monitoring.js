@@ -12,6 +12,15 @@ const MONITORING_ROUTES = [
   [/^#\/monitoring\/(queued|connected)$/, (which) => monitoringPage(which)],
 ];
 
+// The agent on the call now: whoever answered last (after a transfer, its target), not the
+// first answer the call log credits.
+function agentOnCall(entry) {
+  const answers = entry.timeline.filter((item) => item.kind === "answered");
+  const last = answers.length ? answers[answers.length - 1].user_id : null;
+  const offered = entry.routed_to.find((offer) => offer.user_id === last);
+  return offered ? offered.user_name : (entry.answered_by_name || "");
+}
+
 function since(entry) {
   return entry.answered_at || entry.started_at;
 }
@@ -35,25 +44,63 @@ async function monitoringPage(which) {
   return out;
 }
 
+// The calls this tab is listening to: Actions shows Stop monitoring for them, Monitor otherwise.
+const LISTENING_KEY = "callproof-dashboard-listening";
+
+function listening() {
+  return new Set(JSON.parse(sessionStorage.getItem(LISTENING_KEY) || "[]"));
+}
+
+function setListening(callId, on) {
+  const calls = listening();
+  if (on) calls.add(callId); else calls.delete(callId);
+  sessionStorage.setItem(LISTENING_KEY, JSON.stringify([...calls]));
+}
+
+function monitorCall(entry) {
+  edit("Monitoring call " + entry.call_id, async () => {
+    await call("POST", "/calls/" + encodeURIComponent(entry.call_id) + "/monitor");
+    setListening(entry.call_id, true);
+    return "Monitoring call " + entry.call_id + ": your phone rings to listen";
+  });
+}
+
+function stopMonitoring(entry) {
+  edit("Stopping monitoring of call " + entry.call_id, async () => {
+    await call("DELETE", "/calls/" + encodeURIComponent(entry.call_id) + "/monitor");
+    setListening(entry.call_id, false);
+    return "Stopped monitoring call " + entry.call_id;
+  });
+}
+
 function liveRow(entry, out) {
   const menuId = "actions-" + entry.call_id;
   const toggle = el("button", {type: "button", "aria-haspopup": "menu", "aria-expanded": "false",
     "aria-controls": menuId, "aria-label": "Actions for " + entry.call_id, text: "Actions"});
-  const end = el("button", {type: "button", role: "menuitem", text: "End call"});
-  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + entry.call_id, hidden: ""}, end);
+  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + entry.call_id, hidden: ""});
+  const item = (text, action) => {
+    const button = el("button", {type: "button", role: "menuitem", text});
+    button.addEventListener("click", () => {
+      menu.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      action();
+    });
+    menu.append(button);
+  };
+  if (MONITORING_PAGES.connected.states.includes(entry.state)) {
+    if (listening().has(entry.call_id)) item("Stop monitoring", () => stopMonitoring(entry));
+    else item("Monitor", () => monitorCall(entry));
+    item("Call details", () => showDetails(entry.call_id, out));
+  }
+  item("End call", () => out.append(confirmEnd(entry)));
   toggle.addEventListener("click", () => {
     const open = menu.hidden;
     menu.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
   });
-  end.addEventListener("click", () => {
-    menu.hidden = true;
-    toggle.setAttribute("aria-expanded", "false");
-    out.append(confirmEnd(entry));
-  });
   return el("tr", {},
     el("td", {text: entry.call_id}), el("td", {text: entry.from}), el("td", {text: entry.to}),
-    el("td", {text: entry.answered_by_name || ""}),
+    el("td", {text: agentOnCall(entry)}),
     el("td", {}, el("time", {datetime: since(entry), text: since(entry)})),
     el("td", {}, toggle, menu));
 }
@@ -76,4 +123,44 @@ function confirmEnd(entry) {
     });
   });
   return dialog;
+}
+
+// The call details pop-up (CC-MON-5): metrics, transfer information, participants, and Listen
+// when the signed-in user's role may monitor calls.
+function seconds(value) {
+  return value === null || value === undefined ? "" : Number(value).toFixed(0) + " s";
+}
+
+async function showDetails(callId, out) {
+  const [entry, me] = await Promise.all([
+    call("GET", "/calls/" + encodeURIComponent(callId)), call("GET", "/me"),
+  ]);
+  const titleId = "details-" + entry.call_id;
+  const close = el("button", {type: "button", "aria-label": "Close", text: "X"});
+  const talking = entry.answered_at ? (Date.now() - Date.parse(entry.answered_at)) / 1000 : null;
+  const metrics = el("dl", {"aria-label": "Call metrics"});
+  for (const [term, value] of [["Status", entry.state], ["Started", entry.started_at],
+    ["Answered", entry.answered_at || ""], ["Talking for", seconds(talking)],
+    ["On hold", seconds(entry.hold_s)], ["In transfer", seconds(entry.transfer_s)]]) {
+    metrics.append(el("dt", {text: term}), el("dd", {text: value}));
+  }
+  const transfers = entry.timeline.filter((item) => item.kind === "transferred");
+  const transferList = el("ul", {"aria-label": "Transfer information"});
+  for (const item of transfers) transferList.append(el("li", {text: item.text}));
+  if (!transfers.length) transferList.append(el("li", {text: "Not transferred"}));
+  const participants = el("ul", {"aria-label": "Participants"},
+    el("li", {text: "Customer: " + entry.from}));
+  if (agentOnCall(entry)) participants.append(el("li", {text: "Agent: " + agentOnCall(entry)}));
+  const actions = el("div", {role: "group", "aria-label": "Call actions"});
+  if ("monitor.calls" in (me.permissions || {})) {
+    const listen = el("button", {type: "button", text: "Listen"});
+    listen.addEventListener("click", () => { dialog.remove(); monitorCall(entry); });
+    actions.append(listen);
+  }
+  const dialog = el("div", {role: "dialog", "aria-labelledby": titleId},
+    el("h2", {id: titleId, text: "Call details " + entry.call_id}), close,
+    el("h3", {text: "Metrics"}), metrics, el("h3", {text: "Transfer information"}), transferList,
+    el("h3", {text: "Participants"}), participants, actions);
+  close.addEventListener("click", () => dialog.remove());
+  out.append(dialog);
 }
