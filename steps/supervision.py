@@ -191,3 +191,27 @@ def call_details(
         transferred_from=by,
         listen=listen == "Listen",
     )
+
+
+# -- the dashboard's Agents page (CC-MON-8) -------------------------------------------------------
+@when(
+    parsers.re(
+        r'"(?P<user>[^"]+)" monitors "(?P<agent>[^"]+)" from the dashboard\'s Agents page'
+        r"(?P<details> through the call details)?$"
+    )
+)
+def monitors_agent(
+    monitoring: MonitoringDesk,
+    dashboard_users: DashboardUsers,
+    user: str,
+    agent: str,
+    details: str | None,
+) -> None:
+    monitoring.monitor_agent(dashboard_users.page(user), user, agent, from_details=bool(details))
+
+
+@when(parsers.parse('"{user}" stops monitoring "{agent}" on the dashboard\'s Agents page'))
+def stops_agent(
+    monitoring: MonitoringDesk, dashboard_users: DashboardUsers, user: str, agent: str
+) -> None:
+    monitoring.stop_agent(dashboard_users.page(user), user, agent)

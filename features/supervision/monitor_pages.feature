@@ -34,3 +34,23 @@ Feature: Monitoring calls from the dashboard's Connected page
     And "Bruno" answers the call
     Then the customer and "Bruno" hear each other within 500 ms of the transfer's answer
     And the call details "Diane" opens show the metrics, the transfer from "Alice", the customer and "Bruno" as participants, and Listen
+
+  @CC-MON-8 @needs:supervision @needs:dashboard
+  Scenario: Agents > Actions > Monitor, then Stop monitoring
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Diane" monitors "Alice" from the dashboard's Agents page
+    Then "Diane" hears the customer and "Alice" within 1000 ms
+    When "Diane" stops monitoring "Alice" on the dashboard's Agents page
+    Then the contact center ends the leg of "Diane" within 1000 ms
+    And the customer and "Alice" keep hearing each other for 1 seconds
+
+  @CC-MON-8 @CC-MON-5 @needs:supervision @needs:dashboard
+  Scenario: Agents > Actions > Call details > Listen
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Diane" monitors "Alice" from the dashboard's Agents page through the call details
+    Then "Diane" hears the customer and "Alice" within 1000 ms
+    And nothing reveals the monitoring by "Diane" to "Alice" or to the customer

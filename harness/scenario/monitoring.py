@@ -125,6 +125,33 @@ class MonitoringDesk:
             raise ConformanceFailure((), f"{who} monitors the call", f"refused: {outcome.message}")
         self._answer(record)
 
+    def monitor_agent(
+        self, dashboard: Dashboard, who: str, agent: str, *, from_details: bool = False
+    ) -> None:
+        """``who``, at the dashboard, monitors the call ``agent`` is on from the Agents page:
+        Actions > Monitor, or Actions > Call details > Listen; her phone rings, she answers."""
+        record = Listening(who, self.journal.position)
+        name = self.flows.cast.agent(agent).name
+        outcome = self.portal.run(
+            self._pages(dashboard).monitor_agent(name, from_details=from_details)
+        )
+        if not outcome.done:
+            raise ConformanceFailure(
+                (), f"{who} monitors the call of {agent}", f"refused: {outcome.message}"
+            )
+        self._answer(record)
+
+    def stop_agent(self, dashboard: Dashboard, who: str, agent: str) -> None:
+        """``who`` stops monitoring from the Agents page: ``agent``'s Actions > Stop monitoring."""
+        record = self._listening(who)
+        record.stopped_at = self.journal.position
+        name = self.flows.cast.agent(agent).name
+        outcome = self.portal.run(self._pages(dashboard).stop_monitoring_agent(name))
+        if not outcome.done:
+            raise ConformanceFailure(
+                (), f"{who} stops monitoring {agent}", f"refused: {outcome.message}"
+            )
+
     def stop_on_page(self, dashboard: Dashboard, call: PlacedCall, who: str) -> None:
         """``who`` stops monitoring ``call``: Calls > Connected, Actions > Stop monitoring."""
         record = self._listening(who)

@@ -909,6 +909,15 @@ class MonitoringPages(Protocol):
         """Calls > Connected: the call's Actions > Call details, read back, then closed with X."""
         ...
 
+    async def monitor_agent(self, agent_name: str, *, from_details: bool = False) -> EditOutcome:
+        """Agents: the row of ``agent_name`` (as the SUT holds it), Actions > Monitor; or, with
+        ``from_details``, Actions > Call details, then the pop-up's Listen."""
+        ...
+
+    async def stop_monitoring_agent(self, agent_name: str) -> EditOutcome:
+        """Agents: the row of ``agent_name``, Actions > Stop monitoring."""
+        ...
+
 
 class Supervision(Protocol):
     """Supervisors acting on live sessions from the monitoring pages (seed 004: CC-END, CC-MON).

@@ -16,8 +16,9 @@ from harness.sut.supervision_model import CallDetails
 ANY_TEXT = re.compile(r"\S")
 # The status line ends with an ellipsis while an edit waits for the server.
 FINISHED = re.compile(r"[^…\s]\s*$")
-TITLES = {"queued": "Queued calls", "connected": "Connected calls"}
-MENU = {"queued": "Queued", "connected": "Connected"}
+TITLES = {"queued": "Queued calls", "connected": "Connected calls", "agents": "Agents"}
+MENU = {"queued": "Queued", "connected": "Connected", "agents": "Agents"}
+DETAILS = re.compile(r"^Call details ")
 
 
 def _title(page: str) -> str:
@@ -54,12 +55,26 @@ class ReferenceMonitoringPages:
         await dialog.get_by_role("button", name="Confirm").click()
         return await self._outcome()
 
-    async def _action(self, call_id: str, page: str, action: str) -> None:
+    async def _action(self, label: str, page: str, action: str) -> None:
+        """On ``page``, the row named ``label`` (a Call ID, an agent): Actions > ``action``."""
         table = await self._open(page)
-        row = table.get_by_role("row").filter(has_text=call_id)
-        await row.get_by_role("button", name=f"Actions for {call_id}").click()
-        menu = row.get_by_role("menu", name=f"Actions for {call_id}")
+        row = table.get_by_role("row").filter(has_text=label)
+        await row.get_by_role("button", name=f"Actions for {label}", exact=True).click()
+        menu = row.get_by_role("menu", name=f"Actions for {label}", exact=True)
         await menu.get_by_role("menuitem", name=action, exact=True).click()
+
+    async def monitor_agent(self, agent_name: str, *, from_details: bool = False) -> EditOutcome:
+        if not from_details:
+            await self._action(agent_name, "agents", "Monitor")
+            return await self._outcome()
+        await self._action(agent_name, "agents", "Call details")
+        dialog = self.page.get_by_role("dialog", name=DETAILS)
+        await dialog.get_by_role("button", name="Listen", exact=True).click()
+        return await self._outcome()
+
+    async def stop_monitoring_agent(self, agent_name: str) -> EditOutcome:
+        await self._action(agent_name, "agents", "Stop monitoring")
+        return await self._outcome()
 
     async def monitor_call(self, call_id: str) -> EditOutcome:
         await self._action(call_id, "connected", "Monitor")

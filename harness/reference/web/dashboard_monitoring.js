@@ -10,13 +10,18 @@ const MONITORING_PAGES = {
 
 const MONITORING_ROUTES = [
   [/^#\/monitoring\/(queued|connected)$/, (which) => monitoringPage(which)],
+  [/^#\/monitoring\/agents$/, () => agentsPage()],
 ];
 
 // The agent on the call now: whoever answered last (after a transfer, its target), not the
 // first answer the call log credits.
-function agentOnCall(entry) {
+function agentIdOnCall(entry) {
   const answers = entry.timeline.filter((item) => item.kind === "answered");
-  const last = answers.length ? answers[answers.length - 1].user_id : null;
+  return answers.length ? answers[answers.length - 1].user_id : null;
+}
+
+function agentOnCall(entry) {
+  const last = agentIdOnCall(entry);
   const offered = entry.routed_to.find((offer) => offer.user_id === last);
   return offered ? offered.user_name : (entry.answered_by_name || "");
 }
@@ -74,10 +79,19 @@ function stopMonitoring(entry) {
 }
 
 function liveRow(entry, out) {
-  const menuId = "actions-" + entry.call_id;
+  return el("tr", {},
+    el("td", {text: entry.call_id}), el("td", {text: entry.from}), el("td", {text: entry.to}),
+    el("td", {text: agentOnCall(entry)}),
+    el("td", {}, el("time", {datetime: since(entry), text: since(entry)})),
+    el("td", {}, ...actionsMenu(entry, entry.call_id, out, true)));
+}
+
+// A row's Actions button and its menu; ``label`` names the row (a Call ID, an agent's name).
+function actionsMenu(entry, label, out, ending) {
+  const menuId = "actions-" + label.replace(/\W+/g, "-");
   const toggle = el("button", {type: "button", "aria-haspopup": "menu", "aria-expanded": "false",
-    "aria-controls": menuId, "aria-label": "Actions for " + entry.call_id, text: "Actions"});
-  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + entry.call_id, hidden: ""});
+    "aria-controls": menuId, "aria-label": "Actions for " + label, text: "Actions"});
+  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + label, hidden: ""});
   const item = (text, action) => {
     const button = el("button", {type: "button", role: "menuitem", text});
     button.addEventListener("click", () => {
@@ -92,17 +106,39 @@ function liveRow(entry, out) {
     else item("Monitor", () => monitorCall(entry));
     item("Call details", () => showDetails(entry.call_id, out));
   }
-  item("End call", () => out.append(confirmEnd(entry)));
+  if (ending) item("End call", () => out.append(confirmEnd(entry)));
   toggle.addEventListener("click", () => {
     const open = menu.hidden;
     menu.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
   });
-  return el("tr", {},
-    el("td", {text: entry.call_id}), el("td", {text: entry.from}), el("td", {text: entry.to}),
-    el("td", {text: agentOnCall(entry)}),
-    el("td", {}, el("time", {datetime: since(entry), text: since(entry)})),
-    el("td", {}, toggle, menu));
+  return [toggle, menu];
+}
+
+// Agents (CC-MON-8): every user, the connected call she is on, and its Actions.
+async function agentsPage() {
+  const [{users}, {calls}] = await Promise.all([call("GET", "/users"), call("GET", "/calls")]);
+  const onCall = new Map();
+  for (const entry of calls) {
+    if (MONITORING_PAGES.connected.states.includes(entry.state)) {
+      const agent = agentIdOnCall(entry);
+      if (agent && !onCall.has(agent)) onCall.set(agent, entry);
+    }
+  }
+  const out = page("Agents", [["Agents", null]]);
+  const table = el("table", {"aria-label": "Agents"},
+    el("thead", {}, el("tr", {}, ...["Agent", "Role", "Call", "Actions"]
+      .map((text) => el("th", {scope: "col", text})))));
+  const rows = el("tbody");
+  for (const user of users) {
+    const entry = onCall.get(user.id);
+    rows.append(el("tr", {}, el("td", {text: user.name}), el("td", {text: user.custom_role || user.role}),
+      el("td", {text: entry ? entry.call_id : "Not on a call"}),
+      el("td", {}, ...(entry ? actionsMenu(entry, user.name, out, false) : []))));
+  }
+  table.append(rows);
+  out.append(table);
+  return out;
 }
 
 // Ending a call cannot be undone: the page asks first, and only Confirm ends it.
