@@ -44,6 +44,54 @@ MAX_QUEUED = 5
 Tap = Callable[[Leg, bytes, float], None]
 
 
+class TwoWayMix:
+    """Sans-IO: the two directions of a call in, one G.711 RTP stream of their sum out.
+
+    :meth:`feed` queues each direction's 20 ms frames (at most :data:`MAX_QUEUED`, the oldest
+    dropped first); :meth:`next_packet`, called every 20 ms, adds the oldest frame of each
+    direction (silence for a direction with none) into the next packet of its own stream.
+    """
+
+    def __init__(self, payload_type: int, rng: random.Random | None = None) -> None:
+        rng = rng or random.Random()
+        self.payload_type = payload_type
+        self._queues: dict[Leg, deque[npt.NDArray[np.int32]]] = {
+            Leg.A: deque(maxlen=MAX_QUEUED),
+            Leg.B: deque(maxlen=MAX_QUEUED),
+        }
+        self._ssrc = rng.getrandbits(32)
+        self._seq = rng.getrandbits(16)
+        self._ts = rng.getrandbits(32)
+
+    def feed(self, from_leg: Leg, datagram: bytes) -> None:
+        """A datagram from ``from_leg``; anything but a 20 ms G.711 frame is left out."""
+        try:
+            packet = RtpPacket.parse(datagram)
+        except RtpParseError:
+            return
+        if not g711.is_g711(packet.payload_type) or len(packet.payload) != FRAME:
+            return  # telephone events and odd frame sizes are not mixed
+        decoded = g711.decode(packet.payload_type, packet.payload)
+        self._queues[from_leg].append(decoded.astype(np.int32))
+
+    def queued(self, from_leg: Leg) -> int:
+        """Frames waiting from ``from_leg``."""
+        return len(self._queues[from_leg])
+
+    def next_packet(self) -> bytes:
+        """The next 20 ms of the sum, as an RTP packet of the mix's own stream."""
+        mixed = np.zeros(FRAME, dtype=np.int32)
+        for queue in self._queues.values():
+            if queue:
+                mixed += queue.popleft()
+        samples = np.clip(mixed, -32768, 32767).astype(np.int16)
+        payload = g711.encode(self.payload_type, samples)
+        packet = RtpPacket(self.payload_type, self._seq, self._ts, self._ssrc, payload)
+        self._seq = (self._seq + 1) % (1 << 16)
+        self._ts = (self._ts + FRAME) % (1 << 32)
+        return bytes(packet)
+
+
 class CallMonitor:
     """One supervisor listening to one live call, on a SIP leg and a relay of her own."""
 
@@ -61,15 +109,7 @@ class CallMonitor:
         self.answered = False
         self.stopped = False
         self._on_stopped = on_stopped
-        self._pt = g711.PCMU if call.codec == "PCMU" else g711.PCMA
-        self._queues: dict[Leg, deque[npt.NDArray[np.int32]]] = {
-            Leg.A: deque(maxlen=MAX_QUEUED),
-            Leg.B: deque(maxlen=MAX_QUEUED),
-        }
-        rng = random.Random()
-        self._ssrc = rng.getrandbits(32)
-        self._seq = rng.getrandbits(16)
-        self._ts = rng.getrandbits(32)
+        self.mix = TwoWayMix(g711.PCMU if call.codec == "PCMU" else g711.PCMA)
         self._timer: asyncio.TimerHandle | None = None
         self._next = 0.0
 
@@ -108,16 +148,8 @@ class CallMonitor:
     # -- the mix ---------------------------------------------------------------------------
     def feed(self, from_leg: Leg, datagram: bytes, _now: float) -> None:
         """One datagram the call's relay forwarded from ``from_leg`` (the relay's tap)."""
-        if not self.answered or self.stopped:
-            return
-        try:
-            packet = RtpPacket.parse(datagram)
-        except RtpParseError:
-            return
-        if not g711.is_g711(packet.payload_type) or len(packet.payload) != FRAME:
-            return  # telephone events and odd frame sizes are not mixed
-        decoded = g711.decode(packet.payload_type, packet.payload)
-        self._queues[from_leg].append(decoded.astype(np.int32))
+        if self.answered and not self.stopped:
+            self.mix.feed(from_leg, datagram)
 
     def _tick(self) -> None:
         if self.stopped:
@@ -130,17 +162,7 @@ class CallMonitor:
         self._timer = loop.call_at(self._next, self._tick)
 
     def _send_frame(self) -> None:
-        mixed = np.zeros(FRAME, dtype=np.int32)
-        for queue in self._queues.values():
-            if queue:
-                mixed += queue.popleft()
-        samples = np.clip(mixed, -32768, 32767).astype(np.int16)
-        packet = RtpPacket(
-            self._pt, self._seq, self._ts, self._ssrc, g711.encode(self._pt, samples)
-        )
-        self.relay.send(Leg.A, bytes(packet))
-        self._seq = (self._seq + 1) % (1 << 16)
-        self._ts = (self._ts + FRAME) % (1 << 32)
+        self.relay.send(Leg.A, self.mix.next_packet())
 
     # -- the end ---------------------------------------------------------------------------
     def stop(self) -> None:
