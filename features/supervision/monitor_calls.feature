@@ -50,3 +50,28 @@ Feature: Listening to a live call without joining it
     When "Bruno" tries to monitor the call
     Then monitoring by "Bruno" is refused naming "monitor.calls"
     And the customer and "Alice" keep hearing each other for 1 seconds
+
+  @CC-MON-4 @CC-MON-1 @needs:supervision
+  Scenario: A manager listens to her team's calls only
+    Given managers "Marc" and "Nadia" with SIP phones
+    And a team "Sales" with "Alice" and "Marc"
+    And a team "Billing" with "Bruno" and "Nadia"
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Nadia" tries to monitor the call
+    Then monitoring by "Nadia" is refused naming "assigned teams only"
+    When "Marc" monitors the call from her SIP phone
+    Then "Marc" hears the customer and "Alice" within 1000 ms
+
+  @CC-MON-1 @CC-END-1 @needs:supervision
+  Scenario: Ending a monitored call ends the listener's leg too
+    Given an admin "Diane" in the account
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Sofia" monitors the call from her SIP phone
+    Then "Sofia" hears the customer and "Alice" within 1000 ms
+    When "Diane" ends the call from the Connected page
+    Then the contact center ends the call of the customer and of "Alice" within 1000 ms
+    And the contact center ends the leg of "Sofia" within 1000 ms
