@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.endpoints.events import AudioHeard, AudioLost, CallEnded, PhoneRinging, SipTraced
+from harness.endpoints.events import (
+    AudioHeard,
+    AudioLost,
+    CallConnected,
+    CallEnded,
+    CallProgress,
+    HoldChanged,
+    PhoneRinging,
+    SipTraced,
+)
 from harness.endpoints.sip_phone import SipPhone
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Journal, Match, UnexpectedEvent, WaitTimeout
@@ -25,6 +34,9 @@ from harness.scenario.cast import CUSTOMER, CapabilityMissing
 from harness.sut.contract import Dashboard, MonitoringPages, Supervision, SutRefused
 from harness.sut.events import SutEvent
 
+#: What the agent's phone or app, or the customer's, would see if monitoring touched their call:
+#: a new ringing (a pop-up in the app), a hold, a re-connection or an end.
+REVEALING = (PhoneRinging, HoldChanged, CallConnected, CallEnded, CallProgress)
 #: How long a refused request is watched for a ring it must not cause.
 REFUSAL_SETTLE = 1.0
 
@@ -291,6 +303,8 @@ class MonitoringDesk:
                 seen.append(f"{event.party} {event.direction} {event.first_line!r}")
             elif isinstance(event, SipTraced) and event.party == agent and not _register(event):
                 seen.append(f"{agent} {event.direction} {event.first_line!r}")
+            elif isinstance(event, REVEALING) and event.party in (agent, CUSTOMER):
+                seen.append(f"{event.party}: {type(event).__name__}")
             elif isinstance(event, SutEvent) and any(i in f"{event.data}" for i in ids):
                 seen.append(f"the SUT's event {event.kind} names a listener")
         if seen:
