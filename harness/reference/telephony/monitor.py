@@ -4,10 +4,10 @@ The reference calls the supervisor's registered phone with a *sendonly* offer (R
 section 6.1: she receives, she is never heard) from a relay of her own, so nothing changes on
 the customer's or the agent's leg: no re-INVITE, no new participant, no tone, no event in the
 agent's app. What the call's relay forwards in each direction (its ``forwarded_tap``, so a held
-call is silent to her too) is decoded, queued per direction, and every 20 ms one frame of each
-is added into one stream for her: she hears the customer and the agent at once, as a
-conference mixer would. Several supervisors may listen to the same call, each on her own leg;
-stopping ends only that leg. When the call ends, every monitor's leg ends with it.
+call is silent to her too) is decoded and each frame is added to the other direction's next
+frame into one stream for her (:class:`TwoWayMix`): she hears the customer and the agent at
+once, as a conference mixer would. Several supervisors may listen to the same call, each on her
+own leg; stopping ends only that leg. When the call ends, every monitor's leg ends with it.
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("callproof.reference.monitor")
 
 FRAME = 160  # samples per 20 ms at 8 kHz
-PTIME = 0.02
+#: How long a frame waits for the other direction's before it leaves alone.
+HOLD_S = 0.04
 #: Frames a direction may queue before the oldest is dropped: the mix keeps at most this much
 #: delay behind the call, whatever the jitter between the two directions.
-MAX_QUEUED = 5
+MAX_QUEUED = 10
 
 Tap = Callable[[Leg, bytes, float], None]
 
@@ -47,15 +48,19 @@ Tap = Callable[[Leg, bytes, float], None]
 class TwoWayMix:
     """Sans-IO: the two directions of a call in, one G.711 RTP stream of their sum out.
 
-    :meth:`feed` queues each direction's 20 ms frames (at most :data:`MAX_QUEUED`, the oldest
-    dropped first); :meth:`next_packet`, called every 20 ms, adds the oldest frame of each
-    direction (silence for a direction with none) into the next packet of its own stream.
+    The mix follows the senders' pace rather than a clock of its own, so that a burst of late
+    packets (a loaded machine) reaches the listener as a burst of audio, never as silence: a
+    frame from one direction waits for the other direction's next frame and the two leave as one
+    packet; a frame that has waited :data:`HOLD_S` (the other direction is late, muted or held)
+    leaves alone. Each direction keeps at most :data:`MAX_QUEUED` frames, the oldest dropped.
+    Time is passed in: :meth:`feed` and :meth:`handle_timer` return the packets to send now,
+    :meth:`next_timer` says when the next lone frame is due.
     """
 
     def __init__(self, payload_type: int, rng: random.Random | None = None) -> None:
         rng = rng or random.Random()
         self.payload_type = payload_type
-        self._queues: dict[Leg, deque[npt.NDArray[np.int32]]] = {
+        self._queues: dict[Leg, deque[tuple[float, npt.NDArray[np.int32]]]] = {
             Leg.A: deque(maxlen=MAX_QUEUED),
             Leg.B: deque(maxlen=MAX_QUEUED),
         }
@@ -63,27 +68,40 @@ class TwoWayMix:
         self._seq = rng.getrandbits(16)
         self._ts = rng.getrandbits(32)
 
-    def feed(self, from_leg: Leg, datagram: bytes) -> None:
-        """A datagram from ``from_leg``; anything but a 20 ms G.711 frame is left out."""
+    def feed(self, from_leg: Leg, datagram: bytes, now: float) -> list[bytes]:
+        """A datagram from ``from_leg`` at ``now``; the packets to send now. Anything but a
+        20 ms G.711 frame (telephone events, garbage) is left out."""
         try:
             packet = RtpPacket.parse(datagram)
         except RtpParseError:
-            return
+            return []
         if not g711.is_g711(packet.payload_type) or len(packet.payload) != FRAME:
-            return  # telephone events and odd frame sizes are not mixed
+            return []
         decoded = g711.decode(packet.payload_type, packet.payload)
-        self._queues[from_leg].append(decoded.astype(np.int32))
+        self._queues[from_leg].append((now, decoded.astype(np.int32)))
+        return self.handle_timer(now)
 
     def queued(self, from_leg: Leg) -> int:
         """Frames waiting from ``from_leg``."""
         return len(self._queues[from_leg])
 
-    def next_packet(self) -> bytes:
-        """The next 20 ms of the sum, as an RTP packet of the mix's own stream."""
-        mixed = np.zeros(FRAME, dtype=np.int32)
-        for queue in self._queues.values():
-            if queue:
-                mixed += queue.popleft()
+    def next_timer(self) -> float | None:
+        """When the oldest waiting frame must leave alone (None: nothing waits)."""
+        heads = [q[0][0] + HOLD_S for q in self._queues.values() if q]
+        return min(heads) if heads else None
+
+    def handle_timer(self, now: float) -> list[bytes]:
+        """The packets due at ``now``: pairs of frames, then frames that waited too long."""
+        out = []
+        a, b = self._queues[Leg.A], self._queues[Leg.B]
+        while a and b:
+            out.append(self._packet(a.popleft()[1] + b.popleft()[1]))
+        for queue in (a, b):
+            while queue and queue[0][0] + HOLD_S <= now:
+                out.append(self._packet(queue.popleft()[1]))
+        return out
+
+    def _packet(self, mixed: npt.NDArray[np.int32]) -> bytes:
         samples = np.clip(mixed, -32768, 32767).astype(np.int16)
         payload = g711.encode(self.payload_type, samples)
         packet = RtpPacket(self.payload_type, self._seq, self._ts, self._ssrc, payload)
@@ -111,7 +129,6 @@ class CallMonitor:
         self._on_stopped = on_stopped
         self.mix = TwoWayMix(g711.PCMU if call.codec == "PCMU" else g711.PCMA)
         self._timer: asyncio.TimerHandle | None = None
-        self._next = 0.0
 
     @property
     def call_id(self) -> str:
@@ -133,8 +150,6 @@ class CallMonitor:
             host, port = sdp.remote_rtp_address(answer)
             self.relay.leg_a.set_remote(host, port)
             self.answered = True
-            self._next = asyncio.get_running_loop().time()
-            self._tick()
         elif isinstance(event, sip_events.CallEnded):
             self.stop()
 
@@ -146,23 +161,25 @@ class CallMonitor:
         self.stop()
 
     # -- the mix ---------------------------------------------------------------------------
-    def feed(self, from_leg: Leg, datagram: bytes, _now: float) -> None:
+    def feed(self, from_leg: Leg, datagram: bytes, now: float) -> None:
         """One datagram the call's relay forwarded from ``from_leg`` (the relay's tap)."""
         if self.answered and not self.stopped:
-            self.mix.feed(from_leg, datagram)
+            self._send(self.mix.feed(from_leg, datagram, now))
 
-    def _tick(self) -> None:
-        if self.stopped:
-            return
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        while self._next <= now:
-            self._send_frame()
-            self._next += PTIME
-        self._timer = loop.call_at(self._next, self._tick)
+    def _on_timer(self) -> None:
+        self._timer = None
+        if not self.stopped:
+            self._send(self.mix.handle_timer(asyncio.get_running_loop().time()))
 
-    def _send_frame(self) -> None:
-        self.relay.send(Leg.A, self.mix.next_packet())
+    def _send(self, packets: list[bytes]) -> None:
+        for packet in packets:
+            self.relay.send(Leg.A, packet)
+        due = self.mix.next_timer()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if due is not None:
+            self._timer = asyncio.get_running_loop().call_at(due, self._on_timer)
 
     # -- the end ---------------------------------------------------------------------------
     def stop(self) -> None:
