@@ -66,6 +66,11 @@ def end_refused(supervision_desk: SupervisionDesk, flows: CallFlows, words: str)
     supervision_desk.expect_refused(flows.last, words)
 
 
+@then(parsers.parse('ending the call is refused naming "{words}"'))
+def end_refused_ended(supervision_desk: SupervisionDesk, words: str) -> None:
+    supervision_desk.expect_refusal_named(words)
+
+
 @when(
     parsers.re(
         r'"(?P<user>[^"]+)" (?P<verb>ends|tries to end) the call on the dashboard\'s '
@@ -94,6 +99,11 @@ def ends_call_on_page(
 def users_with_phones(monitoring: MonitoringDesk, role: str, users: str) -> None:
     for name in names(users):
         monitoring.add_user_with_phone(name, role)
+
+
+@given(parsers.parse('a user "{name}" with the role "{role}" and a SIP phone'))
+def user_of_custom_role_with_phone(monitoring: MonitoringDesk, name: str, role: str) -> None:
+    monitoring.add_user_with_phone(name, role)
 
 
 @when(parsers.parse('"{user}" monitors the call from her SIP phone'))

@@ -65,3 +65,14 @@ Feature: Ending a live call from the monitoring pages
       | who          |
       | a supervisor |
       | an agent     |
+
+  @CC-END-1 @needs:supervision
+  Scenario: A call that has ended cannot be ended again
+    Given an admin "Diane" in the account
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When the customer hangs up
+    Then the call is logged as Answered by "Alice"
+    When "Diane" tries to end the call from the Connected page
+    Then ending the call is refused naming "already ended"

@@ -75,3 +75,22 @@ Feature: Listening to a live call without joining it
     When "Diane" ends the call from the Connected page
     Then the contact center ends the call of the customer and of "Alice" within 1000 ms
     And the contact center ends the leg of "Sofia" within 1000 ms
+
+  @CC-MON-1 @CC-MON-4 @needs:supervision @needs:access
+  Scenario: A custom role with the monitoring permission added listens; the role without it cannot
+    Given a custom role "Coach": agent with "monitor.calls" added
+    And a user "Quentin" with the role "Coach" and a SIP phone
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Bruno" tries to monitor the call
+    Then monitoring by "Bruno" is refused naming "monitor.calls"
+    When "Quentin" monitors the call from her SIP phone
+    Then "Quentin" hears the customer and "Alice" within 1000 ms
+
+  @CC-MON-1 @needs:supervision
+  Scenario: A call still ringing cannot be monitored yet
+    When a customer calls "Support"
+    Then the phone of "Alice" rings
+    When "Sofia" tries to monitor the call
+    Then monitoring by "Sofia" is refused naming "only a connected call"

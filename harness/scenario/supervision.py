@@ -158,14 +158,17 @@ class SupervisionDesk:
                 f"status {entry.status!r}, end reason {entry.end_reason!r}",
             )
 
+    def expect_refusal_named(self, words: str) -> None:
+        """The last request was refused with a message naming ``words``."""
+        refusal = self.last.refusal
+        if refusal is None or words not in refusal:
+            raise ConformanceFailure((), f"a refusal naming {words!r}", str(refusal))
+
     def expect_refused(self, call: PlacedCall, words: str) -> None:
         """The last request was refused naming ``words``; the call goes on untouched: no leg
         ends and the call log entry is as it was."""
         request = self.last
-        if request.refusal is None:
-            raise ConformanceFailure((), "a refusal", "no refusal was recorded")
-        if words not in request.refusal:
-            raise ConformanceFailure((), f"a refusal naming {words!r}", request.refusal)
+        self.expect_refusal_named(words)
         legs = {call.sip_call_id, *call.agent_legs.values()}
         try:
             self.journal.expect_absent(
