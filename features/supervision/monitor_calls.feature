@@ -94,3 +94,13 @@ Feature: Listening to a live call without joining it
     Then the phone of "Alice" rings
     When "Sofia" tries to monitor the call
     Then monitoring by "Sofia" is refused naming "only a connected call"
+
+  @CC-MON-1 @needs:supervision
+  Scenario: A supervisor with no SIP phone registered is told so, and the call goes on
+    Given a supervisor "Sam" in the account
+    When a customer calls "Support"
+    And "Alice" answers the call
+    Then the customer and "Alice" hear each other within 500 ms of the answer
+    When "Sam" tries to monitor the call
+    Then monitoring by "Sam" is refused naming "no SIP phone registered"
+    And the customer and "Alice" keep hearing each other for 1 seconds
