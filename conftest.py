@@ -45,4 +45,7 @@ pytest_plugins = [
     "steps.browser_errors",
     "harness.scenario.crm_recordings",
     "steps.crm_recordings",
+    "harness.scenario.supervision",
+    "harness.scenario.monitoring",
+    "steps.supervision",
 ]

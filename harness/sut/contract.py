@@ -59,6 +59,7 @@ from harness.sut.routing_model import (
     Voicemail,
     WeeklyHours,
 )
+from harness.sut.supervision_model import CallDetails
 from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
 
@@ -97,6 +98,7 @@ CAPABILITIES = (
     "call_out",
     "crm_recordings",
     "recording_access",
+    "supervision",
 )
 
 
@@ -880,6 +882,70 @@ class HoldAudio(Protocol):
 
     async def hold_audio(self, line: Number) -> PromptAudio:
         """The hold audio of ``line`` as the SUT plays it (what a waiting caller should hear)."""
+        ...
+
+
+@runtime_checkable
+class MonitoringPages(Protocol):
+    """The dashboard's monitoring pages (Calls > Queued, Calls > Connected) open in one
+    dashboard, as page objects. Calls are named by the SUT's Call ID."""
+
+    async def live_calls(self, page: str) -> list[str]:
+        """The Call IDs listed on the monitoring page ``page`` (``queued`` or ``connected``),
+        opened from the dashboard's menu."""
+        ...
+
+    async def end_call(self, call_id: str, page: str) -> EditOutcome:
+        """On the monitoring page ``page``: the call's Actions > End call, then Confirm; what
+        the page said once the SUT answered."""
+        ...
+
+    async def monitor_call(self, call_id: str) -> EditOutcome:
+        """Calls > Connected: the call's Actions > Monitor (the SUT then calls the user's phone)."""
+        ...
+
+    async def stop_monitoring(self, call_id: str) -> EditOutcome:
+        """Calls > Connected: the call's Actions > Stop monitoring."""
+        ...
+
+    async def call_details(self, call_id: str) -> CallDetails:
+        """Calls > Connected: the call's Actions > Call details, read back, then closed with X."""
+        ...
+
+    async def monitor_agent(self, agent_name: str, *, from_details: bool = False) -> EditOutcome:
+        """Agents: the row of ``agent_name`` (as the SUT holds it), Actions > Monitor; or, with
+        ``from_details``, Actions > Call details, then the pop-up's Listen."""
+        ...
+
+    async def stop_monitoring_agent(self, agent_name: str) -> EditOutcome:
+        """Agents: the row of ``agent_name``, Actions > Stop monitoring."""
+        ...
+
+
+class Supervision(Protocol):
+    """Supervisors acting on live sessions from the monitoring pages (seed 004: CC-END, CC-MON).
+
+    An adapter without it lacks the capability ``supervision``.
+    """
+
+    def monitoring_pages(self, dashboard: Dashboard) -> MonitoringPages:
+        """The monitoring pages of ``dashboard``, a dashboard this adapter opened."""
+        ...
+
+    async def monitor(self, user: Agent, call_id: str) -> None:
+        """``user`` starts listening to the connected call ``call_id`` (Actions > Monitor): the
+        SUT calls her SIP phone, which then rings; SutRefused when the SUT refuses (a user
+        without the monitoring permission for that call, a call not connected)."""
+        ...
+
+    async def stop_monitoring(self, user: Agent, call_id: str) -> None:
+        """``user`` stops listening to ``call_id`` (Stop monitoring): only her leg ends."""
+        ...
+
+    async def end_call(self, user: Agent, call_id: str) -> None:
+        """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:
+        Actions > End call, then Confirm. SutRefused when the SUT refuses (a user without the
+        permission for that call, a call that has ended)."""
         ...
 
 

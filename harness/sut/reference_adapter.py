@@ -403,6 +403,9 @@ class ReferenceTenant:
         from harness.sut.reference_crm_recordings import ReferenceRecordingAccess
 
         self.recording_access: ReferenceRecordingAccess | None = ReferenceRecordingAccess(api)
+        from harness.sut.reference_supervision import ReferenceSupervision
+
+        self.supervision: ReferenceSupervision | None = ReferenceSupervision(self.tickets)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -439,6 +442,7 @@ class ReferenceAdapter:
             "call_out",
             "crm_recordings",
             "recording_access",
+            "supervision",
         }
     )
 
