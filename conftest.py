@@ -41,4 +41,6 @@ pytest_plugins = [
     "steps.consumer_identity",
     "harness.scenario.call_out",
     "steps.call_out",
+    "harness.scenario.whisper",
+    "steps.notifications",
 ]

@@ -71,6 +71,7 @@ from .store_agent_app import AgentAppTables
 from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
+from .store_notifications import MIGRATION as NOTIFICATIONS_MIGRATION
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
 from .store_tickets import TOP_AND_MERGE_MIGRATION, TicketTables
 
@@ -1048,4 +1049,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CONSUMER_IDENTITY_MIGRATION,
     # Calling out: hotlines, blacklist, settings, attempts, signalling (store_call_out.py).
     CALL_OUT_MIGRATION,
+    # Agent notifications: whisper settings, calls' waits (store_notifications.py).
+    NOTIFICATIONS_MIGRATION,
 )

@@ -45,6 +45,7 @@ from harness.sut.model import (
     ShownTimelineEntry,
     Team,
 )
+from harness.sut.notifications_model import CallWait, WhisperSettings
 from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
 from harness.sut.routing_model import (
     ChannelName,
@@ -94,6 +95,7 @@ CAPABILITIES = (
     "hold_audio",
     "consumer_identity",
     "call_out",
+    "notifications",
 )
 
 
@@ -877,6 +879,32 @@ class HoldAudio(Protocol):
 
     async def hold_audio(self, line: Number) -> PromptAudio:
         """The hold audio of ``line`` as the SUT plays it (what a waiting caller should hear)."""
+        ...
+
+
+class Notifications(Protocol):
+    """What the agent is told of a call before it starts (CC-NTF): the whisper and the
+    countdown, their audio as the SUT plays it, and the wait they add to the call.
+
+    An adapter without it lacks the capability ``notifications``.
+    """
+
+    async def set_whisper(
+        self, *, on: bool | None = None, speed_wpm: int | None = None, countdown: bool | None = None
+    ) -> WhisperSettings:
+        """Change the account's whisper settings (members left None stay as they are)."""
+        ...
+
+    async def whisper_audio(self, line: Number) -> PromptAudio:
+        """The whisper an agent hears for a call dialled to ``line``, as the SUT plays it."""
+        ...
+
+    async def countdown_audio(self) -> PromptAudio:
+        """The countdown an agent hears before the caller is put through."""
+        ...
+
+    async def call_wait(self, call_id: str) -> CallWait:
+        """How long the call's customer waited before being put through to the agent."""
         ...
 
 

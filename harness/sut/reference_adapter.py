@@ -397,6 +397,11 @@ class ReferenceTenant:
         from harness.sut.reference_call_out import ReferenceCallOut
 
         self.call_out: ReferenceCallOut | None = ReferenceCallOut(api, self.tickets)
+        from harness.sut.reference_notifications import ReferenceNotifications
+
+        self.notifications: ReferenceNotifications | None = ReferenceNotifications(
+            api, self.routing
+        )
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -431,6 +436,7 @@ class ReferenceAdapter:
             "hold_audio",
             "consumer_identity",
             "call_out",
+            "notifications",
         }
     )
 

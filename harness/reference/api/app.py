@@ -39,6 +39,7 @@ from . import (
     voicemails,
 )
 from . import call_out as call_out_routes
+from . import notifications as notification_routes
 from .body import MAX_BODY_BYTES
 from .context import (
     ACCESS,
@@ -160,4 +161,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     app_outbound.add_routes(app.router)
     consumer_identity.add_routes(app.router)
     call_out_routes.add_routes(app.router)
+    notification_routes.add_routes(app.router)
     return app

@@ -30,6 +30,7 @@ from harness.reference.telephony.insight import share_insight
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.recorder import CallRecorder
+from harness.reference.telephony.whisper import put_through
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -386,7 +387,7 @@ class InboundCall:
         if self.recorder is None and self.center.tickets.recording_on(self.plan.account_id):
             self.recorder = CallRecorder()
             self.relay.forwarded_tap = self.recorder
-        self.relay.connect()
+        put_through(self, leg)  # after the agent's whisper and countdown, when they are on
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None

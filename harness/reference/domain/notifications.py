@@ -1,0 +1,64 @@
+"""Agent notifications (seed 004, CC-NTF): what the agent hears before a call starts.
+
+Pure rules: the account's whisper settings, how a change is validated, and the words the agent
+hears. The whisper says the call type and the queue ("Phone call from Support"); the countdown
+follows it when on. Both are played to the agent alone, before the customer is on the line, so
+their duration is part of the customer's wait (CC-NTF-2, 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import InvalidField
+
+MIN_SPEED_WPM = 80
+MAX_SPEED_WPM = 450
+DEFAULT_SPEED_WPM = 190
+COUNTDOWN_TEXT = "Your turn! The call starts in 3, 2, 1"
+#: The call types a whisper names (reference choice): a call dialled straight to a number, or
+#: one that reached its queue through the IVR.
+PHONE_CALL = "Phone call"
+IVR_CALL = "IVR call"
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    """The account's whisper: on or off, its speed in words per minute, the countdown."""
+
+    on: bool = False
+    speed_wpm: int = DEFAULT_SPEED_WPM
+    countdown: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as the API shows them."""
+        return {"on": self.on, "speed_wpm": self.speed_wpm, "countdown": self.countdown}
+
+
+def update_whisper(current: WhisperSettings, changes: Mapping[str, Any]) -> WhisperSettings:
+    """``current`` with ``changes`` applied; a member of the wrong type or range is refused
+    naming it, and then nothing changes."""
+    updated = current
+    for name in ("on", "countdown"):
+        if name in changes:
+            value = changes[name]
+            if not isinstance(value, bool):
+                raise InvalidField(name, "must be true or false")
+            updated = replace(updated, **{name: value})
+    if "speed_wpm" in changes:
+        speed = changes["speed_wpm"]
+        if isinstance(speed, bool) or not isinstance(speed, int):
+            raise InvalidField("speed_wpm", "must be a whole number of words per minute")
+        if not MIN_SPEED_WPM <= speed <= MAX_SPEED_WPM:
+            raise InvalidField(
+                "speed_wpm", f"must be between {MIN_SPEED_WPM} and {MAX_SPEED_WPM}, not {speed}"
+            )
+        updated = replace(updated, speed_wpm=speed)
+    return updated
+
+
+def whisper_text(call_type: str, queue_name: str) -> str:
+    """What the agent hears once a call is assigned: "{call type} from {queue name}"."""
+    return f"{call_type} from {queue_name}"

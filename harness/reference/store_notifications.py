@@ -1,0 +1,89 @@
+"""SQLite tables of agent notifications (CC-NTF): the account's whisper settings and, per call,
+how long the customer waited and how much of it the whisper and the countdown took.
+
+Works on the store's connection and transactions (:class:`NotificationTables` wraps a
+:class:`~harness.reference.store.Store`), with the store's rules: every row carries its
+``account_id``, every query filters on it, every write runs in a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .domain.notifications import WhisperSettings
+
+if TYPE_CHECKING:
+    from .store import Store
+
+_ACCOUNT = "account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE"
+
+#: The one schema step of agent notifications (appended to the store's migrations).
+MIGRATION: tuple[str, ...] = (
+    "CREATE TABLE whisper_settings (account_id TEXT PRIMARY KEY REFERENCES accounts(id)"
+    " ON DELETE CASCADE, settings TEXT NOT NULL)",
+    # When the customer was put through to the agent, and the prompts the agent heard first.
+    f"CREATE TABLE call_waits (call_id TEXT PRIMARY KEY, {_ACCOUNT},"
+    " connected_at TEXT NOT NULL, whisper_s REAL NOT NULL, countdown_s REAL NOT NULL)",
+)
+
+
+@dataclass(frozen=True)
+class CallWait:
+    """When the customer of ``call_id`` was put through, after a whisper and a countdown."""
+
+    call_id: str
+    connected_at: str
+    whisper_s: float
+    countdown_s: float
+
+
+class NotificationTables:
+    """Reads and writes of the notification tables, on ``store``'s connection."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._store._db
+
+    def whisper(self, account_id: str) -> WhisperSettings:
+        """The account's whisper settings (off until an administrator turns it on)."""
+        row = self._db.execute(
+            "SELECT settings FROM whisper_settings WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        if row is None:
+            return WhisperSettings()
+        data = json.loads(row[0])
+        return WhisperSettings(bool(data["on"]), int(data["speed_wpm"]), bool(data["countdown"]))
+
+    def save_whisper(self, account_id: str, settings: WhisperSettings) -> None:
+        """Store the account's whisper settings, replacing the earlier ones."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO whisper_settings (account_id, settings) VALUES (?, ?)",
+                (account_id, json.dumps(settings.to_json())),
+            )
+
+    def save_wait(self, account_id: str, wait: CallWait) -> None:
+        """Keep when the call's customer was put through (once: the first connection counts)."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO call_waits (call_id, account_id, connected_at,"
+                " whisper_s, countdown_s) VALUES (?, ?, ?, ?, ?)",
+                (wait.call_id, account_id, wait.connected_at, wait.whisper_s, wait.countdown_s),
+            )
+
+    def wait(self, account_id: str, call_id: str) -> CallWait | None:
+        """The call's connection, if its customer was put through to an agent."""
+        row = self._db.execute(
+            "SELECT connected_at, whisper_s, countdown_s FROM call_waits"
+            " WHERE account_id = ? AND call_id = ?",
+            (account_id, call_id),
+        ).fetchone()
+        if row is None:
+            return None
+        return CallWait(call_id, str(row[0]), float(row[1]), float(row[2]))

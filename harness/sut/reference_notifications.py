@@ -1,0 +1,54 @@
+"""The reference's ``notifications`` capability: the whisper settings, the whisper's and the
+countdown's audio (``GET /notifications/...``) and a call's wait (``GET /calls/{id}/wait``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harness.sut.model import Number
+from harness.sut.notifications_model import CallWait, WhisperSettings
+from harness.sut.routing_model import PromptAudio
+
+if TYPE_CHECKING:
+    from harness.sut.reference_adapter import _Api
+    from harness.sut.reference_routing import ReferenceRouting
+
+
+class ReferenceNotifications:
+    """The account's whisper and countdown, over the reference's API."""
+
+    def __init__(self, api: _Api, routing: ReferenceRouting | None) -> None:
+        self._api = api
+        self._routing = routing
+
+    async def set_whisper(
+        self, *, on: bool | None = None, speed_wpm: int | None = None, countdown: bool | None = None
+    ) -> WhisperSettings:
+        changes: dict[str, Any] = {
+            k: v
+            for k, v in (("on", on), ("speed_wpm", speed_wpm), ("countdown", countdown))
+            if v is not None
+        }
+        data = await self._api.request("PUT", "/notifications/whisper", changes)
+        return WhisperSettings(bool(data["on"]), int(data["speed_wpm"]), bool(data["countdown"]))
+
+    async def whisper_audio(self, line: Number) -> PromptAudio:
+        return await self._audio("whisper", f"/notifications/whisper/numbers/{line.id}/audio")
+
+    async def countdown_audio(self) -> PromptAudio:
+        return await self._audio("countdown", "/notifications/countdown/audio")
+
+    async def call_wait(self, call_id: str) -> CallWait:
+        data = await self._api.request("GET", f"/calls/{call_id}/wait")
+        return CallWait(
+            str(data["call_id"]),
+            float(data["wait_s"]),
+            float(data["whisper_s"]),
+            float(data["countdown_s"]),
+        )
+
+    async def _audio(self, name: str, path: str) -> PromptAudio:
+        if self._routing is None:
+            raise LookupError("prompt audio is read through the routing part of the API")
+        rate, samples = await self._routing._wav(path)
+        return PromptAudio(name, rate, samples)

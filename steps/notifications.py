@@ -1,0 +1,53 @@
+"""Steps for the agent's whisper and countdown (seed 004, CC-NTF-1, 2, 3).
+
+Thin by design: each step calls one helper of :mod:`harness.scenario.whisper`.
+"""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then
+
+from harness.scenario.whisper import WhisperEar
+
+
+@given("the whisper is on")
+def whisper_on(whisper_ear: WhisperEar) -> None:
+    whisper_ear.turn_on()
+
+
+@given(parsers.parse("the whisper is on at {speed:d} words per minute"))
+def whisper_on_at(whisper_ear: WhisperEar, speed: int) -> None:
+    whisper_ear.turn_on(speed_wpm=speed)
+
+
+@given("the whisper is on with the countdown")
+def whisper_with_countdown(whisper_ear: WhisperEar) -> None:
+    whisper_ear.turn_on(countdown=True)
+
+
+@given("the countdown is on and the whisper off")
+def countdown_only(whisper_ear: WhisperEar) -> None:
+    whisper_ear.turn_on_countdown_only()
+
+
+@then(parsers.parse('"{agent}" hears the whisper for "{line}" before the customer'))
+@then(
+    parsers.parse('"{agent}" hears the whisper for "{line}" and the countdown before the customer')
+)
+def hears_prompts(whisper_ear: WhisperEar, agent: str, line: str) -> None:
+    whisper_ear.expect_prompts_before_customer(agent, line)
+
+
+@then(parsers.parse('"{agent}" hears the countdown before the customer on "{line}"'))
+def hears_countdown(whisper_ear: WhisperEar, agent: str, line: str) -> None:
+    whisper_ear.expect_prompts_before_customer(agent, line)
+
+
+@then("the customer hears neither the whisper nor the countdown")
+def customer_hears_none(whisper_ear: WhisperEar) -> None:
+    whisper_ear.expect_customer_does_not_hear()
+
+
+@then(parsers.parse("the call's wait time includes the agent's prompts within {tolerance:d} ms"))
+def wait_includes(whisper_ear: WhisperEar, tolerance: int) -> None:
+    whisper_ear.expect_wait_includes(tolerance)
