@@ -42,5 +42,6 @@ pytest_plugins = [
     "harness.scenario.call_out",
     "steps.call_out",
     "harness.scenario.whisper",
+    "harness.scenario.offer_sms",
     "steps.notifications",
 ]

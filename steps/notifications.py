@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
+from harness.scenario.offer_sms import OfferTexts
 from harness.scenario.whisper import WhisperEar
 
 
@@ -51,3 +52,23 @@ def customer_hears_none(whisper_ear: WhisperEar) -> None:
 @then(parsers.parse("the call's wait time includes the agent's prompts within {tolerance:d} ms"))
 def wait_includes(whisper_ear: WhisperEar, tolerance: int) -> None:
     whisper_ear.expect_wait_includes(tolerance)
+
+
+@given(parsers.parse('"{agent}" has SMS notifications on for the phone number in her profile'))
+def sms_on(offer_texts: OfferTexts, agent: str) -> None:
+    offer_texts.set_profile(agent, on=True)
+
+
+@given(parsers.parse('"{agent}" has SMS notifications off'))
+def sms_off(offer_texts: OfferTexts, agent: str) -> None:
+    offer_texts.set_profile(agent, on=False)
+
+
+@then(parsers.parse('the phone in "{agent}"\'s profile gets {count:d} SMS naming "{line}"'))
+def texted(offer_texts: OfferTexts, agent: str, count: int, line: str) -> None:
+    offer_texts.expect_texted(agent, count, line)
+
+
+@then(parsers.parse('the phone in "{agent}"\'s profile gets no SMS'))
+def not_texted(offer_texts: OfferTexts, agent: str) -> None:
+    offer_texts.expect_not_texted(agent)

@@ -15,7 +15,7 @@ from typing import Any
 from .clock import iso_utc, parse_iso_utc
 from .domain import notifications as rules
 from .domain.errors import NotFound
-from .domain.notifications import WhisperSettings
+from .domain.notifications import AgentSms, WhisperSettings
 from .service import ContactCenter
 from .store_notifications import CallWait, NotificationTables
 from .telephony.prompts import PromptRenderer, Samples
@@ -82,3 +82,16 @@ class Notifications:
             "countdown_s": round(wait.countdown_s, 3),
             "connected_at": wait.connected_at,
         }
+
+    def agent_sms(self, account_id: str, user_id: str) -> AgentSms:
+        """Whether the user is told of offered calls by SMS, and her profile's number."""
+        self.center.get_user(account_id, user_id)  # NotFound for another account's user
+        return AgentSms(*self.tables.agent_sms(account_id, user_id))
+
+    def update_agent_sms(
+        self, account_id: str, user_id: str, changes: Mapping[str, Any]
+    ) -> AgentSms:
+        """Change the user's SMS notification; a bad member is refused naming it."""
+        updated = rules.update_agent_sms(self.agent_sms(account_id, user_id), changes)
+        self.tables.save_agent_sms(account_id, user_id, updated.sms, updated.phone)
+        return updated

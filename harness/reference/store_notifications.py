@@ -27,6 +27,9 @@ MIGRATION: tuple[str, ...] = (
     # When the customer was put through to the agent, and the prompts the agent heard first.
     f"CREATE TABLE call_waits (call_id TEXT PRIMARY KEY, {_ACCOUNT},"
     " connected_at TEXT NOT NULL, whisper_s REAL NOT NULL, countdown_s REAL NOT NULL)",
+    # A user's SMS notification of the calls offered to her, and her profile's phone number.
+    f"CREATE TABLE agent_sms_notifications ({_ACCOUNT}, user_id TEXT NOT NULL,"
+    " sms INTEGER NOT NULL, phone TEXT, PRIMARY KEY (account_id, user_id))",
 )
 
 
@@ -66,6 +69,23 @@ class NotificationTables:
             self._db.execute(
                 "INSERT OR REPLACE INTO whisper_settings (account_id, settings) VALUES (?, ?)",
                 (account_id, json.dumps(settings.to_json())),
+            )
+
+    def agent_sms(self, account_id: str, user_id: str) -> tuple[bool, str | None]:
+        """Whether ``user_id`` is told of offered calls by SMS, and her profile's number."""
+        row = self._db.execute(
+            "SELECT sms, phone FROM agent_sms_notifications WHERE account_id = ? AND user_id = ?",
+            (account_id, user_id),
+        ).fetchone()
+        return (False, None) if row is None else (bool(row[0]), row[1])
+
+    def save_agent_sms(self, account_id: str, user_id: str, sms: bool, phone: str | None) -> None:
+        """Store ``user_id``'s SMS notification setting and profile number."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO agent_sms_notifications (account_id, user_id, sms, phone)"
+                " VALUES (?, ?, ?, ?)",
+                (account_id, user_id, int(sms), phone),
             )
 
     def save_wait(self, account_id: str, wait: CallWait) -> None:

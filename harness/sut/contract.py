@@ -907,6 +907,11 @@ class Notifications(Protocol):
         """How long the call's customer waited before being put through to the agent."""
         ...
 
+    async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
+        """``agent``'s profile phone number is ``phone``; with ``on`` she is texted there for
+        each call offered to her (through the account's SMS gateway)."""
+        ...
+
 
 class Tenant(Protocol):
     """One scenario's account on the SUT. Capabilities it lacks are ``None``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from harness.sut.model import Number
+from harness.sut.model import Agent, Number
 from harness.sut.notifications_model import CallWait, WhisperSettings
 from harness.sut.routing_model import PromptAudio
 
@@ -45,6 +45,11 @@ class ReferenceNotifications:
             float(data["wait_s"]),
             float(data["whisper_s"]),
             float(data["countdown_s"]),
+        )
+
+    async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
+        await self._api.request(
+            "PUT", f"/users/{agent.id}/notifications", {"phone": phone, "sms": on}
         )
 
     async def _audio(self, name: str, path: str) -> PromptAudio:

@@ -67,6 +67,24 @@ async def call_wait(request: web.Request) -> web.Response:
     return web.json_response(wait)
 
 
+@requires(Permission.USERS_READ)
+async def get_agent_sms(request: web.Request) -> web.Response:
+    """GET /users/{id}/notifications -> {sms, phone}: whether the user is told of each call
+    offered to her by SMS, and her profile's phone number."""
+    found = notifications(request).agent_sms(account_id(request), request.match_info["id"])
+    return web.json_response(found.to_json())
+
+
+@requires(Permission.USERS_WRITE)
+async def put_agent_sms(request: web.Request) -> web.Response:
+    """PUT /users/{id}/notifications {sms?, phone?} -> the setting (SMS needs a phone)."""
+    data = await body.json_object(request, allowed=("sms", "phone"))
+    updated = notifications(request).update_agent_sms(
+        account_id(request), request.match_info["id"], data
+    )
+    return web.json_response(updated.to_json())
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register this module's routes."""
     router.add_get("/notifications/whisper", get_whisper)
@@ -75,3 +93,5 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/notifications/whisper/queues/{queue_id}/audio", queue_whisper_audio)
     router.add_get("/notifications/countdown/audio", countdown_audio)
     router.add_get("/calls/{call_id}/wait", call_wait)
+    router.add_get("/users/{id}/notifications", get_agent_sms)
+    router.add_put("/users/{id}/notifications", put_agent_sms)

@@ -8,6 +8,7 @@ their duration is part of the customer's wait (CC-NTF-2, 3).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,6 +23,7 @@ COUNTDOWN_TEXT = "Your turn! The call starts in 3, 2, 1"
 #: one that reached its queue through the IVR.
 PHONE_CALL = "Phone call"
 IVR_CALL = "IVR call"
+_E164 = re.compile(r"\+[0-9]{8,15}")
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,37 @@ def update_whisper(current: WhisperSettings, changes: Mapping[str, Any]) -> Whis
 def whisper_text(call_type: str, queue_name: str) -> str:
     """What the agent hears once a call is assigned: "{call type} from {queue name}"."""
     return f"{call_type} from {queue_name}"
+
+
+@dataclass(frozen=True)
+class AgentSms:
+    """A user's SMS notification (CC-NTF-6): on or off, to her profile's phone number."""
+
+    sms: bool = False
+    phone: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The setting as the API shows it."""
+        return {"sms": self.sms, "phone": self.phone}
+
+
+def update_agent_sms(current: AgentSms, changes: Mapping[str, Any]) -> AgentSms:
+    """``current`` with ``changes``; SMS notifications need a profile number to go to."""
+    updated = current
+    if "phone" in changes:
+        phone = changes["phone"]
+        if phone is not None and (not isinstance(phone, str) or not _E164.fullmatch(phone)):
+            raise InvalidField("phone", "must be an E.164 number: '+' then 8 to 15 digits")
+        updated = replace(updated, phone=phone)
+    if "sms" in changes:
+        if not isinstance(changes["sms"], bool):
+            raise InvalidField("sms", "must be true or false")
+        updated = replace(updated, sms=changes["sms"])
+    if updated.sms and updated.phone is None:
+        raise InvalidField("phone", "SMS notifications need a phone number in the profile")
+    return updated
+
+
+def offer_sms_text(caller: str, line_name: str) -> str:
+    """The SMS an agent gets for a call offered to her."""
+    return f"Incoming call from {caller} on {line_name}"

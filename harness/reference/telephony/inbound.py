@@ -167,6 +167,8 @@ class InboundCall:
         if not phones and not any(offered):
             self.center.ring_timeout(self.call_id, target.user_id)  # no phone to ring
             return False
+        for notify in self.edge.offer_hooks:  # SMS notifications of the offer (CC-NTF-6)
+            notify(self, target)
         host, port = self.relay.leg_b.local_address
         offer = sdp.make_offer(host, port, codecs=(self.codec,))
         caller_uri = self.caller.request.from_.uri
