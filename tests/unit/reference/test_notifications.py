@@ -7,7 +7,9 @@ import pytest
 from harness.reference.domain.distribution import WidgetSpec
 from harness.reference.domain.errors import InvalidField, NotFound
 from harness.reference.domain.notifications import (
+    AgentSms,
     WhisperSettings,
+    update_agent_sms,
     update_whisper,
     whisper_text,
 )
@@ -81,3 +83,35 @@ def test_the_wait_runs_from_the_arrival_to_the_connection(
     other = center.create_account("Globex")
     with pytest.raises(NotFound):  # another account's call is not found
         part.wait(other.id, call_id)
+
+
+def test_sms_notifications_need_a_profile_number() -> None:
+    with pytest.raises(InvalidField) as refused:
+        update_agent_sms(AgentSms(), {"sms": True})
+    assert refused.value.field == "phone"
+    assert update_agent_sms(AgentSms(), {"sms": True, "phone": "+33612345678"}) == AgentSms(
+        True, "+33612345678"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"phone": "0612345678"}, "phone"), ({"phone": 33612345678}, "phone"), ({"sms": "on"}, "sms")],
+)
+def test_a_bad_sms_setting_is_refused_naming_the_member(changes: dict, field: str) -> None:
+    with pytest.raises(InvalidField) as refused:
+        update_agent_sms(AgentSms(), changes)
+    assert refused.value.field == field
+
+
+def test_a_refused_sms_change_keeps_the_stored_setting(center: ContactCenter) -> None:
+    account = center.create_account("Acme")
+    ana = center.create_user(account.id, "Ana Lopez", "ana@acme.test")
+    part = Notifications(center)
+    part.update_agent_sms(account.id, ana.id, {"sms": True, "phone": "+33612345678"})
+    with pytest.raises(InvalidField):
+        part.update_agent_sms(account.id, ana.id, {"phone": None})  # SMS on needs the number
+    assert part.agent_sms(account.id, ana.id) == AgentSms(True, "+33612345678")
+    other = center.create_account("Globex")
+    with pytest.raises(NotFound):
+        part.agent_sms(other.id, ana.id)
