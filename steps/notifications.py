@@ -72,3 +72,28 @@ def texted(offer_texts: OfferTexts, agent: str, count: int, line: str) -> None:
 @then(parsers.parse('the phone in "{agent}"\'s profile gets no SMS'))
 def not_texted(offer_texts: OfferTexts, agent: str) -> None:
     offer_texts.expect_not_texted(agent)
+
+
+@given(parsers.parse('the queue "{queue}" whispers "{text}"'))
+def queue_whispers_text(whisper_ear: WhisperEar, queue: str, text: str) -> None:
+    whisper_ear.give_queue_whisper(queue, text=text)
+
+
+@given(parsers.parse('the queue "{queue}" whispers "{text}" at {speed:d} words per minute'))
+def queue_whispers_text_at(whisper_ear: WhisperEar, queue: str, text: str, speed: int) -> None:
+    whisper_ear.give_queue_whisper(queue, text=text, speed_wpm=speed)
+
+
+@given(parsers.parse('the queue "{queue}" whispers an uploaded recording, with the countdown'))
+def queue_whispers_recording(whisper_ear: WhisperEar, queue: str) -> None:
+    whisper_ear.give_queue_whisper(queue, recorded=True, countdown=True)
+
+
+@then(parsers.parse('"{agent}" hears the whisper of the queue "{queue}" before the customer'))
+@then(
+    parsers.parse(
+        '"{agent}" hears the whisper of the queue "{queue}" and the countdown before the customer'
+    )
+)
+def hears_queue_prompts(whisper_ear: WhisperEar, agent: str, queue: str) -> None:
+    whisper_ear.expect_prompts_before_customer(agent, queue)

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .domain.notifications import WhisperSettings
+from .domain.notifications import QueueWhisper, WhisperSettings
 
 if TYPE_CHECKING:
     from .store import Store
@@ -30,6 +30,9 @@ MIGRATION: tuple[str, ...] = (
     # A user's SMS notification of the calls offered to her, and her profile's phone number.
     f"CREATE TABLE agent_sms_notifications ({_ACCOUNT}, user_id TEXT NOT NULL,"
     " sms INTEGER NOT NULL, phone TEXT, PRIMARY KEY (account_id, user_id))",
+    # A queue's own whisper: its settings, and its uploaded audio (8 kHz int16) if any.
+    f"CREATE TABLE queue_whispers ({_ACCOUNT}, queue_id TEXT NOT NULL, settings TEXT NOT NULL,"
+    " audio BLOB, PRIMARY KEY (account_id, queue_id))",
 )
 
 
@@ -86,6 +89,32 @@ class NotificationTables:
                 "INSERT OR REPLACE INTO agent_sms_notifications (account_id, user_id, sms, phone)"
                 " VALUES (?, ?, ?, ?)",
                 (account_id, user_id, int(sms), phone),
+            )
+
+    def queue_whisper(self, account_id: str, queue_id: str) -> tuple[QueueWhisper, bytes] | None:
+        """The queue's own whisper and its uploaded audio (empty without), if it has one."""
+        row = self._db.execute(
+            "SELECT settings, audio FROM queue_whispers WHERE account_id = ? AND queue_id = ?",
+            (account_id, queue_id),
+        ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        audio = bytes(row[1] or b"")
+        whisper = QueueWhisper(
+            data["message"], data["text"], data["speed_wpm"], data["countdown"], bool(audio)
+        )
+        return whisper, audio
+
+    def save_queue_whisper(
+        self, account_id: str, queue_id: str, whisper: QueueWhisper, audio: bytes
+    ) -> None:
+        """Store the queue's whisper (and its audio: empty for none), replacing the former."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO queue_whispers (account_id, queue_id, settings, audio)"
+                " VALUES (?, ?, ?, ?)",
+                (account_id, queue_id, json.dumps(whisper.to_json()), audio or None),
             )
 
     def save_wait(self, account_id: str, wait: CallWait) -> None:

@@ -28,12 +28,15 @@ from harness.runtime.journal import Match, WaitTimeout
 from harness.scenario.calls import CallFlows, PlacedCall
 from harness.scenario.capabilities import need
 from harness.scenario.cast import CUSTOMER, Cast
+from harness.scenario.routing import RoutingAdmin
 from harness.sut.contract import Notifications
 from harness.sut.routing_model import PromptAudio
 
 WHISPER = "the whisper"
 COUNTDOWN = "the countdown"
 OTHER_SPEED = "the whisper at the former speed"
+NAMING_QUEUE = "the whisper naming the queue"
+RECORDING_S = 1.2  # the whisper recording a queue gets uploaded
 PROMPT_TIMEOUT = 8.0  # the agent hears the prompts within this of the answer
 HEARD_TIMEOUT = 3.0  # the parties hear each other within this of the prompts' end
 #: The agent's phone detects the customer's signature within this of the relay connecting
@@ -52,6 +55,8 @@ class WhisperEar:
     prompts: dict[str, Samples] = field(default_factory=dict)
     countdown: bool = False
     whisper_on: bool = False
+    routing: RoutingAdmin | None = None
+    queue: str | None = None  # the queue with its own whisper, whose whisper the agent hears
 
     @property
     def notifications(self) -> Notifications:
@@ -85,14 +90,60 @@ class WhisperEar:
         self.cast.portal.run(self.notifications.set_whisper(on=False, countdown=True))
         self.countdown = True
 
+    def give_queue_whisper(
+        self,
+        queue: str,
+        *,
+        text: str | None = None,
+        recorded: bool = False,
+        speed_wpm: int | None = None,
+        countdown: bool | None = None,
+    ) -> None:
+        """``queue`` has its own whisper: ``text`` spoken or a recording uploaded (else its
+        name), at ``speed_wpm``, with or without the countdown (None: the account's).
+
+        What it replaces stays a known prompt: the whisper naming the queue and, with a speed,
+        the same text at the former speed. An agent who hears one of those heard the queue's
+        setting ignored.
+        """
+        if self.routing is None:
+            raise LookupError("the queue whisper needs the routing admin")
+        run = self.cast.portal.run
+        ref = self.routing.queue(queue)
+        audio = recorded_whisper() if recorded else None
+        if text is not None or recorded:
+            self.prompts[NAMING_QUEUE] = self._samples(
+                run(self.notifications.queue_whisper_audio(ref))
+            )
+        if speed_wpm is not None:
+            run(self.notifications.set_queue_whisper(ref, text=text, audio=audio))
+            self.prompts[OTHER_SPEED] = self._samples(
+                run(self.notifications.queue_whisper_audio(ref))
+            )
+        run(
+            self.notifications.set_queue_whisper(
+                ref, text=text, audio=audio, speed_wpm=speed_wpm, countdown=countdown
+            )
+        )
+        self.queue = queue
+        self.whisper_on = True
+        if countdown is not None:
+            self.countdown = countdown
+
     def _known(self, line: str) -> dict[str, Samples]:
-        """The whisper of every line of the scenario (``line``'s is :data:`WHISPER`) and the
-        countdown, as the SUT plays them now."""
+        """The whisper of every line of the scenario (``line``'s is :data:`WHISPER`), or of
+        every queue when a queue has its own whisper, and the countdown, as the SUT plays them
+        now."""
         run = self.cast.portal.run
         known = dict(self.prompts)
-        for name, number in self.cast.numbers.items():
-            label = WHISPER if name == line else f"the whisper of {name}"
-            known[label] = self._samples(run(self.notifications.whisper_audio(number)))
+        if self.queue is not None and self.routing is not None:
+            for name, ref in self.routing.queues.items():
+                label = WHISPER if name == self.queue else f"the whisper of {name}"
+                known[label] = self._samples(run(self.notifications.queue_whisper_audio(ref)))
+        else:
+            for name, number in self.cast.numbers.items():
+                label = WHISPER if name == line else f"the whisper of {name}"
+                known[label] = self._samples(run(self.notifications.whisper_audio(number)))
         known[COUNTDOWN] = self._samples(run(self.notifications.countdown_audio()))
         return known
 
@@ -227,7 +278,14 @@ async def _media_leg(task: asyncio.Future[MediaLeg]) -> MediaLeg:
     return await task
 
 
+def recorded_whisper() -> PromptAudio:
+    """A recording an admin uploads as a queue's whisper: a rising sweep, unlike any speech."""
+    t = np.arange(round(RECORDING_S * RATE)) / RATE
+    sweep = 8000 * np.sin(2 * np.pi * (300 * t + 900 * t * t))
+    return PromptAudio("recorded whisper", RATE, np.rint(sweep).astype(np.int16))
+
+
 @pytest.fixture
-def whisper_ear(cast: Cast, flows: CallFlows) -> WhisperEar:
+def whisper_ear(cast: Cast, flows: CallFlows, routing_admin: RoutingAdmin) -> WhisperEar:
     """The agent listening for the whisper and the countdown, the customer for none of it."""
-    return WhisperEar(cast, flows)
+    return WhisperEar(cast, flows, routing=routing_admin)

@@ -907,6 +907,23 @@ class Notifications(Protocol):
         """How long the call's customer waited before being put through to the agent."""
         ...
 
+    async def set_queue_whisper(
+        self,
+        queue: QueueRef,
+        *,
+        text: str | None = None,
+        audio: PromptAudio | None = None,
+        speed_wpm: int | None = None,
+        countdown: bool | None = None,
+    ) -> None:
+        """``queue`` has its own whisper: ``text`` spoken, or ``audio`` uploaded, else the
+        queue's name; ``speed_wpm`` and ``countdown`` None follow the account's settings."""
+        ...
+
+    async def queue_whisper_audio(self, queue: QueueRef) -> PromptAudio:
+        """The whisper an agent hears for a call that reached ``queue``, as the SUT plays it."""
+        ...
+
     async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
         """``agent``'s profile phone number is ``phone``; with ``on`` she is texted there for
         each call offered to her (through the account's SMS gateway)."""

@@ -3,11 +3,15 @@ countdown's audio (``GET /notifications/...``) and a call's wait (``GET /calls/{
 
 from __future__ import annotations
 
+import io
+import wave
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from harness.sut.model import Agent, Number
 from harness.sut.notifications_model import CallWait, WhisperSettings
-from harness.sut.routing_model import PromptAudio
+from harness.sut.routing_model import PromptAudio, QueueRef
 
 if TYPE_CHECKING:
     from harness.sut.reference_adapter import _Api
@@ -47,13 +51,55 @@ class ReferenceNotifications:
             float(data["countdown_s"]),
         )
 
+    async def set_queue_whisper(
+        self,
+        queue: QueueRef,
+        *,
+        text: str | None = None,
+        audio: PromptAudio | None = None,
+        speed_wpm: int | None = None,
+        countdown: bool | None = None,
+    ) -> None:
+        path = f"/notifications/whisper/queues/{queue.id}"
+        message = "text" if text is not None else "queue_name"
+        body: dict[str, Any] = {"speed_wpm": speed_wpm, "countdown": countdown}
+        if audio is None:
+            body.update(message=message, text=text)
+        await self._api.request("PUT", path, body)
+        if audio is not None:
+            await self._upload(f"{path}/audio", _wav(audio))
+
+    async def queue_whisper_audio(self, queue: QueueRef) -> PromptAudio:
+        return await self._audio(
+            f"whisper of {queue.name}", f"/notifications/whisper/queues/{queue.id}/audio"
+        )
+
     async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
         await self._api.request(
             "PUT", f"/users/{agent.id}/notifications", {"phone": phone, "sms": on}
         )
+
+    async def _upload(self, path: str, data: bytes) -> None:
+        """PUT a WAV file as the request's body (not JSON)."""
+        headers = {"Authorization": f"Bearer {self._api.token}", "Content-Type": "audio/wav"}
+        async with self._api.session.put(self._api.base + path, data=data, headers=headers) as resp:
+            if resp.status >= 400:
+                from harness.sut.reference_adapter import SutApiError
+
+                raise SutApiError("PUT", path, resp.status, await resp.json(content_type=None))
 
     async def _audio(self, name: str, path: str) -> PromptAudio:
         if self._routing is None:
             raise LookupError("prompt audio is read through the routing part of the API")
         rate, samples = await self._routing._wav(path)
         return PromptAudio(name, rate, samples)
+
+
+def _wav(audio: PromptAudio) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(audio.sample_rate)
+        wav.writeframes(np.asarray(audio.samples, dtype="<i2").tobytes())
+    return buffer.getvalue()

@@ -45,11 +45,45 @@ async def number_whisper_audio(request: web.Request) -> web.Response:
 @requires(Permission.ROUTING_READ)
 async def queue_whisper_audio(request: web.Request) -> web.Response:
     """GET /notifications/whisper/queues/{queue_id}/audio -> the whisper (WAV, 8 kHz) an agent
-    hears for a call that reached that queue through the IVR: "IVR call from <queue's name>"."""
+    hears for a call that reached that queue through the IVR: the queue's own whisper, else
+    "IVR call from <queue's name>"."""
     cc, acc = center(request), account_id(request)
     name = cc.routing.config(acc).queue(request.match_info["queue_id"]).name
-    samples = await notifications(request).whisper_audio(acc, IVR_CALL, name)
+    samples = await notifications(request).whisper_audio(
+        acc, IVR_CALL, name, request.match_info["queue_id"]
+    )
     return web.Response(body=wav_bytes(samples), content_type="audio/wav")
+
+
+@requires(Permission.ROUTING_READ)
+async def get_queue_whisper(request: web.Request) -> web.Response:
+    """GET /notifications/whisper/queues/{queue_id} -> {own, message, text, speed_wpm,
+    countdown, audio}: the queue's own whisper (``own`` false: the account's applies)."""
+    found = notifications(request).queue_whisper(
+        account_id(request), request.match_info["queue_id"]
+    )
+    return web.json_response({"own": False} if found is None else {"own": True, **found.to_json()})
+
+
+@requires(Permission.ROUTING_WRITE)
+async def put_queue_whisper(request: web.Request) -> web.Response:
+    """PUT /notifications/whisper/queues/{queue_id} {message?: queue_name|text|audio, text?,
+    speed_wpm?, countdown?} -> the queue's own whisper."""
+    data = await body.json_object(request, allowed=("message", "text", "speed_wpm", "countdown"))
+    updated = notifications(request).update_queue_whisper(
+        account_id(request), request.match_info["queue_id"], data
+    )
+    return web.json_response({"own": True, **updated.to_json()})
+
+
+@requires(Permission.ROUTING_WRITE)
+async def put_queue_audio(request: web.Request) -> web.Response:
+    """PUT /notifications/whisper/queues/{queue_id}/audio (body: a mono 16-bit WAV file) ->
+    the queue's own whisper, which plays this recording from now on."""
+    updated = notifications(request).upload_queue_audio(
+        account_id(request), request.match_info["queue_id"], await request.read()
+    )
+    return web.json_response({"own": True, **updated.to_json()})
 
 
 @requires(Permission.ROUTING_READ)
@@ -92,6 +126,9 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/notifications/whisper/numbers/{number_id}/audio", number_whisper_audio)
     router.add_get("/notifications/whisper/queues/{queue_id}/audio", queue_whisper_audio)
     router.add_get("/notifications/countdown/audio", countdown_audio)
+    router.add_get("/notifications/whisper/queues/{queue_id}", get_queue_whisper)
+    router.add_put("/notifications/whisper/queues/{queue_id}", put_queue_whisper)
+    router.add_put("/notifications/whisper/queues/{queue_id}/audio", put_queue_audio)
     router.add_get("/calls/{call_id}/wait", call_wait)
     router.add_get("/users/{id}/notifications", get_agent_sms)
     router.add_put("/users/{id}/notifications", put_agent_sms)

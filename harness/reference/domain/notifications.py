@@ -98,3 +98,60 @@ def update_agent_sms(current: AgentSms, changes: Mapping[str, Any]) -> AgentSms:
 def offer_sms_text(caller: str, line_name: str) -> str:
     """The SMS an agent gets for a call offered to her."""
     return f"Incoming call from {caller} on {line_name}"
+
+
+MAX_TEXT = 500
+MESSAGES = ("queue_name", "text", "audio")
+
+
+@dataclass(frozen=True)
+class QueueWhisper:
+    """A queue's own whisper (CC-NTF-8), played instead of the account's for calls that reach
+    the queue: its message (the queue's name, a text spoken, or uploaded audio), its speed and
+    its countdown. ``speed_wpm`` and ``countdown`` left None follow the account's settings."""
+
+    message: str = "queue_name"
+    text: str | None = None
+    speed_wpm: int | None = None
+    countdown: bool | None = None
+    has_audio: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The queue's whisper as the API shows it."""
+        return {
+            "message": self.message,
+            "text": self.text,
+            "speed_wpm": self.speed_wpm,
+            "countdown": self.countdown,
+            "audio": self.has_audio,
+        }
+
+
+def update_queue_whisper(current: QueueWhisper, changes: Mapping[str, Any]) -> QueueWhisper:
+    """``current`` with ``changes``; a text message needs a text, an audio one uploaded audio."""
+    updated = current
+    if "text" in changes:
+        text = changes["text"]
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise InvalidField("text", "must be a text to speak, not blank")
+        if text is not None and len(text) > MAX_TEXT:
+            raise InvalidField("text", f"must be at most {MAX_TEXT} characters")
+        updated = replace(updated, text=text)
+    if "message" in changes:
+        if changes["message"] not in MESSAGES:
+            raise InvalidField("message", f"must be one of {', '.join(MESSAGES)}")
+        updated = replace(updated, message=changes["message"])
+    if "speed_wpm" in changes:
+        speed = changes["speed_wpm"]
+        if speed is not None:
+            speed = update_whisper(WhisperSettings(), {"speed_wpm": speed}).speed_wpm
+        updated = replace(updated, speed_wpm=speed)
+    if "countdown" in changes:
+        if changes["countdown"] is not None and not isinstance(changes["countdown"], bool):
+            raise InvalidField("countdown", "must be true, false or null (the account's)")
+        updated = replace(updated, countdown=changes["countdown"])
+    if updated.message == "text" and updated.text is None:
+        raise InvalidField("text", "a text message needs the text to speak")
+    if updated.message == "audio" and not updated.has_audio:
+        raise InvalidField("message", "upload the queue's whisper audio first")
+    return updated

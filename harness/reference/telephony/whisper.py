@@ -16,13 +16,8 @@ from typing import TYPE_CHECKING
 
 from harness.media import g711
 from harness.media.relay import Leg
-from harness.reference.domain.notifications import (
-    COUNTDOWN_TEXT,
-    IVR_CALL,
-    PHONE_CALL,
-    whisper_text,
-)
-from harness.reference.notifications import Notifications, renderer
+from harness.reference.domain.notifications import IVR_CALL, PHONE_CALL
+from harness.reference.notifications import Notifications
 from harness.reference.telephony.ivr import PromptPlayer
 from harness.reference.telephony.prompts import RATE, PromptUnavailable, Samples
 
@@ -44,50 +39,41 @@ def queue_name(call: InboundCall) -> str:
     return call.center.get_number(call.plan.account_id, call.plan.number_id).name
 
 
+def queue_id(call: InboundCall) -> str | None:
+    """The leaf queue the call reached through the IVR (None: a number dialled directly)."""
+    return call.ivr.current if call.ivr is not None else None
+
+
 def put_through(call: InboundCall, leg: AgentLeg) -> None:
     """Bridge the customer and the agent of ``leg``: at once, or after the whisper and the
-    countdown when the account has them on."""
+    countdown when the account, or the queue the call reached, has them on."""
     notifications = Notifications(call.center)
-    settings = notifications.whisper(call.plan.account_id)
-    if not settings.on and not settings.countdown:
+    if not notifications.announces(call.plan.account_id, queue_id(call)):
         _connect(call, notifications, 0.0, 0.0)
         return
-    texts = []
-    if settings.on:
-        texts.append(whisper_text(call_type(call), queue_name(call)))
-    if settings.countdown:
-        texts.append(COUNTDOWN_TEXT)
-    call.edge.spawn(_announce(call, leg, notifications, settings.speed_wpm, settings.on, texts))
+    call.edge.spawn(_announce(call, leg, notifications))
 
 
-async def _announce(
-    call: InboundCall,
-    leg: AgentLeg,
-    notifications: Notifications,
-    speed_wpm: int,
-    whisper_on: bool,
-    texts: list[str],
-) -> None:
+async def _announce(call: InboundCall, leg: AgentLeg, notifications: Notifications) -> None:
     payload_type = g711.PCMU if call.codec == "PCMU" else g711.PCMA
     player = PromptPlayer(call.relay, payload_type, Leg.B)
     call.closing.append(player.stop)
-    durations: list[float] = []
-    for text in texts:
-        try:
-            samples = await renderer(speed_wpm).arender(text)
-        except PromptUnavailable:
-            # The agent still gets the customer: a missing voice must not drop calls.
-            LOG.exception("call %s: the whisper could not be rendered", call.call_id)
-            durations.append(0.0)
-            continue
+    try:
+        whisper, countdown = await notifications.prompts(
+            call.plan.account_id, call_type(call), queue_name(call), queue_id(call)
+        )
+    except PromptUnavailable:
+        # The agent still gets the customer: a missing voice must not drop calls.
+        LOG.exception("call %s: the whisper could not be rendered", call.call_id)
+        whisper = countdown = None
+    durations = []
+    for samples in (whisper, countdown):
         if call.finished or call.bridged is not leg:
             return
-        durations.append(await _play(player, samples))
+        durations.append(0.0 if samples is None else await _play(player, samples))
     if call.finished or call.bridged is not leg:
         return
-    whisper_s = durations[0] if whisper_on else 0.0
-    countdown_s = durations[-1] if len(durations) > int(whisper_on) else 0.0
-    _connect(call, notifications, whisper_s, countdown_s)
+    _connect(call, notifications, durations[0], durations[1])
 
 
 async def _play(player: PromptPlayer, samples: Samples) -> float:
