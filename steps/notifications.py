@@ -79,9 +79,9 @@ def queue_whispers_text(whisper_ear: WhisperEar, queue: str, text: str) -> None:
     whisper_ear.give_queue_whisper(queue, text=text)
 
 
-@given(parsers.parse('the queue "{queue}" whispers "{text}" at {speed:d} words per minute'))
-def queue_whispers_text_at(whisper_ear: WhisperEar, queue: str, text: str, speed: int) -> None:
-    whisper_ear.give_queue_whisper(queue, text=text, speed_wpm=speed)
+@given(parsers.parse('the queue "{queue}" whispers at {speed:d} words per minute'))
+def queue_whisper_speed(whisper_ear: WhisperEar, queue: str, speed: int) -> None:
+    whisper_ear.set_queue_speed(queue, speed)
 
 
 @given(parsers.parse('the queue "{queue}" whispers an uploaded recording, with the countdown'))

@@ -16,7 +16,8 @@ Feature: A queue's own whisper, played to the agent before the call starts
 
   @CC-NTF-8 @CC-NTF-1 @needs:notifications @needs:routing
   Scenario: A queue whispers its own text at its own speed, and the customer hears none of it
-    Given the queue "Billing" whispers "A premium customer" at 300 words per minute
+    Given the queue "Billing" whispers "A premium customer"
+    And the queue "Billing" whispers at 300 words per minute
     When a customer calls "Help line" and the IVR answers
     And the customer keys "1"
     And "Alice" answers the call

@@ -916,8 +916,9 @@ class Notifications(Protocol):
         speed_wpm: int | None = None,
         countdown: bool | None = None,
     ) -> None:
-        """``queue`` has its own whisper: ``text`` spoken, or ``audio`` uploaded, else the
-        queue's name; ``speed_wpm`` and ``countdown`` None follow the account's settings."""
+        """``queue`` has its own whisper: ``text`` spoken, or ``audio`` uploaded, else (with
+        nothing given) the queue's name; ``speed_wpm`` and ``countdown`` change only when
+        given (a queue that never set them follows the account's settings)."""
         ...
 
     async def queue_whisper_audio(self, queue: QueueRef) -> PromptAudio:

@@ -61,10 +61,13 @@ class ReferenceNotifications:
         countdown: bool | None = None,
     ) -> None:
         path = f"/notifications/whisper/queues/{queue.id}"
-        message = "text" if text is not None else "queue_name"
-        body: dict[str, Any] = {"speed_wpm": speed_wpm, "countdown": countdown}
-        if audio is None:
-            body.update(message=message, text=text)
+        body: dict[str, Any] = {
+            k: v for k, v in (("speed_wpm", speed_wpm), ("countdown", countdown)) if v is not None
+        }
+        if text is not None:
+            body.update(message="text", text=text)
+        elif audio is None and not body:
+            body["message"] = "queue_name"
         await self._api.request("PUT", path, body)
         if audio is not None:
             await self._upload(f"{path}/audio", _wav(audio))
