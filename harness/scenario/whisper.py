@@ -58,6 +58,7 @@ class WhisperEar:
     whisper_on: bool = False
     routing: RoutingAdmin | None = None
     queue: str | None = None  # the queue with its own whisper, whose whisper the agent hears
+    put_through_at: dict[str, float] = field(default_factory=dict)  # customer's leg -> when
 
     @property
     def notifications(self) -> Notifications:
@@ -252,7 +253,12 @@ class WhisperEar:
                 )
 
     def _customer_put_through(self, call: PlacedCall) -> float:
-        """When the customer first heard the agent (journal time): she was put through."""
+        """When the customer first heard the agent (journal time): she was put through.
+
+        Kept once found: the journal hands each event to one wait only."""
+        found = self.put_through_at.get(call.sip_call_id)
+        if found is not None:
+            return found
         journal = self.cast.journal
         match = Match(AudioHeard, party=CUSTOMER, sip_call_id=call.sip_call_id)
         try:
@@ -261,7 +267,9 @@ class WhisperEar:
             raise ConformanceFailure(
                 (), "the customer to be put through", "the customer hears silence"
             ) from None
-        return next(r.at for r in journal.records(AudioHeard) if r.event is heard)
+        at = next(r.at for r in journal.records(AudioHeard) if r.event is heard)
+        self.put_through_at[call.sip_call_id] = at
+        return at
 
     def expect_wait_includes(self, tolerance_ms: int) -> None:
         """The call's wait time, as the SUT logs it, runs from the call's arrival until the
