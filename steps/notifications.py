@@ -26,6 +26,11 @@ def whisper_with_countdown(whisper_ear: WhisperEar) -> None:
     whisper_ear.turn_on(countdown=True)
 
 
+@given(parsers.parse("the whisper is on at {speed:d} words per minute with the countdown"))
+def whisper_at_with_countdown(whisper_ear: WhisperEar, speed: int) -> None:
+    whisper_ear.turn_on(speed_wpm=speed, countdown=True)
+
+
 @given("the countdown is on and the whisper off")
 def countdown_only(whisper_ear: WhisperEar) -> None:
     whisper_ear.turn_on_countdown_only()

@@ -30,7 +30,7 @@ Feature: The agent's whisper and countdown before a call starts
 
   @CC-NTF-3 @needs:notifications
   Scenario: The countdown follows the whisper and counts in the wait time too
-    Given the whisper is on with the countdown
+    Given the whisper is on at 320 words per minute with the countdown
     When a customer calls "Support"
     And "Alice" answers the call
     Then "Alice" hears the whisper for "Support" and the countdown before the customer
