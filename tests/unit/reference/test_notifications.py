@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import wave
+
+import numpy as np
 import pytest
 
 from harness.reference.domain.distribution import WidgetSpec
 from harness.reference.domain.errors import InvalidField, NotFound
 from harness.reference.domain.notifications import (
     AgentSms,
+    QueueWhisper,
     WhisperSettings,
     update_agent_sms,
+    update_queue_whisper,
     update_whisper,
     whisper_text,
 )
-from harness.reference.notifications import Notifications
+from harness.reference.notifications import Notifications, wav_samples
 from harness.reference.service import ContactCenter
 
 from .conftest import FakeTime
@@ -115,3 +121,60 @@ def test_a_refused_sms_change_keeps_the_stored_setting(center: ContactCenter) ->
     other = center.create_account("Globex")
     with pytest.raises(NotFound):
         part.agent_sms(other.id, ana.id)
+
+
+def test_a_queue_whisper_with_a_text_message_needs_the_text() -> None:
+    with pytest.raises(InvalidField) as refused:
+        update_queue_whisper(QueueWhisper(), {"message": "text"})
+    assert refused.value.field == "text"
+    spoken = update_queue_whisper(QueueWhisper(), {"message": "text", "text": "A premium call"})
+    assert (spoken.message, spoken.text) == ("text", "A premium call")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"message": "jingle"}, "message"),
+        ({"message": "audio"}, "message"),  # nothing uploaded yet
+        ({"text": "   "}, "text"),
+        ({"text": "x" * 501}, "text"),
+        ({"speed_wpm": 20}, "speed_wpm"),
+        ({"countdown": "yes"}, "countdown"),
+    ],
+)
+def test_a_bad_queue_whisper_is_refused_naming_the_member(changes: dict, field: str) -> None:
+    with pytest.raises(InvalidField) as refused:
+        update_queue_whisper(QueueWhisper(), changes)
+    assert refused.value.field == field
+
+
+def _wav(samples: np.ndarray, rate: int = 8000, channels: int = 1) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def test_an_uploaded_whisper_is_kept_at_8_khz() -> None:
+    tone = (3000 * np.sin(np.arange(16000) / 16000 * 2 * np.pi * 440)).astype(np.int16)
+    assert len(wav_samples(_wav(tone, rate=16000))) == 8000
+    assert np.array_equal(wav_samples(_wav(tone[:800])), tone[:800])
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"ID3\x03\x00\x00\x00\x00\x00\x00", "not a WAV file"),
+        (_wav(np.zeros(800, dtype=np.int16), channels=2), "mono 16-bit"),
+        (_wav(np.zeros(0, dtype=np.int16)), "no audio"),
+        (_wav(np.zeros(8000 * 11, dtype=np.int16)), "at most 10 s"),
+    ],
+)
+def test_an_unusable_upload_is_refused_naming_the_problem(data: bytes, words: str) -> None:
+    with pytest.raises(InvalidField) as refused:
+        wav_samples(data)
+    assert refused.value.field == "audio"
+    assert words in str(refused.value)
