@@ -44,4 +44,6 @@ pytest_plugins = [
     "harness.scenario.whisper",
     "harness.scenario.offer_sms",
     "steps.notifications",
+    "harness.scenario.tones",
+    "steps.tones",
 ]

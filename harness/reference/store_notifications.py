@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .domain.notifications import QueueWhisper, WhisperSettings
+from .domain.tones import RingTone
 
 if TYPE_CHECKING:
     from .store import Store
@@ -33,6 +34,11 @@ MIGRATION: tuple[str, ...] = (
     # A queue's own whisper: its settings, and its uploaded audio (8 kHz int16) if any.
     f"CREATE TABLE queue_whispers ({_ACCOUNT}, queue_id TEXT NOT NULL, settings TEXT NOT NULL,"
     " audio BLOB, PRIMARY KEY (account_id, queue_id))",
+    # The account's uploaded tones (MP3 files) and the incoming-call tone its agents hear.
+    f"CREATE TABLE tones ({_ACCOUNT}, id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY (account_id, id))",
+    "CREATE TABLE ring_tones (account_id TEXT PRIMARY KEY REFERENCES accounts(id)"
+    " ON DELETE CASCADE, tone TEXT NOT NULL, repeat_s INTEGER)",
 )
 
 
@@ -136,3 +142,56 @@ class NotificationTables:
         if row is None:
             return None
         return CallWait(call_id, str(row[0]), float(row[1]), float(row[2]))
+
+    # --- tones ------------------------------------------------------------------------------
+
+    def tones(self, account_id: str) -> list[tuple[str, str]]:
+        """The account's uploaded tones, (id, name), oldest first."""
+        rows = self._db.execute(
+            "SELECT id, name FROM tones WHERE account_id = ? ORDER BY rowid", (account_id,)
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def tone_data(self, account_id: str, tone_id: str) -> bytes | None:
+        """An uploaded tone's file, if the account has that tone."""
+        row = self._db.execute(
+            "SELECT data FROM tones WHERE account_id = ? AND id = ?", (account_id, tone_id)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def save_tone(self, account_id: str, tone_id: str, name: str, data: bytes) -> None:
+        """Add an uploaded tone, or replace its file (its name and id stay)."""
+        with self._store.transaction():
+            updated = self._db.execute(
+                "UPDATE tones SET data = ? WHERE account_id = ? AND id = ?",
+                (data, account_id, tone_id),
+            ).rowcount
+            if not updated:
+                self._db.execute(
+                    "INSERT INTO tones (account_id, id, name, data) VALUES (?, ?, ?, ?)",
+                    (account_id, tone_id, name, data),
+                )
+
+    def delete_tone(self, account_id: str, tone_id: str) -> bool:
+        """Delete an uploaded tone; whether there was one."""
+        with self._store.transaction():
+            return bool(
+                self._db.execute(
+                    "DELETE FROM tones WHERE account_id = ? AND id = ?", (account_id, tone_id)
+                ).rowcount
+            )
+
+    def ring_tone(self, account_id: str) -> RingTone:
+        """The incoming-call tone the account's agents hear (the default until chosen)."""
+        row = self._db.execute(
+            "SELECT tone, repeat_s FROM ring_tones WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return RingTone() if row is None else RingTone(str(row[0]), row[1])
+
+    def save_ring_tone(self, account_id: str, ring: RingTone) -> None:
+        """Store the account's incoming-call tone."""
+        with self._store.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO ring_tones (account_id, tone, repeat_s) VALUES (?, ?, ?)",
+                (account_id, ring.tone, ring.repeat_s),
+            )

@@ -45,7 +45,7 @@ from harness.sut.model import (
     ShownTimelineEntry,
     Team,
 )
-from harness.sut.notifications_model import CallWait, WhisperSettings
+from harness.sut.notifications_model import CallWait, RingTone, Tone, WhisperSettings
 from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
 from harness.sut.routing_model import (
     ChannelName,
@@ -923,6 +923,30 @@ class Notifications(Protocol):
 
     async def queue_whisper_audio(self, queue: QueueRef) -> PromptAudio:
         """The whisper an agent hears for a call that reached ``queue``, as the SUT plays it."""
+        ...
+
+    async def tones(self) -> tuple[list[Tone], RingTone]:
+        """The tone library (built-in and uploaded tones) and the incoming-call tone."""
+        ...
+
+    async def upload_tone(self, name: str, data: bytes) -> Tone:
+        """Upload an MP3 file as the tone ``name``; SutRefused (naming why) for a bad file."""
+        ...
+
+    async def replace_tone(self, tone: Tone, data: bytes) -> None:
+        """Give the uploaded ``tone`` a new MP3 file."""
+        ...
+
+    async def delete_tone(self, tone: Tone) -> None:
+        """Delete the uploaded ``tone`` from the library."""
+        ...
+
+    async def preview_tone(self, tone: Tone) -> bytes:
+        """The file the SUT plays when ``tone`` is previewed."""
+        ...
+
+    async def choose_ring_tone(self, tone: Tone, repeat_s: int | None = None) -> None:
+        """Agents hear ``tone`` for offered calls, once or every ``repeat_s`` seconds."""
         ...
 
     async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:

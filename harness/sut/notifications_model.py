@@ -24,3 +24,21 @@ class CallWait:
     wait_s: float
     whisper_s: float
     countdown_s: float
+
+
+@dataclass(frozen=True)
+class Tone:
+    """A tone of the account's library: built in, or uploaded (an MP3 file)."""
+
+    id: str
+    name: str
+    built_in: bool
+
+
+@dataclass(frozen=True)
+class RingTone:
+    """The tone agents hear for an offered call: played once (``repeat_s`` None) or again
+    every ``repeat_s`` seconds while the call waits."""
+
+    tone_id: str
+    repeat_s: int | None

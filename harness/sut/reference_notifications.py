@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import wave
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import numpy as np
 
 from harness.sut.model import Agent, Number
-from harness.sut.notifications_model import CallWait, WhisperSettings
+from harness.sut.notifications_model import CallWait, RingTone, Tone, WhisperSettings
 from harness.sut.routing_model import PromptAudio, QueueRef
 
 if TYPE_CHECKING:
@@ -77,6 +78,36 @@ class ReferenceNotifications:
             f"whisper of {queue.name}", f"/notifications/whisper/queues/{queue.id}/audio"
         )
 
+    async def tones(self) -> tuple[list[Tone], RingTone]:
+        data = await self._api.request("GET", "/notifications/tones")
+        library = [Tone(str(t["id"]), str(t["name"]), bool(t["built_in"])) for t in data["tones"]]
+        ring = data["ring_tone"]
+        return library, RingTone(str(ring["tone"]), ring["repeat_s"])
+
+    async def upload_tone(self, name: str, data: bytes) -> Tone:
+        added = await self._send("POST", f"/notifications/tones?name={quote(name)}", data)
+        return Tone(str(added["id"]), str(added["name"]), False)
+
+    async def replace_tone(self, tone: Tone, data: bytes) -> None:
+        await self._send("PUT", f"/notifications/tones/{tone.id}", data)
+
+    async def delete_tone(self, tone: Tone) -> None:
+        await self._api.request("DELETE", f"/notifications/tones/{tone.id}")
+
+    async def preview_tone(self, tone: Tone) -> bytes:
+        path = f"/notifications/tones/{tone.id}/audio"
+        headers = {"Authorization": f"Bearer {self._api.token}"}
+        async with self._api.session.get(self._api.base + path, headers=headers) as resp:
+            if resp.status >= 400:
+                from harness.sut.reference_adapter import SutApiError
+
+                raise SutApiError("GET", path, resp.status, await resp.json(content_type=None))
+            return await resp.read()
+
+    async def choose_ring_tone(self, tone: Tone, repeat_s: int | None = None) -> None:
+        body = {"tone": tone.id, "repeat_s": repeat_s}
+        await self._api.request("PUT", "/notifications/ring-tone", body)
+
     async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
         await self._api.request(
             "PUT", f"/users/{agent.id}/notifications", {"phone": phone, "sms": on}
@@ -84,12 +115,21 @@ class ReferenceNotifications:
 
     async def _upload(self, path: str, data: bytes) -> None:
         """PUT a WAV file as the request's body (not JSON)."""
-        headers = {"Authorization": f"Bearer {self._api.token}", "Content-Type": "audio/wav"}
-        async with self._api.session.put(self._api.base + path, data=data, headers=headers) as resp:
+        await self._send("PUT", path, data, "audio/wav")
+
+    async def _send(
+        self, method: str, path: str, data: bytes, kind: str = "audio/mpeg"
+    ) -> dict[str, Any]:
+        """Send a file as the request's body (not JSON); the JSON answer."""
+        headers = {"Authorization": f"Bearer {self._api.token}", "Content-Type": kind}
+        url = self._api.base + path
+        async with self._api.session.request(method, url, data=data, headers=headers) as resp:
+            answer = await resp.json(content_type=None)
             if resp.status >= 400:
                 from harness.sut.reference_adapter import SutApiError
 
-                raise SutApiError("PUT", path, resp.status, await resp.json(content_type=None))
+                raise SutApiError(method, path, resp.status, answer)
+            return dict(answer)
 
     async def _audio(self, name: str, path: str) -> PromptAudio:
         if self._routing is None:

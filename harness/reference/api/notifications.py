@@ -10,6 +10,7 @@ from ..domain.permissions import Permission
 from ..notifications import Notifications
 from ..telephony.prompts import wav_bytes
 from . import body
+from . import tones as tone_routes
 from .context import account_id, center, requires
 
 
@@ -120,7 +121,8 @@ async def put_agent_sms(request: web.Request) -> web.Response:
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
-    """Register this module's routes."""
+    """Register this module's routes (and those of the tones)."""
+    tone_routes.add_routes(router)
     router.add_get("/notifications/whisper", get_whisper)
     router.add_put("/notifications/whisper", put_whisper)
     router.add_get("/notifications/whisper/numbers/{number_id}/audio", number_whisper_audio)
