@@ -45,5 +45,6 @@ pytest_plugins = [
     "harness.scenario.offer_sms",
     "steps.notifications",
     "harness.scenario.tones",
+    "harness.scenario.ring_tones",
     "steps.tones",
 ]

@@ -10,6 +10,7 @@ import wave
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.ring_tones import RingTones
 from harness.scenario.tones import ToneLibrary
 
 
@@ -34,11 +35,17 @@ def upload_wav(tone_library: ToneLibrary, name: str) -> None:
     tone_library.upload_bad(name, buffer.getvalue())
 
 
+@given(parsers.re(r'the admin chooses "(?P<name>[^"]+)" as the incoming-call tone$'))
 @when(parsers.re(r'the admin chooses "(?P<name>[^"]+)" as the incoming-call tone$'))
 def choose(tone_library: ToneLibrary, name: str) -> None:
     tone_library.choose(name)
 
 
+@given(
+    parsers.parse(
+        'the admin chooses "{name}" as the incoming-call tone, repeated every {seconds:d} seconds'
+    )
+)
 @when(
     parsers.parse(
         'the admin chooses "{name}" as the incoming-call tone, repeated every {seconds:d} seconds'
@@ -81,3 +88,33 @@ def ring_tone_repeated(tone_library: ToneLibrary, name: str, seconds: int) -> No
 @then(parsers.parse('the upload is refused naming "{words}" and the library is unchanged'))
 def refused(tone_library: ToneLibrary, words: str) -> None:
     tone_library.expect_refused(words)
+
+
+@then(
+    parsers.parse(
+        'the agent app of "{agent}" plays the tone "{tone}" {times:d} times, every {seconds:d} '
+        "seconds"
+    )
+)
+def tone_repeats(ring_tones: RingTones, agent: str, tone: str, times: int, seconds: int) -> None:
+    ring_tones.expect_repeats(agent, tone, times, seconds)
+
+
+@then(
+    parsers.parse(
+        'the agent app of "{agent}" plays the tone "{tone}" once, not again within {seconds:d} '
+        "seconds"
+    )
+)
+def tone_once(ring_tones: RingTones, agent: str, tone: str, seconds: int) -> None:
+    ring_tones.expect_once(agent, tone, seconds)
+
+
+@then(parsers.parse('the agent app of "{agent}" plays no more tone for {seconds:d} seconds'))
+def tone_stopped(ring_tones: RingTones, agent: str, seconds: int) -> None:
+    ring_tones.expect_no_more(agent, seconds)
+
+
+@then(parsers.re(r'the agent app of "(?P<agent>[^"]+)" plays the tone "(?P<tone>[^"]+)"$'))
+def tone_started(ring_tones: RingTones, agent: str, tone: str) -> None:
+    ring_tones.expect_started(agent, tone)

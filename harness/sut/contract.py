@@ -45,7 +45,13 @@ from harness.sut.model import (
     ShownTimelineEntry,
     Team,
 )
-from harness.sut.notifications_model import CallWait, RingTone, Tone, WhisperSettings
+from harness.sut.notifications_model import (
+    CallWait,
+    RingTone,
+    Tone,
+    ToneStart,
+    WhisperSettings,
+)
 from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
 from harness.sut.routing_model import (
     ChannelName,
@@ -1079,6 +1085,21 @@ class InsightApp(Protocol):
 
     async def toolbar_insight(self) -> dict[str, str]:
         """Open the insight card from the call toolbar; its fields by label."""
+        ...
+
+
+@runtime_checkable
+class TonesApp(Protocol):
+    """The agent app's incoming-call tone (CC-NTF-4, 5), as the page shows each time it
+    started: the tone's name and when (seconds on the page's own clock). An agent app without
+    it does not show its tones: scenarios that listen for them are skipped."""
+
+    async def tone_starts(self) -> list[ToneStart]:
+        """Every start of the incoming-call tone so far, oldest first."""
+        ...
+
+    async def wait_tone_starts(self, count: int, timeout_s: float) -> list[ToneStart]:
+        """Return once the tone has started ``count`` times (or ``timeout_s`` passed)."""
         ...
 
 

@@ -42,3 +42,11 @@ class RingTone:
 
     tone_id: str
     repeat_s: int | None
+
+
+@dataclass(frozen=True)
+class ToneStart:
+    """One start of the incoming-call tone in the agent app: which tone, when (seconds)."""
+
+    name: str
+    at_s: float

@@ -3,12 +3,16 @@ the request's body), previews, and the tone agents' apps play for an offered cal
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiohttp import web
 
 from ..domain.permissions import Permission
 from ..tones import Tones
 from . import body
-from .context import account_id, center, requires
+from .context import access, account_id, center, requires
+
+SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_tones.js"
 
 
 def tones(request: web.Request) -> Tones:
@@ -64,6 +68,14 @@ async def put_ring_tone(request: web.Request) -> web.Response:
     return web.json_response(tones(request).choose(account_id(request), data).to_json())
 
 
+@access("public")
+async def tones_script(request: web.Request) -> web.Response:
+    """GET /app/tones.js -> the agent app's incoming-call tone (plain JavaScript)."""
+    return web.Response(
+        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
+    )
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register this module's routes."""
     router.add_get("/notifications/tones", get_tones)
@@ -72,3 +84,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_delete("/notifications/tones/{tone_id}", delete_tone)
     router.add_get("/notifications/tones/{tone_id}/audio", tone_audio)
     router.add_put("/notifications/ring-tone", put_ring_tone)
+    router.add_get("/app/tones.js", tones_script)
