@@ -35,3 +35,6 @@ ReferenceWithoutRouting = without("routing", doc="Cannot set hours, queues or de
 ReferenceWithoutProfiles = without("profiles", doc="Has no end-user profiles.")
 ReferenceWithoutConsumer = without("consumer", doc="Has no consumer SDKs, chat or SMS.")
 ReferenceWithoutDashboard = without("dashboard", doc="Has no dashboard for a browser.")
+ReferenceWithoutNotifications = without(
+    "notifications", doc="Tells agents nothing of a call: no whisper, countdown, tones or SMS."
+)

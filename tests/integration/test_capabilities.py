@@ -93,6 +93,11 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
         ),
         ("features/routing/consumers_after_hours.feature", "ReferenceWithoutConsumer", "consumer"),
         ("features/desktop/dashboard.feature", "ReferenceWithoutDashboard", "dashboard"),
+        (
+            "features/notifications/whisper.feature features/notifications/tones.feature",
+            "ReferenceWithoutNotifications",
+            "notifications",
+        ),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(
