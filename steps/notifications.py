@@ -101,4 +101,4 @@ def queue_whispers_recording(whisper_ear: WhisperEar, queue: str) -> None:
     )
 )
 def hears_queue_prompts(whisper_ear: WhisperEar, agent: str, queue: str) -> None:
-    whisper_ear.expect_prompts_before_customer(agent, queue)
+    whisper_ear.expect_queue_prompts_before_customer(agent, queue)

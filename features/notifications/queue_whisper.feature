@@ -14,6 +14,15 @@ Feature: A queue's own whisper, played to the agent before the call starts
       | Billing | Main   | 1     | Alice  |
       | Support | Main   | 2     | Bruno  |
 
+  @CC-NTF-1 @needs:notifications @needs:routing
+  Scenario: A call that reached its queue through the IVR is whispered as an IVR call from that queue
+    Given the whisper is on
+    When a customer calls "Help line" and the IVR answers
+    And the customer keys "2"
+    And "Bruno" answers the call
+    Then "Bruno" hears the whisper of the queue "Support" before the customer
+    And the customer hears neither the whisper nor the countdown
+
   @CC-NTF-8 @CC-NTF-1 @needs:notifications @needs:routing
   Scenario: A queue whispers its own text at its own speed, and the customer hears none of it
     Given the queue "Billing" whispers "A premium customer"

@@ -208,6 +208,12 @@ class WhisperEar:
             )
         self._expect_customer_after(call, agent, sum(len(trim_silence(known[x])) for x in expected))
 
+    def expect_queue_prompts_before_customer(self, agent: str, queue: str) -> None:
+        """``agent`` hears the whisper of the IVR queue ``queue`` (its own, or the account's
+        naming the queue), and the countdown when on, before the customer."""
+        self.queue = queue
+        self.expect_prompts_before_customer(agent, queue)
+
     def _expect_customer_after(self, call: PlacedCall, agent: str, speech_samples: int) -> None:
         """``agent`` hears the customer, and not before the prompts' speech could have played."""
         journal = self.cast.journal
