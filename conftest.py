@@ -48,4 +48,10 @@ pytest_plugins = [
     "harness.scenario.supervision",
     "harness.scenario.monitoring",
     "steps.supervision",
+    "harness.scenario.whisper",
+    "harness.scenario.offer_sms",
+    "steps.notifications",
+    "harness.scenario.tones",
+    "harness.scenario.ring_tones",
+    "steps.tones",
 ]

@@ -28,6 +28,7 @@ from harness import __version__
 from harness.cli import values
 from harness.reference.api.agent_socket import APP_PHONES
 from harness.reference.api.app import build_app
+from harness.reference.api.consumer_context import CONSUMERS
 from harness.reference.api.context import access
 from harness.reference.api.supervision import CALL_SUPERVISION
 from harness.reference.api.transfers import CALL_TRANSFERS
@@ -37,6 +38,7 @@ from harness.reference.service import ContactCenter
 from harness.reference.store import Store
 from harness.reference.telephony.edge import SipEdge
 from harness.reference.telephony.guard import LockoutPolicy
+from harness.reference.telephony.offer_sms import OfferSms
 from harness.reference.telephony.supervision import CallSupervision
 from harness.reference.telephony.transfer import CallTransfers
 
@@ -85,6 +87,7 @@ async def start(
     app[APP_PHONES] = edge.apps
     app[CALL_TRANSFERS] = CallTransfers(edge)
     app[CALL_SUPERVISION] = CallSupervision(edge)
+    edge.offer_hooks.append(OfferSms(app[CONSUMERS].sms).notify)
     sip_host, sip_port_bound = edge.local_address
 
     @access("public")

@@ -72,6 +72,7 @@ from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
 from .store_crm_recordings import MIGRATION as CRM_RECORDINGS_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
+from .store_notifications import MIGRATION as NOTIFICATIONS_MIGRATION
 from .store_tickets import MIGRATION as TICKETS_MIGRATION
 from .store_tickets import TOP_AND_MERGE_MIGRATION, TicketTables
 
@@ -1051,4 +1052,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CALL_OUT_MIGRATION,
     # Recordings kept in the CRM: the account's choice, each upload (store_crm_recordings.py).
     CRM_RECORDINGS_MIGRATION,
+    # Agent notifications: whisper settings, calls' waits (store_notifications.py).
+    NOTIFICATIONS_MIGRATION,
 )

@@ -46,6 +46,13 @@ from harness.sut.model import (
     ShownTimelineEntry,
     Team,
 )
+from harness.sut.notifications_model import (
+    CallWait,
+    RingTone,
+    Tone,
+    ToneStart,
+    WhisperSettings,
+)
 from harness.sut.profiles import CallRequester, EndUserProfile, UserMerge
 from harness.sut.routing_model import (
     ChannelName,
@@ -99,6 +106,7 @@ CAPABILITIES = (
     "crm_recordings",
     "recording_access",
     "supervision",
+    "notifications",
 )
 
 
@@ -946,6 +954,76 @@ class Supervision(Protocol):
         """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:
         Actions > End call, then Confirm. SutRefused when the SUT refuses (a user without the
         permission for that call, a call that has ended)."""
+class Notifications(Protocol):
+    """What the agent is told of a call before it starts (CC-NTF): the whisper and the
+    countdown, their audio as the SUT plays it, and the wait they add to the call.
+
+    An adapter without it lacks the capability ``notifications``.
+    """
+
+    async def set_whisper(
+        self, *, on: bool | None = None, speed_wpm: int | None = None, countdown: bool | None = None
+    ) -> WhisperSettings:
+        """Change the account's whisper settings (members left None stay as they are)."""
+        ...
+
+    async def whisper_audio(self, line: Number) -> PromptAudio:
+        """The whisper an agent hears for a call dialled to ``line``, as the SUT plays it."""
+        ...
+
+    async def countdown_audio(self) -> PromptAudio:
+        """The countdown an agent hears before the caller is put through."""
+        ...
+
+    async def call_wait(self, call_id: str) -> CallWait:
+        """How long the call's customer waited before being put through to the agent."""
+        ...
+
+    async def set_queue_whisper(
+        self,
+        queue: QueueRef,
+        *,
+        text: str | None = None,
+        audio: PromptAudio | None = None,
+        speed_wpm: int | None = None,
+        countdown: bool | None = None,
+    ) -> None:
+        """``queue`` has its own whisper: ``text`` spoken, or ``audio`` uploaded, else (with
+        nothing given) the queue's name; ``speed_wpm`` and ``countdown`` change only when
+        given (a queue that never set them follows the account's settings)."""
+        ...
+
+    async def queue_whisper_audio(self, queue: QueueRef) -> PromptAudio:
+        """The whisper an agent hears for a call that reached ``queue``, as the SUT plays it."""
+        ...
+
+    async def tones(self) -> tuple[list[Tone], RingTone]:
+        """The tone library (built-in and uploaded tones) and the incoming-call tone."""
+        ...
+
+    async def upload_tone(self, name: str, data: bytes) -> Tone:
+        """Upload an MP3 file as the tone ``name``; SutRefused (naming why) for a bad file."""
+        ...
+
+    async def replace_tone(self, tone: Tone, data: bytes) -> None:
+        """Give the uploaded ``tone`` a new MP3 file."""
+        ...
+
+    async def delete_tone(self, tone: Tone) -> None:
+        """Delete the uploaded ``tone`` from the library."""
+        ...
+
+    async def preview_tone(self, tone: Tone) -> bytes:
+        """The file the SUT plays when ``tone`` is previewed."""
+        ...
+
+    async def choose_ring_tone(self, tone: Tone, repeat_s: int | None = None) -> None:
+        """Agents hear ``tone`` for offered calls, once or every ``repeat_s`` seconds."""
+        ...
+
+    async def set_sms_notifications(self, agent: Agent, *, on: bool, phone: str) -> None:
+        """``agent``'s profile phone number is ``phone``; with ``on`` she is texted there for
+        each call offered to her (through the account's SMS gateway)."""
         ...
 
 
@@ -1073,6 +1151,21 @@ class InsightApp(Protocol):
 
     async def toolbar_insight(self) -> dict[str, str]:
         """Open the insight card from the call toolbar; its fields by label."""
+        ...
+
+
+@runtime_checkable
+class TonesApp(Protocol):
+    """The agent app's incoming-call tone (CC-NTF-4, 5), as the page shows each time it
+    started: the tone's name and when (seconds on the page's own clock). An agent app without
+    it does not show its tones: scenarios that listen for them are skipped."""
+
+    async def tone_starts(self) -> list[ToneStart]:
+        """Every start of the incoming-call tone so far, oldest first."""
+        ...
+
+    async def wait_tone_starts(self, count: int, timeout_s: float) -> list[ToneStart]:
+        """Return once the tone has started ``count`` times (or ``timeout_s`` passed)."""
         ...
 
 

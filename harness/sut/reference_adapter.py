@@ -406,6 +406,11 @@ class ReferenceTenant:
         from harness.sut.reference_supervision import ReferenceSupervision
 
         self.supervision: ReferenceSupervision | None = ReferenceSupervision(self.tickets)
+        from harness.sut.reference_notifications import ReferenceNotifications
+
+        self.notifications: ReferenceNotifications | None = ReferenceNotifications(
+            api, self.routing
+        )
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -443,6 +448,7 @@ class ReferenceAdapter:
             "crm_recordings",
             "recording_access",
             "supervision",
+            "notifications",
         }
     )
 

@@ -18,6 +18,7 @@ from harness.sut.reference_consumer_identity import ProfileFlagsView
 from harness.sut.reference_conversations import ConversationView, InsightView
 from harness.sut.reference_detached import DetachedToolbarView
 from harness.sut.reference_dialing import DialingView
+from harness.sut.reference_tones_app import TonesView
 
 SIGNED_IN = re.compile(r"^Signed in as (.+)$")
 STATE = re.compile(r"^You are (available|away)$")
@@ -25,7 +26,7 @@ ANY_TEXT = re.compile(r"\S")
 
 
 class ReferenceAgentApp(
-    ConversationView, InsightView, DetachedToolbarView, DialingView, ProfileFlagsView
+    ConversationView, InsightView, DetachedToolbarView, DialingView, ProfileFlagsView, TonesView
 ):
     """One page of the reference's agent app."""
 

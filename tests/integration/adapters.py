@@ -43,3 +43,6 @@ ReferenceWithoutHoldAudio = without("hold_audio", doc="Plays no hold audio to wa
 ReferenceWithoutCrmRecordings = without(
     "crm_recordings", doc="Keeps its recordings: uploads none to a CRM."
 )
+ReferenceWithoutNotifications = without(
+    "notifications", doc="Tells agents nothing of a call: no whisper, countdown, tones or SMS."
+)

@@ -105,6 +105,11 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
             "ReferenceWithoutCrmRecordings",
             "crm_recordings",
         ),
+        (
+            "features/notifications/whisper.feature features/notifications/tones.feature",
+            "ReferenceWithoutNotifications",
+            "notifications",
+        ),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(

@@ -41,6 +41,7 @@ from . import (
 )
 from . import call_out as call_out_routes
 from . import crm_recordings as crm_recording_routes
+from . import notifications as notification_routes
 from . import supervision as supervision_routes
 from .body import MAX_BODY_BYTES
 from .context import (
@@ -166,4 +167,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     crm_recording_routes.add_routes(app.router)
     install_crm_recordings(app, center)
     supervision_routes.add_routes(app.router)
+    notification_routes.add_routes(app.router)
     return app

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from harness.media.transport import RtpRelay
 from harness.reference.clock import iso_utc
 from harness.reference.domain.errors import NotFound
-from harness.reference.domain.inbound import InboundPlan
+from harness.reference.domain.inbound import InboundPlan, RingTarget
 from harness.reference.service import ContactCenter
 from harness.reference.telephony import reserved
 from harness.reference.telephony.app_outbound import AppDialer
@@ -84,6 +84,8 @@ class SipEdge:
         self._guard_timer: asyncio.TimerHandle | None = None
         self.outbound: OutboundDialer | None = None
         self.app_dialer: AppDialer | None = None
+        # Called for each agent a call is offered to (the SMS notifications of offers).
+        self.offer_hooks: list[Callable[[InboundCall, RingTarget], None]] = []
         # Signed-in agent apps are reached beside the registered phones.
         self.apps = AppPhones(self._guarded)
         center.app_contacts = self.apps.contacts

@@ -30,6 +30,7 @@ from harness.reference.telephony.insight import share_insight
 from harness.reference.telephony.ivr import IvrSession
 from harness.reference.telephony.offers import review_caller_offer
 from harness.reference.telephony.recorder import CallRecorder
+from harness.reference.telephony.whisper import put_through
 from harness.sip import events as sip_events
 from harness.sip import sdp
 from harness.sip.grammar import SipParseError
@@ -166,6 +167,8 @@ class InboundCall:
         if not phones and not any(offered):
             self.center.ring_timeout(self.call_id, target.user_id)  # no phone to ring
             return False
+        for notify in self.edge.offer_hooks:  # SMS notifications of the offer (CC-NTF-6)
+            notify(self, target)
         host, port = self.relay.leg_b.local_address
         offer = sdp.make_offer(host, port, codecs=(self.codec,))
         caller_uri = self.caller.request.from_.uri
@@ -386,7 +389,7 @@ class InboundCall:
         if self.recorder is None and self.center.tickets.recording_on(self.plan.account_id):
             self.recorder = CallRecorder()
             self.relay.forwarded_tap = self.recorder
-        self.relay.connect()
+        put_through(self, leg)  # after the agent's whisper and countdown, when they are on
         if self._ring_timer is not None:
             self._ring_timer.cancel()
             self._ring_timer = None
