@@ -954,6 +954,8 @@ class Supervision(Protocol):
         """``user`` ends the live call ``call_id`` (the SUT's Call ID), queued or connected:
         Actions > End call, then Confirm. SutRefused when the SUT refuses (a user without the
         permission for that call, a call that has ended)."""
+
+
 class Notifications(Protocol):
     """What the agent is told of a call before it starts (CC-NTF): the whisper and the
     countdown, their audio as the SUT plays it, and the wait they add to the call.
