@@ -39,11 +39,6 @@ def translation_off(agent_browsers: AgentBrowsers, agent: str) -> None:
     agent_browsers.stop_translating(agent)
 
 
-@when(parsers.parse('"{agent}" tries to call the customer from "{line}" in the agent app'))
-def tries_to_call(agent_browsers: AgentBrowsers, agent: str, line: str) -> None:
-    agent_browsers.try_call(agent, line)
-
-
 @then(
     parsers.parse(
         'the agent app shows {code} telling her to "{fix}", and nothing is dialled or stored'

@@ -69,11 +69,6 @@ class AgentBrowsers:
         """``agent`` turns automatic translation off: the app shows as it wrote itself."""
         self.desktop.cast.portal.run(show_original(self._page(agent)))
 
-    def try_call(self, agent: str, line: str) -> None:
-        """``agent`` calls the customer from ``line`` in the app, which is to refuse."""
-        number = self.app_dialler.dialler.cast.customer.number
-        self.app_dialler.place_refused(agent, line, number)
-
     def expect_refused(self, code: str, fix: str) -> None:
         """The app showed ``code`` and its ``fix``; nothing was dialled, no ticket made."""
         self.app_dialler.expect_refused(code, fix)
