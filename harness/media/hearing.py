@@ -6,10 +6,16 @@ frames are nearly independent, so asking for two in a row squares that small pro
 adding only one frame (20 ms) to the time it takes to confirm; the onset reported is still the
 first frame's arrival.
 
-A heard signature is lost after `LOST_AFTER_FRAMES` received frames without it, or when that
-many frames' worth of time passes with no audio at all. Five frames (100 ms) ride out a short
-loss burst or a mixer's switching transient without flapping, and stay far below the durations
-a scenario asserts ("within 1 second").
+A heard signature is lost after `LOST_AFTER_FRAMES` frames without it: frames received without
+it, and frames the sender's RTP timestamps show were lost on the way. Five frames (100 ms) ride
+out a short loss burst or a mixer's switching transient without flapping, and stay far below the
+durations a scenario asserts ("within 1 second").
+
+Frames that stop arriving are not yet lost: a process scheduled late, or a queue on the way,
+holds them up and then delivers them in a burst whose timestamps run on, and a listener with a
+jitter buffer plays them without a gap. So a stream that goes quiet is lost only once
+`LATE_ALLOWANCE_S` passes with no frame at all (dated from its first missing frame); if frames
+come back before that, their timestamps tell late (nothing lost) from lost (a jump).
 
 Silence is counted in time the listener itself was running: `Hearing.excuse` takes out time in
 which the listener's own process was stalled (its event loop woke late). During such a stall the
@@ -28,6 +34,8 @@ from harness.media.tones import FRAME_SECONDS, Signature
 
 HEARD_AFTER_FRAMES = 2
 LOST_AFTER_FRAMES = 5
+LATE_ALLOWANCE_S = 0.3
+"""How long frames may stop arriving before the stream is taken to have stopped."""
 
 
 @dataclass
@@ -51,9 +59,12 @@ class Hearing:
         *,
         heard_after: int = HEARD_AFTER_FRAMES,
         lost_after: int = LOST_AFTER_FRAMES,
+        late_allowance: float = LATE_ALLOWANCE_S,
     ) -> None:
         if heard_after < 1 or lost_after < 1:
             raise ValueError("frame counts must be at least 1")
+        # Never shorter than the frames a loss takes: a stopped stream is not lost sooner.
+        self.late_allowance = max(late_allowance, lost_after * frame_seconds)
         self._tracks = {s: _Track() for s in candidates}
         self.frame_seconds = frame_seconds
         self.heard_after = heard_after
@@ -70,15 +81,20 @@ class Hearing:
         self._heard: frozenset[Signature] = frozenset()
         self._settled = True
 
-    def frame(self, found: AbstractSet[Signature], at: float) -> list[MediaEvent]:
-        """One analysed frame that arrived at ``at``, with the signatures found in it."""
+    def frame(self, found: AbstractSet[Signature], at: float, lost: int = 0) -> list[MediaEvent]:
+        """One analysed frame that arrived at ``at``, with the signatures found in it;
+        ``lost``: frames the sender's timestamps show missing just before it."""
+        if lost and self._excused:
+            # Frames the harness's own senders skipped while its process was stalled (they
+            # catch up only so far): the listener's stall, not the peer's loss.
+            lost = max(0, lost - round(self._excused / self.frame_seconds))
+        events: list[MediaEvent] = self._missed(lost) if lost > 0 else []
         self._last_frame_at = at
         self._excused = 0.0
-        if self._settled and found == self._heard:
+        if self._settled and found == self._heard and not events:
             # What is heard is found again and nothing is being confirmed or missed: a frame
             # changes nothing but its time (the common case, fifty times a second).
             return []
-        events: list[MediaEvent] = []
         for signature, track in self._tracks.items():
             if signature in found:
                 track.misses = 0
@@ -102,6 +118,24 @@ class Hearing:
                     track.absent_since = at
                 if track.misses >= self.lost_after:
                     events.append(self._lose(signature, track, track.absent_since))
+        self._update()
+        return events
+
+    def _missed(self, lost: int) -> list[MediaEvent]:
+        """``lost`` frames did not come, just after the last one: frames without anything."""
+        if self._last_frame_at is None:
+            return []
+        first_missing = self._last_frame_at + self.frame_seconds
+        events: list[MediaEvent] = []
+        for signature, track in self._tracks.items():
+            track.run = 0
+            if not track.heard:
+                continue
+            track.misses += lost
+            if track.absent_since is None:
+                track.absent_since = first_missing
+            if track.misses >= self.lost_after:
+                events.append(self._lose(signature, track, track.absent_since))
         self._update()
         return events
 
@@ -133,7 +167,7 @@ class Hearing:
         """When the silence of a stopped stream would change something, or None."""
         if not self._watching or self._last_frame_at is None:
             return None
-        return self._last_frame_at + self.lost_after * self.frame_seconds + self._excused
+        return self._last_frame_at + self.late_allowance + self._excused
 
     def silence(self, now: float) -> list[MediaEvent]:
         """Account for the time up to ``now`` in which no frame arrived."""

@@ -211,6 +211,8 @@ class MediaStream:
         """`_listening_deadline`, kept: the media clock asks every stream at every frame."""
         # Per source: arrival and timestamp of a packet whose transit event packets reuse.
         self._transit: dict[int, tuple[float, int]] = {}
+        # Whether telephone events came since the last audio packet (their time is not lost).
+        self._events_between = False
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -469,6 +471,9 @@ class MediaStream:
             events.append(MalformedPacket(reason=exc.reason, at=now))
             return
         events.extend(_received(digits, "rfc4733"))
+        # The event's packets took the place of audio frames on the same timeline (RFC 4733
+        # section 2.5): the jump in the audio's timestamps that follows is not a loss.
+        self._events_between = True
         # A party keying a digit has not gone silent: what was heard stays heard meanwhile.
         events.extend(self._hearing.frame(self._hearing.heard_now(), now))
 
@@ -492,11 +497,12 @@ class MediaStream:
                 self._pending = self._pending[:0]
                 if gap <= max_gap:
                     self._audio.append(np.zeros(gap, dtype=np.int16))
-                lost = -(-gap // self._frame_size)
+                lost = 0 if self._events_between else -(-gap // self._frame_size)
         else:
             self._pending = self._pending[:0]
         self._audio_source = ssrc
         self._next_timestamp = (timestamp + size) & 0xFFFFFFFF
+        self._events_between = False
         listening = self._detector is not None or self._inband_in is not None
         if size == self._frame_size and not self._pending.size:
             # One packet is one whole frame (the usual case): what it holds is a function of
@@ -554,7 +560,7 @@ class MediaStream:
             if inband.tone_present:
                 # As for telephone events: a frame of DTMF does not lose the party.
                 found = found | self._hearing.heard_now()
-        events.extend(self._hearing.frame(found, now))
+        events.extend(self._hearing.frame(found, now, lost))
 
     def heard_now(self) -> set[Signature]:
         """The signatures audible at the moment."""

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.media.events import SignatureHeard, SignatureLost
-from harness.media.hearing import Hearing
+from harness.media.hearing import LATE_ALLOWANCE_S, Hearing
 from harness.media.tones import signature_for
 
 A = signature_for(0)
@@ -72,10 +72,10 @@ def test_audio_that_stops_is_lost_by_the_timer():
     assert hearing.deadline() is None
     hearing.frame({A}, 0.0)
     hearing.frame({A}, F)
-    assert hearing.deadline() == pytest.approx(F + 5 * F)
-    assert hearing.silence(F + 4 * F) == []
+    assert hearing.deadline() == pytest.approx(F + LATE_ALLOWANCE_S)
+    assert hearing.silence(F + LATE_ALLOWANCE_S - 0.001) == []
     # No frame came after F: the absence began when the next one was due.
-    assert hearing.silence(F + 5 * F) == [SignatureLost(A, at=approx(2 * F))]
+    assert hearing.silence(F + LATE_ALLOWANCE_S) == [SignatureLost(A, at=approx(2 * F))]
     assert hearing.deadline() is None
 
 
@@ -87,9 +87,9 @@ def test_frame_counts_must_be_positive():
 class _EveryFrameInFull(Hearing):
     """A `Hearing` that never takes the shortcut for a frame that finds what is heard."""
 
-    def frame(self, found, at):
+    def frame(self, found, at, lost=0):
         self._settled = False
-        return super().frame(found, at)
+        return super().frame(found, at, lost)
 
 
 @given(
@@ -123,3 +123,21 @@ def test_a_heard_signature_is_lost_when_frames_keep_coming_without_it():
     events = [e for i in range(10, 15) for e in hearing.frame({B}, i * F)]
     assert events == [SignatureHeard(B, at=approx(10 * F)), SignatureLost(A, at=approx(10 * F))]
     assert hearing.heard_now() == {B}
+
+
+def test_frames_held_up_and_delivered_in_a_burst_are_late_not_lost():
+    hearing = Hearing([A])
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    assert hearing.silence(F + 0.2) == []  # 200 ms without a frame: not yet a loss
+    events = [e for n in range(10) for e in hearing.frame({A}, F + 0.2 + n * 0.001)]
+    assert events == [] and hearing.heard_now() == {A}
+
+
+def test_frames_the_timestamps_show_lost_are_frames_without_the_signature():
+    hearing = Hearing([A])
+    hearing.frame({A}, 0.0)
+    hearing.frame({A}, F)
+    assert hearing.frame({A}, 6 * F, lost=4) == []  # four lost: below the five a loss takes
+    assert hearing.frame({A}, 13 * F, lost=6) == [SignatureLost(A, at=approx(7 * F))]
+    assert hearing.frame({A}, 14 * F) == [SignatureHeard(A, at=approx(13 * F))]

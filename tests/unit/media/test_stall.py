@@ -13,7 +13,7 @@ import asyncio
 import pytest
 
 from harness.media.events import MediaEvent, SignatureHeard, SignatureLost
-from harness.media.hearing import LOST_AFTER_FRAMES, Hearing
+from harness.media.hearing import LATE_ALLOWANCE_S, Hearing
 from harness.media.stream import MediaStream
 from harness.media.tones import FRAME_SECONDS, signature_for
 from harness.media.transport import MediaClock, RtpEndpoint
@@ -31,7 +31,7 @@ def test_a_stall_of_the_listener_is_not_counted_as_silence():
         hearing.frame({VOICE}, n * FRAME_SECONDS)
     last = 2 * FRAME_SECONDS
     hearing.excuse(STALL)
-    quiet = LOST_AFTER_FRAMES * FRAME_SECONDS
+    quiet = LATE_ALLOWANCE_S
     assert hearing.silence(last + quiet + STALL - 0.001) == []
     lost = [e for e in hearing.silence(last + quiet + STALL) if isinstance(e, SignatureLost)]
     assert [(e.signature, e.at) for e in lost] == [(VOICE, pytest.approx(last + FRAME_SECONDS))]
@@ -43,7 +43,7 @@ def test_a_frame_ends_the_excuse():
     hearing.frame({VOICE}, FRAME_SECONDS)
     hearing.excuse(STALL)
     hearing.frame({VOICE}, 1.0)
-    assert hearing.deadline() == pytest.approx(1.0 + LOST_AFTER_FRAMES * FRAME_SECONDS)
+    assert hearing.deadline() == pytest.approx(1.0 + LATE_ALLOWANCE_S)
 
 
 def test_a_negative_stall_is_refused():
@@ -118,7 +118,7 @@ def test_a_speaker_that_stops_during_a_stall_is_still_lost():
         async with asyncio.timeout(TIMEOUT):
             await call.lost.wait()
         # Lost once the listener itself ran for the usual five frames of silence...
-        quiet = LOST_AFTER_FRAMES * FRAME_SECONDS
+        quiet = LATE_ALLOWANCE_S
         assert loop.time() <= stalled_at + STALL + quiet + FRAME_SECONDS
         # ... and dated from the first frame that did not come.
         lost = [e for e in call.events if isinstance(e, SignatureLost)]

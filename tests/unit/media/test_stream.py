@@ -17,6 +17,7 @@ from harness.media.events import (
     SignatureHeard,
     SignatureLost,
 )
+from harness.media.hearing import LATE_ALLOWANCE_S
 from harness.media.rtp import RtpPacket
 from harness.media.stream import MAX_BURST, MediaStream
 from harness.media.tones import SignatureDetector, signature_for
@@ -188,8 +189,8 @@ def test_signature_lost_when_the_sender_stops():
     last = b.last_packet_at
     assert last is not None
     assert last == pytest.approx(0.501)
-    assert b.next_timer() == pytest.approx(last + 5 * FRAME)
-    link.run(0.7)
+    assert b.next_timer() == pytest.approx(last + LATE_ALLOWANCE_S)
+    link.run(0.9)
     lost = [e for e in link.events if isinstance(e, SignatureLost)]
     assert lost == [SignatureLost(A, at=approx(last + FRAME))]
     assert b.heard_now() == set()

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from harness.media import g711
 from harness.media.dtmf import dtmf_tone
 from harness.media.events import DtmfReceived, MediaEvent, SignatureHeard, SignatureLost
+from harness.media.hearing import LATE_ALLOWANCE_S
 from harness.media.rtp import RtpPacket
 from harness.media.stream import ANALYSED_FRAMES, MediaStream
 from harness.media.tones import SignatureDetector, mix, signature_for
@@ -168,9 +169,9 @@ def test_a_kept_signature_is_lost_when_the_packets_stop():
     for seq in range(20):
         b.receive(_packet(seq, FRAMES[0]), seq * FRAME)
     last = 19 * FRAME
-    assert b.next_timer() == approx(last + 5 * FRAME)
-    assert b.handle_timer(last + 4 * FRAME) == []
-    assert b.handle_timer(last + 5 * FRAME) == [SignatureLost(A, at=approx(last + FRAME))]
+    assert b.next_timer() == approx(last + LATE_ALLOWANCE_S)
+    assert b.handle_timer(last + LATE_ALLOWANCE_S - 0.001) == []
+    assert b.handle_timer(last + LATE_ALLOWANCE_S) == [SignatureLost(A, at=approx(last + FRAME))]
 
 
 def test_in_band_digits_are_found_between_kept_signature_frames():
@@ -194,6 +195,20 @@ def _deliver(stream: MediaStream, arrivals: list[tuple[int, bytes, float]]) -> l
             due = stream.next_timer()
         events += stream.receive(_packet(seq, payload), at)
     return events + stream.handle_timer(1e9)
+
+
+def test_audio_held_up_on_the_way_is_late_not_lost_and_a_timestamp_jump_is_a_loss():
+    late = MediaStream(listen_for=[A])
+    held = [(seq, FRAMES[0], seq * FRAME + (0.2 if seq >= 10 else 0.0)) for seq in range(20)]
+    assert not any(isinstance(e, SignatureLost) for e in _deliver(late, held)[:-1])
+    jumped = MediaStream(listen_for=[A])
+    sent = [(seq, FRAMES[0], seq * FRAME) for seq in range(20) if not 10 <= seq < 16]
+    events = [e for e in _deliver(jumped, sent) if isinstance(e, (SignatureLost, SignatureHeard))]
+    assert events[:3] == [
+        SignatureHeard(A, at=approx(0.0)),
+        SignatureLost(A, at=approx(10 * FRAME)),
+        SignatureHeard(A, at=approx(16 * FRAME)),
+    ]
 
 
 def test_in_band_digit_frames_arriving_late_in_a_bunch_are_one_press():
