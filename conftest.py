@@ -54,4 +54,6 @@ pytest_plugins = [
     "harness.scenario.tones",
     "harness.scenario.ring_tones",
     "steps.tones",
+    "harness.scenario.smart_actions",
+    "steps.smart_actions",
 ]

@@ -5,6 +5,7 @@ and GIF files (what a file's type is judged by), nothing downloaded.
 
 from __future__ import annotations
 
+import base64
 import struct
 import zlib
 
@@ -60,3 +61,8 @@ def gif(seed: int) -> bytes:
         + bytes((seed % 256, 0, 0, 255, 255, 255))
         + b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
     )
+
+
+def b64(data: bytes) -> str:
+    """``data`` as base64 text (how the consumer protocol carries media in JSON)."""
+    return base64.b64encode(data).decode()
