@@ -55,5 +55,6 @@ pytest_plugins = [
     "harness.scenario.ring_tones",
     "steps.tones",
     "harness.scenario.smart_actions",
+    "harness.scenario.redaction",
     "steps.smart_actions",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.redaction import RedactDesk
 from harness.scenario.smart_actions import SmartActionDesk
 
 COUNTED = r"(?P<count>\d+) (?P<words>photos|videos)"
@@ -123,3 +124,28 @@ def attached(smart_desk: SmartActionDesk, file_name: str, name: str) -> None:
 )
 def attachment_refused(smart_desk: SmartActionDesk, words: str, name: str) -> None:
     smart_desk.expect_attachment_refused(name, words)
+
+
+@when(parsers.parse('"{agent}" starts a redact on the call, from the session of "{name}"'))
+def starts_redact(redact_desk: RedactDesk, agent: str, name: str) -> None:
+    redact_desk.start(name)
+
+
+@when(parsers.parse('"{agent}" ends the redact of "{name}"'))
+def ends_redact(redact_desk: RedactDesk, agent: str, name: str) -> None:
+    redact_desk.end(name)
+
+
+@then(
+    parsers.parse(
+        'the recording of the call, played by "{agent}", is silent for as long as the redact'
+        ' lasted, with the customer and "{agent2}" heard before and after it'
+    )
+)
+def recording_redacted(redact_desk: RedactDesk, agent: str, agent2: str) -> None:
+    redact_desk.expect_redacted(agent2, agent)
+
+
+@when(parsers.parse('"{agent}" requests a redact for the call "{call_id}" from "{name}"'))
+def redact_unknown_call(smart_desk: SmartActionDesk, agent: str, call_id: str, name: str) -> None:
+    smart_desk.request(name, "a redact", "call", call_id=call_id)

@@ -112,3 +112,29 @@ Feature: Smart actions: the agent asks a mobile-SDK consumer for an identity che
       | notes.txt   | text    | type .txt is not accepted |
       | renamed.png | gif     | content is not .png       |
       | fake.mp4    | jpeg    | content is not .mp4       |
+
+  @CC-SA-4 @CC-SA-1 @needs:consumer @needs:smart_actions @needs:routing @needs:tickets @needs:recordings
+  Scenario: Redact pauses the call's recording while the customer speaks her card number, and the call goes on
+    Given a number "Hotline" in the account
+    And agents "Bob" with SIP phones
+    And "Bob" is in the Ring to widget of "Hotline"
+    And calls are recorded
+    And redact is enabled for the account
+    And "Zoé" is in a mobile-SDK call of "Support"
+    When a customer calls "Hotline"
+    And "Bob" answers the call
+    Then the customer and "Bob" hear each other within 500 ms of the answer
+    And the customer and "Bob" keep hearing each other for 1 seconds
+    When "Bob" starts a redact on the call, from the session of "Zoé"
+    Then the customer and "Bob" keep hearing each other for 2 seconds
+    When "Bob" ends the redact of "Zoé"
+    Then the customer and "Bob" keep hearing each other for 1 seconds
+    When the customer hangs up
+    Then the recording of the call, played by "Bob", is silent for as long as the redact lasted, with the customer and "Bob" heard before and after it
+
+  @CC-SA-4 @needs:consumer @needs:smart_actions @needs:routing
+  Scenario: A redact on a call that is not in progress is refused, naming the call
+    Given redact is enabled for the account
+    And "Zoé" is in a mobile-SDK call of "Support"
+    When "Alice" requests a redact for the call "CALL-0000000000" from "Zoé"
+    Then the request is refused naming "is not in progress", and the app of "Zoé" is not asked

@@ -87,11 +87,11 @@ class SmartActionService:
             answered_at=None,
             call_id=call_id,
         )
-        self.tables.insert(action)
-        self._answered[action.id] = asyncio.Event()
-        if action.kind == "redact":
+        if action.kind == "redact":  # the recording pauses first: a refusal stores nothing
             for hook in self.redact_hooks:
                 hook(account_id, call_id, True)
+        self.tables.insert(action)
+        self._answered[action.id] = asyncio.Event()
         self._center.publish(
             account_id, "smart_action.requested", session_id=action.session_id, action=shape(action)
         )
