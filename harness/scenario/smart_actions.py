@@ -9,6 +9,7 @@ Talks to the SUT through the ``smart_actions`` capability and the consumer proto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -157,7 +158,13 @@ class SmartActionDesk:
             reading = asyncio.create_task(self.smart_actions.read(action.id, wait_s=READ_WAIT_S))
             await asyncio.sleep(0)  # let the read go out first: it waits, it does not ask again
             sent_at = time.monotonic()
-            await party.answer_smart_action(action.id, answer)
+            try:
+                await party.answer_smart_action(action.id, answer)
+            except BaseException:
+                reading.cancel()  # the agent stops waiting for an answer that was refused
+                with contextlib.suppress(asyncio.CancelledError, SutRefused):
+                    await reading
+                raise
             record = await reading
             return record, time.monotonic() - sent_at
 
