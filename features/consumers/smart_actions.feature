@@ -138,3 +138,9 @@ Feature: Smart actions: the agent asks a mobile-SDK consumer for an identity che
     And "Zoé" is in a mobile-SDK call of "Support"
     When "Alice" requests a redact for the call "CALL-0000000000" from "Zoé"
     Then the request is refused naming "is not in progress", and the app of "Zoé" is not asked
+
+  @CC-SA-2 @reference-choice @needs:consumer @needs:smart_actions @needs:routing
+  Scenario: A web-SDK chat takes no smart action: they are the mobile SDK's
+    Given "Zoé" is in a web-SDK chat of "Support"
+    When "Alice" requests 2 photos from "Zoé" during the chat
+    Then the request is refused naming "need a mobile-SDK session", and the app of "Zoé" is not asked
