@@ -149,3 +149,13 @@ def recording_redacted(redact_desk: RedactDesk, agent: str, agent2: str) -> None
 @when(parsers.parse('"{agent}" requests a redact for the call "{call_id}" from "{name}"'))
 def redact_unknown_call(smart_desk: SmartActionDesk, agent: str, call_id: str, name: str) -> None:
     smart_desk.request(name, "a redact", "call", call_id=call_id)
+
+
+@then(
+    parsers.parse(
+        'the answer is refused naming "{words}", and the agent keeps the first answer of "{name}"'
+    )
+)
+def second_answer_refused(smart_desk: SmartActionDesk, words: str, name: str) -> None:
+    smart_desk.expect_answer_refused(words)
+    smart_desk.expect_first_answer_kept(name)

@@ -144,3 +144,13 @@ Feature: Smart actions: the agent asks a mobile-SDK consumer for an identity che
     Given "Zoé" is in a web-SDK chat of "Support"
     When "Alice" requests 2 photos from "Zoé" during the chat
     Then the request is refused naming "need a mobile-SDK session", and the app of "Zoé" is not asked
+
+  @CC-SA-1 @CC-SA-5 @needs:consumer @needs:smart_actions @needs:routing
+  Scenario: A request is answered once: a second answer is refused and the agent keeps the first
+    Given "Zoé" is in a mobile-SDK call of "Support"
+    When "Alice" requests 2 photos from "Zoé" during the call
+    Then the app of "Zoé" is asked for 2 photos
+    When "Zoé" grants access and sends 2 png files
+    Then "Alice" has the answer "granted" of "Zoé" at once
+    When "Zoé" tries to send 1 png file
+    Then the answer is refused naming "already answered", and the agent keeps the first answer of "Zoé"

@@ -209,6 +209,15 @@ class SmartActionDesk:
         assert record.status == "requested", f"the request is now {record.status}: {record}"
         assert not record.media, f"the agent has {len(record.media)} item(s) from a refused answer"
 
+    def expect_first_answer_kept(self, name: str) -> None:
+        """A second answer was refused: the agent still has the first one, and only it."""
+        record = self.run(self.smart_actions.read(self.actions[name].id))
+        assert record.status == "answered", f"the request is now {record.status}"
+        got = [m.data for m in record.media]
+        assert got == self.sent[name], (
+            f"the agent now has {len(got)} item(s), not the {len(self.sent[name])} first sent"
+        )
+
     def expect_agent_has(self, name: str, result: str, **detail: str) -> None:
         """The agent read ``result`` at once, with ``detail`` and exactly the media sent."""
         record = self.read[name]
