@@ -91,7 +91,6 @@ class SmartActionService:
             for hook in self.redact_hooks:
                 hook(account_id, call_id, True)
         self.tables.insert(action)
-        self._answered[action.id] = asyncio.Event()
         self._center.publish(
             account_id, "smart_action.requested", session_id=action.session_id, action=shape(action)
         )
@@ -116,9 +115,10 @@ class SmartActionService:
 
     async def read(self, account_id: str, action_id: str, wait_s: float) -> SmartAction:
         """The action; with ``wait_s``, once answered (or after ``wait_s`` as it is)."""
-        event = self._answered.get(action_id)  # before the read: an answer between them sets it
         action = self._get(account_id, action_id)
-        if action.status == "requested" and wait_s > 0 and event is not None:
+        if action.status == "requested" and wait_s > 0:
+            # One loop runs the service: nothing can answer between the read above and this.
+            event = self._answered.setdefault(action_id, asyncio.Event())
             try:
                 await asyncio.wait_for(event.wait(), min(wait_s, MAX_WAIT_S))
             except TimeoutError:
