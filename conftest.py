@@ -54,4 +54,7 @@ pytest_plugins = [
     "harness.scenario.tones",
     "harness.scenario.ring_tones",
     "steps.tones",
+    "harness.scenario.smart_actions",
+    "harness.scenario.redaction",
+    "steps.smart_actions",
 ]

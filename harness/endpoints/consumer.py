@@ -166,6 +166,24 @@ class SdkConsumer:
         """End the session (the consumer closed the chat or the call)."""
         return dict(await self._request("POST", "/sdk/end"))
 
+    async def answer_smart_action(
+        self, action_id: str, answer: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Answer a smart action the agent asked for (README, *Smart actions*)."""
+        path = f"/sdk/smart-actions/{action_id}/answer"
+        return dict(await self._request("POST", path, dict(answer)))
+
+    async def attach(self, name: str, data: bytes) -> dict[str, Any]:
+        """Attach the file ``name`` with the web chat's paperclip (its bytes as the body)."""
+        assert self._http is not None, f"{self.name}'s session is closed"
+        url = self.access.base_url.rstrip("/") + "/sdk/attachments"
+        headers = {"Authorization": f"Bearer {self._token}"}
+        async with self._http.post(url, data=data, params={"name": name}, headers=headers) as resp:
+            answer = await resp.json(content_type=None)
+            if resp.status >= 400:
+                raise ConsumerRefused("POST /sdk/attachments", resp.status, answer)
+            return dict(answer)
+
     async def connect(self) -> None:
         """Open the session's WebSocket; its frames go to the journal from now on."""
         assert self._http is not None, f"{self.name}'s session is closed"

@@ -39,6 +39,7 @@ from harness.reference.store import Store
 from harness.reference.telephony.edge import SipEdge
 from harness.reference.telephony.guard import LockoutPolicy
 from harness.reference.telephony.offer_sms import OfferSms
+from harness.reference.telephony.redaction import RecordingRedaction
 from harness.reference.telephony.supervision import CallSupervision
 from harness.reference.telephony.transfer import CallTransfers
 
@@ -88,6 +89,7 @@ async def start(
     app[CALL_TRANSFERS] = CallTransfers(edge)
     app[CALL_SUPERVISION] = CallSupervision(edge)
     edge.offer_hooks.append(OfferSms(app[CONSUMERS].sms).notify)
+    app[CONSUMERS].smart_actions.redact_hooks.append(RecordingRedaction(edge))
     sip_host, sip_port_bound = edge.local_address
 
     @access("public")

@@ -40,6 +40,7 @@ from typing import Any
 
 from .clock import ClockSetting, iso_utc, parse_iso_utc
 from .consumers.identity_tables import MIGRATION as CONSUMER_IDENTITY_MIGRATION
+from .consumers.smart_action_tables import MIGRATION as SMART_ACTIONS_MIGRATION
 from .domain.accounts import Account
 from .domain.calls import (
     AnswerAttempt,
@@ -1054,4 +1055,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CRM_RECORDINGS_MIGRATION,
     # Agent notifications: whisper settings, calls' waits (store_notifications.py).
     NOTIFICATIONS_MIGRATION,
+    # Smart actions: requests, answers and their media, chat attachments (smart_action_tables).
+    SMART_ACTIONS_MIGRATION,
 )

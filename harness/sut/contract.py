@@ -66,6 +66,12 @@ from harness.sut.routing_model import (
     Voicemail,
     WeeklyHours,
 )
+from harness.sut.smart_actions_model import (
+    AttachmentRecord,
+    During,
+    SmartActionKind,
+    SmartActionRecord,
+)
 from harness.sut.supervision_model import CallDetails
 from harness.sut.tickets_model import Recording, Ticket, TicketComment
 
@@ -107,6 +113,7 @@ CAPABILITIES = (
     "recording_access",
     "supervision",
     "notifications",
+    "smart_actions",
 )
 
 
@@ -1051,6 +1058,7 @@ class Tenant(Protocol):
     transfers: Transfers | None
     hold_audio: HoldAudio | None
     consumer_identity: ConsumerIdentities | None
+    smart_actions: SmartActions | None
 
     async def close(self) -> None: ...
 
@@ -1484,4 +1492,48 @@ class RetainedRecordingAccess(Protocol):
         """Fetch the retained ``recording`` as ``user`` (None: with the account's ordinary API
         key), having passed MFA with an authenticator or not, presenting a CRM key the SUT
         issued or not; the audio file, or SutRefused saying why."""
+        ...
+
+
+@runtime_checkable
+class SmartActions(Protocol):
+    """Smart actions (seed 004, CC-SA): during a mobile-SDK call or chat the agent asks the
+    consumer to verify identity, send photos (up to four), a screenshot or videos, enter text or
+    redact (calls only); a web-SDK chat's consumer attaches files with the paperclip.
+
+    The consumer's own side (the request arriving on its session WebSocket, its answer, the
+    paperclip) is the consumer protocol the README documents (*Smart actions*). A refusal raises
+    :class:`SutRefused` with the SUT's message. The tenant's ``smart_actions`` attribute; an
+    adapter without it lacks the capability ``smart_actions``.
+    """
+
+    async def set_redact(self, enabled: bool) -> None:
+        """Offer redact to the account's agents or not (off by default)."""
+        ...
+
+    async def request(
+        self,
+        session_id: str,
+        kind: SmartActionKind,
+        during: During,
+        *,
+        count: int | None = None,
+        call_id: str | None = None,
+    ) -> SmartActionRecord:
+        """The agent asks the consumer of ``session_id`` for ``kind`` during a ``call`` or a
+        ``chat``; ``count`` photos or videos; a redact names the call (``call_id``, the SUT's
+        Call ID) whose recording it pauses."""
+        ...
+
+    async def read(self, action_id: str, *, wait_s: float = 0.0) -> SmartActionRecord:
+        """The action as the agent sees it, media included; with ``wait_s`` it returns as soon
+        as the consumer answered (or after ``wait_s``, still requested)."""
+        ...
+
+    async def end(self, action_id: str) -> SmartActionRecord:
+        """The agent ends a redact (the recording resumes)."""
+        ...
+
+    async def attachments(self, session_id: str) -> list[AttachmentRecord]:
+        """The files the consumer of the web-SDK chat ``session_id`` attached, oldest first."""
         ...

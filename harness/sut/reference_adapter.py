@@ -411,6 +411,9 @@ class ReferenceTenant:
         self.notifications: ReferenceNotifications | None = ReferenceNotifications(
             api, self.routing
         )
+        from harness.sut.reference_smart_actions import ReferenceSmartActions
+
+        self.smart_actions: ReferenceSmartActions | None = ReferenceSmartActions(api)
 
     async def close(self) -> None:
         await self._admin.request("DELETE", f"/accounts/{self.account_id}")
@@ -449,6 +452,7 @@ class ReferenceAdapter:
             "recording_access",
             "supervision",
             "notifications",
+            "smart_actions",
         }
     )
 

@@ -42,6 +42,7 @@ from . import (
 from . import call_out as call_out_routes
 from . import crm_recordings as crm_recording_routes
 from . import notifications as notification_routes
+from . import smart_actions as smart_action_routes
 from . import supervision as supervision_routes
 from .body import MAX_BODY_BYTES
 from .context import (
@@ -168,4 +169,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     install_crm_recordings(app, center)
     supervision_routes.add_routes(app.router)
     notification_routes.add_routes(app.router)
+    smart_action_routes.add_routes(app.router)
     return app

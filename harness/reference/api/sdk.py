@@ -191,6 +191,8 @@ async def voicemail(request: web.Request) -> web.Response:
 
 # What can change what an SDK shows: the account's clock, its routing, its consumer settings.
 CHANGES = frozenset({"clock.changed", "routing.changed", "consumers.changed", "consumers.override"})
+# Events about one session, forwarded to its own socket only (smart actions, CC-SA).
+SESSION_EVENTS = frozenset({"smart_action.requested", "smart_action.ended"})
 
 
 class _Shown:
@@ -225,6 +227,12 @@ async def _push_changes(
             event = await subscription.get()
             if event.get("type") in CHANGES and not ws.closed:
                 await shown.send(ws, sdk, session, force=False)
+            elif (
+                event.get("type") in SESSION_EVENTS
+                and event.get("session_id") == session.id
+                and not ws.closed
+            ):  # a smart action for this consumer (CC-SA): sent as it is
+                await ws.send_json(event)
     except (EventsLost, ConnectionResetError):
         return
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..service import ContactCenter
 from .identity import IdentityService
 from .sdk import SdkService
+from .smart_actions import SmartActionService
 from .sms import SmsService
 from .store import ConsumerStore
 
@@ -18,6 +19,7 @@ class Consumers:
         self.sms = SmsService(center, self.store)
         self.sdk = SdkService(center, self.store, self.sms)
         self.identities = IdentityService(center)
+        self.smart_actions = SmartActionService(center)
 
     async def close(self) -> None:
         """Release network clients."""

@@ -7,7 +7,9 @@ call's first packet, on the 20 ms grid) and then follows its own timestamps, so 
 does not cut a party's audio into pieces. A new SSRC, or a timestamp more than a second away
 from the arrival time, starts the stream again at its arrival. The two directions add up, as a
 conference mixer does, and are clipped once at the end. A recording stops growing at
-``MAX_SECONDS``: a call left open cannot fill the memory.
+``MAX_SECONDS``: a call left open cannot fill the memory. While ``paused`` (a redact, CC-SA-4)
+nothing is written: the streams keep their place, so the span stays silent and the audio after
+it lands where it belongs.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class CallRecorder:
         self.packets = {Leg.A: 0, Leg.B: 0}
         # Per direction: (SSRC, first RTP timestamp, sample where that timestamp goes).
         self._streams: dict[Leg, tuple[int, int, int]] = {}
+        self.paused = False
 
     def __call__(self, from_leg: Leg, datagram: bytes, now: float) -> None:
         """The relay's ``forwarded_tap``: one forwarded datagram."""
@@ -55,6 +58,8 @@ class CallRecorder:
         if at < 0 or abs(at - arrival) > SAMPLE_RATE:
             at = round(arrival / FRAME) * FRAME
             self._streams[from_leg] = (packet.ssrc, packet.timestamp, at)
+        if self.paused:
+            return  # placed (the stream keeps its timeline) but not written
         audio = g711.decode(packet.payload_type, packet.payload)
         end = min(at + len(audio), self._max)
         if end <= at:

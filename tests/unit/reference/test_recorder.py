@@ -50,3 +50,16 @@ def test_a_recording_stops_growing_at_its_limit() -> None:
     assert recorder.seconds == 1.0
     recorder(Leg.A, b"\x00garbage", 9.0)  # not RTP: ignored
     assert len(recorder.samples()) == 8000
+
+
+def test_a_paused_recording_keeps_the_span_silent_and_the_audio_after_it_in_place() -> None:
+    recorder = CallRecorder()
+    for i, packet in enumerate(_packets(0, 11, 150)):
+        recorder.paused = 50 <= i < 100  # a redact for the second second
+        recorder(Leg.A, packet, 10.0 + 0.02 * i)
+    mix = recorder.samples()
+    assert recorder.seconds == 3.0
+    detector = SignatureDetector(SIGNATURES[:1])
+    heard = [bool(detector.analyse(mix[s : s + 160])) for s in range(0, len(mix) - 159, 160)]
+    assert sum(heard[:50]) >= 48 and sum(heard[100:]) >= 48
+    assert not any(heard[50:100])
