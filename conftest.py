@@ -54,4 +54,6 @@ pytest_plugins = [
     "harness.scenario.tones",
     "harness.scenario.ring_tones",
     "steps.tones",
+    "harness.scenario.chats",
+    "steps.chats",
 ]

@@ -20,7 +20,9 @@ from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext, Page
 
+from harness.runtime.journal import Journal
 from harness.sut.call_out_model import CallOutAttempt, HotlineCallOut
+from harness.sut.chats_model import LiveChatView
 from harness.sut.consumer_model import (
     ConsumerRequestRecord,
     ConsumerSettings,
@@ -107,6 +109,7 @@ CAPABILITIES = (
     "recording_access",
     "supervision",
     "notifications",
+    "chats",
 )
 
 
@@ -956,6 +959,52 @@ class Supervision(Protocol):
         permission for that call, a call that has ended)."""
 
 
+@runtime_checkable
+class AgentChatApp(Protocol):
+    """One agent's app connected to the SUT, as chats reach it. Every chat frame it gets goes
+    into the scenario's journal as an :class:`~harness.sut.chats_model.AgentChatFrame`."""
+
+    async def accept(self, chat_id: str) -> None:
+        """Take the chat ``chat_id`` offered to the app."""
+        ...
+
+    async def say(self, chat_id: str, text: str) -> None:
+        """Send ``text`` to the chat's consumer."""
+        ...
+
+    async def end(self, chat_id: str) -> None:
+        """End the chat (the consumer is told)."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect the app."""
+        ...
+
+
+class Chats(Protocol):
+    """Consumers' chats reaching agents, and supervisors watching and ending them (seed 004:
+    CC-MON-6, 9, 10, CC-END-1 for chats). An adapter without it lacks the capability
+    ``chats``. The consumer's side is the consumer protocol (``chat.message``, ``chat.end``)."""
+
+    async def connect_agent_app(self, agent: Agent, journal: Journal, party: str) -> AgentChatApp:
+        """``agent``'s app connected and reachable: chats of her queues are offered to it. Its
+        frames are recorded with ``party`` (the scenario's name of the agent)."""
+        ...
+
+    async def connected_chats(self, user: Agent) -> list[LiveChatView]:
+        """Chats > Connected as ``user`` sees it."""
+        ...
+
+    async def live_chat(self, user: Agent, chat_id: str) -> LiveChatView:
+        """Actions > View live chat (the chat details) as ``user`` sees it; SutRefused when
+        refused."""
+        ...
+
+    async def end_chat(self, user: Agent, chat_id: str) -> None:
+        """Actions > End chat, then Confirm, as ``user``; SutRefused when refused."""
+        ...
+
+
 class Notifications(Protocol):
     """What the agent is told of a call before it starts (CC-NTF): the whisper and the
     countdown, their audio as the SUT plays it, and the wait they add to the call.
@@ -1051,6 +1100,7 @@ class Tenant(Protocol):
     transfers: Transfers | None
     hold_audio: HoldAudio | None
     consumer_identity: ConsumerIdentities | None
+    chats: Chats | None
 
     async def close(self) -> None: ...
 

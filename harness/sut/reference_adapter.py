@@ -406,6 +406,9 @@ class ReferenceTenant:
         from harness.sut.reference_supervision import ReferenceSupervision
 
         self.supervision: ReferenceSupervision | None = ReferenceSupervision(self.tickets)
+        from harness.sut.reference_chats import ReferenceChats
+
+        self.chats: ReferenceChats | None = ReferenceChats(self.tickets)
         from harness.sut.reference_notifications import ReferenceNotifications
 
         self.notifications: ReferenceNotifications | None = ReferenceNotifications(
@@ -449,6 +452,7 @@ class ReferenceAdapter:
             "recording_access",
             "supervision",
             "notifications",
+            "chats",
         }
     )
 

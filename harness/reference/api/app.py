@@ -22,6 +22,7 @@ from . import (
     agent_toolbar,
     app_outbound,
     calls,
+    chat_monitoring,
     consumer_context,
     consumer_identity,
     conversations,
@@ -168,4 +169,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     install_crm_recordings(app, center)
     supervision_routes.add_routes(app.router)
     notification_routes.add_routes(app.router)
+    chat_monitoring.add_routes(app.router)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..service import ContactCenter
+from .chats import ChatService
 from .identity import IdentityService
 from .sdk import SdkService
 from .sms import SmsService
@@ -18,6 +19,7 @@ class Consumers:
         self.sms = SmsService(center, self.store)
         self.sdk = SdkService(center, self.store, self.sms)
         self.identities = IdentityService(center)
+        self.chats = ChatService(center)
 
     async def close(self) -> None:
         """Release network clients."""

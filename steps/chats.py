@@ -1,0 +1,118 @@
+"""Steps for consumers' chats reaching agents and supervisors watching them; each calls one
+method of :class:`harness.scenario.chats.ChatDesk`."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.scenario.chats import ChatDesk
+
+
+@given(parsers.parse('"{agent}" has the agent app open'))
+def app_open(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.connect_app(agent)
+
+
+@given(parsers.re(r'an? (?P<role>admin|manager|supervisor|agent) "(?P<name>[^"]+)" watches chats$'))
+def supervisor(chat_desk: ChatDesk, role: str, name: str) -> None:
+    chat_desk.add_supervisor(name, role)
+
+
+@when(parsers.parse('a customer starts a chat on the queue "{queue}"'))
+def starts(chat_desk: ChatDesk, queue: str) -> None:
+    chat_desk.start(queue)
+
+
+@then(parsers.parse('"{agent}" is offered the customer\'s chat within {seconds:g} s'))
+def offered(chat_desk: ChatDesk, agent: str, seconds: float) -> None:
+    chat_desk.offered(agent, seconds)
+
+
+@when(parsers.parse('"{agent}" accepts the chat'))
+def accepts(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.accept(agent)
+
+
+@then(parsers.parse('the customer is told "{agent}" joined the chat'))
+def told_joined(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.customer_told_joined(agent)
+
+
+@then(parsers.parse('"{agent}" is told the chat was taken'))
+def taken(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.taken(agent)
+
+
+@when(parsers.parse('the customer writes "{text}"'))
+def customer_writes(chat_desk: ChatDesk, text: str) -> None:
+    chat_desk.customer_says(text)
+
+
+@when(parsers.parse('"{agent}" writes "{text}"'))
+def agent_writes(chat_desk: ChatDesk, agent: str, text: str) -> None:
+    chat_desk.agent_says(agent, text)
+
+
+@then(parsers.parse('"{agent}" reads "{text}" in the chat'))
+def agent_reads(chat_desk: ChatDesk, agent: str, text: str) -> None:
+    chat_desk.agent_reads(agent, text)
+
+
+@then(parsers.parse('the customer reads "{text}" in the chat'))
+def customer_reads(chat_desk: ChatDesk, text: str) -> None:
+    chat_desk.customer_reads(text)
+
+
+@when("the customer ends the chat")
+def customer_ends(chat_desk: ChatDesk) -> None:
+    chat_desk.customer_ends()
+
+
+@when(parsers.parse('"{agent}" ends the chat'))
+def agent_ends(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.agent_ends(agent)
+
+
+@then(parsers.parse('the chat has ended for "{agent}" and the customer, ended by the {by}'))
+def ended(chat_desk: ChatDesk, agent: str, by: str) -> None:
+    chat_desk.ended_for(agent, by)
+
+
+@then(parsers.re(r'Chats > Connected as "(?P<who>[^"]+)" (?P<how>lists|does not list) the chat$'))
+def listed(chat_desk: ChatDesk, who: str, how: str) -> None:
+    chat_desk.expect_listed(who, how == "lists")
+
+
+@when(parsers.parse('"{who}" views the live chat from Chats > Connected'))
+def views(chat_desk: ChatDesk, who: str) -> None:
+    chat_desk.watch(who)
+
+
+@then(
+    parsers.re(
+        r'the live chat view shows "(?P<agent>[^"]+)", the customer\'s unique ID, the issue '
+        r'"(?P<issue>[^"]+)" and (?P<crm>a|no) link to the CRM record$'
+    )
+)
+def view_shows(chat_desk: ChatDesk, agent: str, issue: str, crm: str) -> None:
+    chat_desk.expect_view(agent, issue, crm == "a")
+
+
+@then(parsers.parse('the chat details show the messages "{first}" and "{second}"'))
+def details(chat_desk: ChatDesk, first: str, second: str) -> None:
+    chat_desk.expect_messages([first, second])
+
+
+@then(parsers.parse('nothing reveals the watching to "{agent}" or to the customer'))
+def unrevealed(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.expect_unrevealed(agent)
+
+
+@when(parsers.parse('"{who}" ends the chat from Chats > Connected and confirms'))
+def ends_from_page(chat_desk: ChatDesk, who: str) -> None:
+    chat_desk.end_as(who)
+
+
+@then("the contact center refuses, and the chat goes on")
+def refused(chat_desk: ChatDesk) -> None:
+    chat_desk.expect_refused()
