@@ -55,5 +55,6 @@ pytest_plugins = [
     "harness.scenario.ring_tones",
     "steps.tones",
     "harness.scenario.chats",
+    "harness.scenario.chat_tones",
     "steps.chats",
 ]

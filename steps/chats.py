@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.chat_tones import ChatTones
 from harness.scenario.chats import ChatDesk
 
 
@@ -116,3 +117,47 @@ def ends_from_page(chat_desk: ChatDesk, who: str) -> None:
 @then("the contact center refuses, and the chat goes on")
 def refused(chat_desk: ChatDesk) -> None:
     chat_desk.expect_refused()
+
+
+# -- chat notifications in the agent app (CC-NTF-7) --
+@given(
+    parsers.re(
+        r'the admin chooses "(?P<new_chat>[^"]+)" as the new-chat tone, '
+        r"(?:repeated every (?P<every>\d+) seconds|played once), "
+        r'and "(?P<message>[^"]+)" as the new-message tone$'
+    )
+)
+def chooses_chat_tones(
+    chat_tones: ChatTones, new_chat: str, every: str | None, message: str
+) -> None:
+    chat_tones.choose(new_chat, int(every) if every else None, message)
+
+
+@when(parsers.parse('"{agent}" accepts the chat in the agent app'))
+def accepts_in_app(chat_tones: ChatTones, agent: str) -> None:
+    chat_tones.accept(agent)
+
+
+@then(
+    parsers.parse(
+        'the agent app of "{agent}" plays the new-chat tone "{tone}" {times:d} times,'
+        " every {every:d} seconds"
+    )
+)
+def chat_tone_repeats(chat_tones: ChatTones, agent: str, tone: str, times: int, every: int) -> None:
+    chat_tones.expect_repeats(agent, tone, times, every)
+
+
+@then(
+    parsers.re(
+        r'the agent app of "(?P<agent>[^"]+)" plays the (?P<kind>new-chat|new-message) tone '
+        r'"(?P<tone>[^"]+)"$'
+    )
+)
+def chat_tone_plays(chat_tones: ChatTones, agent: str, kind: str, tone: str) -> None:
+    chat_tones.expect_started(agent, kind, tone)
+
+
+@then(parsers.parse('the agent app of "{agent}" plays no more {kind} tone for {seconds:d} seconds'))
+def no_more_chat_tone(chat_tones: ChatTones, agent: str, kind: str, seconds: int) -> None:
+    chat_tones.expect_no_more(agent, kind, seconds)

@@ -981,6 +981,27 @@ class AgentChatApp(Protocol):
         ...
 
 
+@runtime_checkable
+class ChatsApp(Protocol):
+    """The agent app's chats and chat notifications (CC-NTF-7), as the page shows them: the
+    chats waiting, and each start of a chat tone (``kind`` ``new-chat`` or ``new-message``,
+    the tone's name, seconds on the page's clock). An agent app without it is skipped."""
+
+    async def accept_chat(self) -> None:
+        """Accept the first chat waiting."""
+        ...
+
+    async def chat_tone_starts(self, kind: str) -> list[ToneStart]:
+        """Every start of the chat tone ``kind`` so far, oldest first."""
+        ...
+
+    async def wait_chat_tone_starts(
+        self, kind: str, count: int, timeout_s: float
+    ) -> list[ToneStart]:
+        """Return once the tone ``kind`` has started ``count`` times (or ``timeout_s`` passed)."""
+        ...
+
+
 class Chats(Protocol):
     """Consumers' chats reaching agents, and supervisors watching and ending them (seed 004:
     CC-MON-6, 9, 10, CC-END-1 for chats). An adapter without it lacks the capability
@@ -1002,6 +1023,12 @@ class Chats(Protocol):
 
     async def end_chat(self, user: Agent, chat_id: str) -> None:
         """Actions > End chat, then Confirm, as ``user``; SutRefused when refused."""
+        ...
+
+    async def choose_chat_tones(
+        self, new_chat_tone: str, repeat_s: int | None, message_tone: str
+    ) -> None:
+        """The admin chooses the chat tones by name (CC-NTF-7); ``repeat_s`` None: once."""
         ...
 
 

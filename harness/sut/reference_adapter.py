@@ -408,7 +408,7 @@ class ReferenceTenant:
         self.supervision: ReferenceSupervision | None = ReferenceSupervision(self.tickets)
         from harness.sut.reference_chats import ReferenceChats
 
-        self.chats: ReferenceChats | None = ReferenceChats(self.tickets)
+        self.chats: ReferenceChats | None = ReferenceChats(api, self.tickets)
         from harness.sut.reference_notifications import ReferenceNotifications
 
         self.notifications: ReferenceNotifications | None = ReferenceNotifications(

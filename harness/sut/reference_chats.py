@@ -12,6 +12,7 @@ import aiohttp
 from harness.runtime.journal import Journal
 from harness.sut.chats_model import AgentChatFrame, ChatMessage, LiveChatView
 from harness.sut.model import Agent
+from harness.sut.reference_adapter import _Api
 from harness.sut.reference_tickets import ReferenceTickets
 
 READY_TIMEOUT_S = 10.0
@@ -84,7 +85,8 @@ class ReferenceAgentChatApp:
 class ReferenceChats:
     """``/me/calls`` for the agents' apps, ``/chats/...`` for supervisors."""
 
-    def __init__(self, tickets: ReferenceTickets) -> None:
+    def __init__(self, api: _Api, tickets: ReferenceTickets) -> None:
+        self._api = api  # the account's own API (an administrator's settings)
         self._tickets = tickets  # hands out each user's API (a token of theirs, asked once)
 
     async def connect_agent_app(
@@ -112,3 +114,16 @@ class ReferenceChats:
     async def end_chat(self, user: Agent, chat_id: str) -> None:
         api = await self._tickets.as_user(user)
         await api.request("POST", f"/chats/{chat_id}/end")
+
+    async def choose_chat_tones(
+        self, new_chat_tone: str, repeat_s: int | None, message_tone: str
+    ) -> None:
+        api = self._api
+        library = (await api.request("GET", "/notifications/tones"))["tones"]
+        ids = {str(t["name"]).lower(): t["id"] for t in library}
+        body = {
+            "new_chat_tone": ids.get(new_chat_tone.lower(), new_chat_tone),
+            "repeat_s": repeat_s,
+            "message_tone": ids.get(message_tone.lower(), message_tone),
+        }
+        await api.request("PUT", "/notifications/chat-tones", body)

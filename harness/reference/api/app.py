@@ -23,6 +23,7 @@ from . import (
     app_outbound,
     calls,
     chat_monitoring,
+    chat_tones,
     consumer_context,
     consumer_identity,
     conversations,
@@ -170,4 +171,5 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     supervision_routes.add_routes(app.router)
     notification_routes.add_routes(app.router)
     chat_monitoring.add_routes(app.router)
+    chat_tones.add_routes(app.router)
     return app
