@@ -56,5 +56,6 @@ pytest_plugins = [
     "steps.tones",
     "harness.scenario.chats",
     "harness.scenario.chat_tones",
+    "harness.scenario.chat_pages",
     "steps.chats",
 ]

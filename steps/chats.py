@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.scenario.chat_pages import ChatPagesDesk
 from harness.scenario.chat_tones import ChatTones
 from harness.scenario.chats import ChatDesk
 
@@ -161,3 +162,42 @@ def chat_tone_plays(chat_tones: ChatTones, agent: str, kind: str, tone: str) -> 
 @then(parsers.parse('the agent app of "{agent}" plays no more {kind} tone for {seconds:d} seconds'))
 def no_more_chat_tone(chat_tones: ChatTones, agent: str, kind: str, seconds: int) -> None:
     chat_tones.expect_no_more(agent, kind, seconds)
+
+
+# -- the dashboard's Chats > Connected page (CC-MON-6, 9, 10, CC-END-1) --
+@then(
+    parsers.re(
+        r'Chats > Connected on the dashboard of "(?P<who>[^"]+)" (?P<how>lists|does not list) '
+        r"the chat$"
+    )
+)
+def page_lists(chat_pages: ChatPagesDesk, who: str, how: str) -> None:
+    chat_pages.expect_listed(who, how == "lists")
+
+
+@when(parsers.parse('"{who}" views the live chat on the dashboard, then closes it with the X'))
+def page_views(chat_pages: ChatPagesDesk, who: str) -> None:
+    chat_pages.view(who)
+
+
+@then(
+    parsers.re(
+        r'the dashboard\'s live chat view showed "(?P<agent>[^"]+)", the customer\'s unique ID, '
+        r'the issue "(?P<issue>[^"]+)", (?P<crm>a|no) link to the CRM record and '
+        r'the messages "(?P<first>[^"]+)" and "(?P<second>[^"]+)"$'
+    )
+)
+def page_view_showed(
+    chat_pages: ChatPagesDesk, agent: str, issue: str, crm: str, first: str, second: str
+) -> None:
+    chat_pages.expect_view(agent, issue, crm == "a", [first, second])
+
+
+@then(parsers.parse('the chat details on the dashboard of "{who}" show the session of "{agent}"'))
+def page_details(chat_pages: ChatPagesDesk, who: str, agent: str) -> None:
+    chat_pages.expect_details(who, agent)
+
+
+@when(parsers.parse('"{who}" ends the chat on the dashboard and confirms'))
+def page_ends(chat_pages: ChatPagesDesk, who: str) -> None:
+    chat_pages.end(who)

@@ -42,3 +42,15 @@ class LiveChatView:
     started_at: str
     connected_at: str | None
     messages: tuple[ChatMessage, ...]
+
+
+@dataclass(frozen=True)
+class LiveChatShown:
+    """What the dashboard's live chat view showed (CC-MON-10): each message as ``name: text``."""
+
+    chat_id: str
+    agent_name: str
+    end_user: str
+    issue: str
+    crm_record_url: str | None
+    messages: tuple[str, ...]

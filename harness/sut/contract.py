@@ -22,7 +22,7 @@ from playwright.async_api import BrowserContext, Page
 
 from harness.runtime.journal import Journal
 from harness.sut.call_out_model import CallOutAttempt, HotlineCallOut
-from harness.sut.chats_model import LiveChatView
+from harness.sut.chats_model import LiveChatShown, LiveChatView
 from harness.sut.consumer_model import (
     ConsumerRequestRecord,
     ConsumerSettings,
@@ -1002,6 +1002,27 @@ class ChatsApp(Protocol):
         ...
 
 
+@runtime_checkable
+class ChatPages(Protocol):
+    """The dashboard's Chats > Connected page in one open dashboard, as a page object."""
+
+    async def connected_chats(self) -> list[str]:
+        """The chat IDs Chats > Connected lists."""
+        ...
+
+    async def view_live_chat(self, chat_id: str) -> LiveChatShown:
+        """Actions > View live chat, read back, then closed with its X."""
+        ...
+
+    async def chat_details(self, chat_id: str) -> dict[str, str]:
+        """Actions > Chat details: the session's data (term -> value), then closed with X."""
+        ...
+
+    async def end_chat(self, chat_id: str) -> EditOutcome:
+        """Actions > End chat, then Confirm; what the page said once the SUT answered."""
+        ...
+
+
 class Chats(Protocol):
     """Consumers' chats reaching agents, and supervisors watching and ending them (seed 004:
     CC-MON-6, 9, 10, CC-END-1 for chats). An adapter without it lacks the capability
@@ -1029,6 +1050,10 @@ class Chats(Protocol):
         self, new_chat_tone: str, repeat_s: int | None, message_tone: str
     ) -> None:
         """The admin chooses the chat tones by name (CC-NTF-7); ``repeat_s`` None: once."""
+        ...
+
+    def chat_pages(self, dashboard: Dashboard) -> ChatPages:
+        """The Chats > Connected page of ``dashboard``, a dashboard this adapter opened."""
         ...
 
 

@@ -11,8 +11,10 @@ import aiohttp
 
 from harness.runtime.journal import Journal
 from harness.sut.chats_model import AgentChatFrame, ChatMessage, LiveChatView
+from harness.sut.contract import Dashboard
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
+from harness.sut.reference_chat_pages import ReferenceChatPages
 from harness.sut.reference_tickets import ReferenceTickets
 
 READY_TIMEOUT_S = 10.0
@@ -127,3 +129,9 @@ class ReferenceChats:
             "message_tone": ids.get(message_tone.lower(), message_tone),
         }
         await api.request("PUT", "/notifications/chat-tones", body)
+
+    def chat_pages(self, dashboard: Dashboard) -> ReferenceChatPages:
+        page = getattr(dashboard, "page", None)
+        if page is None:
+            raise TypeError(f"{dashboard!r} is not a dashboard the reference's adapter opened")
+        return ReferenceChatPages(page)
