@@ -10,6 +10,11 @@ from harness.scenario.chat_tones import ChatTones
 from harness.scenario.chats import ChatDesk
 
 
+@given(parsers.parse('a consumer queue "{child}" under the menu "{parent}", answered by "{agent}"'))
+def sub_queue(chat_desk: ChatDesk, child: str, parent: str, agent: str) -> None:
+    chat_desk.add_sub_queue(parent, child, agent)
+
+
 @given(parsers.parse('"{agent}" has the agent app open'))
 def app_open(chat_desk: ChatDesk, agent: str) -> None:
     chat_desk.connect_app(agent)

@@ -70,3 +70,14 @@ Feature: Chats reach agents, and supervisors watch and end them from Chats > Con
     When "Alice" accepts the chat
     And "Erin" ends the chat from Chats > Connected and confirms
     Then the contact center refuses, and the chat goes on
+
+  @CC-MON-10 @needs:chats @needs:consumer
+  Scenario: The issue is the queue's menu path, root first
+    Given a consumer queue "Billing" under the menu "Help", answered by "Carla"
+    And "Carla" has the agent app open
+    And an admin "Diane" watches chats
+    When a customer starts a chat on the queue "Billing"
+    Then "Carla" is offered the customer's chat within 1 s
+    When "Carla" accepts the chat
+    And "Diane" views the live chat from Chats > Connected
+    Then the live chat view shows "Carla", the customer's unique ID, the issue "Help > Billing" and no link to the CRM record

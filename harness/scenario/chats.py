@@ -53,6 +53,14 @@ class ChatDesk:
     def customer(self) -> SdkConsumer:
         return self.consumers.party(CUSTOMER)
 
+    def add_sub_queue(self, parent: str, child: str, agent: str) -> None:
+        """A menu queue ``parent`` whose option 1 is the leaf queue ``child``, for ``agent``."""
+        if agent not in self.cast.agents:
+            self.cast.add_agent(agent)
+        routing = self.consumers.routing
+        routing.add_queue(parent, prompt=f"For {child}, press 1")
+        routing.add_queue(child, parent=parent, digit="1", agents=(agent,))
+
     # -- agents' apps --------------------------------------------------------------------------
     def connect_app(self, agent: str) -> None:
         """``agent``'s app connects: chats of her queues are offered to it from now on."""
