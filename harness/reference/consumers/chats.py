@@ -153,9 +153,11 @@ class ChatService:
         to_consumer: Send,
         crm_record_url: str | None = None,
     ) -> LiveChat:
-        """A consumer's chat was queued: offer it to her queue's connected agents."""
-        if self.of_session(session.account_id, session.id) is not None:
-            raise Conflict("this session already has a chat going")
+        """A consumer's chat was queued: offer it to her queue's connected agents. A chat the
+        session still had going ends first (the consumer started another one)."""
+        going = self.of_session(session.account_id, session.id)
+        if going is not None:
+            self._end(going, "consumer")
         chat = LiveChat(
             id=f"chat_{secrets.token_hex(8)}",
             account_id=session.account_id,

@@ -71,9 +71,10 @@ def test_bad_frames_are_refused_naming_the_problem(center: ContactCenter) -> Non
     chats = ChatService(center)
     with pytest.raises(Conflict, match=r"send chat\.start first"):
         chats.from_consumer(session(account.id), {"type": "chat.message", "text": "hi"})
-    chats.start(session(account.id), "visitor-1", Inbox())
-    with pytest.raises(Conflict, match="already has a chat"):
-        chats.start(session(account.id), "visitor-1", Inbox())
+    first = chats.start(session(account.id), "visitor-1", Inbox())
+    second = chats.start(session(account.id), "visitor-1", Inbox())  # another chat: first ends
+    assert first.state == "ended" and second.state == "waiting"
+    assert chats.of_session(account.id, "cs_1") is second
     for text in ("", "   ", 42, "x" * 4001):
         with pytest.raises(InvalidField) as refused:
             chats.from_consumer(session(account.id), {"type": "chat.message", "text": text})
