@@ -80,6 +80,16 @@ def agent_ends(chat_desk: ChatDesk, agent: str) -> None:
     chat_desk.agent_ends(agent)
 
 
+@when(parsers.parse('"{agent}" closes the agent app'))
+def closes_app(chat_desk: ChatDesk, agent: str) -> None:
+    chat_desk.close_app(agent)
+
+
+@then("the customer is told the chat ended because the agent left")
+def told_agent_left(chat_desk: ChatDesk) -> None:
+    chat_desk.customer_told_ended("agent_gone")
+
+
 @then(parsers.parse('the chat has ended for "{agent}" and the customer, ended by the {by}'))
 def ended(chat_desk: ChatDesk, agent: str, by: str) -> None:
     chat_desk.ended_for(agent, by)

@@ -26,6 +26,14 @@ Feature: Chats reach agents, and supervisors watch and end them from Chats > Con
     When the customer ends the chat
     Then the chat has ended for "Alice" and the customer, ended by the consumer
 
+  @CC-MON-9 @needs:chats @needs:consumer
+  Scenario: When the agent's app goes away, her chat ends and the customer is told
+    When a customer starts a chat on the queue "Support"
+    Then "Alice" is offered the customer's chat within 1 s
+    When "Alice" accepts the chat
+    And "Alice" closes the agent app
+    Then the customer is told the chat ended because the agent left
+
   @CC-MON-6 @CC-MON-9 @CC-MON-10 @needs:chats @needs:consumer
   Scenario: Chats > Connected, View live chat: the agent, the end user, the issue and the messages, unseen
     Given an admin "Diane" watches chats

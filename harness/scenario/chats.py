@@ -139,6 +139,15 @@ class ChatDesk:
     def agent_ends(self, agent: str) -> None:
         self.run(self._app(agent).end(self.chat_id))
 
+    def close_app(self, agent: str) -> None:
+        """``agent``'s app goes away (closed, or its connection lost)."""
+        self.run(self._app(agent).close())
+
+    def customer_told_ended(self, by: str) -> None:
+        """The customer is told the chat ended, ended by ``by``."""
+        told = self._customer_frame("chat.ended")
+        assert told.data.get("by") == by, f"expected the chat ended by {by!r}: {told.data}"
+
     def ended_for(self, agent: str, by: str) -> None:
         """The chat ended for ``agent``'s app and for the customer, ended by ``by``."""
         frame = self._agent_frame(agent, "chat.ended")
