@@ -167,11 +167,13 @@ def chat_tone_repeats(chat_tones: ChatTones, agent: str, tone: str, times: int, 
 @then(
     parsers.re(
         r'the agent app of "(?P<agent>[^"]+)" plays the (?P<kind>new-chat|new-message) tone '
-        r'"(?P<tone>[^"]+)"$'
+        r'"(?P<tone>[^"]+)"(?: (?P<times>\d+) times)?$'
     )
 )
-def chat_tone_plays(chat_tones: ChatTones, agent: str, kind: str, tone: str) -> None:
-    chat_tones.expect_started(agent, kind, tone)
+def chat_tone_plays(
+    chat_tones: ChatTones, agent: str, kind: str, tone: str, times: str | None
+) -> None:
+    chat_tones.expect_started(agent, kind, tone, int(times) if times else 1)
 
 
 @then(parsers.parse('the agent app of "{agent}" plays no more {kind} tone for {seconds:d} seconds'))
@@ -216,3 +218,23 @@ def page_details(chat_pages: ChatPagesDesk, who: str, agent: str) -> None:
 @when(parsers.parse('"{who}" ends the chat on the dashboard and confirms'))
 def page_ends(chat_pages: ChatPagesDesk, who: str) -> None:
     chat_pages.end(who)
+
+
+@when(parsers.parse('"{agent}" writes "{text}" in the agent app'))
+def writes_in_app(chat_tones: ChatTones, agent: str, text: str) -> None:
+    chat_tones.write(agent, text)
+
+
+@when(parsers.parse('"{agent}" ends the chat in the agent app'))
+def ends_in_app(chat_tones: ChatTones, agent: str) -> None:
+    chat_tones.end(agent)
+
+
+@then(parsers.parse('the agent app of "{agent}" shows the message "{text}"'))
+def app_shows(chat_tones: ChatTones, agent: str, text: str) -> None:
+    chat_tones.expect_shown(agent, text)
+
+
+@then(parsers.parse("the customer is told the chat was ended by the {by}"))
+def told_ended_by(chat_desk: ChatDesk, by: str) -> None:
+    chat_desk.customer_told_ended(by)

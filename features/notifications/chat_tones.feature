@@ -33,3 +33,19 @@ Feature: Chat notifications in the agent app: the new-chat tone and the new-mess
     Then the agent app of "Alice" plays the new-chat tone "Digital"
     When the customer ends the chat
     Then the agent app of "Alice" plays no more new-chat tone for 3 seconds
+
+  @CC-NTF-7 @needs:chats @needs:desktop @needs:notifications @needs:consumer
+  Scenario: Each message of the customer plays the message tone; Alice answers and ends the chat in the app
+    Given the admin chooses "Classic" as the new-chat tone, played once, and "Chime" as the new-message tone
+    When a customer starts a chat on the queue "Support"
+    Then the agent app of "Alice" plays the new-chat tone "Classic"
+    When "Alice" accepts the chat in the agent app
+    And the customer writes "Hello?"
+    Then the agent app of "Alice" plays the new-message tone "Chime"
+    And the agent app of "Alice" shows the message "Hello?"
+    When "Alice" writes "Hello, how can I help?" in the agent app
+    Then the customer reads "Hello, how can I help?" in the chat
+    When the customer writes "My invoice"
+    Then the agent app of "Alice" plays the new-message tone "Chime" 2 times
+    When "Alice" ends the chat in the agent app
+    Then the customer is told the chat was ended by the agent

@@ -52,6 +52,20 @@ class ChatTones:
         self.chats.run(self._app(agent).accept_chat())
         self.chats.customer_told_joined(agent)
 
+    def write(self, agent: str, text: str) -> None:
+        """``agent`` writes ``text`` in her app's chat and sends it."""
+        self.chats.run(self._app(agent).write_chat(text))
+
+    def end(self, agent: str) -> None:
+        """``agent`` clicks End chat in her app."""
+        self.chats.armed = self.chats.cast.journal.position
+        self.chats.run(self._app(agent).end_chat())
+
+    def expect_shown(self, agent: str, text: str) -> None:
+        """``agent``'s app shows the customer's message ``text``."""
+        shown = self.chats.run(self._app(agent).chat_messages())
+        assert any(m.endswith(": " + text) for m in shown), f"the app of {agent} shows {shown}"
+
     def _named(self, starts: list[ToneStart], tone: str, agent: str, kind: str) -> None:
         wrong = [s.name for s in starts if s.name.lower() != tone.lower()]
         if wrong:

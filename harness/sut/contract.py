@@ -991,6 +991,18 @@ class ChatsApp(Protocol):
         """Accept the first chat waiting."""
         ...
 
+    async def write_chat(self, text: str) -> None:
+        """Write ``text`` in the chat taken, and send it."""
+        ...
+
+    async def end_chat(self) -> None:
+        """End the chat taken (End chat)."""
+        ...
+
+    async def chat_messages(self) -> list[str]:
+        """The messages the chat taken shows, as ``name: text``, oldest first."""
+        ...
+
     async def chat_tone_starts(self, kind: str) -> list[ToneStart]:
         """Every start of the chat tone ``kind`` so far, oldest first."""
         ...

@@ -21,6 +21,21 @@ class ChatsView:
         await waiting.get_by_role("button", name="Accept chat").first.click()
         await expect(self.page.get_by_label("Current chat")).to_be_visible()
 
+    async def write_chat(self, text: str) -> None:
+        chat = self.page.get_by_label("Current chat")
+        await chat.get_by_role("textbox", name="Chat message").fill(text)
+        await chat.get_by_role("button", name="Send").click()
+        await expect(chat.get_by_role("textbox", name="Chat message")).to_have_value("")
+
+    async def end_chat(self) -> None:
+        chat = self.page.get_by_label("Current chat")
+        await chat.get_by_role("button", name="End chat").click()
+        await expect(chat).to_be_hidden()
+
+    async def chat_messages(self) -> list[str]:
+        log = self.page.get_by_role("log", name="Chat messages").get_by_role("listitem")
+        return [m.strip() for m in await log.all_inner_texts()]
+
     async def chat_tone_starts(self, kind: str) -> list[ToneStart]:
         log = self.page.get_by_role("log", name="Chat tones")
         starts = []
