@@ -57,4 +57,8 @@ pytest_plugins = [
     "harness.scenario.smart_actions",
     "harness.scenario.redaction",
     "steps.smart_actions",
+    "harness.scenario.chats",
+    "harness.scenario.chat_tones",
+    "harness.scenario.chat_pages",
+    "steps.chats",
 ]

@@ -70,6 +70,7 @@ from .domain.voicemail import Voicemail
 from .store_agent_app import MIGRATION as AGENT_APP_MIGRATION
 from .store_agent_app import AgentAppTables
 from .store_call_out import MIGRATION as CALL_OUT_MIGRATION
+from .store_chat_tones import MIGRATION as CHAT_TONES_MIGRATION
 from .store_crm_recordings import MIGRATION as CRM_RECORDINGS_MIGRATION
 from .store_end_users import MIGRATION as END_USERS_MIGRATION
 from .store_end_users import EndUserTables
@@ -1057,4 +1058,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     NOTIFICATIONS_MIGRATION,
     # Smart actions: requests, answers and their media, chat attachments (smart_action_tables).
     SMART_ACTIONS_MIGRATION,
+    # Chat notifications: the new-chat and new-message tones (store_chat_tones.py).
+    CHAT_TONES_MIGRATION,
 )

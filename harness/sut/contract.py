@@ -20,7 +20,9 @@ from typing import Literal, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext, Page
 
+from harness.runtime.journal import Journal
 from harness.sut.call_out_model import CallOutAttempt, HotlineCallOut
+from harness.sut.chats_model import LiveChatShown, LiveChatView
 from harness.sut.consumer_model import (
     ConsumerRequestRecord,
     ConsumerSettings,
@@ -114,6 +116,7 @@ CAPABILITIES = (
     "supervision",
     "notifications",
     "smart_actions",
+    "chats",
 )
 
 
@@ -963,6 +966,116 @@ class Supervision(Protocol):
         permission for that call, a call that has ended)."""
 
 
+@runtime_checkable
+class AgentChatApp(Protocol):
+    """One agent's app connected to the SUT, as chats reach it. Every chat frame it gets goes
+    into the scenario's journal as an :class:`~harness.sut.chats_model.AgentChatFrame`."""
+
+    async def accept(self, chat_id: str) -> None:
+        """Take the chat ``chat_id`` offered to the app."""
+        ...
+
+    async def say(self, chat_id: str, text: str) -> None:
+        """Send ``text`` to the chat's consumer."""
+        ...
+
+    async def end(self, chat_id: str) -> None:
+        """End the chat (the consumer is told)."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect the app."""
+        ...
+
+
+@runtime_checkable
+class ChatsApp(Protocol):
+    """The agent app's chats and chat notifications (CC-NTF-7), as the page shows them: the
+    chats waiting, and each start of a chat tone (``kind`` ``new-chat`` or ``new-message``,
+    the tone's name, seconds on the page's clock). An agent app without it is skipped."""
+
+    async def accept_chat(self) -> None:
+        """Accept the first chat waiting."""
+        ...
+
+    async def write_chat(self, text: str) -> None:
+        """Write ``text`` in the chat taken, and send it."""
+        ...
+
+    async def end_chat(self) -> None:
+        """End the chat taken (End chat)."""
+        ...
+
+    async def chat_messages(self) -> list[str]:
+        """The messages the chat taken shows, as ``name: text``, oldest first."""
+        ...
+
+    async def chat_tone_starts(self, kind: str) -> list[ToneStart]:
+        """Every start of the chat tone ``kind`` so far, oldest first."""
+        ...
+
+    async def wait_chat_tone_starts(
+        self, kind: str, count: int, timeout_s: float
+    ) -> list[ToneStart]:
+        """Return once the tone ``kind`` has started ``count`` times (or ``timeout_s`` passed)."""
+        ...
+
+
+@runtime_checkable
+class ChatPages(Protocol):
+    """The dashboard's Chats > Connected page in one open dashboard, as a page object."""
+
+    async def connected_chats(self) -> list[str]:
+        """The chat IDs Chats > Connected lists."""
+        ...
+
+    async def view_live_chat(self, chat_id: str) -> LiveChatShown:
+        """Actions > View live chat, read back, then closed with its X."""
+        ...
+
+    async def chat_details(self, chat_id: str) -> dict[str, str]:
+        """Actions > Chat details: the session's data (term -> value), then closed with X."""
+        ...
+
+    async def end_chat(self, chat_id: str) -> EditOutcome:
+        """Actions > End chat, then Confirm; what the page said once the SUT answered."""
+        ...
+
+
+class Chats(Protocol):
+    """Consumers' chats reaching agents, and supervisors watching and ending them (seed 004:
+    CC-MON-6, 9, 10, CC-END-1 for chats). An adapter without it lacks the capability
+    ``chats``. The consumer's side is the consumer protocol (``chat.message``, ``chat.end``)."""
+
+    async def connect_agent_app(self, agent: Agent, journal: Journal, party: str) -> AgentChatApp:
+        """``agent``'s app connected and reachable: chats of her queues are offered to it. Its
+        frames are recorded with ``party`` (the scenario's name of the agent)."""
+        ...
+
+    async def connected_chats(self, user: Agent) -> list[LiveChatView]:
+        """Chats > Connected as ``user`` sees it."""
+        ...
+
+    async def live_chat(self, user: Agent, chat_id: str) -> LiveChatView:
+        """Actions > View live chat (the chat details) as ``user`` sees it; SutRefused when
+        refused."""
+        ...
+
+    async def end_chat(self, user: Agent, chat_id: str) -> None:
+        """Actions > End chat, then Confirm, as ``user``; SutRefused when refused."""
+        ...
+
+    async def choose_chat_tones(
+        self, new_chat_tone: str, repeat_s: int | None, message_tone: str
+    ) -> None:
+        """The admin chooses the chat tones by name (CC-NTF-7); ``repeat_s`` None: once."""
+        ...
+
+    def chat_pages(self, dashboard: Dashboard) -> ChatPages:
+        """The Chats > Connected page of ``dashboard``, a dashboard this adapter opened."""
+        ...
+
+
 class Notifications(Protocol):
     """What the agent is told of a call before it starts (CC-NTF): the whisper and the
     countdown, their audio as the SUT plays it, and the wait they add to the call.
@@ -1059,6 +1172,7 @@ class Tenant(Protocol):
     hold_audio: HoldAudio | None
     consumer_identity: ConsumerIdentities | None
     smart_actions: SmartActions | None
+    chats: Chats | None
 
     async def close(self) -> None: ...
 

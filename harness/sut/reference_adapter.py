@@ -406,6 +406,9 @@ class ReferenceTenant:
         from harness.sut.reference_supervision import ReferenceSupervision
 
         self.supervision: ReferenceSupervision | None = ReferenceSupervision(self.tickets)
+        from harness.sut.reference_chats import ReferenceChats
+
+        self.chats: ReferenceChats | None = ReferenceChats(api, self.tickets)
         from harness.sut.reference_notifications import ReferenceNotifications
 
         self.notifications: ReferenceNotifications | None = ReferenceNotifications(
@@ -453,6 +456,7 @@ class ReferenceAdapter:
             "supervision",
             "notifications",
             "smart_actions",
+            "chats",
         }
     )
 

@@ -14,6 +14,7 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from harness.sut.contract import Conversation, RingingCall
 from harness.sut.model import Agent
 from harness.sut.reference_adapter import _Api
+from harness.sut.reference_chats_app import ChatsView
 from harness.sut.reference_consumer_identity import ProfileFlagsView
 from harness.sut.reference_conversations import ConversationView, InsightView
 from harness.sut.reference_detached import DetachedToolbarView
@@ -26,7 +27,13 @@ ANY_TEXT = re.compile(r"\S")
 
 
 class ReferenceAgentApp(
-    ConversationView, InsightView, DetachedToolbarView, DialingView, ProfileFlagsView, TonesView
+    ConversationView,
+    InsightView,
+    DetachedToolbarView,
+    DialingView,
+    ProfileFlagsView,
+    TonesView,
+    ChatsView,
 ):
     """One page of the reference's agent app."""
 

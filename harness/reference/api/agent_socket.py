@@ -14,9 +14,11 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from ..consumers.chats import AGENT_KINDS as CHAT_KINDS
 from ..domain.permissions import Permission
 from ..events import EventsLost, Subscription
 from ..telephony.app_phones import AppPhones
+from .consumer_context import consumers
 from .context import center, principal, requires, websocket
 from .errors import ApiError
 
@@ -39,6 +41,9 @@ async def my_calls(request: web.Request) -> web.WebSocketResponse:
     await socket.prepare(request)
     outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     session = phones.attach(who.account_id, who.user_id, outgoing.put_nowait)
+    # Chats are offered and carried on the same channel (consumers/chats.py).
+    chats = consumers(request).chats
+    chat_channel = chats.attach_agent(who.account_id, who.user_id, outgoing.put_nowait)
     writer = asyncio.create_task(_write(socket, outgoing))
     # Conversations change with the account's calls and messages: the app refreshes the one
     # it shows when told (AC-IN-10).
@@ -57,8 +62,12 @@ async def my_calls(request: web.Request) -> web.WebSocketResponse:
             if not isinstance(data, dict):
                 outgoing.put_nowait({"type": "error", "message": "a message must be an object"})
                 continue
-            phones.handle(session, data)
+            if data.get("type") in CHAT_KINDS:
+                chats.from_agent(chat_channel, data)
+            else:
+                phones.handle(session, data)
     finally:
+        chats.detach_agent(chat_channel)
         phones.detach(session)
         events.close()
         for task in (writer, nudger):

@@ -22,6 +22,8 @@ from . import (
     agent_toolbar,
     app_outbound,
     calls,
+    chat_monitoring,
+    chat_tones,
     consumer_context,
     consumer_identity,
     conversations,
@@ -170,4 +172,6 @@ def build_app(center: ContactCenter, admin_token: str) -> web.Application:
     supervision_routes.add_routes(app.router)
     notification_routes.add_routes(app.router)
     smart_action_routes.add_routes(app.router)
+    chat_monitoring.add_routes(app.router)
+    chat_tones.add_routes(app.router)
     return app

@@ -23,7 +23,7 @@ from ..consumers.store import ConsumerRequest, ConsumerSession
 from ..domain.errors import DomainError
 from ..domain.permissions import Permission
 from ..events import EventsLost, Subscription
-from . import body
+from . import body, sdk_chat
 from .consumer_context import consumers
 from .context import access, account_id, center, requires, websocket
 from .errors import ApiError, bad_field
@@ -243,8 +243,9 @@ async def sdk_socket(request: web.Request) -> web.StreamResponse:
     """GET /sdk/ws (WebSocket): first ``{"type": "options", ...}``, sent again by itself
     whenever the options change (the queue closes or opens on the account's clock, a setting
     changes); the consumer sends ``{"type": "chat.start"}`` and gets ``chat.queued``,
-    ``chat.deflected`` or a ``chat.message``; ``{"type": "options"}`` asks for the options
-    again. A frame the server cannot read gets ``{"type": "error", "message"}``."""
+    ``chat.deflected`` or a ``chat.message``; a queued chat goes on as in sdk_chat.py;
+    ``{"type": "options"}`` asks for the options again. A frame the server cannot read gets
+    ``{"type": "error", "message"}``."""
     session = _session(request)
     sdk = consumers(request).sdk
     # Subscribed before the handshake: a change right after the socket opens is not missed.
@@ -252,17 +253,20 @@ async def sdk_socket(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(heartbeat=30)
     shown = _Shown()
     pusher: asyncio.Task[None] | None = None
+    # What the chat's agent side sends (her messages, the end), written in order (sdk_chat.py).
+    chat = sdk_chat.ConsumerChat(ws, session, consumers(request))
     try:
         await ws.prepare(request)
         await shown.send(ws, sdk, session, force=True)
         pusher = asyncio.create_task(_push_changes(ws, sdk, session, subscription, shown))
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
-                await _answer(ws, sdk, session, shown, frame.data, consumers(request))
+                await _answer(ws, sdk, session, shown, frame.data, consumers(request), chat)
     finally:
         subscription.close()
         if pusher is not None:
             pusher.cancel()
+        await chat.close()
     return ws
 
 
@@ -273,6 +277,7 @@ async def _answer(
     shown: _Shown,
     raw: str,
     side: Consumers,
+    chat: sdk_chat.ConsumerChat,
 ) -> None:
     try:
         data = json.loads(raw)
@@ -282,7 +287,10 @@ async def _answer(
     kind = data.get("type") if isinstance(data, dict) else None
     try:
         if kind == "chat.start":
-            await ws.send_json(await side.identities.after_chat(session, sdk.start_chat(session)))
+            answer = await side.identities.after_chat(session, sdk.start_chat(session))
+            await chat.started(answer)
+        elif kind in sdk_chat.CONSUMER_KINDS:
+            chat.said(data)
         elif kind == "options":
             await shown.send(ws, sdk, session, force=True)
         else:

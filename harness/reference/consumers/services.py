@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..service import ContactCenter
+from .chats import ChatService
 from .identity import IdentityService
 from .sdk import SdkService
 from .smart_actions import SmartActionService
@@ -20,6 +21,7 @@ class Consumers:
         self.sdk = SdkService(center, self.store, self.sms)
         self.identities = IdentityService(center)
         self.smart_actions = SmartActionService(center)
+        self.chats = ChatService(center)
 
     async def close(self) -> None:
         """Release network clients."""

@@ -1,0 +1,116 @@
+"use strict";
+// The dashboard's Chats > Connected page: the connected chats, each with its Actions menu:
+// View live chat (CC-MON-9, 10: the agent, the end user, the issue, the CRM record, the
+// messages; the X closes it), Chat details (CC-MON-6: the session's data) and End chat, then
+// Confirm (CC-END-1). Watching sends nothing to the agent or the customer. Loaded after
+// monitoring.js and before the dashboard's own script, whose helpers (page, el, call, edit)
+// it uses only once a page is shown.
+
+MONITORING_ROUTES.push([/^#\/chats\/connected$/, () => connectedChatsPage()]);
+document.getElementById("menu").append(
+  Object.assign(document.createElement("a"), {href: "#/chats/connected", textContent: "Connected chats"}));
+
+async function connectedChatsPage() {
+  const {chats} = await call("GET", "/chats/connected");
+  const out = page("Connected chats", [["Chats", null], ["Connected", null]]);
+  if (!chats.length) {
+    out.append(el("p", {text: "No chat is connected."}));
+    return out;
+  }
+  const table = el("table", {"aria-label": "Connected chats"},
+    el("thead", {}, el("tr", {}, ...["Chat ID", "Agent", "End user", "Issue", "Since", "Actions"]
+      .map((text) => el("th", {scope: "col", text})))));
+  const rows = el("tbody");
+  for (const chat of chats) {
+    rows.append(el("tr", {},
+      el("td", {text: chat.chat_id}), el("td", {text: chat.agent_name || ""}),
+      el("td", {text: chat.end_user}), el("td", {text: chat.issue}),
+      el("td", {}, el("time", {datetime: chat.connected_at, text: chat.connected_at})),
+      el("td", {}, ...chatActions(chat, out))));
+  }
+  table.append(rows);
+  out.append(table);
+  return out;
+}
+
+function chatActions(chat, out) {
+  const label = chat.chat_id;
+  const menuId = "actions-" + label.replace(/\W+/g, "-");
+  const toggle = el("button", {type: "button", "aria-haspopup": "menu", "aria-expanded": "false",
+    "aria-controls": menuId, "aria-label": "Actions for " + label, text: "Actions"});
+  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + label, hidden: ""});
+  const item = (text, action) => {
+    const button = el("button", {type: "button", role: "menuitem", text});
+    button.addEventListener("click", () => {
+      menu.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      action();
+    });
+    menu.append(button);
+  };
+  item("View live chat", () => showLiveChat(chat.chat_id, out));
+  item("Chat details", () => showChatDetails(chat.chat_id, out));
+  item("End chat", () => out.append(confirmEndChat(chat)));
+  toggle.addEventListener("click", () => {
+    const open = menu.hidden;
+    menu.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  return [toggle, menu];
+}
+
+function chatDialog(title, ...children) {
+  const titleId = "dialog-" + title.replace(/\W+/g, "-");
+  const close = el("button", {type: "button", "aria-label": "Close", text: "X"});
+  const dialog = el("div", {role: "dialog", "aria-labelledby": titleId},
+    el("h2", {id: titleId, text: title}), close, ...children);
+  close.addEventListener("click", () => dialog.remove());
+  return dialog;
+}
+
+async function showLiveChat(chatId, out) {
+  const chat = await call("GET", "/chats/" + encodeURIComponent(chatId));
+  const facts = el("dl", {"aria-label": "Live chat"});
+  for (const [term, value] of [["Agent", chat.agent_name || ""], ["End user", chat.end_user],
+    ["Issue", chat.issue]]) {
+    facts.append(el("dt", {text: term}), el("dd", {text: value}));
+  }
+  facts.append(el("dt", {text: "CRM record"}), el("dd", {},
+    chat.crm_record_url ? el("a", {href: chat.crm_record_url, target: "_blank", text: "Open the CRM record"})
+                        : el("span", {text: "No CRM integrated"})));
+  const log = el("ol", {role: "log", "aria-label": "Messages"});
+  for (const said of chat.messages) log.append(el("li", {text: said.name + ": " + said.text}));
+  out.append(chatDialog("Live chat " + chat.chat_id, facts, log));
+}
+
+async function showChatDetails(chatId, out) {
+  const chat = await call("GET", "/chats/" + encodeURIComponent(chatId));
+  const facts = el("dl", {"aria-label": "Chat session"});
+  for (const [term, value] of [["Session", chat.session_id], ["Channel", chat.channel],
+    ["Queue", chat.issue], ["Agent", chat.agent_name || ""], ["End user", chat.end_user],
+    ["Started", chat.started_at], ["Connected", chat.connected_at || ""],
+    ["Messages", String(chat.messages.length)]]) {
+    facts.append(el("dt", {text: term}), el("dd", {text: value}));
+  }
+  out.append(chatDialog("Chat details " + chat.chat_id, facts));
+}
+
+// Ending a chat cannot be undone: the page asks first, and only Confirm ends it.
+function confirmEndChat(chat) {
+  const titleId = "confirm-end-" + chat.chat_id;
+  const confirm = el("button", {type: "button", text: "Confirm"});
+  const cancel = el("button", {type: "button", text: "Cancel"});
+  const dialog = el("div", {role: "dialog", "aria-modal": "true", "aria-labelledby": titleId},
+    el("h2", {id: titleId, text: "End chat " + chat.chat_id + "?"}),
+    el("p", {text: "The customer (" + chat.end_user + ") and the agent are told the chat ended."}),
+    confirm, " ", cancel);
+  cancel.addEventListener("click", () => dialog.remove());
+  confirm.addEventListener("click", () => {
+    dialog.remove();
+    edit("Ending chat " + chat.chat_id, async () => {
+      await call("POST", "/chats/" + encodeURIComponent(chat.chat_id) + "/end");
+      return "Ended chat " + chat.chat_id;
+    });
+  });
+  return dialog;
+}
