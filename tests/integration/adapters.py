@@ -46,3 +46,5 @@ ReferenceWithoutCrmRecordings = without(
 ReferenceWithoutNotifications = without(
     "notifications", doc="Tells agents nothing of a call: no whisper, countdown, tones or SMS."
 )
+ReferenceWithoutSmartActions = without("smart_actions", doc="Agents can request no smart action.")
+ReferenceWithoutChats = without("chats", doc="Chats are queued but never offered to agents.")

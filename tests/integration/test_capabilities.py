@@ -110,6 +110,12 @@ def test_an_unknown_adapter_is_a_one_line_usage_error(tmp_path: Path) -> None:
             "ReferenceWithoutNotifications",
             "notifications",
         ),
+        (
+            "features/consumers/smart_actions.feature",
+            "ReferenceWithoutSmartActions",
+            "smart_actions",
+        ),
+        ("features/supervision/live_chats.feature", "ReferenceWithoutChats", "chats"),
     ],
 )
 def test_scenarios_needing_a_capability_are_skipped_on_an_adapter_without_it(
