@@ -18,9 +18,9 @@ import pytest
 
 from harness.endpoints.events import PhoneRinging
 from harness.errors import ConformanceFailure
-from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.calls import RING_TIMEOUT, CallFlows, PlacedCall
-from harness.scenario.cast import CUSTOMER, CapabilityMissing
+from harness.runtime.journal import Match, UnexpectedEvent
+from harness.scenario.calls import CallFlows, PlacedCall
+from harness.scenario.cast import CapabilityMissing
 from harness.scenario.desktop import DesktopAgents
 from harness.scenario.outbound import NO_RING_WINDOW_S, Dialler
 from harness.sut.contract import DialingApp, SutRefused
@@ -88,15 +88,7 @@ class AppDialler:
         cast.portal.run(self.desktop.phone(agent).placed(key))
         placed = PlacedCall(line, "", position, call_id=key)
         placed.agent_legs[agent] = key
-        try:
-            ringing = cast.journal.wait_for(
-                Match(PhoneRinging, party=CUSTOMER), RING_TIMEOUT, after=position
-            )
-        except WaitTimeout:
-            raise ConformanceFailure(
-                (), f"the customer's phone to ring within {RING_TIMEOUT:g} s", "it did not"
-            ) from None
-        placed.sip_call_id = ringing.sip_call_id
+        self.dialler.customer_rings(placed)
         self.flows.placed.append(placed)
         return placed
 

@@ -25,7 +25,7 @@ from harness.endpoints.sip_phone import SipPhone
 from harness.errors import ConformanceFailure
 from harness.evidence.pcap import read_pcap
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.calls import LOG_TIMEOUT, RING_TIMEOUT, CallFlows, PlacedCall
+from harness.scenario.calls import LOG_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.capabilities import need
 from harness.scenario.cast import CUSTOMER, Cast
 from harness.scenario.outbound import NO_RING_WINDOW_S, Dialler
@@ -158,15 +158,7 @@ class CallOutDesk:
         self.flows.answer(placed, agent)
         self.flows.placed.append(placed)
         if mode == "call_out":
-            try:
-                ringing = cast.journal.wait_for(
-                    Match(PhoneRinging, party=CUSTOMER), RING_TIMEOUT, after=position
-                )
-            except WaitTimeout:
-                raise ConformanceFailure(
-                    (), f"the customer's phone to ring within {RING_TIMEOUT:g} s", "it did not"
-                ) from None
-            placed.sip_call_id = ringing.sip_call_id
+            self.dialler.customer_rings(placed)
         return attempt
 
     def in_call(self, agent: str, line: str) -> None:

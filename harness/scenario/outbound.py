@@ -75,17 +75,22 @@ class Dialler:
         )
         placed = PlacedCall(line, "", position, call_id=call_id)
         self.flows.answer(placed, agent)
+        self.customer_rings(placed)
+        self.flows.placed.append(placed)
+        return placed
+
+    def customer_rings(self, placed: PlacedCall) -> None:
+        """Wait for the customer's phone to ring for ``placed`` (dialled at its journal
+        position) and keep the Call-ID of her leg."""
         try:
-            ringing = cast.journal.wait_for(
-                Match(PhoneRinging, party=CUSTOMER), RING_TIMEOUT, after=position
+            ringing = self.cast.journal.wait_for(
+                Match(PhoneRinging, party=CUSTOMER), RING_TIMEOUT, after=placed.dialled_at
             )
         except WaitTimeout:
             raise ConformanceFailure(
                 (), f"the customer's phone to ring within {RING_TIMEOUT:g} s", "it did not"
             ) from None
         placed.sip_call_id = ringing.sip_call_id
-        self.flows.placed.append(placed)
-        return placed
 
     def place_from_ticket_of(self, agent: str, line: str, earlier: PlacedCall) -> PlacedCall:
         """``agent`` calls the customer back from the ticket of an earlier call."""
