@@ -211,7 +211,17 @@ class CallFlows(TenantCapabilities):
         """None when both directions are heard again within ``bound_ms`` of the resume;
         otherwise which direction stayed silent or came late."""
         since = call.resumed_at if call.resumed_at is not None else call.dialled_at
+        return "; ".join(self.hearing_problems(call, agent, since, bound_ms, again=True)) or None
+
+    def hearing_problems(
+        self, call: PlacedCall, agent: str, since: int, bound_ms: float, *, again: bool = False
+    ) -> list[str]:
+        """Which direction between the customer and ``agent`` is not heard within ``bound_ms``
+        of journal position ``since``, or came late. ``again``: audio heard anew (after a
+        resume), so the latest hearing counts rather than the first."""
         journal = self.journal
+        start = journal.records()[since].at
+        word = " again" if again else ""
         problems = []
         for listener, speaker, leg in (
             (CUSTOMER, agent, call.sip_call_id),
@@ -221,17 +231,13 @@ class CallFlows(TenantCapabilities):
             try:
                 journal.wait_for(match, bound_ms / 1000 + AUDIO_GRACE, after=since)
             except WaitTimeout:
-                problems.append(f"{listener} does not hear {speaker} again")
+                problems.append(f"{listener} does not hear {speaker}{word}")
                 continue
-            record = next(
-                r
-                for r in reversed(journal.records(AudioHeard))
-                if r.seq >= since and match(r.event)
-            )
-            late_ms = (record.at - journal.records()[since].at) * 1000
+            records = [r for r in journal.records(AudioHeard) if r.seq >= since and match(r.event)]
+            late_ms = ((records[-1] if again else records[0]).at - start) * 1000
             if late_ms > bound_ms:
-                problems.append(f"{listener} hears {speaker} again after {late_ms:.0f} ms")
-        return "; ".join(problems) or None
+                problems.append(f"{listener} hears {speaker}{word} after {late_ms:.0f} ms")
+        return problems
 
     def drop_outs(self, call: PlacedCall, agent: str, seconds: float) -> list[str]:
         """Listen to both directions at once for ``seconds``; each lost direction, described.

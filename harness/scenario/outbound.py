@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.endpoints.events import AudioHeard, PhoneRinging
+from harness.endpoints.events import PhoneRinging
 from harness.endpoints.sip_phone import SipPhone
 from harness.errors import ConformanceFailure
 from harness.runtime.journal import Match, UnexpectedEvent, WaitTimeout
-from harness.scenario.calls import AUDIO_GRACE, LOG_TIMEOUT, RING_TIMEOUT, CallFlows, PlacedCall
+from harness.scenario.calls import LOG_TIMEOUT, RING_TIMEOUT, CallFlows, PlacedCall
 from harness.scenario.cast import CUSTOMER, CapabilityMissing, Cast
 from harness.scenario.tickets import TicketDesk
 from harness.sut.contract import OutboundCalls, SutRefused
@@ -131,26 +131,8 @@ class Dialler:
     def expect_two_way_after_answer(self, call: PlacedCall, agent: str, bound_ms: int) -> None:
         """The customer and ``agent`` hear each other within ``bound_ms`` of the customer's
         answer (the agent's leg was up before it, so its own latency would count the ringing)."""
-        journal = self.cast.journal
         since = call.answered_at if call.answered_at is not None else call.dialled_at
-        start = journal.records()[since].at
-        problems = []
-        for listener, speaker, leg in (
-            (CUSTOMER, agent, call.sip_call_id),
-            (agent, CUSTOMER, call.agent_legs[agent]),
-        ):
-            match = Match(AudioHeard, party=listener, heard=speaker, sip_call_id=leg)
-            try:
-                journal.wait_for(match, bound_ms / 1000 + AUDIO_GRACE, after=since)
-            except WaitTimeout:
-                problems.append(f"{listener} does not hear {speaker}")
-                continue
-            first = next(
-                r for r in journal.records(AudioHeard) if r.seq >= since and match(r.event)
-            )
-            late_ms = (first.at - start) * 1000
-            if late_ms > bound_ms:
-                problems.append(f"{listener} hears {speaker} after {late_ms:.0f} ms")
+        problems = self.flows.hearing_problems(call, agent, since, bound_ms)
         if problems:
             raise ConformanceFailure(
                 (), f"two-way audio within {bound_ms} ms of the answer", "; ".join(problems)

@@ -3,30 +3,21 @@ script that opens it and carries out what it asks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
-from .context import access
+from .web_files import web_file
 
-WEB = Path(__file__).resolve().parent.parent / "web"
-PAGE = WEB / "agent_toolbar.html"
-SCRIPT = WEB / "agent_app_detached.js"
-
-
-@access("public")
-async def toolbar_page(request: web.Request) -> web.Response:
-    """GET /app/toolbar -> the detached toolbar window (it holds no session: the app's main
-    window, its opener, does everything it asks)."""
-    return web.Response(text=PAGE.read_text(encoding="utf-8"), content_type="text/html")
+toolbar_page = web_file(
+    "agent_toolbar.html",
+    "GET /app/toolbar -> the detached toolbar window (it holds no session: the app's main"
+    " window, its opener, does everything it asks).",
+)
 
 
-@access("public")
-async def detached_script(request: web.Request) -> web.Response:
-    """GET /app/detached.js -> the agent app's side of the detached toolbar (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+detached_script = web_file(
+    "agent_app_detached.js",
+    "GET /app/detached.js -> the agent app's side of the detached toolbar (plain JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -6,21 +6,14 @@ The calls themselves are placed over the app's call channel (``GET /me/calls``, 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
-from .context import access
+from .web_files import web_file
 
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_outbound.js"
-
-
-@access("public")
-async def outbound_script(request: web.Request) -> web.Response:
-    """GET /app/outbound.js -> the agent app's "New call" dialer and ticket panel (JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+outbound_script = web_file(
+    "agent_app_outbound.js",
+    "GET /app/outbound.js -> the agent app's New call dialer and ticket panel (JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -8,7 +8,6 @@ CRM record, the messages so far), ``POST /chats/{chat_id}/end`` is Actions > End
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -18,10 +17,9 @@ from ..domain.chat_supervision import may_act_on_chat
 from ..domain.permissions import Permission
 from . import body
 from .consumer_context import consumers
-from .context import access, account_id, center, principal, requires
+from .context import account_id, center, principal, requires
 from .errors import ApiError
-
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "dashboard_chats.js"
+from .web_files import web_file
 
 
 def _members(request: web.Request) -> dict[str, frozenset[str]]:
@@ -84,12 +82,10 @@ async def end_chat(request: web.Request) -> web.Response:
     return web.json_response(_summary(chats.end_by(acc, chat.id, by)))
 
 
-@access("public")
-async def chats_script(request: web.Request) -> web.Response:
-    """GET /dashboard/chats.js -> the dashboard's Chats > Connected page (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+chats_script = web_file(
+    "dashboard_chats.js",
+    "GET /dashboard/chats.js -> the dashboard's Chats > Connected page (plain JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -3,16 +3,13 @@ plays, and the agent app's chat panel script (chats offered, taken, written, end
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
 from ..chat_tones import FIELDS, ChatToneSettings
 from ..domain.permissions import Permission
 from . import body
-from .context import access, account_id, center, requires
-
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_chats.js"
+from .context import account_id, center, requires
+from .web_files import web_file
 
 
 @requires(Permission.ROUTING_READ)
@@ -30,12 +27,10 @@ async def put_chat_tones(request: web.Request) -> web.Response:
     return web.json_response(chosen.to_json())
 
 
-@access("public")
-async def chats_script(request: web.Request) -> web.Response:
-    """GET /app/chats.js -> the agent app's chat panel and chat tones (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+chats_script = web_file(
+    "agent_app_chats.js",
+    "GET /app/chats.js -> the agent app's chat panel and chat tones (plain JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

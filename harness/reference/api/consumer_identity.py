@@ -22,7 +22,6 @@ The Apps API (an integration's account key, or an administrator; read like the c
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -37,8 +36,7 @@ from .consumer_context import consumers
 from .context import access, account_id, requires
 from .errors import bad_field
 from .sdk import _session
-
-FLAGS_SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_profile_flags.js"
+from .web_files import web_file
 
 
 def _flags(reserved: dict[str, bool]) -> dict[str, Any]:
@@ -135,11 +133,10 @@ async def put_virtual_agent(request: web.Request) -> web.Response:
     return web.json_response({"queue_id": queue_id, "verified_customer_key": key})
 
 
-@access("public")
-async def flags_script(request: web.Request) -> web.Response:
-    """GET /app/profile_flags.js -> the agent app's user profile flags (plain JavaScript)."""
-    text = FLAGS_SCRIPT.read_text(encoding="utf-8")
-    return web.Response(text=text, content_type="application/javascript")
+flags_script = web_file(
+    "agent_app_profile_flags.js",
+    "GET /app/profile_flags.js -> the agent app's user profile flags (plain JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -4,28 +4,24 @@ and the dashboard's monitoring pages (Calls > Queued, Calls > Connected) as a sc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
 from ..domain import supervision as rules
 from ..domain.permissions import Permission, Principal, user_principal
 from ..telephony.supervision import CallSupervision
 from . import body
-from .context import access, account_id, center, principal, requires
+from .context import account_id, center, principal, requires
 from .errors import ApiError
 from .shapes import call_shape
+from .web_files import web_file
 
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "dashboard_monitoring.js"
 CALL_SUPERVISION: web.AppKey[CallSupervision] = web.AppKey("call_supervision", CallSupervision)
 
 
-@access("public")
-async def monitoring_script(request: web.Request) -> web.Response:
-    """GET /dashboard/monitoring.js -> the dashboard's monitoring pages (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+monitoring_script = web_file(
+    "dashboard_monitoring.js",
+    "GET /dashboard/monitoring.js -> the dashboard's monitoring pages (plain JavaScript).",
+)
 
 
 @requires(Permission.MONITOR_EDIT)

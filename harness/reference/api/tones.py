@@ -3,16 +3,13 @@ the request's body), previews, and the tone agents' apps play for an offered cal
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
 from ..domain.permissions import Permission
 from ..tones import Tones
 from . import body
-from .context import access, account_id, center, requires
-
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_tones.js"
+from .context import account_id, center, requires
+from .web_files import web_file
 
 
 def tones(request: web.Request) -> Tones:
@@ -68,12 +65,10 @@ async def put_ring_tone(request: web.Request) -> web.Response:
     return web.json_response(tones(request).choose(account_id(request), data).to_json())
 
 
-@access("public")
-async def tones_script(request: web.Request) -> web.Response:
-    """GET /app/tones.js -> the agent app's incoming-call tone (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+tones_script = web_file(
+    "agent_app_tones.js",
+    "GET /app/tones.js -> the agent app's incoming-call tone (plain JavaScript).",
+)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -3,27 +3,23 @@ the agents a call can go to, and the agent app's transfer and keypad script."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
 
 from ..domain.permissions import Permission
 from ..telephony.transfer import CallTransfers
 from . import body
-from .context import access, account_id, center, principal, requires
+from .context import account_id, center, principal, requires
 from .errors import ApiError
 from .shapes import call_shape
+from .web_files import web_file
 
 CALL_TRANSFERS: web.AppKey[CallTransfers] = web.AppKey("call_transfers", CallTransfers)
-SCRIPT = Path(__file__).resolve().parent.parent / "web" / "agent_app_transfer.js"
 
 
-@access("public")
-async def transfer_script(request: web.Request) -> web.Response:
-    """GET /app/transfer.js -> the agent app's Transfer and Keypad panels (plain JavaScript)."""
-    return web.Response(
-        text=SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript"
-    )
+transfer_script = web_file(
+    "agent_app_transfer.js",
+    "GET /app/transfer.js -> the agent app's Transfer and Keypad panels (plain JavaScript).",
+)
 
 
 @requires(Permission.CALLS_TRANSFER)

@@ -95,22 +95,9 @@ async function showChatDetails(chatId, out) {
   out.append(chatDialog("Chat details " + chat.chat_id, facts));
 }
 
-// Ending a chat cannot be undone: the page asks first, and only Confirm ends it.
+// Ending a chat cannot be undone: confirmEnding (dashboard_monitoring.js) asks first.
 function confirmEndChat(chat) {
-  const titleId = "confirm-end-" + chat.chat_id;
-  const confirm = el("button", {type: "button", text: "Confirm"});
-  const cancel = el("button", {type: "button", text: "Cancel"});
-  const dialog = el("div", {role: "dialog", "aria-modal": "true", "aria-labelledby": titleId},
-    el("h2", {id: titleId, text: "End chat " + chat.chat_id + "?"}),
-    el("p", {text: "The customer (" + chat.end_user + ") and the agent are told the chat ended."}),
-    confirm, " ", cancel);
-  cancel.addEventListener("click", () => dialog.remove());
-  confirm.addEventListener("click", () => {
-    dialog.remove();
-    edit("Ending chat " + chat.chat_id, async () => {
-      await call("POST", "/chats/" + encodeURIComponent(chat.chat_id) + "/end");
-      return "Ended chat " + chat.chat_id;
-    });
-  });
-  return dialog;
+  return confirmEnding("chat", chat.chat_id,
+    "The customer (" + chat.end_user + ") and the agent are told the chat ended.",
+    "/chats/" + encodeURIComponent(chat.chat_id) + "/end");
 }

@@ -141,24 +141,31 @@ async function agentsPage() {
   return out;
 }
 
-// Ending a call cannot be undone: the page asks first, and only Confirm ends it.
-function confirmEnd(entry) {
-  const titleId = "confirm-end-" + entry.call_id;
+// Ending a session cannot be undone: the page asks first, and only Confirm ends it. ``kind``
+// is "call" or "chat"; ``path`` is the route that ends it. The chats page uses it too.
+function confirmEnding(kind, id, consequence, path) {
+  const titleId = "confirm-end-" + id;
   const confirm = el("button", {type: "button", text: "Confirm"});
   const cancel = el("button", {type: "button", text: "Cancel"});
   const dialog = el("div", {role: "dialog", "aria-modal": "true", "aria-labelledby": titleId},
-    el("h2", {id: titleId, text: "End call " + entry.call_id + "?"}),
-    el("p", {text: "The customer (" + entry.from + ") and the agent are disconnected."}),
+    el("h2", {id: titleId, text: "End " + kind + " " + id + "?"}),
+    el("p", {text: consequence}),
     confirm, " ", cancel);
   cancel.addEventListener("click", () => dialog.remove());
   confirm.addEventListener("click", () => {
     dialog.remove();
-    edit("Ending call " + entry.call_id, async () => {
-      await call("POST", "/calls/" + encodeURIComponent(entry.call_id) + "/end");
-      return "Ended call " + entry.call_id;
+    edit("Ending " + kind + " " + id, async () => {
+      await call("POST", path);
+      return "Ended " + kind + " " + id;
     });
   });
   return dialog;
+}
+
+function confirmEnd(entry) {
+  return confirmEnding("call", entry.call_id,
+    "The customer (" + entry.from + ") and the agent are disconnected.",
+    "/calls/" + encodeURIComponent(entry.call_id) + "/end");
 }
 
 // The call details pop-up (CC-MON-5): metrics, transfer information, participants, and Listen
