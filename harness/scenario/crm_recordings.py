@@ -144,26 +144,35 @@ class CrmRecordingDesk:
         self.deferred[call.sip_call_id] = event.data
         return event.data
 
-    # -- CC-REC-1, 6: the recording in the CRM --------------------------------------------
-    def expect_in_crm(self, call: PlacedCall, agent: str, parts: int | None = None) -> None:
-        """The CRM ticket of the call holds the recording: its parts, joined in order, are
-        the recording the SUT made (size and SHA-256), with the audio of both parties."""
-        call_id = self.flows.sut_call_id(call)
+    def _wait_ticket_change(
+        self, call: PlacedCall, change: str, expected: str, otherwise: str
+    ) -> None:
+        """Wait for the SUT to report ``change`` on the ticket of ``call``."""
         try:
             self.cast.journal.wait_for(
                 Match(
                     SutEvent,
                     kind="ticket.updated",
-                    call_id=call_id,
-                    data=lambda d: d.get("change") == "recording.stored_in_crm",
+                    call_id=self.flows.sut_call_id(call),
+                    data=lambda d: d.get("change") == change,
                 ),
                 LOG_TIMEOUT,
                 after=call.dialled_at,
             )
         except WaitTimeout:
-            raise ConformanceFailure(
-                (), f"the recording of {call_id} stored in the CRM", "the SUT never said so"
-            ) from None
+            raise ConformanceFailure((), expected, otherwise) from None
+
+    # -- CC-REC-1, 6: the recording in the CRM --------------------------------------------
+    def expect_in_crm(self, call: PlacedCall, agent: str, parts: int | None = None) -> None:
+        """The CRM ticket of the call holds the recording: its parts, joined in order, are
+        the recording the SUT made (size and SHA-256), with the audio of both parties."""
+        call_id = self.flows.sut_call_id(call)
+        self._wait_ticket_change(
+            call,
+            "recording.stored_in_crm",
+            f"the recording of {call_id} stored in the CRM",
+            "the SUT never said so",
+        )
         upload = self.upload_of(call)
         if upload.state != "uploaded" or upload.crm_ticket_id is None:
             raise ConformanceFailure((), "the recording uploaded to a CRM ticket", str(upload))
@@ -290,21 +299,12 @@ class CrmRecordingDesk:
         """The recording left the origin unsent: the ticket marks it deleted, and the SUT says
         it was deleted after 7 days without reaching the CRM."""
         call_id = self.flows.sut_call_id(call)
-        try:
-            self.cast.journal.wait_for(
-                Match(
-                    SutEvent,
-                    kind="ticket.updated",
-                    call_id=call_id,
-                    data=lambda d: d.get("change") == "recording.expired",
-                ),
-                LOG_TIMEOUT,
-                after=call.dialled_at,
-            )
-        except WaitTimeout:
-            raise ConformanceFailure(
-                (), f"the recording of {call_id} deleted after 7 days", "it was kept"
-            ) from None
+        self._wait_ticket_change(
+            call,
+            "recording.expired",
+            f"the recording of {call_id} deleted after 7 days",
+            "it was kept",
+        )
         upload = self.upload_of(call)
         if upload.state != "expired" or "7 days" not in upload.note:
             raise ConformanceFailure((), "the recording marked expired after 7 days", str(upload))
