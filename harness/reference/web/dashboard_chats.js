@@ -34,29 +34,11 @@ async function connectedChatsPage() {
 }
 
 function chatActions(chat, out) {
-  const label = chat.chat_id;
-  const menuId = "actions-" + label.replace(/\W+/g, "-");
-  const toggle = el("button", {type: "button", "aria-haspopup": "menu", "aria-expanded": "false",
-    "aria-controls": menuId, "aria-label": "Actions for " + label, text: "Actions"});
-  const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + label, hidden: ""});
-  const item = (text, action) => {
-    const button = el("button", {type: "button", role: "menuitem", text});
-    button.addEventListener("click", () => {
-      menu.hidden = true;
-      toggle.setAttribute("aria-expanded", "false");
-      action();
-    });
-    menu.append(button);
-  };
-  item("View live chat", () => showLiveChat(chat.chat_id, out));
-  item("Chat details", () => showChatDetails(chat.chat_id, out));
-  item("End chat", () => out.append(confirmEndChat(chat)));
-  toggle.addEventListener("click", () => {
-    const open = menu.hidden;
-    menu.hidden = !open;
-    toggle.setAttribute("aria-expanded", String(open));
-  });
-  return [toggle, menu];
+  return menuButton(chat.chat_id, [
+    ["View live chat", () => showLiveChat(chat.chat_id, out)],
+    ["Chat details", () => showChatDetails(chat.chat_id, out)],
+    ["End chat", () => out.append(confirmEndChat(chat))],
+  ]);
 }
 
 function chatDialog(title, ...children) {

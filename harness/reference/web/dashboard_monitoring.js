@@ -86,13 +86,14 @@ function liveRow(entry, out) {
     el("td", {}, ...actionsMenu(entry, entry.call_id, out, true)));
 }
 
-// A row's Actions button and its menu; ``label`` names the row (a Call ID, an agent's name).
-function actionsMenu(entry, label, out, ending) {
+// An Actions button and its menu of ``items`` ([text, action] pairs); ``label`` names the row
+// (a Call ID, a chat, an agent's name). The chats page uses it too.
+function menuButton(label, items) {
   const menuId = "actions-" + label.replace(/\W+/g, "-");
   const toggle = el("button", {type: "button", "aria-haspopup": "menu", "aria-expanded": "false",
     "aria-controls": menuId, "aria-label": "Actions for " + label, text: "Actions"});
   const menu = el("div", {id: menuId, role: "menu", "aria-label": "Actions for " + label, hidden: ""});
-  const item = (text, action) => {
+  for (const [text, action] of items) {
     const button = el("button", {type: "button", role: "menuitem", text});
     button.addEventListener("click", () => {
       menu.hidden = true;
@@ -100,19 +101,25 @@ function actionsMenu(entry, label, out, ending) {
       action();
     });
     menu.append(button);
-  };
-  if (MONITORING_PAGES.connected.states.includes(entry.state)) {
-    if (listening().has(entry.call_id)) item("Stop monitoring", () => stopMonitoring(entry));
-    else item("Monitor", () => monitorCall(entry));
-    item("Call details", () => showDetails(entry.call_id, out));
   }
-  if (ending) item("End call", () => out.append(confirmEnd(entry)));
   toggle.addEventListener("click", () => {
     const open = menu.hidden;
     menu.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
   });
   return [toggle, menu];
+}
+
+// A call's Actions: monitoring and details while connected, ending where ``ending``.
+function actionsMenu(entry, label, out, ending) {
+  const items = [];
+  if (MONITORING_PAGES.connected.states.includes(entry.state)) {
+    if (listening().has(entry.call_id)) items.push(["Stop monitoring", () => stopMonitoring(entry)]);
+    else items.push(["Monitor", () => monitorCall(entry)]);
+    items.push(["Call details", () => showDetails(entry.call_id, out)]);
+  }
+  if (ending) items.push(["End call", () => out.append(confirmEnd(entry))]);
+  return menuButton(label, items);
 }
 
 // Agents (CC-MON-8): every user, the connected call she is on, and its Actions.
