@@ -127,7 +127,7 @@ Feature: Admins edit the call distribution and teams, and read the call log, in 
     Then the dashboard of "Dana" refuses the edit saying "is not a member of"
     And nothing stored has changed
 
-  @needs:dashboard
+  @H-SEC-4 @needs:dashboard
   Scenario: An edit after the session expired is refused, asks to sign in again, and nothing stored changes
     Given "Alice" is in the Ring to widget of "Support"
     And "Dana" has the call distribution of "Support" open in the dashboard
